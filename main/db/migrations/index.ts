@@ -1,0 +1,5 @@
+import type { Migration } from '../migrate.ts';
+import { jobsMigration } from './001-jobs.ts';
+
+/** The app's schema ladder, oldest first. Append only: never edit a migration that has shipped. */
+export const migrations: readonly Migration[] = [jobsMigration];

@@ -1,0 +1,675 @@
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/open.ts';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
+import { JobNotFoundError, JobStateError, LeaseLostError } from './errors.ts';
+import { jobFromRow, type JobRow } from './rows.ts';
+import type {
+  ClaimedJob,
+  EnqueueInput,
+  Job,
+  JobError,
+  JobProgress,
+  JobStatus,
+  Lease,
+  ProgressUpdate,
+  QueueEvent,
+} from './types.ts';
+
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface QueueOptions {
+  db: Db;
+  clock?: Clock;
+  /** Identifies this process in lease_owner; `host:pid:random` so boot recovery can tell a dead owner. */
+  owner?: string;
+  leaseMs?: number;
+  backoff?: BackoffPolicy;
+  defaultMaxAttempts?: number;
+}
+
+export interface ListOptions {
+  status?: JobStatus;
+  kind?: string;
+  limit?: number;
+  beforeId?: number;
+}
+
+export interface JobErrorEntry {
+  rowNumber?: number | null;
+  code: string;
+  message: string;
+  raw?: string | null;
+}
+
+/** A stop request the runner must deliver to the task running the job. */
+export interface StopRequest {
+  jobId: number;
+  reason: 'cancel' | 'pause';
+}
+
+const ACTIVE_STATUSES = `'scheduled','queued','running','retry_pending','waiting_network','paused'`;
+const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
+const PROMOTE_BATCH = 1000;
+
+/** Creates the owner id for this process. */
+export function makeOwnerId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+/** True unless the owner is a process on this host that no longer exists. */
+export function ownerLooksAlive(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  if (host !== hostname()) return true;
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return owner.length > 0;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value === undefined ? null : value);
+}
+
+/** The durable, multi-process job queue over one SQLite file. Every method is one short synchronous transaction. */
+export function createQueue(options: QueueOptions) {
+  const { db } = options;
+  const clock = options.clock ?? systemClock;
+  const owner = options.owner ?? makeOwnerId();
+  const leaseMs = options.leaseMs ?? 30_000;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const defaultMaxAttempts = options.defaultMaxAttempts ?? 3;
+  const events = new EventEmitter<{ event: [QueueEvent] }>();
+  events.setMaxListeners(50);
+  // Rate and ETA are derived per lease: where this run started, so a resumed job's ETA reflects this run's speed.
+  const runStarts = new Map<string, { at: number; done: number }>();
+
+  const emit = (e: QueueEvent) => events.emit('event', e);
+
+  const stmt = {
+    insert: db.prepare(
+      `INSERT INTO jobs (kind, status, priority, payload, max_attempts, run_at, parent_id, dedupe_key, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertDedupe: db.prepare(
+      `INSERT INTO jobs (kind, status, priority, payload, max_attempts, run_at, parent_id, dedupe_key, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN (${ACTIVE_STATUSES}) DO NOTHING`,
+    ),
+    byDedupe: db.prepare(`SELECT * FROM jobs WHERE dedupe_key = ? AND status IN (${ACTIVE_STATUSES})`),
+    get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
+    isPaused: db.prepare(`SELECT value FROM queue_state WHERE key = 'paused'`).pluck(),
+    setState: db.prepare('INSERT INTO queue_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    promote: db.prepare(
+      `UPDATE jobs SET status = 'queued', updated_at = ?
+       WHERE id IN (SELECT id FROM jobs WHERE status IN ('scheduled','retry_pending') AND run_at <= ? ORDER BY run_at LIMIT ${PROMOTE_BATCH})`,
+    ),
+    claim: db.prepare(
+      `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_token = ?, lease_expires_at = ?,
+              started_at = COALESCE(started_at, ?), updated_at = ?
+       WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' AND kind = ? ORDER BY priority DESC, id LIMIT ?)
+       RETURNING *`,
+    ),
+    renew: db.prepare(`UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'`),
+    progress: db.prepare(`UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'`),
+    checkpoint: db.prepare(`UPDATE jobs SET checkpoint = ?, updated_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'`),
+    complete: db.prepare(
+      `UPDATE jobs SET status = 'completed', result = ?, error = NULL, finished_at = ?, updated_at = ?, ${CLEAR_LEASE}
+       WHERE id = ? AND lease_token = ? AND status = 'running' RETURNING *`,
+    ),
+    leased: db.prepare(`SELECT * FROM jobs WHERE id = ? AND lease_token = ? AND status = 'running'`),
+    toRetry: db.prepare(
+      `UPDATE jobs SET status = 'retry_pending', error = ?, run_at = ?, updated_at = ?, ${CLEAR_LEASE} WHERE id = ? RETURNING *`,
+    ),
+    toFailed: db.prepare(
+      `UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, updated_at = ?, ${CLEAR_LEASE} WHERE id = ? RETURNING *`,
+    ),
+    // A stop, pause, yield or network wait is not the job's fault: the attempt counted at claim is refunded.
+    release: db.prepare(
+      `UPDATE jobs SET status = ?, attempts = MAX(0, attempts - 1), finished_at = ?, cancel_requested = 0, pause_requested = 0,
+              updated_at = ?, ${CLEAR_LEASE} WHERE id = ? RETURNING *`,
+    ),
+    setStatus: db.prepare(
+      `UPDATE jobs SET status = ?, finished_at = ?, cancel_requested = 0, pause_requested = 0, updated_at = ? WHERE id = ? RETURNING *`,
+    ),
+    requestStop: db.prepare(`UPDATE jobs SET cancel_requested = ?, pause_requested = ?, updated_at = ? WHERE id = ? RETURNING *`),
+    retry: db.prepare(
+      `UPDATE jobs SET status = 'queued', attempts = 0, error = NULL, result = NULL, finished_at = NULL, run_at = ?,
+              cancel_requested = 0, pause_requested = 0, updated_at = ? WHERE id = ? RETURNING *`,
+    ),
+    expired: db.prepare(`SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT 500`),
+    running: db.prepare(`SELECT * FROM jobs WHERE status = 'running'`),
+    stopRequests: db.prepare(
+      `SELECT id, cancel_requested, pause_requested FROM jobs
+       WHERE status = 'running' AND lease_owner = ? AND (cancel_requested = 1 OR pause_requested = 1)`,
+    ),
+    waitingNetwork: db.prepare(`SELECT id FROM jobs WHERE status = 'waiting_network' AND (? IS NULL OR kind = ?)`).pluck(),
+    purge: db.prepare(
+      `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE status IN ('completed','failed','cancelled') AND finished_at < ? LIMIT ?)`,
+    ),
+    addError: db.prepare('INSERT INTO job_errors (job_id, row_number, code, message, raw, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    recentErrors: db.prepare('SELECT row_number, code, message, raw, created_at FROM job_errors WHERE job_id = ? ORDER BY id DESC LIMIT ?'),
+    counts: db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
+    nextDue: db.prepare(`SELECT MIN(run_at) FROM jobs WHERE status IN ('scheduled','retry_pending')`).pluck(),
+  };
+
+  function mustGet(id: number): Job {
+    const row = stmt.get.get(id) as JobRow | undefined;
+    if (!row) throw new JobNotFoundError(id);
+    return jobFromRow(row);
+  }
+
+  function leasedRow(lease: Lease): JobRow {
+    const row = stmt.leased.get(lease.jobId, lease.token) as JobRow | undefined;
+    if (!row) throw new LeaseLostError(lease.jobId);
+    return row;
+  }
+
+  function validateInput(input: EnqueueInput): void {
+    if (typeof input.kind !== 'string' || !/^[a-z][a-z0-9_.-]{0,63}$/.test(input.kind)) {
+      throw new TypeError(`Job kind must be 1–64 lowercase letters, digits, "_", "." or "-" (got ${JSON.stringify(input.kind)}).`);
+    }
+    if (input.priority !== undefined && !Number.isInteger(input.priority)) throw new TypeError('Job priority must be an integer.');
+    if (input.maxAttempts !== undefined && (!Number.isInteger(input.maxAttempts) || input.maxAttempts < 1)) {
+      throw new TypeError('maxAttempts must be a whole number ≥ 1.');
+    }
+    if (input.runAt !== undefined && !Number.isFinite(input.runAt)) throw new TypeError('runAt must be a time in milliseconds.');
+    if (input.delayMs !== undefined && !(Number.isFinite(input.delayMs) && input.delayMs >= 0)) {
+      throw new TypeError('delayMs must be a non-negative number.');
+    }
+  }
+
+  function insertOne(input: EnqueueInput, now: number): { id: number; deduped: boolean } {
+    const runAt = input.runAt ?? now + (input.delayMs ?? 0);
+    const args = [
+      input.kind,
+      runAt > now ? 'scheduled' : 'queued',
+      input.priority ?? 0,
+      json(input.payload),
+      input.maxAttempts ?? defaultMaxAttempts,
+      runAt,
+      input.parentId ?? null,
+      input.dedupeKey ?? null,
+      now,
+      now,
+    ];
+    if (input.dedupeKey == null) return { id: Number(stmt.insert.run(...args).lastInsertRowid), deduped: false };
+    const info = stmt.insertDedupe.run(...args);
+    if (info.changes === 1) return { id: Number(info.lastInsertRowid), deduped: false };
+    const existing = stmt.byDedupe.get(input.dedupeKey) as JobRow;
+    return { id: existing.id, deduped: true };
+  }
+
+  const enqueueManyTx = db.transaction((inputs: readonly EnqueueInput[], now: number) => inputs.map((i) => insertOne(i, now)));
+
+  function announce(ids: number[], inputs: readonly EnqueueInput[]): void {
+    if (ids.length === 0) return;
+    emit({ type: 'enqueued', jobIds: ids, kinds: [...new Set(inputs.map((i) => i.kind))] });
+  }
+
+  /** Adds one job (or returns the unfinished job holding the same dedupe key). */
+  function enqueue(input: EnqueueInput): Job & { deduped: boolean } {
+    validateInput(input);
+    const { id, deduped } = insertOne(input, clock.now());
+    if (!deduped) announce([id], [input]);
+    return { ...mustGet(id), deduped };
+  }
+
+  /** Adds many jobs in one transaction; returns their ids in input order. */
+  function enqueueMany(inputs: readonly EnqueueInput[]): number[] {
+    inputs.forEach(validateInput);
+    const results = enqueueManyTx(inputs, clock.now());
+    announce(
+      results.filter((r) => !r.deduped).map((r) => r.id),
+      inputs,
+    );
+    return results.map((r) => r.id);
+  }
+
+  const claimTx = db.transaction((kind: string, limit: number, ownerId: string, lease: number, now: number) => {
+    if (stmt.isPaused.get() === '1') return [];
+    stmt.promote.run(now, now);
+    const token = randomUUID();
+    const rows = stmt.claim.all(ownerId, token, now + lease, now, now, kind, limit) as JobRow[];
+    rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
+    return rows.map((row) => ({ job: jobFromRow(row), lease: { jobId: row.id, token } }));
+  });
+
+  /** Atomically leases up to `limit` ready jobs of one kind, highest priority first. */
+  function claim(kind: string, opts: { limit?: number; leaseMs?: number } = {}): ClaimedJob[] {
+    const limit = Math.max(1, Math.min(1000, Math.floor(opts.limit ?? 1)));
+    // IMMEDIATE: take the write lock up front so two processes never both read the same head of the queue.
+    const claimed = claimTx.immediate(kind, limit, owner, opts.leaseMs ?? leaseMs, clock.now());
+    for (const c of claimed) emit({ type: 'started', job: c.job });
+    return claimed;
+  }
+
+  const renewTx = db.transaction((leases: readonly Lease[], until: number) =>
+    leases.reduce((n, l) => n + stmt.renew.run(until, l.jobId, l.token).changes, 0),
+  );
+
+  /** Extends the leases of jobs still held; returns how many were renewed. */
+  function renew(leases: readonly Lease[], ms = leaseMs): number {
+    if (leases.length === 0) return 0;
+    return renewTx(leases, clock.now() + ms);
+  }
+
+  /** Persists progress; derives rate and ETA from this run's start. Returns false if the lease is gone. */
+  function progress(lease: Lease, update: ProgressUpdate): boolean {
+    const now = clock.now();
+    const row = stmt.leased.get(lease.jobId, lease.token) as JobRow | undefined;
+    if (!row) return false;
+    const prev = row.progress ? (JSON.parse(row.progress) as JobProgress) : null;
+    const p: JobProgress = {
+      total: update.total !== undefined ? update.total : (prev?.total ?? null),
+      done: update.done ?? prev?.done ?? 0,
+      succeeded: update.succeeded ?? prev?.succeeded ?? 0,
+      failed: update.failed ?? prev?.failed ?? 0,
+      skipped: update.skipped ?? prev?.skipped ?? 0,
+      note: update.note !== undefined ? update.note : (prev?.note ?? null),
+      ratePerSec: null,
+      etaMs: null,
+      updatedAt: now,
+    };
+    const key = `${lease.jobId}:${lease.token}`;
+    let start = runStarts.get(key);
+    if (!start) {
+      start = { at: now, done: p.done };
+      runStarts.set(key, start);
+    }
+    const elapsed = now - start.at;
+    if (elapsed > 0 && p.done > start.done) {
+      p.ratePerSec = ((p.done - start.done) * 1000) / elapsed;
+      if (p.total !== null) p.etaMs = Math.max(0, Math.round(((p.total - p.done) / p.ratePerSec) * 1000));
+    }
+    stmt.progress.run(JSON.stringify(p), now, lease.jobId, lease.token);
+    emit({ type: 'progress', jobId: lease.jobId, progress: p });
+    return true;
+  }
+
+  const checkpointTx = db.transaction((lease: Lease, state: unknown, writes?: (db: Db) => void) => {
+    writes?.(db);
+    const info = stmt.checkpoint.run(json(state), clock.now(), lease.jobId, lease.token);
+    // Throwing rolls back the caller's writes too: rows and checkpoint land together or not at all.
+    if (info.changes !== 1) throw new LeaseLostError(lease.jobId);
+  });
+
+  /** Saves resume state, optionally in the same transaction as the rows it covers. Throws LeaseLostError. */
+  function checkpoint(lease: Lease, state: unknown, writes?: (db: Db) => void): void {
+    checkpointTx.immediate(lease, state, writes);
+    emit({ type: 'checkpoint', jobId: lease.jobId });
+  }
+
+  const completeTx = db.transaction(
+    (lease: Lease, result: unknown, writes: ((db: Db) => void) | undefined, followUps: readonly EnqueueInput[], now: number) => {
+      writes?.(db);
+      const row = stmt.complete.get(json(result), now, now, lease.jobId, lease.token) as JobRow | undefined;
+      if (!row) throw new LeaseLostError(lease.jobId);
+      const children = followUps.map((f) => insertOne({ ...f, parentId: lease.jobId }, now).id);
+      return { job: jobFromRow(row), children };
+    },
+  );
+
+  /** Finishes a job; `writes` and follow-up jobs commit in the same transaction or not at all. Throws LeaseLostError. */
+  function complete(
+    lease: Lease,
+    result?: unknown,
+    opts: { writes?: (db: Db) => void; followUps?: readonly EnqueueInput[] } = {},
+  ): Job {
+    const followUps = opts.followUps ?? [];
+    followUps.forEach(validateInput);
+    const { job, children } = completeTx.immediate(lease, result, opts.writes, followUps, clock.now());
+    runStarts.delete(`${lease.jobId}:${lease.token}`);
+    emit({ type: 'completed', job });
+    announce(children, followUps);
+    return job;
+  }
+
+  const completeManyTx = db.transaction((items: readonly { lease: Lease; result?: unknown }[], now: number) =>
+    items.map((it) => {
+      const row = stmt.complete.get(json(it.result), now, now, it.lease.jobId, it.lease.token) as JobRow | undefined;
+      return row ? jobFromRow(row) : null;
+    }),
+  );
+
+  /** Completes many jobs in one transaction (used by the in-process runner); a lost lease yields null for that item. */
+  function completeMany(items: readonly { lease: Lease; result?: unknown }[]): (Job | null)[] {
+    if (items.length === 0) return [];
+    const jobs = completeManyTx.immediate(items, clock.now());
+    for (const job of jobs) if (job) emit({ type: 'completed', job });
+    return jobs;
+  }
+
+  const failTx = db.transaction((lease: Lease, error: JobError, now: number) => {
+    const row = leasedRow(lease);
+    if (error.retryable && row.attempts < row.max_attempts && !row.cancel_requested) {
+      const delay = backoffDelay(row.attempts, backoff);
+      return { retry: true, job: jobFromRow(stmt.toRetry.get(json(error), now + delay, now, row.id) as JobRow) };
+    }
+    if (row.cancel_requested) return { retry: false, job: jobFromRow(stmt.release.get('cancelled', now, now, row.id) as JobRow) };
+    return { retry: false, job: jobFromRow(stmt.toFailed.get(json(error), now, now, row.id) as JobRow) };
+  });
+
+  /** Records a failure: retryable errors back off with jitter until max_attempts, others fail at once. Throws LeaseLostError. */
+  function fail(lease: Lease, error: JobError): Job {
+    const { retry, job } = failTx.immediate(lease, normalizeError(error), clock.now());
+    runStarts.delete(`${lease.jobId}:${lease.token}`);
+    if (job.status === 'cancelled') emit({ type: 'cancelled', job });
+    else emit({ type: retry ? 'retry_scheduled' : 'failed', job });
+    return job;
+  }
+
+  const releaseTx = db.transaction((lease: Lease, stateOverride: JobStatus | null, now: number) => {
+    const row = leasedRow(lease);
+    const target: JobStatus =
+      stateOverride ?? (row.cancel_requested ? 'cancelled' : row.pause_requested ? 'paused' : 'queued');
+    return jobFromRow(stmt.release.get(target, target === 'cancelled' ? now : null, now, row.id) as JobRow);
+  });
+
+  /**
+   * Ends a run that stopped without finishing: to `cancelled` or `paused` if that was requested, else back to `queued`
+   * (a yield for shutdown or a queue-wide pause). The checkpoint is kept and the attempt refunded.
+   */
+  function release(lease: Lease): Job {
+    const job = releaseTx.immediate(lease, null, clock.now());
+    runStarts.delete(`${lease.jobId}:${lease.token}`);
+    if (job.status === 'cancelled') emit({ type: 'cancelled', job });
+    else if (job.status === 'paused') emit({ type: 'paused', job });
+    else emit({ type: 'requeued', job, reason: 'yield' });
+    return job;
+  }
+
+  /** Parks a running job until the network returns; waiting never spends an attempt. */
+  function waitForNetwork(lease: Lease): Job {
+    const job = releaseTx.immediate(lease, 'waiting_network', clock.now());
+    runStarts.delete(`${lease.jobId}:${lease.token}`);
+    emit({ type: 'waiting_network', job });
+    return job;
+  }
+
+  const resumeNetworkTx = db.transaction((kind: string | null, now: number) => {
+    const ids = stmt.waitingNetwork.all(kind, kind) as number[];
+    return ids.map((id) => jobFromRow(stmt.setStatus.get('queued', null, now, id) as JobRow));
+  });
+
+  /** Moves every job waiting for the network (of one kind, or all) back to `queued`. */
+  function resumeWaitingNetwork(kind?: string): number {
+    const jobs = resumeNetworkTx.immediate(kind ?? null, clock.now());
+    for (const job of jobs) emit({ type: 'requeued', job, reason: 'network' });
+    return jobs.length;
+  }
+
+  const cancelTx = db.transaction((id: number, now: number): QueueEvent => {
+    const job = mustGet(id);
+    switch (job.status) {
+      case 'running':
+        stmt.requestStop.run(1, job.pauseRequested ? 1 : 0, now, id);
+        return { type: 'stop_requested', jobId: id, reason: 'cancel' };
+      case 'completed':
+      case 'failed':
+      case 'cancelled':
+        throw new JobStateError(id, job.status, 'cancel');
+      default:
+        return { type: 'cancelled', job: jobFromRow(stmt.setStatus.get('cancelled', now, now, id) as JobRow) };
+    }
+  });
+
+  /** Cancels a job: at once if it is not running, else asks its runner to stop (it ends `cancelled`, checkpoint kept). */
+  function cancel(id: number): Job {
+    const event = cancelTx.immediate(id, clock.now());
+    emit(event);
+    return mustGet(id);
+  }
+
+  const pauseTx = db.transaction((id: number, now: number): QueueEvent | null => {
+    const job = mustGet(id);
+    switch (job.status) {
+      case 'running':
+        if (job.pauseRequested) return null;
+        stmt.requestStop.run(job.cancelRequested ? 1 : 0, 1, now, id);
+        return { type: 'stop_requested', jobId: id, reason: 'pause' };
+      case 'paused':
+        return null;
+      case 'queued':
+      case 'scheduled':
+      case 'retry_pending':
+      case 'waiting_network':
+        return { type: 'paused', job: jobFromRow(stmt.setStatus.get('paused', null, now, id) as JobRow) };
+      default:
+        throw new JobStateError(id, job.status, 'pause');
+    }
+  });
+
+  /** Pauses one job: at once if waiting, else its runner checkpoints and stops. Idempotent. */
+  function pause(id: number): Job {
+    const event = pauseTx.immediate(id, clock.now());
+    if (event) emit(event);
+    return mustGet(id);
+  }
+
+  const resumeTx = db.transaction((id: number, now: number): Job | null => {
+    const job = mustGet(id);
+    if (job.status === 'running' && job.pauseRequested) {
+      stmt.requestStop.run(job.cancelRequested ? 1 : 0, 0, now, id);
+      return null;
+    }
+    if (job.status !== 'paused') throw new JobStateError(id, job.status, 'resume');
+    return jobFromRow(stmt.setStatus.get('queued', null, now, id) as JobRow);
+  });
+
+  /** Resumes a paused job (or withdraws a pause not yet honoured). */
+  function resume(id: number): Job {
+    const job = resumeTx.immediate(id, clock.now());
+    if (job) emit({ type: 'resumed', job });
+    return mustGet(id);
+  }
+
+  const retryTx = db.transaction((id: number, now: number) => {
+    const job = mustGet(id);
+    if (job.status !== 'failed' && job.status !== 'cancelled') throw new JobStateError(id, job.status, 'retry');
+    return jobFromRow(stmt.retry.get(now, now, id) as JobRow);
+  });
+
+  /** Puts a failed or cancelled job back in the queue with fresh attempts; it resumes from its checkpoint. */
+  function retry(id: number): Job {
+    const job = retryTx.immediate(id, clock.now());
+    emit({ type: 'requeued', job, reason: 'retry' });
+    return job;
+  }
+
+  /** Stops all claiming, in every process sharing the file; runners are told to yield their running jobs. */
+  function pauseAll(): void {
+    stmt.setState.run('paused', '1');
+    emit({ type: 'queue_paused' });
+  }
+
+  /** Lets claiming start again. */
+  function resumeAll(): void {
+    stmt.setState.run('paused', '0');
+    emit({ type: 'queue_resumed' });
+  }
+
+  function isPaused(): boolean {
+    return stmt.isPaused.get() === '1';
+  }
+
+  function settleOrphan(row: JobRow, now: number, countsAsAttempt: boolean): { job: Job; reason: 'lease_expired' | 'owner_gone' } {
+    const reason = countsAsAttempt ? 'lease_expired' : 'owner_gone';
+    if (row.cancel_requested) return { job: jobFromRow(stmt.release.get('cancelled', now, now, row.id) as JobRow), reason };
+    if (row.pause_requested) return { job: jobFromRow(stmt.release.get('paused', null, now, row.id) as JobRow), reason };
+    if (!countsAsAttempt) return { job: jobFromRow(stmt.release.get('queued', null, now, row.id) as JobRow), reason };
+    if (row.attempts >= row.max_attempts) {
+      const error: JobError = {
+        code: 'lease_expired',
+        message: `The worker stopped responding on each of ${row.attempts} attempts.`,
+        retryable: false,
+      };
+      return { job: jobFromRow(stmt.toFailed.get(json(error), now, now, row.id) as JobRow), reason };
+    }
+    return { job: jobFromRow(stmt.setStatus.get('queued', null, now, row.id) as JobRow), reason };
+  }
+
+  function announceRecovered(results: { job: Job; reason: 'lease_expired' | 'owner_gone' }[]): void {
+    for (const { job, reason } of results) {
+      if (job.status === 'queued') emit({ type: 'requeued', job, reason });
+      else if (job.status === 'failed') emit({ type: 'failed', job });
+      else if (job.status === 'cancelled') emit({ type: 'cancelled', job });
+      else if (job.status === 'paused') emit({ type: 'paused', job });
+    }
+  }
+
+  const recoverExpiredTx = db.transaction((now: number) =>
+    (stmt.expired.all(now) as JobRow[]).map((row) => settleOrphan(row, now, true)),
+  );
+
+  /** Returns running jobs whose lease ran out to the queue (the attempt counts); they resume from their checkpoint. */
+  function recoverExpired(): number {
+    const results = recoverExpiredTx.immediate(clock.now());
+    announceRecovered(results);
+    return results.length;
+  }
+
+  const recoverBootTx = db.transaction((isAlive: (owner: string) => boolean, now: number) =>
+    (stmt.running.all() as JobRow[])
+      .filter((row) => row.lease_owner !== owner && (row.lease_owner === null || !isAlive(row.lease_owner)))
+      .map((row) => settleOrphan(row, now, false)),
+  );
+
+  /**
+   * At start-up: jobs leased by a process of this machine that no longer exists go straight back to `queued`
+   * without spending an attempt (the app was killed, not the job); others wait for their lease to expire.
+   */
+  function recoverAtBoot(isAlive: (owner: string) => boolean = ownerLooksAlive): number {
+    const results = recoverBootTx.immediate(isAlive, clock.now());
+    announceRecovered(results);
+    return results.length + recoverExpired();
+  }
+
+  /** Deletes finished jobs older than `olderThanMs`, in short batches; returns how many went. */
+  function purgeFinished(olderThanMs = 7 * 24 * 3600_000, batch = 5_000): number {
+    const cutoff = clock.now() - olderThanMs;
+    let total = 0;
+    for (;;) {
+      const n = stmt.purge.run(cutoff, batch).changes;
+      total += n;
+      if (n < batch) break;
+    }
+    if (total > 0) emit({ type: 'purged', count: total });
+    return total;
+  }
+
+  /** Stop requests (cancel/pause) for jobs this process is running, including ones made by another process. */
+  function stopRequests(): StopRequest[] {
+    return (stmt.stopRequests.all(owner) as { id: number; cancel_requested: number }[]).map((r) => ({
+      jobId: r.id,
+      reason: r.cancel_requested ? 'cancel' : 'pause',
+    }));
+  }
+
+  const addErrorsTx = db.transaction((jobId: number, entries: readonly JobErrorEntry[], now: number) => {
+    for (const e of entries) stmt.addError.run(jobId, e.rowNumber ?? null, e.code, e.message, e.raw ?? null, now);
+  });
+
+  /** Records user-facing errors (row errors, lookup failures) for a job. */
+  function addErrors(jobId: number, entries: readonly JobErrorEntry[]): void {
+    addErrorsTx(jobId, entries, clock.now());
+  }
+
+  /** The latest errors recorded for a job, newest first. */
+  function recentErrors(jobId: number, limit = 50) {
+    return stmt.recentErrors.all(jobId, limit) as { row_number: number | null; code: string; message: string; raw: string | null; created_at: number }[];
+  }
+
+  /** Lists jobs, newest first. */
+  function list(opts: ListOptions = {}): Job[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (opts.status) {
+      where.push('status = ?');
+      params.push(opts.status);
+    }
+    if (opts.kind) {
+      where.push('kind = ?');
+      params.push(opts.kind);
+    }
+    if (opts.beforeId !== undefined) {
+      where.push('id < ?');
+      params.push(opts.beforeId);
+    }
+    const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    params.push(Math.max(1, Math.min(10_000, opts.limit ?? 100)));
+    return (db.prepare(sql).all(...params) as JobRow[]).map(jobFromRow);
+  }
+
+  /** Job counts per status. */
+  function counts(): Record<JobStatus, number> {
+    const out = Object.fromEntries(
+      ['scheduled', 'queued', 'running', 'retry_pending', 'waiting_network', 'paused', 'completed', 'failed', 'cancelled'].map((s) => [s, 0]),
+    ) as Record<JobStatus, number>;
+    for (const r of stmt.counts.all() as { status: JobStatus; n: number }[]) out[r.status] = r.n;
+    return out;
+  }
+
+  /** When the earliest delayed job becomes due, or null; lets the scheduler sleep until then. */
+  function nextDueAt(): number | null {
+    return (stmt.nextDue.get() as number | null) ?? null;
+  }
+
+  return {
+    db,
+    owner,
+    events,
+    enqueue,
+    enqueueMany,
+    claim,
+    renew,
+    progress,
+    checkpoint,
+    complete,
+    completeMany,
+    fail,
+    release,
+    waitForNetwork,
+    resumeWaitingNetwork,
+    cancel,
+    pause,
+    resume,
+    retry,
+    pauseAll,
+    resumeAll,
+    isPaused,
+    recoverExpired,
+    recoverAtBoot,
+    purgeFinished,
+    stopRequests,
+    addErrors,
+    recentErrors,
+    get: (id: number) => mustGet(id),
+    find: (id: number) => {
+      const row = stmt.get.get(id) as JobRow | undefined;
+      return row ? jobFromRow(row) : null;
+    },
+    list,
+    counts,
+    nextDueAt,
+  };
+}
+
+export type Queue = ReturnType<typeof createQueue>;
+
+function normalizeError(error: JobError): JobError {
+  return {
+    code: String(error.code || 'error').slice(0, 100),
+    message: String(error.message || 'Unknown error').slice(0, 4000),
+    retryable: Boolean(error.retryable),
+  };
+}

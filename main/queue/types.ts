@@ -1,0 +1,110 @@
+/** Every state a job can be in; see DESIGN §4 and README for the transitions. */
+export const JOB_STATUSES = [
+  'scheduled',
+  'queued',
+  'running',
+  'retry_pending',
+  'waiting_network',
+  'paused',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const FINISHED_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** Persisted progress of a running job; rate and ETA are derived by the queue. */
+export interface JobProgress {
+  total: number | null;
+  done: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  note: string | null;
+  ratePerSec: number | null;
+  etaMs: number | null;
+  updatedAt: number;
+}
+
+/** What a task reports; the queue fills in the rest. */
+export type ProgressUpdate = Partial<Pick<JobProgress, 'total' | 'done' | 'succeeded' | 'failed' | 'skipped' | 'note'>>;
+
+export interface JobError {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface Job {
+  id: number;
+  kind: string;
+  status: JobStatus;
+  priority: number;
+  payload: unknown;
+  progress: JobProgress | null;
+  checkpoint: unknown;
+  result: unknown;
+  error: JobError | null;
+  attempts: number;
+  maxAttempts: number;
+  runAt: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  cancelRequested: boolean;
+  pauseRequested: boolean;
+  parentId: number | null;
+  dedupeKey: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  updatedAt: number;
+}
+
+export interface EnqueueInput {
+  kind: string;
+  payload?: unknown;
+  /** Higher runs first. */
+  priority?: number;
+  /** Absolute time (ms since epoch) before which the job must not start. */
+  runAt?: number;
+  delayMs?: number;
+  maxAttempts?: number;
+  /** While a job with this key is not finished, enqueueing the same key returns that job instead. */
+  dedupeKey?: string;
+  parentId?: number;
+}
+
+/** Proof of ownership of a running job: every write by the runner must present it. */
+export interface Lease {
+  jobId: number;
+  token: string;
+}
+
+export interface ClaimedJob {
+  job: Job;
+  lease: Lease;
+}
+
+export type StopReason = 'cancel' | 'pause' | 'yield';
+
+/** Every change the queue makes, for the UI, tray, notifications and the scheduler. */
+export type QueueEvent =
+  | { type: 'enqueued'; jobIds: number[]; kinds: string[] }
+  | { type: 'started'; job: Job }
+  | { type: 'progress'; jobId: number; progress: JobProgress }
+  | { type: 'checkpoint'; jobId: number }
+  | { type: 'completed'; job: Job }
+  | { type: 'failed'; job: Job }
+  | { type: 'retry_scheduled'; job: Job }
+  | { type: 'stop_requested'; jobId: number; reason: 'cancel' | 'pause' }
+  | { type: 'cancelled'; job: Job }
+  | { type: 'paused'; job: Job }
+  | { type: 'resumed'; job: Job }
+  | { type: 'waiting_network'; job: Job }
+  | { type: 'requeued'; job: Job; reason: 'lease_expired' | 'owner_gone' | 'yield' | 'network' | 'retry' }
+  | { type: 'queue_paused' }
+  | { type: 'queue_resumed' }
+  | { type: 'purged'; count: number };
+
+export type QueueEventType = QueueEvent['type'];
