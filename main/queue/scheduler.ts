@@ -1,0 +1,162 @@
+import type { JobExecutor, RunOutcome } from '../workers/executor.ts';
+import { LeaseLostError } from './errors.ts';
+import type { Queue } from './queue.ts';
+import type { Recurring } from './recurring.ts';
+import type { ClaimedJob, Lease } from './types.ts';
+
+export interface SchedulerOptions {
+  queue: Queue;
+  executor: JobExecutor;
+  recurring?: Recurring;
+  /** Per-kind concurrency limits for this process; kinds not listed get `defaultConcurrency`. */
+  concurrency?: Record<string, number>;
+  defaultConcurrency?: number;
+  /** Poll interval: picks up jobs enqueued by other processes, due jobs and cross-process stop requests. */
+  tickMs?: number;
+  /** Lease length; leases of live runs are renewed at a third of it. */
+  leaseMs?: number;
+  /** Finished jobs older than this are purged (default 7 days). */
+  retentionMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+/** Drives the queue: claims within per-kind limits, hands jobs to the executor, records outcomes, renews leases. */
+export function createScheduler(opts: SchedulerOptions) {
+  const { queue, executor, recurring } = opts;
+  const leaseMs = opts.leaseMs ?? 30_000;
+  const tickMs = opts.tickMs ?? 500;
+  const retentionMs = opts.retentionMs ?? 7 * 24 * 3600_000;
+  const onError = opts.onError ?? ((err) => console.error('[scheduler]', err));
+  const running = new Map<number, { lease: Lease; kind: string; done: Promise<void> }>();
+  let completions: { lease: Lease; result: unknown }[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let renewTimer: NodeJS.Timeout | null = null;
+  let housekeepingTimer: NodeJS.Timeout | null = null;
+  let tickQueued = false;
+  let stopping = false;
+
+  const limit = (kind: string) => opts.concurrency?.[kind] ?? opts.defaultConcurrency ?? 2;
+  const runningOf = (kind: string) => [...running.values()].filter((r) => r.kind === kind).length;
+
+  function guard<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (err) {
+      if (!(err instanceof LeaseLostError)) onError(err);
+      return undefined;
+    }
+  }
+
+  function flushCompletions(): void {
+    const batch = completions;
+    completions = [];
+    guard(() => queue.completeMany(batch));
+    scheduleTick();
+  }
+
+  function settle(c: ClaimedJob, outcome: RunOutcome): void {
+    const { lease } = c;
+    switch (outcome.type) {
+      case 'done':
+        // Completions are batched into one transaction per turn of the event loop.
+        if (completions.push({ lease, result: outcome.result }) === 1) setImmediate(flushCompletions);
+        return;
+      case 'error':
+        guard(() => queue.fail(lease, { code: outcome.code, message: outcome.message, retryable: outcome.retryable }));
+        break;
+      case 'crashed':
+        guard(() => queue.fail(lease, { code: 'worker_crashed', message: outcome.message, retryable: true }));
+        break;
+      case 'stopped':
+        guard(() => queue.release(lease));
+        break;
+      case 'waiting_network':
+        guard(() => queue.waitForNetwork(lease));
+        break;
+    }
+    scheduleTick();
+  }
+
+  function launch(c: ClaimedJob): void {
+    const done = executor
+      .run(c.job, {
+        onProgress: (p) => guard(() => queue.progress(c.lease, p)),
+        onCheckpoint: (s) => guard(() => queue.checkpoint(c.lease, s)),
+      })
+      .catch((err): RunOutcome => ({ type: 'crashed', message: err instanceof Error ? err.message : String(err) }))
+      .then((outcome) => {
+        running.delete(c.job.id);
+        settle(c, outcome);
+      });
+    running.set(c.job.id, { lease: c.lease, kind: c.job.kind, done });
+  }
+
+  /** One pass: recurring jobs, stop requests, then claims for every kind with room. */
+  function tick(): void {
+    tickQueued = false;
+    if (stopping) return;
+    if (recurring) guard(() => recurring.tick());
+    for (const req of guard(() => queue.stopRequests()) ?? []) executor.stop(req.jobId, req.reason);
+    if (guard(() => queue.isPaused())) {
+      for (const id of running.keys()) executor.stop(id, 'yield');
+      return;
+    }
+    for (const kind of executor.kinds()) {
+      const room = Math.min(limit(kind) - runningOf(kind), executor.freeSlots(kind));
+      if (room <= 0) continue;
+      const claimed = guard(() => queue.claim(kind, { limit: room, leaseMs })) ?? [];
+      claimed.forEach(launch);
+    }
+  }
+
+  function scheduleTick(): void {
+    if (tickQueued || stopping) return;
+    tickQueued = true;
+    setImmediate(tick);
+  }
+
+  function renewLeases(): void {
+    const live = [...running.entries()].filter(([id]) => executor.isAlive(id)).map(([, r]) => r.lease);
+    guard(() => queue.renew(live, leaseMs));
+  }
+
+  function housekeeping(): void {
+    guard(() => queue.recoverExpired());
+    guard(() => queue.purgeFinished(retentionMs));
+  }
+
+  const onQueueEvent = (e: { type: string; jobId?: number; reason?: string }) => {
+    if (e.type === 'enqueued' || e.type === 'requeued' || e.type === 'resumed' || e.type === 'queue_resumed') scheduleTick();
+    if (e.type === 'stop_requested' && e.jobId !== undefined && running.has(e.jobId)) executor.stop(e.jobId, e.reason as 'cancel' | 'pause');
+    if (e.type === 'queue_paused') for (const id of running.keys()) executor.stop(id, 'yield');
+  };
+
+  return {
+    /** Recovers what a previous run left behind, then starts claiming. */
+    start(): void {
+      stopping = false;
+      guard(() => queue.recoverAtBoot());
+      queue.events.on('event', onQueueEvent);
+      timer = setInterval(tick, tickMs);
+      renewTimer = setInterval(renewLeases, Math.max(50, Math.floor(leaseMs / 3)));
+      housekeepingTimer = setInterval(housekeeping, Math.max(1000, Math.min(60_000, leaseMs)));
+      housekeeping();
+      scheduleTick();
+    },
+    tick,
+    runningCount: () => running.size,
+    /** Stops claiming, asks running jobs to checkpoint and yield (they resume next start), waits up to `graceMs`. */
+    async drain(graceMs = 10_000): Promise<void> {
+      stopping = true;
+      queue.events.off('event', onQueueEvent);
+      for (const t of [timer, renewTimer, housekeepingTimer]) if (t) clearInterval(t);
+      for (const id of running.keys()) executor.stop(id, 'yield');
+      const all = Promise.all([...running.values()].map((r) => r.done));
+      await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
+      flushCompletions();
+      await executor.shutdown();
+    },
+  };
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>;

@@ -1,0 +1,27 @@
+import { fork } from 'node:child_process';
+import type { LaunchSpec, ProcessLauncher, WorkerProcess } from './launcher.ts';
+
+/** Launches workers as Node child processes (tests, CLI, benchmarks), with structured-clone messaging. */
+export function createNodeLauncher(): ProcessLauncher {
+  return {
+    launch(spec: LaunchSpec): WorkerProcess {
+      const child = fork(spec.entry, spec.args ?? [], {
+        env: spec.env,
+        execArgv: spec.execArgv ?? [],
+        serialization: 'advanced',
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      return {
+        get pid() {
+          return child.pid;
+        },
+        postMessage: (m) => {
+          if (child.connected) child.send(m as never);
+        },
+        onMessage: (l) => void child.on('message', l),
+        onExit: (l) => void child.on('exit', (code, signal) => l(code, signal)),
+        kill: () => void child.kill('SIGKILL'),
+      };
+    },
+  };
+}

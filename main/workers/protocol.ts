@@ -1,0 +1,63 @@
+import type { JobProgress, ProgressUpdate } from '../queue/types.ts';
+
+/** Bumped on any incompatible change; the supervisor refuses a worker speaking another version. */
+export const PROTOCOL_VERSION = 1;
+
+/** The part of a job a worker needs to run it. */
+export interface WorkerJob {
+  id: number;
+  kind: string;
+  payload: unknown;
+  checkpoint: unknown;
+  attempt: number;
+}
+
+export type ToWorker =
+  | { type: 'run'; job: WorkerJob }
+  | { type: 'cancel'; jobId: number; reason: 'cancel' | 'pause' | 'yield' }
+  | { type: 'shutdown' };
+
+export type FromWorker =
+  | { type: 'ready'; protocolVersion: number; kinds: string[]; pid: number }
+  | { type: 'progress'; jobId: number; progress: ProgressUpdate }
+  | { type: 'checkpoint'; jobId: number; state: unknown }
+  | { type: 'done'; jobId: number; result: unknown }
+  | { type: 'error'; jobId: number; code: string; message: string; retryable: boolean }
+  | { type: 'stopped'; jobId: number }
+  | { type: 'waiting_network'; jobId: number; message: string }
+  | { type: 'heartbeat'; running: number[] }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; jobId?: number };
+
+export type { JobProgress };
+
+const isInt = (v: unknown): v is number => Number.isInteger(v);
+
+/** Validates a message from a worker process; anything else is a protocol error, never trusted. */
+export function parseFromWorker(raw: unknown): FromWorker | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const m = raw as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      return isInt(m.protocolVersion) && Array.isArray(m.kinds) && m.kinds.every((k) => typeof k === 'string') && isInt(m.pid)
+        ? (m as FromWorker)
+        : null;
+    case 'progress':
+      return isInt(m.jobId) && typeof m.progress === 'object' && m.progress !== null ? (m as FromWorker) : null;
+    case 'checkpoint':
+    case 'done':
+    case 'stopped':
+      return isInt(m.jobId) ? (m as FromWorker) : null;
+    case 'error':
+      return isInt(m.jobId) && typeof m.code === 'string' && typeof m.message === 'string' && typeof m.retryable === 'boolean'
+        ? (m as FromWorker)
+        : null;
+    case 'waiting_network':
+      return isInt(m.jobId) && typeof m.message === 'string' ? (m as FromWorker) : null;
+    case 'heartbeat':
+      return Array.isArray(m.running) && m.running.every(isInt) ? (m as FromWorker) : null;
+    case 'log':
+      return typeof m.message === 'string' && ['debug', 'info', 'warn', 'error'].includes(m.level as string) ? (m as FromWorker) : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../../main/db/open.ts';
+import { createQueue, type Clock, type QueueOptions } from '../../main/queue/queue.ts';
+
+/** A fresh database file in its own temp folder; call cleanup() in afterEach. */
+export function tempDbPath(): { dir: string; path: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'pallet-test-'));
+  return { dir, path: join(dir, 'pallet.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A clock tests move by hand. */
+export function manualClock(start = 1_700_000_000_000): Clock & { advance(ms: number): void; set(t: number): void } {
+  let t = start;
+  return { now: () => t, advance: (ms) => void (t += ms), set: (v) => void (t = v) };
+}
+
+/** Opens a real SQLite file with a queue over it. */
+export function openTestQueue(opts: Partial<Omit<QueueOptions, 'db'>> = {}) {
+  const tmp = tempDbPath();
+  const db: Db = openDatabase(tmp.path);
+  const clock = opts.clock ?? manualClock();
+  const queue = createQueue({ db, clock, backoff: { baseMs: 1000, maxMs: 60_000, random: () => 0.5 }, ...opts });
+  return {
+    ...tmp,
+    db,
+    clock: clock as ReturnType<typeof manualClock>,
+    queue,
+    close: () => {
+      db.close();
+      tmp.cleanup();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// A worker entry with tasks that misbehave on purpose, run as a real child process by the tests.
+import { startWorkerHost } from '../../main/workers/runtime/host.ts';
+import { TaskError } from '../../main/workers/runtime/task.ts';
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+startWorkerHost({
+  noop: async () => null,
+  // Counts to payload.n in steps, checkpointing each step; resumes from the checkpoint.
+  count: async (ctx) => {
+    const { n, stepMs } = ctx.job.payload as { n: number; stepMs: number };
+    let i = (ctx.job.checkpoint as { i: number } | null)?.i ?? 0;
+    const resumedFrom = i;
+    while (i < n) {
+      if (ctx.signal.aborted) return null;
+      await sleep(stepMs, ctx.signal);
+      if (ctx.signal.aborted) return null;
+      i++;
+      ctx.checkpoint({ i });
+      ctx.progress({ total: n, done: i });
+    }
+    return { counted: i, resumedFrom, attempt: ctx.job.attempt };
+  },
+  crash: async () => process.exit(3),
+  hang: async () => {
+    const end = Date.now() + 60_000;
+    while (Date.now() < end) {
+      /* blocks the event loop: no heartbeats */
+    }
+    return null;
+  },
+  env: async () => Object.keys(process.env).sort(),
+  reject: async () => {
+    throw new TaskError('bad_input', 'The file is not a CSV.', false);
+  },
+});
