@@ -79,7 +79,7 @@ export function createScheduler(opts: SchedulerOptions) {
 
   function launch(c: ClaimedJob): void {
     const done = executor
-      .run(c.job, {
+      .run(c.job, c.lease, {
         onProgress: (p) => guard(() => queue.progress(c.lease, p)),
         onCheckpoint: (s) => guard(() => queue.checkpoint(c.lease, s)),
       })

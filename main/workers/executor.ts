@@ -1,4 +1,4 @@
-import type { Job, ProgressUpdate } from '../queue/types.ts';
+import type { Job, Lease, ProgressUpdate } from '../queue/types.ts';
 
 /** How one run of a job ended, as seen by whoever ran it. */
 export type RunOutcome =
@@ -17,7 +17,7 @@ export interface RunHandlers {
 export interface JobExecutor {
   kinds(): string[];
   freeSlots(kind: string): number;
-  run(job: Job, handlers: RunHandlers): Promise<RunOutcome>;
+  run(job: Job, lease: Lease, handlers: RunHandlers): Promise<RunOutcome>;
   /** Asks the task to stop; its run then resolves `stopped` (or finishes anyway). */
   stop(jobId: number, reason: 'cancel' | 'pause' | 'yield'): void;
   /** False once the process running the job stopped heartbeating: its lease must not be renewed. */

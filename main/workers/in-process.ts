@@ -7,7 +7,7 @@ export function createInProcessExecutor(tasks: Record<string, Task>, capacity = 
   return {
     kinds: () => Object.keys(tasks),
     freeSlots: (kind) => (tasks[kind] ? capacity - running.size : 0),
-    async run(job, handlers): Promise<RunOutcome> {
+    async run(job, lease, handlers): Promise<RunOutcome> {
       const task = tasks[job.kind];
       if (!task) return { type: 'error', code: 'unknown_kind', message: `No task for "${job.kind}".`, retryable: false };
       const abort = new AbortController();
@@ -15,7 +15,7 @@ export function createInProcessExecutor(tasks: Record<string, Task>, capacity = 
       const quiet = () => {};
       try {
         const result = await task({
-          job: { id: job.id, kind: job.kind, payload: job.payload, checkpoint: job.checkpoint, attempt: job.attempts },
+          job: { id: job.id, kind: job.kind, payload: job.payload, checkpoint: job.checkpoint, attempt: job.attempts, leaseToken: lease.token },
           signal: abort.signal,
           progress: handlers.onProgress,
           checkpoint: handlers.onCheckpoint,

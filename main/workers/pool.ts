@@ -8,12 +8,12 @@ export function createWorkerPool(supervisors: readonly Supervisor[]): JobExecuto
     start: async () => void (await Promise.all(supervisors.map((s) => s.start()))),
     kinds: () => [...new Set(supervisors.flatMap((s) => s.kinds()))],
     freeSlots: (kind) => supervisors.reduce((n, s) => n + Math.max(0, s.freeSlots(kind)), 0),
-    async run(job, handlers): Promise<RunOutcome> {
+    async run(job, lease, handlers): Promise<RunOutcome> {
       const s = supervisors.find((x) => x.freeSlots(job.kind) > 0);
       if (!s) return { type: 'crashed', message: `No worker can take a "${job.kind}" job right now.` };
       owner.set(job.id, s);
       try {
-        return await s.run(job, handlers);
+        return await s.run(job, lease, handlers);
       } finally {
         owner.delete(job.id);
       }

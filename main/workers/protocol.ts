@@ -10,6 +10,8 @@ export interface WorkerJob {
   payload: unknown;
   checkpoint: unknown;
   attempt: number;
+  /** Lets the worker commit rows and their checkpoint in one transaction, guarded by the lease. */
+  leaseToken: string;
 }
 
 export type ToWorker =

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Job } from '../queue/types.ts';
+import type { Job, Lease } from '../queue/types.ts';
 import type { RunHandlers, RunOutcome } from './executor.ts';
 import type { LaunchSpec, ProcessLauncher, WorkerProcess } from './launcher.ts';
 import { parseFromWorker, PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol.ts';
@@ -201,11 +201,11 @@ export function createSupervisor(opts: SupervisorOptions) {
     freeSlots: (kind: string) => (state === 'ready' && kinds.includes(kind) ? capacity - inFlight.size : 0),
     isAlive: (jobId: number) => inFlight.has(jobId) && state === 'ready' && Date.now() - lastSeen <= heartbeatTimeoutMs,
     /** Sends a job to the worker; resolves with how it ended, including `crashed` if the process died. */
-    run(job: Job, handlers: RunHandlers): Promise<RunOutcome> {
+    run(job: Job, lease: Lease, handlers: RunHandlers): Promise<RunOutcome> {
       if (state !== 'ready' || !proc) return Promise.resolve({ type: 'crashed', message: `Worker ${opts.spec.name} is not running.` });
       return new Promise<RunOutcome>((resolve) => {
         inFlight.set(job.id, { job, handlers, resolve });
-        post({ type: 'run', job: { id: job.id, kind: job.kind, payload: job.payload, checkpoint: job.checkpoint, attempt: job.attempts } });
+        post({ type: 'run', job: { id: job.id, kind: job.kind, payload: job.payload, checkpoint: job.checkpoint, attempt: job.attempts, leaseToken: lease.token } });
       });
     },
     stop(jobId: number, reason: 'cancel' | 'pause' | 'yield'): void {

@@ -1,6 +1,18 @@
 // A worker entry with tasks that misbehave on purpose, run as a real child process by the tests.
 import { startWorkerHost } from '../../main/workers/runtime/host.ts';
 import { TaskError } from '../../main/workers/runtime/task.ts';
+import { openDatabase, type Db } from '../../main/db/open.ts';
+import { createQueue, type Queue } from '../../main/queue/queue.ts';
+
+let shared: { db: Db; queue: Queue } | null = null;
+function dbAt(path: string) {
+  if (!shared) {
+    const db = openDatabase(path);
+    db.exec('CREATE TABLE IF NOT EXISTS ledger (job_id INTEGER NOT NULL, step INTEGER NOT NULL)');
+    shared = { db, queue: createQueue({ db }) };
+  }
+  return shared;
+}
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -26,6 +38,20 @@ startWorkerHost({
     return { counted: i, resumedFrom, attempt: ctx.job.attempt };
   },
   crash: async () => process.exit(3),
+  // Writes one ledger row per step in the same transaction as its checkpoint: a crash never loses or doubles a step.
+  ledger: async (ctx) => {
+    const { n, dbPath } = ctx.job.payload as { n: number; dbPath: string };
+    const { queue } = dbAt(dbPath);
+    const lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
+    let i = (ctx.job.checkpoint as { i: number } | null)?.i ?? 0;
+    while (i < n && !ctx.signal.aborted) {
+      await sleep(1);
+      const step = i;
+      queue.checkpoint(lease, { i: step + 1 }, (db) => void db.prepare('INSERT INTO ledger VALUES (?, ?)').run(ctx.job.id, step));
+      i = step + 1;
+    }
+    return { steps: i };
+  },
   hang: async () => {
     const end = Date.now() + 60_000;
     while (Date.now() < end) {

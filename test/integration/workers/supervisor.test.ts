@@ -24,7 +24,7 @@ describe('supervised worker processes driven by the scheduler', () => {
     await pool.start();
     const scheduler: Scheduler = createScheduler({ queue, executor: pool, tickMs: 50, leaseMs, defaultConcurrency: 4 });
     scheduler.start();
-    cleanups.push(() => tmp.cleanup(), () => db.close(), () => scheduler.drain(2_000));
+    cleanups.push(() => tmp.cleanup(), () => void db.close(), () => scheduler.drain(2_000));
     return { queue, sup: sup as Supervisor, events, db };
   }
 

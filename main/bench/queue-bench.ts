@@ -1,0 +1,176 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openDatabase, type Db } from '../db/open.ts';
+import { createQueue, type Queue } from '../queue/queue.ts';
+import { createScheduler } from '../queue/scheduler.ts';
+import { defaultWorkerEntry } from '../workers/entry-path.ts';
+import { createInProcessExecutor } from '../workers/in-process.ts';
+import { allowlistEnv } from '../workers/launcher.ts';
+import { createNodeLauncher } from '../workers/node-launcher.ts';
+import { createWorkerPool } from '../workers/pool.ts';
+import { createSupervisor } from '../workers/supervisor.ts';
+import type { JobExecutor } from '../workers/executor.ts';
+
+export interface QueueBenchOptions {
+  /** Pending jobs for the "large" claim measurement (1M by default). */
+  largePending?: number;
+  log?: (line: string) => void;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function withDb<T>(fn: (db: Db, queue: Queue) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'pallet-bench-'));
+  const db = openDatabase(join(dir, 'bench.db'));
+  try {
+    return fn(db, createQueue({ db }));
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function withDbAsync<T>(fn: (db: Db, queue: Queue) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'pallet-bench-'));
+  const db = openDatabase(join(dir, 'bench.db'));
+  try {
+    return await fn(db, createQueue({ db }));
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function enqueueBatched(queue: Queue, total: number, extra: { delayMs?: number } = {}): void {
+  const batch = 10_000;
+  for (let done = 0; done < total; done += batch) {
+    const n = Math.min(batch, total - done);
+    queue.enqueueMany(Array.from({ length: n }, (_, i) => ({ kind: 'noop', payload: { i: done + i }, ...extra })));
+  }
+}
+
+/** Claim latency (µs) of single claims from a queue already holding `pending` ready jobs. */
+function claimLatencies(queue: Queue, samples: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t0 = performance.now();
+    const got = queue.claim('noop');
+    out.push((performance.now() - t0) * 1000);
+    if (got.length !== 1) throw new Error('bench: queue ran dry');
+  }
+  return out.sort((a, b) => a - b);
+}
+
+async function endToEnd(queue: Queue, executor: JobExecutor, jobs: number, concurrency: number): Promise<number> {
+  enqueueBatched(queue, jobs);
+  const scheduler = createScheduler({ queue, executor, concurrency: { noop: concurrency }, tickMs: 50 });
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    const check = () => {
+      if (queue.counts().completed >= jobs) resolve();
+      else setTimeout(check, 5);
+    };
+    scheduler.start();
+    check();
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  await scheduler.drain(1000);
+  return jobs / seconds;
+}
+
+function workerPool(count: number) {
+  const { entry, execArgv } = defaultWorkerEntry();
+  return createWorkerPool(
+    Array.from({ length: count }, (_, i) =>
+      createSupervisor({ launcher: createNodeLauncher(), spec: { name: `bench-${i}`, entry, execArgv, env: allowlistEnv(process.env) }, capacity: 64 }),
+    ),
+  );
+}
+
+/** Measures the queue: enqueue rates, end-to-end throughput, claim latency at 1k and 1M pending, enqueue-to-start. */
+export async function runQueueBench(opts: QueueBenchOptions = {}): Promise<Record<string, number>> {
+  const log = opts.log ?? (() => {});
+  const large = opts.largePending ?? 1_000_000;
+  const out: Record<string, number> = {};
+
+  log('enqueue: batched and one at a time');
+  withDb((_db, queue) => {
+    const n = 200_000;
+    const t0 = performance.now();
+    enqueueBatched(queue, n);
+    out.enqueue_batched_per_s = Math.round(n / ((performance.now() - t0) / 1000));
+    const m = 5_000;
+    const t1 = performance.now();
+    for (let i = 0; i < m; i++) queue.enqueue({ kind: 'noop', payload: { i } });
+    out.enqueue_single_per_s = Math.round(m / ((performance.now() - t1) / 1000));
+  });
+
+  log('claim latency at 1k pending');
+  withDb((_db, queue) => {
+    enqueueBatched(queue, 1_000 + 500);
+    const lat = claimLatencies(queue, 500);
+    out.claim_p50_us_1k = round(percentile(lat, 50));
+    out.claim_p99_us_1k = round(percentile(lat, 99));
+  });
+
+  log(`claim latency at ${large} pending, then with ${large} delayed beside them`);
+  withDb((_db, queue) => {
+    enqueueBatched(queue, large);
+    let lat = claimLatencies(queue, 1_000);
+    out.claim_p50_us_1m = round(percentile(lat, 50));
+    out.claim_p99_us_1m = round(percentile(lat, 99));
+    enqueueBatched(queue, large, { delayMs: 3600_000 });
+    lat = claimLatencies(queue, 1_000);
+    out.claim_p50_us_1m_with_1m_delayed = round(percentile(lat, 50));
+    out.claim_p99_us_1m_with_1m_delayed = round(percentile(lat, 99));
+  });
+  out.claim_p50_growth_ratio_1k_to_1m = round(out.claim_p50_us_1m! / out.claim_p50_us_1k!, 2);
+  out.claim_p50_growth_ratio_1k_to_1m_delayed = round(out.claim_p50_us_1m_with_1m_delayed! / out.claim_p50_us_1k!, 2);
+
+  log('end to end: no-op jobs, in-process');
+  out.e2e_inprocess_jobs_per_s = Math.round(
+    await withDbAsync((_db, queue) => endToEnd(queue, createInProcessExecutor({ noop: async () => null }, 512), 50_000, 512)),
+  );
+
+  log('end to end: no-op jobs through 2 worker processes');
+  out.e2e_2workers_jobs_per_s = Math.round(
+    await withDbAsync(async (_db, queue) => {
+      const pool = workerPool(2);
+      await pool.start();
+      return endToEnd(queue, pool, 20_000, 128);
+    }),
+  );
+
+  log('enqueue to start on an idle worker');
+  out.enqueue_to_start_p50_ms = await withDbAsync(async (_db, queue) => {
+    const pool = workerPool(1);
+    await pool.start();
+    const scheduler = createScheduler({ queue, executor: pool, tickMs: 500 });
+    scheduler.start();
+    const samples: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t0 = performance.now();
+      const started = new Promise<void>((resolve) => {
+        const on = (e: { type: string }) => {
+          if (e.type === 'completed') {
+            queue.events.off('event', on);
+            resolve();
+          }
+        };
+        queue.events.on('event', on);
+      });
+      queue.enqueue({ kind: 'noop' });
+      await started;
+      samples.push(performance.now() - t0);
+    }
+    await scheduler.drain(1000);
+    return round(percentile(samples.sort((a, b) => a - b), 50), 2);
+  });
+  return out;
+}

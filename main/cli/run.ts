@@ -1,0 +1,142 @@
+import { parseArgs } from 'node:util';
+import { defaultDbPath } from '../app/paths.ts';
+import { openDatabase } from '../db/open.ts';
+import { JOB_STATUSES, type Job, type JobStatus } from '../queue/types.ts';
+import { createQueue } from '../queue/queue.ts';
+import { JobNotFoundError, JobStateError } from '../queue/errors.ts';
+import { DatabaseTooNewError } from '../db/migrate.ts';
+import { runQueueBench } from '../bench/queue-bench.ts';
+
+export const USAGE = `Usage: pallet [--db PATH] <command> [options]
+
+Commands:
+  jobs [--status S] [--json]   list jobs, newest first (S: ${JOB_STATUSES.join(', ')})
+  job ID [--json]              show one job
+  cancel ID                    cancel a job (a running job stops and keeps its checkpoint)
+  retry ID                     put a failed or cancelled job back in the queue
+  pause [ID]                   pause one job, or the whole queue
+  resume [ID]                  resume one job, or the whole queue
+  bench queue [--json]         measure the queue on a temporary database
+
+Options:
+  --db PATH                    database file (default: the app's data folder)
+  --json                       machine-readable output
+  -h, --help                   this help`;
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** A bad command line: printed with the usage, exit code 2. */
+class UsageError extends Error {}
+
+function parseId(text: string | undefined): number {
+  if (text === undefined) throw new UsageError('This command needs a job ID.');
+  if (!/^\d{1,15}$/.test(text)) throw new UsageError(`"${text}" is not a job ID (a positive whole number).`);
+  return Number(text);
+}
+
+function formatJob(j: Job): string {
+  const p = j.progress;
+  const progress = p ? ` ${p.done}${p.total !== null ? `/${p.total}` : ''}${p.note ? ` ${p.note}` : ''}` : '';
+  const err = j.error ? ` — ${j.error.code}: ${j.error.message}` : '';
+  return `#${j.id}\t${j.kind}\t${j.status}\tattempts ${j.attempts}/${j.maxAttempts}${progress}${err}`;
+}
+
+/** Runs the `pallet` command line; returns the exit code (0 ok, 1 failed, 2 bad usage). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        db: { type: 'string' },
+        status: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    io.err(`pallet: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    (values.help ? io.out : io.err)(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const print = (data: unknown, text: string) => io.out(values.json ? JSON.stringify(data, null, 2) : text);
+
+  try {
+    if (command === 'bench') {
+      if (rest[0] !== 'queue' || rest.length !== 1) throw new UsageError('Usage: pallet bench queue [--json]');
+      const result = await runQueueBench({ log: values.json ? () => {} : io.err });
+      print(result, Object.entries(result).map(([k, v]) => `${k}: ${v}`).join('\n'));
+      return 0;
+    }
+    const known = ['jobs', 'job', 'cancel', 'retry', 'pause', 'resume'];
+    if (!known.includes(command)) throw new UsageError(`Unknown command "${command}".`);
+    const maxArgs = command === 'jobs' ? 0 : 1;
+    if (rest.length > maxArgs) throw new UsageError(`Too many arguments for "${command}": ${rest.join(' ')}`);
+    if (values.status !== undefined && (command !== 'jobs' || !(JOB_STATUSES as readonly string[]).includes(values.status))) {
+      throw new UsageError(command !== 'jobs' ? '--status only applies to "jobs".' : `Unknown status "${values.status}".`);
+    }
+
+    const db = openDatabase(values.db ?? defaultDbPath());
+    try {
+      const queue = createQueue({ db });
+      switch (command) {
+        case 'jobs': {
+          const jobs = queue.list(values.status ? { status: values.status as JobStatus } : {});
+          print(jobs, jobs.length ? jobs.map(formatJob).join('\n') : 'No jobs.');
+          return 0;
+        }
+        case 'job': {
+          const job = queue.get(parseId(rest[0]));
+          print(job, `${formatJob(job)}\n${JSON.stringify({ payload: job.payload, checkpoint: job.checkpoint, result: job.result }, null, 2)}`);
+          return 0;
+        }
+        case 'cancel': {
+          const job = queue.cancel(parseId(rest[0]));
+          print(job, job.status === 'cancelled' ? `Cancelled job ${job.id}.` : `Asked job ${job.id} to stop; it will end cancelled.`);
+          return 0;
+        }
+        case 'retry': {
+          const job = queue.retry(parseId(rest[0]));
+          print(job, `Job ${job.id} is queued again.`);
+          return 0;
+        }
+        case 'pause':
+        case 'resume': {
+          if (rest[0] === undefined) {
+            if (command === 'pause') queue.pauseAll();
+            else queue.resumeAll();
+            print({ paused: queue.isPaused() }, command === 'pause' ? 'Queue paused.' : 'Queue resumed.');
+            return 0;
+          }
+          const job = command === 'pause' ? queue.pause(parseId(rest[0])) : queue.resume(parseId(rest[0]));
+          print(job, `Job ${job.id} is ${job.pauseRequested ? 'pausing' : job.status}.`);
+          return 0;
+        }
+      }
+      return 2;
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`pallet: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof JobNotFoundError || err instanceof JobStateError || err instanceof DatabaseTooNewError) {
+      io.err(`pallet: ${err.message}`);
+      return 1;
+    }
+    io.err(`pallet: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
