@@ -43,7 +43,12 @@ describe('job queue on a real SQLite file', () => {
     expect(ids).toHaveLength(100);
     expect(t.queue.get(ids[99]!).payload).toBe(99);
     expect(() => t.queue.enqueueMany([{ kind: 'work' }, { kind: 'Bad Kind!' }])).toThrow(/Job kind/);
-    expect(t.queue.counts().queued).toBe(100);
+    // Mixed chunks (multi-row inserts beside deduped single rows) still map every id to its own input.
+    const mixed = Array.from({ length: 173 }, (_, i) => ({ kind: 'work', payload: `m${i}`, ...(i === 60 ? { dedupeKey: 'k' } : {}) }));
+    const mixedIds = t.queue.enqueueMany(mixed);
+    mixedIds.forEach((id, i) => expect(t.queue.get(id).payload).toBe(`m${i}`));
+    expect(new Set(mixedIds).size).toBe(173);
+    expect(t.queue.counts().queued).toBe(273);
   });
 
   it('dedupe key: an unfinished job with the key is returned instead of a second one; after it finishes a new one is allowed', () => {
