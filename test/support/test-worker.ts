@@ -1,6 +1,6 @@
 // A worker entry with tasks that misbehave on purpose, run as a real child process by the tests.
 import { startWorkerHost } from '../../main/workers/runtime/host.ts';
-import { TaskError } from '../../main/workers/runtime/task.ts';
+import { NetworkUnavailableError, TaskError } from '../../main/workers/runtime/task.ts';
 import { openDatabase, type Db } from '../../main/db/open.ts';
 import { createQueue, type Queue } from '../../main/queue/queue.ts';
 
@@ -58,6 +58,14 @@ startWorkerHost({
       /* blocks the event loop: no heartbeats */
     }
     return null;
+  },
+  // Goes offline once, after saving progress; the second run resumes from the checkpoint.
+  offline: async (ctx) => {
+    if (ctx.job.checkpoint === null) {
+      ctx.checkpoint({ half: true });
+      throw new NetworkUnavailableError('connect ECONNREFUSED 127.0.0.1:9');
+    }
+    return { resumed: ctx.job.checkpoint };
   },
   env: async () => Object.keys(process.env).sort(),
   reject: async () => {

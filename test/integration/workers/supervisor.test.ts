@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/db/open.ts';
 import { createQueue, systemClock } from '../../../main/queue/queue.ts';
 import { createScheduler, type Scheduler } from '../../../main/queue/scheduler.ts';
+import { createRecurring } from '../../../main/queue/recurring.ts';
 import { createWorkerPool } from '../../../main/workers/pool.ts';
 import type { Supervisor, SupervisorEvent } from '../../../main/workers/supervisor.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
@@ -13,7 +14,7 @@ describe('supervised worker processes driven by the scheduler', () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  async function setup(supOpts: Parameters<typeof testSupervisor>[0] = {}, leaseMs = 1_500) {
+  async function setup(supOpts: Parameters<typeof testSupervisor>[0] = {}, leaseMs = 1_500, extra: Partial<Parameters<typeof createScheduler>[0]> = {}) {
     const tmp = tempDbPath();
     const db = openDatabase(tmp.path);
     const queue = createQueue({ db, clock: systemClock, backoff: { baseMs: 50, maxMs: 200 } });
@@ -22,10 +23,11 @@ describe('supervised worker processes driven by the scheduler', () => {
     sup.events.on('event', (e) => events.push(e));
     const pool = createWorkerPool([sup]);
     await pool.start();
-    const scheduler: Scheduler = createScheduler({ queue, executor: pool, tickMs: 50, leaseMs, defaultConcurrency: 4 });
+    const recurring = createRecurring({ db, queue, clock: systemClock });
+    const scheduler: Scheduler = createScheduler({ queue, executor: pool, recurring, tickMs: 50, leaseMs, defaultConcurrency: 4, ...extra });
     scheduler.start();
     cleanups.push(() => tmp.cleanup(), () => void db.close(), () => scheduler.drain(2_000));
-    return { queue, sup: sup as Supervisor, events, db };
+    return { queue, sup: sup as Supervisor, events, db, recurring };
   }
 
   it('runs jobs in a real worker process and reports progress', async () => {
@@ -95,5 +97,46 @@ describe('supervised worker processes driven by the scheduler', () => {
     expect(keys).not.toContain('SOME_UNRELATED');
     delete process.env.PALLET_SPAPI_CLIENT_SECRET;
     delete process.env.SOME_UNRELATED;
+  });
+
+  it('per-kind concurrency: never more running jobs of a kind than its limit', async () => {
+    const { queue } = await setup({ capacity: 8 }, 1_500, { concurrency: { count: 2 } });
+    let running = 0;
+    let peak = 0;
+    queue.events.on('event', (e) => {
+      if (e.type === 'started') peak = Math.max(peak, ++running);
+      if (e.type === 'completed') running--;
+    });
+    queue.enqueueMany(Array.from({ length: 6 }, () => ({ kind: 'count', payload: { n: 3, stepMs: 20 } })));
+    await waitFor(() => queue.counts().completed === 6, 'all six');
+    expect(peak).toBe(2);
+  });
+
+  it('pausing the whole queue makes running jobs yield with their checkpoint; resuming continues them', async () => {
+    const { queue } = await setup();
+    const job = queue.enqueue({ kind: 'count', payload: { n: 60, stepMs: 10 } });
+    await waitFor(() => queue.get(job.id).checkpoint !== null, 'a checkpoint');
+    queue.pauseAll();
+    await waitFor(() => queue.get(job.id).status === 'queued', 'the yield');
+    expect(queue.get(job.id).attempts).toBe(0);
+    queue.resumeAll();
+    await waitFor(() => queue.get(job.id).status === 'completed', 'completion');
+    expect((queue.get(job.id).result as { resumedFrom: number }).resumedFrom).toBeGreaterThan(0);
+  });
+
+  it('a network failure parks the job without spending an attempt; it resumes when the network returns', async () => {
+    const { queue } = await setup();
+    const job = queue.enqueue({ kind: 'offline', maxAttempts: 1 });
+    await waitFor(() => queue.get(job.id).status === 'waiting_network', 'waiting_network');
+    expect(queue.get(job.id).attempts).toBe(0);
+    queue.resumeWaitingNetwork();
+    await waitFor(() => queue.get(job.id).status === 'completed', 'completion');
+    expect(queue.get(job.id)).toMatchObject({ attempts: 1, result: { resumed: { half: true } } });
+  });
+
+  it('recurring jobs are enqueued by the scheduler and run', async () => {
+    const { queue, recurring } = await setup();
+    recurring.define({ name: 'sweep', kind: 'noop', intervalMs: 1_000 });
+    await waitFor(() => queue.list({ status: 'completed' }).filter((j) => j.dedupeKey === 'recurring:sweep').length >= 2, 'two sweeps', 10_000);
   });
 });
