@@ -10,7 +10,14 @@ export function createUtilityLauncher(): ProcessLauncher {
         get pid() {
           return child.pid;
         },
-        postMessage: (m) => child.postMessage(m),
+        postMessage: (m) => {
+          // The process may have just exited; its exit event settles the runs.
+          try {
+            child.postMessage(m);
+          } catch {
+            /* ignored on purpose */
+          }
+        },
         onMessage: (l) => void child.on('message', l),
         onExit: (l) => void child.on('exit', (code) => l(code, null)),
         kill: () => void child.kill(),

@@ -11,12 +11,15 @@ export function createNodeLauncher(): ProcessLauncher {
         serialization: 'advanced',
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
+      // A child can die between our check and the write (EPIPE); its exit handler settles the runs, so a failed
+      // send is expected and must not surface as an uncaught 'error' event.
+      child.on('error', () => {});
       return {
         get pid() {
           return child.pid;
         },
         postMessage: (m) => {
-          if (child.connected) child.send(m as never);
+          if (child.connected) child.send(m as never, () => {});
         },
         onMessage: (l) => void child.on('message', l),
         onExit: (l) => void child.on('exit', (code, signal) => l(code, signal)),
