@@ -51,6 +51,8 @@ export function createScheduler(opts: SchedulerOptions) {
     const batch = completions;
     completions = [];
     guard(() => queue.completeMany(batch));
+    // Only now is the slot free: until the completion commits, the job is still `running` in the database.
+    for (const item of batch) running.delete(item.lease.jobId);
     scheduleTick();
   }
 
@@ -74,6 +76,7 @@ export function createScheduler(opts: SchedulerOptions) {
         guard(() => queue.waitForNetwork(lease));
         break;
     }
+    running.delete(c.job.id);
     scheduleTick();
   }
 
@@ -84,10 +87,7 @@ export function createScheduler(opts: SchedulerOptions) {
         onCheckpoint: (s) => guard(() => queue.checkpoint(c.lease, s)),
       })
       .catch((err): RunOutcome => ({ type: 'crashed', message: err instanceof Error ? err.message : String(err) }))
-      .then((outcome) => {
-        running.delete(c.job.id);
-        settle(c, outcome);
-      });
+      .then((outcome) => settle(c, outcome));
     running.set(c.job.id, { lease: c.lease, kind: c.job.kind, done });
   }
 
