@@ -32,7 +32,8 @@ export async function runCrashBench(opts: { kills?: number; jobs?: number; steps
     await new Promise((r) => setTimeout(r, 5 + Math.random() * 60));
     const victim = sups[Math.floor(Math.random() * sups.length)]!;
     if (victim.state !== 'ready' || victim.pid === undefined) continue;
-    if (queue.counts().completed >= jobs) {
+    const c = queue.counts();
+    if (c.queued + c.running + c.retry_pending + c.scheduled === 0) {
       // Keep the trial meaningful: refill with more work until every kill landed mid-job.
       queue.enqueueMany(Array.from({ length: 20 }, () => ({ kind: 'ledger', payload: { n: steps, dbPath }, maxAttempts: 1_000 })));
     }
