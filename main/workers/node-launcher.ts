@@ -13,7 +13,11 @@ export function createNodeLauncher(): ProcessLauncher {
       });
       // A child can die between our check and the write (EPIPE); its exit handler settles the runs, so a failed
       // send is expected and must not surface as an uncaught 'error' event.
-      child.on('error', () => {});
+      // A spawn failure reports 'error' and no 'exit': surface it as an exit so the supervisor restarts.
+      const exitListeners: ((code: number | null, signal: string | null) => void)[] = [];
+      child.on('error', () => {
+        if (child.pid === undefined) exitListeners.forEach((l) => l(null, null));
+      });
       return {
         get pid() {
           return child.pid;
@@ -22,7 +26,10 @@ export function createNodeLauncher(): ProcessLauncher {
           if (child.connected) child.send(m as never, () => {});
         },
         onMessage: (l) => void child.on('message', l),
-        onExit: (l) => void child.on('exit', (code, signal) => l(code, signal)),
+        onExit: (l) => {
+          exitListeners.push(l);
+          child.on('exit', (code, signal) => l(code, signal));
+        },
         kill: () => void child.kill('SIGKILL'),
       };
     },

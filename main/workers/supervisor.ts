@@ -121,7 +121,13 @@ export function createSupervisor(opts: SupervisorOptions) {
   function fatal(reason: string): void {
     events.emit('event', { type: 'log', level: 'error', message: `Killing worker ${opts.spec.name}: ${reason}` });
     crashReason = reason;
-    proc?.kill();
+    const p = proc;
+    p?.kill();
+    // A process that never started (spawn failed) or whose exit is never reported must not wedge the slot forever.
+    const t = setTimeout(() => {
+      if (proc === p && p) onExit(null, 'SIGKILL');
+    }, 2_000);
+    t.unref();
   }
 
   let crashReason = '';
