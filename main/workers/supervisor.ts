@@ -228,8 +228,12 @@ export function createSupervisor(opts: SupervisorOptions) {
       const exited = new Promise<void>((resolve) => (exitWaiter = resolve));
       post({ type: 'shutdown' });
       const killTimer = setTimeout(() => proc?.kill(), graceMs);
-      await exited;
+      // Shutdown is bounded even if the exit is never reported: give up waiting 2 s after the kill.
+      const giveUp = new Promise<void>((resolve) => setTimeout(resolve, graceMs + 2_000).unref());
+      await Promise.race([exited, giveUp]);
       clearTimeout(killTimer);
+      proc = null;
+      state = 'stopped';
     },
     /** Test hook: the pid to SIGKILL from outside. */
     kill: () => proc?.kill(),
