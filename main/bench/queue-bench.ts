@@ -25,18 +25,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-function withDb<T>(fn: (db: Db, queue: Queue) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'pallet-bench-'));
-  const db = openDatabase(join(dir, 'bench.db'));
-  try {
-    return fn(db, createQueue({ db }));
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function withDbAsync<T>(fn: (db: Db, queue: Queue) => Promise<T>): Promise<T> {
+/** Runs `fn` on a queue over a fresh temporary database, removed afterwards. */
+async function withDb<T>(fn: (db: Db, queue: Queue) => T | Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'pallet-bench-'));
   const db = openDatabase(join(dir, 'bench.db'));
   try {
@@ -100,7 +90,7 @@ export async function runQueueBench(opts: QueueBenchOptions = {}): Promise<Recor
   const out: Record<string, number> = {};
 
   log('enqueue: batched and one at a time');
-  withDb((_db, queue) => {
+  await withDb((_db, queue) => {
     const n = 200_000;
     const t0 = performance.now();
     enqueueBatched(queue, n);
@@ -112,7 +102,7 @@ export async function runQueueBench(opts: QueueBenchOptions = {}): Promise<Recor
   });
 
   log('claim latency at 1k pending');
-  withDb((_db, queue) => {
+  await withDb((_db, queue) => {
     enqueueBatched(queue, 1_000 + 500);
     const lat = claimLatencies(queue, 500);
     out.claim_p50_us_1k = round(percentile(lat, 50));
@@ -120,7 +110,7 @@ export async function runQueueBench(opts: QueueBenchOptions = {}): Promise<Recor
   });
 
   log(`claim latency at ${large} pending, then with ${large} delayed beside them`);
-  withDb((_db, queue) => {
+  await withDb((_db, queue) => {
     enqueueBatched(queue, large);
     let lat = claimLatencies(queue, 1_000);
     out.claim_p50_us_1m = round(percentile(lat, 50));
@@ -135,12 +125,12 @@ export async function runQueueBench(opts: QueueBenchOptions = {}): Promise<Recor
 
   log('end to end: no-op jobs, in-process');
   out.e2e_inprocess_jobs_per_s = Math.round(
-    await withDbAsync((_db, queue) => endToEnd(queue, createInProcessExecutor({ noop: async () => null }, 512), 50_000, 512)),
+    await withDb((_db, queue) => endToEnd(queue, createInProcessExecutor({ noop: async () => null }, 512), 50_000, 512)),
   );
 
   log('end to end: no-op jobs through 2 worker processes');
   out.e2e_2workers_jobs_per_s = Math.round(
-    await withDbAsync(async (_db, queue) => {
+    await withDb(async (_db, queue) => {
       const pool = workerPool(2);
       await pool.start();
       return endToEnd(queue, pool, 20_000, 128);
@@ -148,7 +138,7 @@ export async function runQueueBench(opts: QueueBenchOptions = {}): Promise<Recor
   );
 
   log('enqueue to start on an idle worker');
-  out.enqueue_to_start_p50_ms = await withDbAsync(async (_db, queue) => {
+  out.enqueue_to_start_p50_ms = await withDb(async (_db, queue) => {
     const pool = workerPool(1);
     await pool.start();
     const scheduler = createScheduler({ queue, executor: pool, tickMs: 500 });

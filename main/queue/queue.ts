@@ -536,6 +536,8 @@ export function createQueue(options: QueueOptions) {
 
   function announceRecovered(results: { job: Job; reason: 'lease_expired' | 'owner_gone' }[]): void {
     for (const { job, reason } of results) {
+      // The lost run never reports again: drop its rate baseline so the map cannot grow with crashes.
+      for (const key of runStarts.keys()) if (key.startsWith(`${job.id}:`)) runStarts.delete(key);
       if (job.status === 'queued') emit({ type: 'requeued', job, reason });
       else if (job.status === 'failed') emit({ type: 'failed', job });
       else if (job.status === 'cancelled') emit({ type: 'cancelled', job });

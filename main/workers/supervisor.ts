@@ -235,8 +235,6 @@ export function createSupervisor(opts: SupervisorOptions) {
       proc = null;
       state = 'stopped';
     },
-    /** Test hook: the pid to SIGKILL from outside. */
-    kill: () => proc?.kill(),
   };
 }
 
