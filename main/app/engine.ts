@@ -12,9 +12,12 @@ export interface EngineOptions {
   launcher: ProcessLauncher;
   workers?: number;
   workerEntry?: { entry: string; execArgv: string[] };
+  /** Restricts the kinds this engine claims; default all. */
+  kinds?: readonly string[];
+  concurrency?: Record<string, number>;
 }
 
-/** The job engine the app (and later the CLI) runs: database, queue, recurring jobs, worker pool and scheduler. */
+/** The job engine the app and the CLI run: database, queue, recurring jobs, worker pool and scheduler. */
 export async function createEngine(opts: EngineOptions): Promise<{ db: Db; queue: Queue; scheduler: Scheduler; stop(): Promise<void> }> {
   const db = openDatabase(opts.dbPath);
   const queue = createQueue({ db });
@@ -22,11 +25,11 @@ export async function createEngine(opts: EngineOptions): Promise<{ db: Db; queue
   const { entry, execArgv } = opts.workerEntry ?? defaultWorkerEntry();
   const pool = createWorkerPool(
     Array.from({ length: opts.workers ?? 2 }, (_, i) =>
-      createSupervisor({ launcher: opts.launcher, spec: { name: `pallet-worker-${i}`, entry, execArgv, env: allowlistEnv(process.env) } }),
+      createSupervisor({ launcher: opts.launcher, spec: { name: `pallet-worker-${i}`, entry, execArgv, env: { ...allowlistEnv(process.env), PALLET_DB_PATH: opts.dbPath } } }),
     ),
   );
   await pool.start();
-  const scheduler = createScheduler({ queue, executor: pool, recurring });
+  const scheduler = createScheduler({ queue, executor: pool, recurring, kinds: opts.kinds, concurrency: opts.concurrency });
   scheduler.start();
   return {
     db,

@@ -312,17 +312,25 @@ export function createQueue(options: QueueOptions) {
     return true;
   }
 
-  const checkpointTx = db.transaction((lease: Lease, state: unknown, writes?: (db: Db) => void) => {
-    writes?.(db);
+  const checkpointTx = db.transaction((lease: Lease, writes: (db: Db) => unknown) => {
+    const state = writes(db);
     const info = stmt.checkpoint.run(json(state), clock.now(), lease.jobId, lease.token);
     // Throwing rolls back the caller's writes too: rows and checkpoint land together or not at all.
     if (info.changes !== 1) throw new LeaseLostError(lease.jobId);
+    return state;
   });
 
   /** Saves resume state, optionally in the same transaction as the rows it covers. Throws LeaseLostError. */
   function checkpoint(lease: Lease, state: unknown, writes?: (db: Db) => void): void {
-    checkpointTx.immediate(lease, state, writes);
+    checkpointTx.immediate(lease, (tx) => (writes?.(tx), state));
     emit({ type: 'checkpoint', jobId: lease.jobId });
+  }
+
+  /** Runs `writes` and saves the resume state it returns in one transaction (state that depends on the writes). */
+  function checkpointAfter<T>(lease: Lease, writes: (db: Db) => T): T {
+    const state = checkpointTx.immediate(lease, writes) as T;
+    emit({ type: 'checkpoint', jobId: lease.jobId });
+    return state;
   }
 
   const completeTx = db.transaction(
@@ -652,6 +660,7 @@ export function createQueue(options: QueueOptions) {
     renew,
     progress,
     checkpoint,
+    checkpointAfter,
     complete,
     completeMany,
     fail,

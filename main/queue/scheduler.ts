@@ -11,6 +11,8 @@ export interface SchedulerOptions {
   /** Per-kind concurrency limits for this process; kinds not listed get `defaultConcurrency`. */
   concurrency?: Record<string, number>;
   defaultConcurrency?: number;
+  /** Only these kinds are claimed by this process (the CLI runs just what it was asked to); default: all the executor runs. */
+  kinds?: readonly string[];
   /** Poll interval: picks up jobs enqueued by other processes, due jobs and cross-process stop requests. */
   tickMs?: number;
   /** Lease length; leases of live runs are renewed at a third of it. */
@@ -102,6 +104,7 @@ export function createScheduler(opts: SchedulerOptions) {
       return;
     }
     for (const kind of executor.kinds()) {
+      if (opts.kinds && !opts.kinds.includes(kind)) continue;
       const room = Math.min(limit(kind) - runningOf(kind), executor.freeSlots(kind));
       if (room <= 0) continue;
       const claimed = guard(() => queue.claim(kind, { limit: room, leaseMs })) ?? [];

@@ -1,5 +1,10 @@
-// Worker process entry: the task kinds this build ships. Later issues register import, lookup and analysis here.
+// Worker process entry: the task kinds this build ships.
+import { createImportTask } from '../../imports/task.ts';
+import { workerDatabase, workerDataDir } from './database.ts';
 import { startWorkerHost } from './host.ts';
 import { noopTask } from './tasks/noop.ts';
 
-startWorkerHost({ noop: noopTask });
+startWorkerHost({
+  noop: noopTask,
+  import: createImportTask({ database: workerDatabase, get dataDir() { return workerDataDir(); } }),
+});

@@ -1,0 +1,109 @@
+import type { Db } from '../db/open.ts';
+
+/** What merging a range of staged rows into the catalog did. */
+export interface MergeCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+// Product columns an import fills; a value the file leaves empty never erases what the catalog has.
+const COLS: readonly [product: string, staged: string][] = [
+  ['sku', 'sku'], ['mpn', 'mpn'], ['asin', 'asin'], ['name', 'name'], ['brand', 'brand'], ['category', 'category'],
+  ['cost', 'cost'], ['currency', 'currency'], ['price', 'price'], ['pack_size', 'pack_size'], ['quantity', 'quantity'],
+  ['image_url', 'image_url'], ['description', 'description'], ['name_brand_key', 'nbk'],
+];
+
+/** SQL true when the incoming row `s` would change product `p`; `stagedNames` when `s` uses staging column names. */
+function differs(s: string, p: string, stagedNames: boolean): string {
+  return [
+    ...COLS.map((c) => `(${s}.${stagedNames ? c[1] : c[0]} IS NOT NULL AND ${s}.${stagedNames ? c[1] : c[0]} IS NOT ${p}.${c[0]})`),
+    `(${s}.attributes <> '{}' AND json_patch(${p}.attributes, ${s}.attributes) <> ${p}.attributes)`,
+  ].join(' OR ');
+}
+
+const SNAPSHOT = `json_object(${[...COLS.map((c) => c[0]), 'attributes', 'quality_score', 'import_id', 'updated_at']
+  .map((c) => `'${c}', p.${c}`)
+  .join(', ')})`;
+
+const INSERT_COLS = `gtin14, ${COLS.map((c) => c[0]).join(', ')}, attributes, quality_score, import_id, created_import_id, created_at, updated_at`;
+const SELECT_STAGED = (imp: string) =>
+  `s.gtin14, ${COLS.map((c) => `s.${c[1]}`).join(', ')}, s.attributes, s.quality, ${imp}, ${imp}, :now, :now`;
+/** The SET list of an update from incoming row `src`: empty cells keep the catalog's value, attributes merge. */
+const SET_FROM = (src: string, stagedNames: boolean) =>
+  `${COLS.map((c) => `${c[0]} = coalesce(${src}.${stagedNames ? c[1] : c[0]}, products.${c[0]})`).join(', ')}, ` +
+  `attributes = json_patch(products.attributes, ${src}.attributes), ` +
+  `quality_score = max(products.quality_score, ${src}.${stagedNames ? 'quality' : 'quality_score'}), import_id = :imp, updated_at = :now`;
+
+/**
+ * Merges staged rows into products in bounded, sorted ranges: barcode rows by GTIN-14, the rest by name+brand key.
+ * Every change keeps the product's prior state for undo. Run inside the caller's transaction.
+ */
+export function createMerger(db: Db, schema: string) {
+  const st = `${schema}.staged`;
+  const gtinRange = `s.gtin14 > :lo AND s.gtin14 <= :hi AND s.dup_of IS NULL`;
+  const keyRange = `s.gtin14 IS NULL AND s.nbk > :lo AND s.nbk <= :hi AND s.dup_of IS NULL`;
+  const keyMatch = `p.id = (SELECT min(id) FROM products WHERE name_brand_key = s.nbk AND gtin14 IS NULL)`;
+  const stmt = {
+    gtinBound: db.prepare<{ lo: string; n: number }, { b: string }>(
+      `SELECT max(gtin14) AS b FROM (SELECT gtin14 FROM ${st} WHERE gtin14 > :lo ORDER BY gtin14 LIMIT :n)`,
+    ),
+    keyBound: db.prepare<{ lo: string; n: number }, { b: string }>(
+      `SELECT max(nbk) AS b FROM (SELECT nbk FROM ${st} WHERE gtin14 IS NULL AND nbk > :lo ORDER BY nbk LIMIT :n)`,
+    ),
+    gtinFirsts: db.prepare(`SELECT count(*) FROM ${st} s WHERE ${gtinRange}`).pluck(),
+    gtinMatched: db.prepare(`SELECT count(*) FROM ${st} s JOIN products p ON p.gtin14 = s.gtin14 WHERE ${gtinRange}`).pluck(),
+    gtinRemember: db.prepare(
+      `INSERT INTO import_changes (import_id, product_id, before) SELECT :imp, p.id, ${SNAPSHOT}
+       FROM ${st} s JOIN products p ON p.gtin14 = s.gtin14 WHERE ${gtinRange} AND (${differs('s', 'p', true)})
+       ON CONFLICT DO NOTHING`,
+    ),
+    gtinUpsert: db.prepare(
+      `INSERT INTO products (${INSERT_COLS}) SELECT ${SELECT_STAGED(':imp')} FROM ${st} s WHERE ${gtinRange} ORDER BY s.gtin14
+       ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${SET_FROM('excluded', false)}
+       WHERE ${differs('excluded', 'products', false)}`,
+    ),
+    keyFirsts: db.prepare(`SELECT count(*) FROM ${st} s WHERE ${keyRange}`).pluck(),
+    keyMatched: db.prepare(`SELECT count(*) FROM ${st} s JOIN products p ON ${keyMatch} WHERE ${keyRange}`).pluck(),
+    keyRemember: db.prepare(
+      `INSERT INTO import_changes (import_id, product_id, before) SELECT :imp, p.id, ${SNAPSHOT}
+       FROM ${st} s JOIN products p ON ${keyMatch} WHERE ${keyRange} AND (${differs('s', 'p', true)})
+       ON CONFLICT DO NOTHING`,
+    ),
+    keyUpdate: db.prepare(
+      `UPDATE products SET ${SET_FROM('s', true)}
+       FROM (SELECT s.*, (SELECT min(id) FROM products WHERE name_brand_key = s.nbk AND gtin14 IS NULL) AS pid FROM ${st} s WHERE ${keyRange}) AS s
+       WHERE products.id = s.pid AND (${differs('s', 'products', true)})`,
+    ),
+    keyInsert: db.prepare(
+      `INSERT INTO products (${INSERT_COLS}) SELECT ${SELECT_STAGED(':imp')} FROM ${st} s
+       WHERE ${keyRange} AND NOT EXISTS (SELECT 1 FROM products p WHERE p.name_brand_key = s.nbk AND p.gtin14 IS NULL) ORDER BY s.nbk`,
+    ),
+  };
+
+  return {
+    /** Upper bound of the next range of up to `n` staged barcode (or key) rows after `lo`; null when none are left. */
+    nextBound(part: 'gtin' | 'key', lo: string, n: number): string | null {
+      return (part === 'gtin' ? stmt.gtinBound : stmt.keyBound).get({ lo, n })?.b ?? null;
+    },
+    /** Merges the staged rows in (lo, hi] of one part into products. */
+    mergeRange(part: 'gtin' | 'key', importId: number, lo: string, hi: string, now: number): MergeCounts {
+      const range = { lo, hi };
+      const p = { ...range, imp: importId, now };
+      if (part === 'gtin') {
+        const firsts = stmt.gtinFirsts.get(range) as number;
+        const matched = stmt.gtinMatched.get(range) as number;
+        const updated = stmt.gtinRemember.run(p).changes;
+        stmt.gtinUpsert.run(p);
+        return { created: firsts - matched, updated, unchanged: matched - updated };
+      }
+      const firsts = stmt.keyFirsts.get(range) as number;
+      const matched = stmt.keyMatched.get(range) as number;
+      const updated = stmt.keyRemember.run(p).changes;
+      stmt.keyUpdate.run(p);
+      stmt.keyInsert.run(p);
+      return { created: firsts - matched, updated, unchanged: matched - updated };
+    },
+  };
+}
+export type Merger = ReturnType<typeof createMerger>;

@@ -1,0 +1,76 @@
+/** Which character separates the decimals in a file's money columns; decided once per file. */
+export type DecimalSeparator = '.' | ',';
+
+const CURRENCY_SYMBOLS: Record<string, string> = { $: 'USD', US$: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', C$: 'CAD', CA$: 'CAD', A$: 'AUD', 'R$': 'BRL', '₹': 'INR', zł: 'PLN', kr: 'SEK', CHF: 'CHF', Fr: 'CHF' };
+const CURRENCY_CODES = /\b(USD|EUR|GBP|CAD|AUD|JPY|MXN|BRL|INR|PLN|SEK|CHF|CNY)\b/i;
+const SYMBOLS = /US\$|CA\$|C\$|A\$|R\$|[$€£¥₹]|zł|kr|Fr\b/;
+
+/** A parsed amount, or why the cell is not one. */
+export type MoneyResult = { ok: true; value: number; currency: string | null } | { ok: false; reason: string };
+
+/** Votes on the decimal separator from sample cells: `12,50` and `1.234,56` say comma; `12.50` and `1,234.56` say point. */
+export function detectDecimalSeparator(samples: Iterable<string>): DecimalSeparator {
+  let comma = 0;
+  let point = 0;
+  for (const raw of samples) {
+    const s = raw.replace(/[^\d.,]/g, '');
+    const lastComma = s.lastIndexOf(',');
+    const lastPoint = s.lastIndexOf('.');
+    if (lastComma >= 0 && lastPoint >= 0) {
+      if (lastComma > lastPoint) comma++;
+      else point++;
+    }
+    // With one kind of separator, three digits after it (`1,234`) may be a thousands group: no vote.
+    else if (lastComma >= 0 && (s.length - lastComma - 1 !== 3 || s.startsWith('0,'))) comma++;
+    else if (lastPoint >= 0 && (s.length - lastPoint - 1 !== 3 || s.startsWith('0.'))) point++;
+  }
+  return comma > point ? ',' : '.';
+}
+
+/** Parses a money cell: currency symbols or codes, thousands separators, the file's decimal separator, `(1.00)` negatives. */
+export function parseMoney(raw: string, decimal: DecimalSeparator): MoneyResult {
+  let s = raw.trim();
+  if (s === '') return { ok: false, reason: 'empty' };
+  let currency: string | null = null;
+  const code = CURRENCY_CODES.exec(s);
+  if (code) {
+    currency = code[1]!.toUpperCase();
+    s = s.replace(CURRENCY_CODES, '');
+  }
+  const sym = SYMBOLS.exec(s);
+  if (sym) {
+    currency ??= CURRENCY_SYMBOLS[sym[0]] ?? null;
+    s = s.replace(SYMBOLS, '');
+  }
+  s = s.replace(/[\s\u00a0\u202f']/g, '');
+  let negative = false;
+  if (/^\(.*\)$/.test(s)) {
+    negative = true;
+    s = s.slice(1, -1);
+  }
+  if (s.startsWith('-')) {
+    negative = !negative;
+    s = s.slice(1);
+  } else if (s.startsWith('+')) s = s.slice(1);
+  if (s.endsWith('-')) {
+    negative = !negative;
+    s = s.slice(0, -1);
+  }
+  const thousands = decimal === ',' ? '.' : ',';
+  const pattern = decimal === ',' ? /^(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$|^,\d+$/ : /^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^\.\d+$/;
+  if (!pattern.test(s)) {
+    return { ok: false, reason: `not an amount${decimal === ',' ? ' (this file uses a decimal comma)' : ''}` };
+  }
+  const value = Number(s.split(thousands).join('').replace(',', '.'));
+  if (!Number.isFinite(value)) return { ok: false, reason: 'not an amount' };
+  return { ok: true, value: negative ? -value : value, currency };
+}
+
+/** Parses a case-pack / pack-size cell: a whole number of units, at least 1 (`12`, `12 pcs`, `x12`, `12.0`). */
+export function parsePackSize(raw: string): { ok: true; value: number } | { ok: false; reason: string } {
+  const m = /^\s*(?:x\s*)?(\d{1,6})(?:[.,]0+)?\s*(?:x|pcs?|pieces?|units?|ct|count|st(?:k|ück)?|pz|uds?)?\.?\s*$/i.exec(raw);
+  if (!m) return { ok: false, reason: 'not a whole number of units' };
+  const value = Number(m[1]);
+  if (value < 1) return { ok: false, reason: 'a pack holds at least 1 unit' };
+  return { ok: true, value };
+}

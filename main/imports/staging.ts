@@ -1,0 +1,119 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CleanProduct } from './validate.ts';
+
+/** Where reading stopped, saved in the same transaction as the rows it covers. */
+export interface StagingState {
+  phase: 'reading' | 'staged';
+  /** Byte offset of the next record to read (0 = the header is not read yet). */
+  byteOffset: number;
+  /** Number of the last record consumed (the header is row 1). */
+  rowNumber: number;
+  staged: number;
+  rejected: number;
+  blank: number;
+  duplicates: number;
+  warnings: number;
+  /** Length of the error report covering the rows above. */
+  reportBytes: number;
+}
+
+export interface StagedRow {
+  row: number;
+  product: CleanProduct;
+  raw: readonly string[];
+}
+
+const COLUMNS = ['row', 'gtin14', 'sku', 'mpn', 'asin', 'name', 'brand', 'category', 'cost', 'currency', 'price', 'pack_size', 'quantity', 'image_url', 'description', 'attributes', 'quality', 'nbk', 'raw'] as const;
+const BATCH = 64;
+// Raw cells are kept for the duplicate report; this separator never occurs in decoded CSV text we keep.
+const RAW_SEP = '\u0001';
+
+const EMPTY: StagingState = { phase: 'reading', byteOffset: 0, rowNumber: 0, staged: 0, rejected: 0, blank: 0, duplicates: 0, warnings: 0, reportBytes: 0 };
+
+/**
+ * A per-import scratch database beside the main one. Rows land here in file order with no unique index (fast
+ * appends, no lock on the main database); dedupe and a sorted merge into products follow once reading is done.
+ */
+export function openStaging(path: string) {
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // Scratch data: a process crash is safe in WAL without fsync; an OS crash at worst restarts the import.
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -8000');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS state (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS staged (
+      row INTEGER PRIMARY KEY, gtin14 TEXT, sku TEXT, mpn TEXT, asin TEXT, name TEXT, brand TEXT, category TEXT,
+      cost REAL NOT NULL, currency TEXT, price REAL, pack_size INTEGER, quantity INTEGER, image_url TEXT, description TEXT,
+      attributes TEXT NOT NULL, quality INTEGER NOT NULL, nbk TEXT, raw TEXT NOT NULL, dup_of INTEGER
+    );
+  `);
+  const one = `(${COLUMNS.map(() => '?').join(',')})`;
+  const insertBatch = db.prepare(`INSERT INTO staged (${COLUMNS.join(',')}) VALUES ${Array(BATCH).fill(one).join(',')}`);
+  const insertOne = db.prepare(`INSERT INTO staged (${COLUMNS.join(',')}) VALUES ${one}`);
+  const saveState = db.prepare('INSERT INTO state (id, json) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json');
+  const loadState = db.prepare<[], { json: string }>('SELECT json FROM state WHERE id = 1');
+
+  const values = (r: StagedRow): unknown[] => {
+    const p = r.product;
+    return [r.row, p.gtin14, p.sku, p.mpn, p.asin, p.name, p.brand, p.category, p.cost, p.currency, p.price, p.packSize, p.quantity, p.imageUrl, p.description, JSON.stringify(p.attributes), p.qualityScore, p.nameBrandKey, r.raw.join(RAW_SEP)];
+  };
+
+  const commitTx = db.transaction((rows: readonly StagedRow[], state: StagingState) => {
+    let i = 0;
+    for (; i + BATCH <= rows.length; i += BATCH) insertBatch.run(rows.slice(i, i + BATCH).flatMap(values));
+    for (; i < rows.length; i++) insertOne.run(values(rows[i]!));
+    saveState.run(JSON.stringify(state));
+  });
+
+  return {
+    path,
+    db,
+    state(): StagingState {
+      const row = loadState.get();
+      return row ? { ...EMPTY, ...(JSON.parse(row.json) as Partial<StagingState>) } : { ...EMPTY };
+    },
+    /** Stages rows and the state that covers them, atomically. */
+    commit(rows: readonly StagedRow[], state: StagingState): void {
+      commitTx(rows, state);
+    },
+    /**
+     * Marks in-file duplicates (a later row with the same barcode, or without a barcode and the same name and
+     * brand). Idempotent.
+     */
+    markDuplicates(): void {
+      db.exec(`
+        CREATE INDEX IF NOT EXISTS staged_gtin ON staged(gtin14, row) WHERE gtin14 IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS staged_nbk ON staged(nbk, row) WHERE gtin14 IS NULL;
+        UPDATE staged SET dup_of = d.first FROM (
+          SELECT row, first_value(row) OVER (PARTITION BY gtin14 ORDER BY row) AS first FROM staged WHERE gtin14 IS NOT NULL
+        ) AS d WHERE staged.row = d.row AND d.first <> d.row;
+        UPDATE staged SET dup_of = d.first FROM (
+          SELECT row, first_value(row) OVER (PARTITION BY nbk ORDER BY row) AS first FROM staged WHERE gtin14 IS NULL
+        ) AS d WHERE staged.row = d.row AND d.first <> d.row;
+      `);
+    },
+    /** In-file duplicates in row order, with the row each repeats; streamed, never all in memory. */
+    *duplicates(): Generator<{ row: number; dupOf: number; by: 'barcode' | 'name_brand'; raw: string[] }> {
+      const stmt = db.prepare<[], { row: number; dupOf: number; gtin14: string | null; raw: string }>(
+        'SELECT row, dup_of AS dupOf, gtin14, raw FROM staged WHERE dup_of IS NOT NULL ORDER BY row',
+      );
+      for (const r of stmt.iterate()) yield { row: r.row, dupOf: r.dupOf, by: r.gtin14 ? 'barcode' : 'name_brand', raw: r.raw.split(RAW_SEP) };
+    },
+    saveState(state: StagingState): void {
+      saveState.run(JSON.stringify(state));
+    },
+    close(): void {
+      db.close();
+    },
+  };
+}
+export type Staging = ReturnType<typeof openStaging>;
+
+/** Removes a staging database and its WAL files. */
+export function removeStaging(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}

@@ -1,0 +1,332 @@
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { z } from 'zod';
+import type { Db } from '../db/open.ts';
+import type { Queue } from '../queue/queue.ts';
+import type { Lease } from '../queue/types.ts';
+import { TaskError, type Task, type TaskContext } from '../workers/runtime/task.ts';
+import { FIELDS, type Field } from './fields.ts';
+import { describeMapping, MappingError, type ColumnMapping } from './mapping.ts';
+import { createMerger, type MergeCounts } from './merge.ts';
+import { createMappingStore, planImport } from './plan.ts';
+import { MAX_ROW_CHARS, readRecords } from './reader.ts';
+import { openReport, type ReportWriter } from './report.ts';
+import { BadFileError, detectEncoding, type Delimiter, type FileEncoding } from './sniff.ts';
+import { openStaging, removeStaging, type StagedRow, type Staging, type StagingState } from './staging.ts';
+import { createImportStore, fileIdentity, type ImportCounts, type ImportRecord } from './store.ts';
+import { createRowValidator } from './validate.ts';
+
+/** What an `import` job is asked to do. */
+export const importPayloadSchema = z.object({
+  path: z.string().min(1).max(4096),
+  mapping: z.record(z.string().max(500), z.enum([...FIELDS, 'ignore'])).optional(),
+  decimal: z.enum(['.', ',']).optional(),
+  rememberMapping: z.boolean().optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+});
+export type ImportPayload = z.infer<typeof importPayloadSchema>;
+
+/** What a finished import reports (the CLI's `--json` adds jobId, status and elapsedMs). */
+export interface ImportResult extends ImportCounts {
+  importId: number;
+  errorReport: string | null;
+  encoding: string;
+  delimiter: string;
+  decimal: string;
+  mapping: Partial<Record<Field, string>>;
+}
+
+type Checkpoint =
+  | { phase: 'merge'; part: 'gtin' | 'key'; lo: string; counts: MergeCounts }
+  | { phase: 'done'; result: ImportResult };
+
+export interface ImportTaskDeps {
+  /** The worker's connection to the app database and a queue over it. */
+  database(): { db: Db; queue: Queue };
+  /** Folder for staging databases and error reports. */
+  dataDir: string;
+  /** Rows per staging commit, and per merge transaction. */
+  commitRows?: number;
+  mergeRows?: number;
+}
+
+const MAX_JOB_ERRORS = 1000;
+
+/** The `import` job: sniff, map, read and validate every row into staging, dedupe, merge into the catalog. */
+export function createImportTask(deps: ImportTaskDeps): Task {
+  const commitRows = deps.commitRows ?? 5000;
+  const mergeRows = deps.mergeRows ?? 5000;
+
+  return async (ctx) => {
+    const parsed = importPayloadSchema.safeParse(ctx.job.payload);
+    if (!parsed.success) throw new TaskError('bad_payload', `The import request is malformed: ${z.prettifyError(parsed.error)}`);
+    const payload = parsed.data;
+    const { db, queue } = deps.database();
+    const imports = createImportStore(db);
+    const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
+    const cp = ctx.job.checkpoint as Checkpoint | null;
+    if (cp?.phase === 'done') return cp.result;
+
+    const imp = imports.byJob(ctx.job.id) ?? (await startImport(ctx, payload, db, deps.dataDir));
+    const stagingPath = join(deps.dataDir, 'staging', `import-${imp.id}.db`);
+    const staging = openStaging(stagingPath);
+    try {
+      let state = staging.state();
+      if (state.phase === 'reading') {
+        if (state.byteOffset > 0) await assertUnchanged(imp);
+        state = await readIntoStaging(ctx, { imp, staging, state, queue, commitRows });
+        if (ctx.signal.aborted) return null;
+      }
+      const merged = await mergeIntoCatalog(ctx, { imp, staging, queue, db, lease, from: cp?.phase === 'merge' ? cp : null, mergeRows });
+      if (!merged) return null;
+      const counts: ImportCounts = {
+        rows: state.staged + state.rejected,
+        ...merged,
+        duplicates: state.duplicates,
+        rejected: state.rejected,
+        blank: state.blank,
+        warnings: state.warnings,
+      };
+      const result: ImportResult = {
+        importId: imp.id,
+        ...counts,
+        errorReport: state.rejected + state.duplicates > 0 ? imp.errorReport : null,
+        encoding: imp.encoding,
+        delimiter: imp.delimiter,
+        decimal: imp.decimal,
+        mapping: imp.mapping,
+      };
+      queue.checkpoint(lease, { phase: 'done', result } satisfies Checkpoint, () => imports.finish(imp.id, 'completed', counts));
+      staging.close();
+      removeStaging(stagingPath);
+      return result;
+    } finally {
+      if (staging.db.open) staging.close();
+    }
+  };
+}
+
+async function startImport(ctx: TaskContext, payload: ImportPayload, db: Db, dataDir: string): Promise<ImportRecord> {
+  let plan;
+  try {
+    plan = await planImport(payload.path, payload, db, 50);
+  } catch (err) {
+    if (err instanceof BadFileError || err instanceof MappingError) throw new TaskError(err instanceof BadFileError ? err.code : 'bad_mapping', err.message);
+    throw err;
+  }
+  if (payload.rememberMapping) createMappingStore(db).save(plan.fingerprint, plan.headers, plan.mapping, plan.decimal);
+  for (const w of plan.warnings) ctx.log.warn(w);
+  const { size, hash } = await fileIdentity(payload.path);
+  const store = createImportStore(db);
+  const rec = store.create({
+    jobId: ctx.job.id,
+    fileName: plan.fileName,
+    filePath: payload.path,
+    fileSize: size,
+    fileHash: hash,
+    encoding: plan.sniffed.encoding,
+    delimiter: plan.sniffed.delimiter,
+    decimal: plan.decimal,
+    headers: plan.headers,
+    mapping: describeMapping(plan.headers, plan.mapping),
+    fingerprint: plan.fingerprint,
+    errorReport: null,
+  });
+  const errorReport = join(dataDir, 'reports', `import-${rec.id}-errors.csv`);
+  db.prepare('UPDATE imports SET error_report = ? WHERE id = ?').run(errorReport, rec.id);
+  return { ...rec, errorReport };
+}
+
+/** A resume reads on from a byte offset: only sound if the file is still the one the import started on. */
+async function assertUnchanged(imp: ImportRecord): Promise<void> {
+  let now;
+  try {
+    now = await fileIdentity(imp.filePath);
+  } catch {
+    throw new TaskError('file_missing', `"${imp.fileName}" is no longer at ${imp.filePath}: the import cannot resume. Start it again.`);
+  }
+  if (now.size !== imp.fileSize || now.hash !== imp.fileHash) {
+    throw new TaskError('file_changed', `"${imp.fileName}" changed since the import started: resuming could skip or double rows. Start the import again.`);
+  }
+}
+
+function columnMapping(imp: ImportRecord): ColumnMapping {
+  const m: ColumnMapping = {};
+  for (const [field, header] of Object.entries(imp.mapping)) m[field as Field] = imp.headers.indexOf(header!);
+  return m;
+}
+
+interface ReadDeps {
+  imp: ImportRecord;
+  staging: Staging;
+  state: StagingState;
+  queue: Queue;
+  commitRows: number;
+}
+
+/** Reads the file from the saved offset into staging; every commit carries the offset and counts it covers. */
+async function readIntoStaging(ctx: TaskContext, d: ReadDeps): Promise<StagingState> {
+  const { imp, staging, queue } = d;
+  const state = { ...d.state };
+  const validate = createRowValidator({ headers: imp.headers, mapping: columnMapping(imp), decimal: imp.decimal });
+  const report: ReportWriter = openReport(imp.errorReport!, imp.headers, state.reportBytes);
+  // Errors past the checkpoint will be found again when those rows are read again.
+  queue.db.prepare('DELETE FROM job_errors WHERE job_id = ? AND row_number > ?').run(ctx.job.id, state.rowNumber);
+  let jobErrors = (queue.db.prepare('SELECT count(*) FROM job_errors WHERE job_id = ?').pluck().get(ctx.job.id) as number) ?? 0;
+  let headerPending = state.byteOffset === 0;
+  let pending: StagedRow[] = [];
+  let pendingErrors: { rowNumber: number; code: string; message: string }[] = [];
+  let lastFlush = Date.now();
+  let lastProgress = 0;
+
+  const noteError = (rowNumber: number, code: string, message: string) => {
+    if (jobErrors + pendingErrors.length < MAX_JOB_ERRORS) pendingErrors.push({ rowNumber, code, message });
+  };
+  const flush = (endByte: number) => {
+    report.flush();
+    state.byteOffset = endByte;
+    state.reportBytes = report.bytes;
+    staging.commit(pending, state);
+    pending = [];
+    if (pendingErrors.length) {
+      queue.addErrors(ctx.job.id, pendingErrors);
+      jobErrors += pendingErrors.length;
+      pendingErrors = [];
+    }
+    lastFlush = Date.now();
+  };
+  const progress = (endByte: number, force = false) => {
+    const now = Date.now();
+    if (!force && now - lastProgress < 250) return;
+    lastProgress = now;
+    ctx.progress({ total: imp.fileSize, done: endByte, succeeded: state.staged, failed: state.rejected, skipped: state.blank, note: `Reading rows: ${(state.rowNumber - 1).toLocaleString('en-US')} read` });
+  };
+
+  try {
+    const { endByte } = await readRecords({
+      path: imp.filePath,
+      encoding: imp.encoding as FileEncoding,
+      delimiter: imp.delimiter as Delimiter,
+      startByte: headerPending ? await bomLength(imp.filePath) : state.byteOffset,
+      onBatch: ({ rows, endByte }) => {
+        for (const row of rows) {
+          state.rowNumber++;
+          if (headerPending) {
+            // Leading blank lines come before the header; the header itself is already known from the plan.
+            if (row.every((c) => c.trim() === '')) continue;
+            headerPending = false;
+            continue;
+          }
+          const out = validate(row);
+          if (out.kind === 'blank') state.blank++;
+          else if (out.kind === 'rejected') {
+            state.rejected++;
+            report.add(state.rowNumber, out.problems, row);
+            const p = out.problems[0]!;
+            noteError(state.rowNumber, 'row_rejected', `Row ${state.rowNumber}, ${p.column}${p.value ? ` "${p.value.slice(0, 100)}"` : ''}: ${p.reason}`);
+          } else {
+            state.staged++;
+            pending.push({ row: state.rowNumber, product: out.product, raw: row });
+            if (out.warnings.length) {
+              state.warnings++;
+              const w = out.warnings[0]!;
+              noteError(state.rowNumber, 'row_warning', `Row ${state.rowNumber}, ${w.column} "${w.value.slice(0, 100)}": ${w.reason}`);
+            }
+          }
+        }
+        if (pending.length >= d.commitRows || Date.now() - lastFlush > 200 || ctx.signal.aborted) flush(endByte);
+        progress(endByte);
+        return ctx.signal.aborted ? 'stop' : undefined;
+      },
+      onOversized: () => {
+        state.rowNumber++;
+        state.rejected++;
+        const reason = `the row is longer than ${MAX_ROW_CHARS / (1 << 20)} MiB (usually a quote that never closes); it was skipped`;
+        report.add(state.rowNumber, reason, []);
+        noteError(state.rowNumber, 'row_too_long', `Row ${state.rowNumber}: ${reason}`);
+      },
+    });
+    if (ctx.signal.aborted) return state;
+    flush(endByte);
+    progress(endByte, true);
+
+    // Every row is staged: mark in-file duplicates and list them in the report, then mark reading done.
+    ctx.progress({ note: 'Finding duplicates' });
+    staging.markDuplicates();
+    let duplicates = 0;
+    for (const dup of staging.duplicates()) {
+      duplicates++;
+      report.add(dup.row, `duplicate of row ${dup.dupOf} (same ${dup.by === 'barcode' ? 'barcode' : 'name and brand'}); the first row was kept`, dup.raw);
+      if (duplicates % 5000 === 0) report.flush();
+    }
+    report.flush();
+    Object.assign(state, { phase: 'staged', duplicates, reportBytes: report.bytes });
+    staging.saveState(state);
+    return state;
+  } catch (err) {
+    if (err instanceof BadFileError) throw new TaskError(err.code, err.message);
+    throw err;
+  } finally {
+    report.close();
+  }
+}
+
+/** Bytes of byte-order mark at the start of the file (re-read: the file is unchanged, its hash was checked). */
+async function bomLength(path: string): Promise<number> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(3);
+    const { bytesRead } = await fh.read(buf, 0, 3, 0);
+    return detectEncoding(buf.subarray(0, bytesRead), true).bomLength;
+  } finally {
+    await fh.close();
+  }
+}
+
+interface MergeDeps {
+  imp: ImportRecord;
+  staging: Staging;
+  queue: Queue;
+  db: Db;
+  lease: Lease;
+  from: Extract<Checkpoint, { phase: 'merge' }> | null;
+  mergeRows: number;
+}
+
+/** Merges staging into products range by range; each range commits with the checkpoint that moves past it. */
+async function mergeIntoCatalog(ctx: TaskContext, d: MergeDeps): Promise<MergeCounts | null> {
+  const { db, queue, lease, imp } = d;
+  const schema = `st_${imp.id}`;
+  db.prepare(`ATTACH DATABASE ? AS ${schema}`).run(d.staging.path);
+  try {
+    const merger = createMerger(db, schema);
+    let cp: Extract<Checkpoint, { phase: 'merge' }> = d.from ?? { phase: 'merge', part: 'gtin', lo: '', counts: { created: 0, updated: 0, unchanged: 0 } };
+    const total = d.staging.db.prepare('SELECT count(*) FROM staged WHERE dup_of IS NULL').pluck().get() as number;
+    for (;;) {
+      if (ctx.signal.aborted) return null;
+      const hi = merger.nextBound(cp.part, cp.lo, d.mergeRows);
+      if (hi === null) {
+        if (cp.part === 'key') return cp.counts;
+        cp = { ...cp, part: 'key', lo: '' };
+        continue;
+      }
+      const prev = cp;
+      cp = queue.checkpointAfter(lease, () => {
+        const c = merger.mergeRange(prev.part, imp.id, prev.lo, hi, Date.now());
+        return {
+          phase: 'merge' as const,
+          part: prev.part,
+          lo: hi,
+          counts: { created: prev.counts.created + c.created, updated: prev.counts.updated + c.updated, unchanged: prev.counts.unchanged + c.unchanged },
+        };
+      });
+      const done = cp.counts.created + cp.counts.updated + cp.counts.unchanged;
+      ctx.progress({ total, done, note: `Saving to the catalog: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` });
+      // Let cancel messages and heartbeats through between transactions.
+      await yieldToLoop();
+    }
+  } finally {
+    db.prepare(`DETACH DATABASE ${schema}`).run();
+  }
+}

@@ -1,0 +1,29 @@
+import { dirname } from 'node:path';
+import { openDatabase, type Db } from '../../db/open.ts';
+import { createQueue, type Queue } from '../../queue/queue.ts';
+import { TaskError } from './task.ts';
+
+let shared: { db: Db; queue: Queue } | null = null;
+
+/** The database file this worker serves, as the supervisor passed it (PALLET_DB_PATH). */
+export function workerDbPath(env: NodeJS.ProcessEnv = process.env): string {
+  const path = env.PALLET_DB_PATH;
+  if (!path) throw new TaskError('worker_misconfigured', 'This worker was started without PALLET_DB_PATH: it cannot reach the database.');
+  return path;
+}
+
+/** The worker's one connection to the app database (opened on first use) and a queue over it. */
+export function workerDatabase(): { db: Db; queue: Queue } {
+  if (!shared) {
+    const db = openDatabase(workerDbPath());
+    // Imports read and write in big sorted ranges: a larger page cache than the main process needs.
+    db.pragma('cache_size = -32000');
+    shared = { db, queue: createQueue({ db }) };
+  }
+  return shared;
+}
+
+/** Folder beside the database for staging files and reports. */
+export function workerDataDir(): string {
+  return dirname(workerDbPath());
+}
