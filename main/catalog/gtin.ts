@@ -13,7 +13,10 @@ export function gs1CheckDigit(body: string): number {
 
 /** True when the last digit is the GS1 check digit of the others. */
 export function hasValidCheckDigit(digits: string): boolean {
-  return gs1CheckDigit(digits.slice(0, -1)) === digits.charCodeAt(digits.length - 1) - 48;
+  // Same sum as gs1CheckDigit over all but the last digit, without slicing (this runs once per imported row).
+  let sum = 0;
+  for (let i = digits.length - 2, w = 3; i >= 0; i--, w = 4 - w) sum += (digits.charCodeAt(i) - 48) * w;
+  return (10 - (sum % 10)) % 10 === digits.charCodeAt(digits.length - 1) - 48;
 }
 
 /** Expands an 8-digit UPC-E (number system 0/1, six digits, check digit) to its 12-digit UPC-A. */
@@ -37,6 +40,8 @@ function isbn10Valid(isbn: string): boolean {
   return sum % 11 === 0;
 }
 
+const CLEAN = /^\d{12,14}$/;
+const NONZERO = /[1-9]/;
 const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?E[+-]?\d+$/i;
 
 /**
@@ -44,6 +49,11 @@ const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?E[+-]?\d+$/i;
  * UPC-E and ISBN-10; restores leading zeros a spreadsheet dropped only when the check digit validates; never guesses.
  */
 export function normalizeGtin(raw: string): GtinResult {
+  // Fast path: a clean 12–14 digit code, the shape of almost every cell.
+  if (CLEAN.test(raw) && NONZERO.test(raw)) {
+    if (!hasValidCheckDigit(raw)) return { ok: false, reason: 'check digit does not match (a typo, or digits missing)' };
+    return { ok: true, gtin14: raw.padStart(14, '0'), format: raw.length === 12 ? 'UPC-A' : raw.length === 13 ? 'EAN-13' : 'GTIN-14' };
+  }
   // Spreadsheet and export debris: a text-marking apostrophe, `|` wrappers, spaces, dashes, a trailing `.0`.
   let s = raw.trim().replace(/^'/, '').replace(/^\|+|\|+$/g, '').replace(/[\s\u00a0-]/g, '');
   if (s === '') return { ok: false, reason: 'empty' };

@@ -5,6 +5,9 @@ const CURRENCY_SYMBOLS: Record<string, string> = { $: 'USD', US$: 'USD', '€': 
 const CURRENCY_CODES = /\b(USD|EUR|GBP|CAD|AUD|JPY|MXN|BRL|INR|PLN|SEK|CHF|CNY)\b/i;
 const SYMBOLS = /US\$|CA\$|C\$|A\$|R\$|[$€£¥₹]|zł|kr|Fr\b/;
 
+const PLAIN_POINT = /^([$€£])?(\d+(?:\.\d+)?)(?: ?([$€£]))?$/;
+const PLAIN_COMMA = /^([$€£])?(\d+(?:,\d+)?)(?: ?([$€£]))?$/;
+
 /** A parsed amount, or why the cell is not one. */
 export type MoneyResult = { ok: true; value: number; currency: string | null } | { ok: false; reason: string };
 
@@ -29,6 +32,12 @@ export function detectDecimalSeparator(samples: Iterable<string>): DecimalSepara
 
 /** Parses a money cell: currency symbols or codes, thousands separators, the file's decimal separator, `(1.00)` negatives. */
 export function parseMoney(raw: string, decimal: DecimalSeparator): MoneyResult {
+  // Fast path for the common shapes (`12.50`, `$12.50`, `12,50 €`): same results as the general path below.
+  const plain = (decimal === '.' ? PLAIN_POINT : PLAIN_COMMA).exec(raw);
+  if (plain) {
+    const sym = plain[1] ?? plain[3];
+    return { ok: true, value: Number(decimal === '.' ? plain[2] : plain[2]!.replace(',', '.')), currency: sym ? CURRENCY_SYMBOLS[sym]! : null };
+  }
   let s = raw.trim();
   if (s === '') return { ok: false, reason: 'empty' };
   let currency: string | null = null;

@@ -13,7 +13,7 @@ import { createMappingStore, planImport } from './plan.ts';
 import { MAX_ROW_CHARS, readRecords } from './reader.ts';
 import { openReport, type ReportWriter } from './report.ts';
 import { BadFileError, detectEncoding, type Delimiter, type FileEncoding } from './sniff.ts';
-import { openStaging, removeStaging, type StagedRow, type Staging, type StagingState } from './staging.ts';
+import { openStaging, removeStaging, type DuplicateRow, type StagedRow, type Staging, type StagingState } from './staging.ts';
 import { createImportStore, fileIdentity, type ImportCounts, type ImportRecord } from './store.ts';
 import { createRowValidator } from './validate.ts';
 
@@ -56,7 +56,7 @@ const MAX_JOB_ERRORS = 1000;
 /** The `import` job: sniff, map, read and validate every row into staging, dedupe, merge into the catalog. */
 export function createImportTask(deps: ImportTaskDeps): Task {
   const commitRows = deps.commitRows ?? 5000;
-  const mergeRows = deps.mergeRows ?? 5000;
+  const mergeRows = deps.mergeRows ?? 2000;
 
   return async (ctx) => {
     const parsed = importPayloadSchema.safeParse(ctx.job.payload);
@@ -227,7 +227,7 @@ async function readIntoStaging(ctx: TaskContext, d: ReadDeps): Promise<StagingSt
             noteError(state.rowNumber, 'row_rejected', `Row ${state.rowNumber}, ${p.column}${p.value ? ` "${p.value.slice(0, 100)}"` : ''}: ${p.reason}`);
           } else {
             state.staged++;
-            pending.push({ row: state.rowNumber, product: out.product, raw: row });
+            pending.push({ row: state.rowNumber, product: out.product });
             if (out.warnings.length) {
               state.warnings++;
               const w = out.warnings[0]!;
@@ -257,7 +257,7 @@ async function readIntoStaging(ctx: TaskContext, d: ReadDeps): Promise<StagingSt
     let duplicates = 0;
     for (const dup of staging.duplicates()) {
       duplicates++;
-      report.add(dup.row, `duplicate of row ${dup.dupOf} (same ${dup.by === 'barcode' ? 'barcode' : 'name and brand'}); the first row was kept`, dup.raw);
+      report.add(dup.row, `duplicate of row ${dup.dupOf} (same ${dup.by === 'barcode' ? 'barcode' : 'name and brand'}); the first row was kept`, rebuildRow(imp, dup));
       if (duplicates % 5000 === 0) report.flush();
     }
     report.flush();
@@ -270,6 +270,20 @@ async function readIntoStaging(ctx: TaskContext, d: ReadDeps): Promise<StagingSt
   } finally {
     report.close();
   }
+}
+
+/** The cells of a duplicate row for the report, rebuilt from what was staged (values as normalized). */
+function rebuildRow(imp: ImportRecord, dup: DuplicateRow): string[] {
+  const p = dup.product;
+  const byField: Partial<Record<Field, unknown>> = {
+    gtin: p.gtin14, sku: p.sku, mpn: p.mpn, asin: p.asin, name: p.name, brand: p.brand, category: p.category, cost: p.cost,
+    price: p.price, pack_size: p.packSize, currency: p.currency, quantity: p.quantity, image_url: p.imageUrl, description: p.description,
+  };
+  return imp.headers.map((h) => {
+    const field = (Object.keys(imp.mapping) as Field[]).find((f) => imp.mapping[f] === h);
+    const v = field ? byField[field] : p.attributes[h];
+    return v === null || v === undefined ? '' : String(v);
+  });
 }
 
 /** Bytes of byte-order mark at the start of the file (re-read: the file is unchanged, its hash was checked). */

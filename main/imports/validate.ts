@@ -49,140 +49,162 @@ export interface ValidatorOptions {
 
 const ASIN = /^(B0[0-9A-Z]{8}|\d{9}[\dX])$/;
 
+const NO_WARNINGS: CellProblem[] = [];
+const problemOf = (column: string, value: string, reason: string): CellProblem => ({ column, value, reason });
+
+function isBlank(row: readonly string[]): boolean {
+  for (let i = 0; i < row.length; i++) if (row[i]!.trim() !== '') return false;
+  return true;
+}
+
 /** Builds the per-row validator of one file: normalizes barcodes, money, pack sizes and keeps the rest as attributes. */
 export function createRowValidator(opts: ValidatorOptions): (row: readonly string[]) => RowOutcome {
   const { headers, mapping, decimal } = opts;
   const defaultCurrency = opts.defaultCurrency ?? 'USD';
   const mappedCols = new Set(Object.values(mapping));
   const attrCols = headers.map((_, i) => i).filter((i) => !mappedCols.has(i));
-  const col = (f: Field) => mapping[f];
-  const header = (f: Field) => headers[mapping[f]!]!;
-  const text = (row: readonly string[], f: Field): string | null => {
-    const c = col(f);
-    if (c === undefined) return null;
-    const v = row[c]?.trim();
-    return v ? v : null;
+  // Column indexes as plain numbers (-1 = not mapped): this runs once per row of million-row files.
+  const at = (f: Field) => mapping[f] ?? -1;
+  const [cGtin, cGtinAlt, cSku, cMpn, cAsin, cName, cBrand, cCategory, cCost, cCaseCost, cPack, cPrice, cCurrency, cQty, cImage, cDesc] = (
+    ['gtin', 'gtin_alt', 'sku', 'mpn', 'asin', 'name', 'brand', 'category', 'cost', 'case_cost', 'pack_size', 'price', 'currency', 'quantity', 'image_url', 'description'] as const
+  ).map(at) as number[] as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  const header = (c: number) => headers[c]!;
+  const cell = (row: readonly string[], c: number): string | null => {
+    if (c < 0) return null;
+    const v = row[c];
+    if (!v) return null;
+    const t = v.trim();
+    return t === '' ? null : t;
   };
 
   return (row) => {
-    if (row.every((cell) => cell.trim() === '')) return { kind: 'blank' };
-    const problems: CellProblem[] = [];
-    const warnings: CellProblem[] = [];
+    if (isBlank(row)) return { kind: 'blank' };
+    let problems: CellProblem[] | null = null;
+    let warnings: CellProblem[] | null = null;
 
     // Identity: a valid barcode (the second barcode column is the fallback), else name + brand.
     let gtin14: string | null = null;
-    const barcodeProblems: CellProblem[] = [];
-    for (const f of ['gtin', 'gtin_alt'] as const) {
-      const raw = text(row, f);
-      if (raw === null || gtin14) continue;
-      const r = normalizeGtin(raw);
+    let barcodeProblems: CellProblem[] | null = null;
+    const raw1 = cell(row, cGtin);
+    if (raw1 !== null) {
+      const r = normalizeGtin(raw1);
       if (r.ok) gtin14 = r.gtin14;
-      else barcodeProblems.push({ column: header(f), value: raw, reason: r.reason });
+      else barcodeProblems = [{ column: header(cGtin), value: raw1, reason: r.reason }];
     }
-    const name = text(row, 'name');
-    const brand = text(row, 'brand');
-    const key = nameBrandKey(name, brand);
+    const raw2 = gtin14 ? null : cell(row, cGtinAlt);
+    if (raw2 !== null) {
+      const r = normalizeGtin(raw2);
+      if (r.ok) gtin14 = r.gtin14;
+      else (barcodeProblems ??= []).push({ column: header(cGtinAlt), value: raw2, reason: r.reason });
+    }
+    const name = cell(row, cName);
+    const brand = cell(row, cBrand);
+    // Only products without a barcode are matched by name and brand, so only they need the key.
+    const key = gtin14 ? null : nameBrandKey(name, brand);
     if (!gtin14) {
-      if (key) warnings.push(...barcodeProblems.map((p) => ({ ...p, reason: `${p.reason} Imported by name and brand instead.` })));
-      else if (barcodeProblems.length > 0) problems.push(...barcodeProblems);
-      else problems.push({ column: col('gtin') !== undefined ? header('gtin') : '(barcode)', value: '', reason: 'no barcode, and not both a name and a brand to identify the product' });
+      if (barcodeProblems && key) (warnings ??= []).push(...barcodeProblems.map((p) => ({ ...p, reason: `${p.reason}; imported by name and brand instead` })));
+      else if (barcodeProblems) for (const p of barcodeProblems) (problems ??= []).push(problemOf(p.column, p.value, p.reason));
+      else if (!key) (problems ??= []).push(problemOf(cGtin >= 0 ? header(cGtin) : '(barcode)', '', 'no barcode, and not both a name and a brand to identify the product'));
     }
 
     // Cost per unit: the cost column, else the case cost divided by the case pack.
     let packSize: number | null = null;
-    const packRaw = text(row, 'pack_size');
+    const packRaw = cell(row, cPack);
     if (packRaw !== null) {
       const r = parsePackSize(packRaw);
       if (r.ok) packSize = r.value;
-      else warnings.push({ column: header('pack_size'), value: packRaw, reason: r.reason });
+      else (warnings ??= []).push({ column: header(cPack), value: packRaw, reason: r.reason });
     }
     let cost: number | null = null;
     let currency: string | null = null;
-    const costRaw = text(row, 'cost');
-    const caseRaw = text(row, 'case_cost');
+    const costRaw = cell(row, cCost);
+    const caseRaw = costRaw === null ? cell(row, cCaseCost) : null;
     if (costRaw !== null) {
       const r = parseMoney(costRaw, decimal);
-      if (!r.ok) problems.push({ column: header('cost'), value: costRaw, reason: r.reason });
+      if (!r.ok) (problems ??= []).push(problemOf(header(cCost), costRaw, r.reason));
+      else if (!(r.value > 0)) (problems ??= []).push(problemOf(header(cCost), costRaw, 'the cost must be more than 0'));
       else ({ value: cost, currency } = r);
     } else if (caseRaw !== null) {
       const r = parseMoney(caseRaw, decimal);
-      if (!r.ok) problems.push({ column: header('case_cost'), value: caseRaw, reason: r.reason });
-      else if (packSize === null) problems.push({ column: header('case_cost'), value: caseRaw, reason: 'a case cost needs a valid case pack to give a cost per unit' });
+      if (!r.ok) (problems ??= []).push(problemOf(header(cCaseCost), caseRaw, r.reason));
+      else if (!(r.value > 0)) (problems ??= []).push(problemOf(header(cCaseCost), caseRaw, 'the cost must be more than 0'));
+      else if (packSize === null) (problems ??= []).push(problemOf(header(cCaseCost), caseRaw, 'a case cost needs a valid case pack to give a cost per unit'));
       else ({ value: cost, currency } = { value: r.value / packSize, currency: r.currency });
     } else {
-      const c = col('cost') ?? col('case_cost');
-      problems.push({ column: c !== undefined ? headers[c]! : '(cost)', value: '', reason: 'no cost' });
-    }
-    if (cost !== null && !(cost > 0)) {
-      problems.push({ column: header(costRaw !== null ? 'cost' : 'case_cost'), value: (costRaw ?? caseRaw)!, reason: 'the cost must be more than 0' });
+      const c = cCost >= 0 ? cCost : cCaseCost;
+      (problems ??= []).push(problemOf(c >= 0 ? header(c) : '(cost)', '', 'no cost'));
     }
 
     let price: number | null = null;
-    const priceRaw = text(row, 'price');
+    const priceRaw = cell(row, cPrice);
     if (priceRaw !== null) {
       const r = parseMoney(priceRaw, decimal);
       if (r.ok && r.value > 0) {
         price = r.value;
         currency ??= r.currency;
-      } else warnings.push({ column: header('price'), value: priceRaw, reason: r.ok ? 'a price must be more than 0' : r.reason });
+      } else (warnings ??= []).push({ column: header(cPrice), value: priceRaw, reason: r.ok ? 'a price must be more than 0' : r.reason });
     }
-    const currencyRaw = text(row, 'currency');
+    const currencyRaw = cell(row, cCurrency);
     if (currencyRaw !== null) {
       if (/^[A-Za-z]{3}$/.test(currencyRaw)) currency = currencyRaw.toUpperCase();
-      else warnings.push({ column: header('currency'), value: currencyRaw, reason: 'not a three-letter currency code' });
+      else (warnings ??= []).push({ column: header(cCurrency), value: currencyRaw, reason: 'not a three-letter currency code' });
     }
     let quantity: number | null = null;
-    const qtyRaw = text(row, 'quantity');
+    const qtyRaw = cell(row, cQty);
     if (qtyRaw !== null) {
       const q = Number(qtyRaw.replace(/[\s,']/g, ''));
       if (Number.isInteger(q) && q >= 0) quantity = q;
-      else warnings.push({ column: header('quantity'), value: qtyRaw, reason: 'not a whole number' });
+      else (warnings ??= []).push({ column: header(cQty), value: qtyRaw, reason: 'not a whole number' });
     }
-    let asin = text(row, 'asin')?.toUpperCase() ?? null;
+    let asin = cell(row, cAsin)?.toUpperCase() ?? null;
     if (asin !== null && !ASIN.test(asin)) {
-      warnings.push({ column: header('asin'), value: asin, reason: 'not an ASIN (10 characters, usually starting B0)' });
+      (warnings ??= []).push({ column: header(cAsin), value: asin, reason: 'not an ASIN (10 characters, usually starting B0)' });
       asin = null;
     }
 
-    if (problems.length > 0) return { kind: 'rejected', problems };
+    if (problems) return { kind: 'rejected', problems };
 
     const attributes: Record<string, string> = {};
     let attributeCount = 0;
     for (const i of attrCols) {
-      const v = row[i]?.trim();
-      if (v) {
+      const v = cell(row, i);
+      if (v !== null) {
         attributes[headers[i]!] = v;
         attributeCount++;
       }
     }
     // Fields beyond the header (ragged rows) are kept, not dropped.
     for (let i = headers.length; i < row.length; i++) {
-      const v = row[i]?.trim();
-      if (v) {
+      const v = cell(row, i);
+      if (v !== null) {
         attributes[`Column ${i + 1}`] = v;
         attributeCount++;
       }
     }
+    const category = cell(row, cCategory);
+    const sku = cell(row, cSku);
+    const mpn = cell(row, cMpn);
+    const imageUrl = cell(row, cImage);
+    const description = cell(row, cDesc);
     const product: CleanProduct = {
       gtin14,
-      sku: text(row, 'sku'),
-      mpn: text(row, 'mpn'),
+      sku,
+      mpn,
       asin,
       name,
       brand,
-      category: text(row, 'category'),
+      category,
       cost: cost!,
       currency: currency ?? defaultCurrency,
       price,
       packSize,
       quantity,
-      imageUrl: text(row, 'image_url'),
-      description: text(row, 'description'),
+      imageUrl,
+      description,
       attributes,
       nameBrandKey: key,
-      qualityScore: 0,
+      qualityScore: qualityScore(name, brand, category, gtin14, imageUrl, price, sku ?? mpn, packSize, description, attributeCount),
     };
-    product.qualityScore = qualityScore({ ...product, attributeCount });
-    return { kind: 'ok', product, warnings };
+    return { kind: 'ok', product, warnings: warnings ?? NO_WARNINGS };
   };
 }
