@@ -6,6 +6,7 @@ import { createQueue } from '../queue/queue.ts';
 import { JobNotFoundError, JobStateError } from '../queue/errors.ts';
 import { DatabaseTooNewError } from '../db/migrate.ts';
 import { runQueueBench } from '../bench/queue-bench.ts';
+import { importCommand, importsCommand, parseMapOptions, previewCommand, templateCommand, undoImportCommand, UsageError } from './import-commands.ts';
 
 export const USAGE = `Usage: pallet [--db PATH] <command> [options]
 
@@ -16,6 +17,14 @@ Commands:
   retry ID                     put a failed or cancelled job back in the queue
   pause [ID]                   pause one job, or the whole queue
   resume [ID]                  resume one job, or the whole queue
+  import FILE [options]        import a supplier CSV into the catalog (through a worker, like the app)
+      --map HEADER=FIELD       map a column (repeatable; FIELD may be "ignore")
+      --decimal , | .          the file's decimal separator (default: detected)
+      --remember               save this mapping for files with the same headers
+      --preview                show encoding, delimiter, mapping and first rows; import nothing
+  imports [--json]             recent imports and their counts
+  undo-import ID               remove what an import created, restore what it changed
+  template OUT.csv             write an empty supplier file with every known column
   bench queue [--json]         measure the queue on a temporary database
 
 Options:
@@ -28,12 +37,10 @@ export interface CliIo {
   err(text: string): void;
 }
 
-/** A bad command line: printed with the usage, exit code 2. */
-class UsageError extends Error {}
 
 function parseId(text: string | undefined): number {
-  if (text === undefined) throw new UsageError('This command needs a job ID.');
-  if (!/^\d{1,15}$/.test(text)) throw new UsageError(`"${text}" is not a job ID (a positive whole number).`);
+  if (text === undefined) throw new UsageError('This command needs an ID.');
+  if (!/^\d{1,15}$/.test(text) || Number(text) < 1) throw new UsageError(`"${text}" is not an ID (a positive whole number).`);
   return Number(text);
 }
 
@@ -55,6 +62,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       options: {
         db: { type: 'string' },
         status: { type: 'string' },
+        map: { type: 'string', multiple: true },
+        decimal: { type: 'string' },
+        remember: { type: 'boolean', default: false },
+        preview: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -78,6 +89,30 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       print(result, Object.entries(result).map(([k, v]) => `${k}: ${v}`).join('\n'));
       return 0;
     }
+    const importOnly = (['map', 'decimal', 'remember', 'preview'] as const).filter((k) => values[k] !== undefined && values[k] !== false);
+    if (command !== 'import' && importOnly.length) throw new UsageError(`--${importOnly[0]} only applies to "import".`);
+    const o = { json: values.json, out: io.out, err: io.err };
+    const dbPath = values.db ?? defaultDbPath();
+    const one = (what: string) => {
+      if (rest.length !== 1) throw new UsageError(rest.length ? `Too many arguments for "${command}": ${rest.join(' ')}` : `"${command}" needs ${what}.`);
+      return rest[0]!;
+    };
+    switch (command) {
+      case 'import': {
+        const file = one('a CSV file');
+        if (values.decimal !== undefined && values.decimal !== ',' && values.decimal !== '.') throw new UsageError('--decimal is "," or ".".');
+        const mapping = parseMapOptions(values.map ?? []);
+        const decimal = values.decimal as '.' | ',' | undefined;
+        return values.preview ? await previewCommand(dbPath, file, { mapping, decimal }, o) : await importCommand(dbPath, file, { mapping, decimal, remember: values.remember }, o);
+      }
+      case 'imports':
+        if (rest.length) throw new UsageError(`Too many arguments for "imports": ${rest.join(' ')}`);
+        return importsCommand(dbPath, o);
+      case 'undo-import':
+        return await undoImportCommand(dbPath, parseId(one('an import ID')), o);
+      case 'template':
+        return await templateCommand(one('an output file name'), o);
+    }
     const known = ['jobs', 'job', 'cancel', 'retry', 'pause', 'resume'];
     if (!known.includes(command)) throw new UsageError(`Unknown command "${command}".`);
     const maxArgs = command === 'jobs' ? 0 : 1;
@@ -86,7 +121,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       throw new UsageError(command !== 'jobs' ? '--status only applies to "jobs".' : `Unknown status "${values.status}".`);
     }
 
-    const db = openDatabase(values.db ?? defaultDbPath());
+    const db = openDatabase(dbPath);
     try {
       const queue = createQueue({ db });
       switch (command) {

@@ -69,42 +69,65 @@ export function createImportTask(deps: ImportTaskDeps): Task {
     if (cp?.phase === 'done') return cp.result;
 
     const imp = imports.byJob(ctx.job.id) ?? (await startImport(ctx, payload, db, deps.dataDir));
-    const stagingPath = join(deps.dataDir, 'staging', `import-${imp.id}.db`);
-    const staging = openStaging(stagingPath);
     try {
-      let state = staging.state();
-      if (state.phase === 'reading') {
-        if (state.byteOffset > 0) await assertUnchanged(imp);
-        state = await readIntoStaging(ctx, { imp, staging, state, queue, commitRows });
-        if (ctx.signal.aborted) return null;
-      }
-      const merged = await mergeIntoCatalog(ctx, { imp, staging, queue, db, lease, from: cp?.phase === 'merge' ? cp : null, mergeRows });
-      if (!merged) return null;
-      const counts: ImportCounts = {
-        rows: state.staged + state.rejected,
-        ...merged,
-        duplicates: state.duplicates,
-        rejected: state.rejected,
-        blank: state.blank,
-        warnings: state.warnings,
-      };
-      const result: ImportResult = {
-        importId: imp.id,
-        ...counts,
-        errorReport: state.rejected + state.duplicates > 0 ? imp.errorReport : null,
-        encoding: imp.encoding,
-        delimiter: imp.delimiter,
-        decimal: imp.decimal,
-        mapping: imp.mapping,
-      };
-      queue.checkpoint(lease, { phase: 'done', result } satisfies Checkpoint, () => imports.finish(imp.id, 'completed', counts));
-      staging.close();
-      removeStaging(stagingPath);
+      const result = await runImport(ctx, imp, { db, queue, lease, cp, dataDir: deps.dataDir, commitRows, mergeRows });
+      if (result === null && (ctx.signal.reason as Error | undefined)?.message === 'cancel') imports.finish(imp.id, 'cancelled', null);
       return result;
-    } finally {
-      if (staging.db.open) staging.close();
+    } catch (err) {
+      if (err instanceof TaskError && !err.retryable) imports.finish(imp.id, 'failed', null);
+      throw err;
     }
   };
+}
+
+interface RunDeps {
+  db: Db;
+  queue: Queue;
+  lease: Lease;
+  cp: Checkpoint | null;
+  dataDir: string;
+  commitRows: number;
+  mergeRows: number;
+}
+
+async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Promise<ImportResult | null> {
+  const { db, queue, lease, cp, commitRows, mergeRows } = deps;
+  const imports = createImportStore(db);
+  const stagingPath = join(deps.dataDir, 'staging', `import-${imp.id}.db`);
+  const staging = openStaging(stagingPath);
+  try {
+    let state = staging.state();
+    if (state.phase === 'reading') {
+      if (state.byteOffset > 0) await assertUnchanged(imp);
+      state = await readIntoStaging(ctx, { imp, staging, state, queue, commitRows });
+      if (ctx.signal.aborted) return null;
+    }
+    const merged = await mergeIntoCatalog(ctx, { imp, staging, queue, db, lease, from: cp?.phase === 'merge' ? cp : null, mergeRows });
+    if (!merged) return null;
+    const counts: ImportCounts = {
+      rows: state.staged + state.rejected,
+      ...merged,
+      duplicates: state.duplicates,
+      rejected: state.rejected,
+      blank: state.blank,
+      warnings: state.warnings,
+    };
+    const result: ImportResult = {
+      importId: imp.id,
+      ...counts,
+      errorReport: state.rejected + state.duplicates > 0 ? imp.errorReport : null,
+      encoding: imp.encoding,
+      delimiter: imp.delimiter,
+      decimal: imp.decimal,
+      mapping: imp.mapping,
+    };
+    queue.checkpoint(lease, { phase: 'done', result } satisfies Checkpoint, () => imports.finish(imp.id, 'completed', counts));
+    staging.close();
+    removeStaging(stagingPath);
+    return result;
+  } finally {
+    if (staging.db.open) staging.close();
+  }
 }
 
 async function startImport(ctx: TaskContext, payload: ImportPayload, db: Db, dataDir: string): Promise<ImportRecord> {

@@ -1,5 +1,6 @@
 // Worker process entry: the task kinds this build ships.
 import { createImportTask } from '../../imports/task.ts';
+import { createUndoTask } from '../../imports/undo.ts';
 import { workerDatabase, workerDataDir } from './database.ts';
 import { startWorkerHost } from './host.ts';
 import { noopTask } from './tasks/noop.ts';
@@ -7,4 +8,5 @@ import { noopTask } from './tasks/noop.ts';
 startWorkerHost({
   noop: noopTask,
   import: createImportTask({ database: workerDatabase, get dataDir() { return workerDataDir(); } }),
+  import_undo: createUndoTask({ database: workerDatabase }),
 });

@@ -1,0 +1,167 @@
+import { writeFile } from 'node:fs/promises';
+import { toCsv } from '../files/csv-out.ts';
+import { openDatabase } from '../db/open.ts';
+import { FIELDS, FIELD_LABELS, type Field } from '../imports/fields.ts';
+import { describeMapping, type MappingOverrides } from '../imports/mapping.ts';
+import { planImport } from '../imports/plan.ts';
+import { createImportStore } from '../imports/store.ts';
+import type { ImportResult } from '../imports/task.ts';
+import type { UndoResult } from '../imports/undo.ts';
+import type { Job } from '../queue/types.ts';
+import { runJobToEnd } from './run-job.ts';
+
+/** A bad command line, shown with the usage. */
+export class UsageError extends Error {}
+
+interface Out {
+  json: boolean;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Parses `--map "UPC Code=gtin"` options into overrides. */
+export function parseMapOptions(items: readonly string[]): MappingOverrides {
+  const overrides: MappingOverrides = {};
+  for (const item of items) {
+    const eq = item.lastIndexOf('=');
+    if (eq <= 0 || eq === item.length - 1) throw new UsageError(`--map takes HEADER=FIELD (got "${item}").`);
+    const field = item.slice(eq + 1).trim();
+    if (field !== 'ignore' && !(FIELDS as readonly string[]).includes(field)) {
+      throw new UsageError(`"${field}" is not a field. Fields: ${FIELDS.join(', ')}, or ignore.`);
+    }
+    overrides[item.slice(0, eq).trim()] = field as Field | 'ignore';
+  }
+  return overrides;
+}
+
+const fmtDelimiter = (d: string) => (d === '\t' ? 'tab' : d);
+
+/** `pallet import FILE --preview`: what Pallet sees in the file, without importing. */
+export async function previewCommand(dbPath: string, file: string, opts: { mapping: MappingOverrides; decimal?: '.' | ',' }, o: Out): Promise<number> {
+  const db = openDatabase(dbPath);
+  try {
+    const plan = await planImport(file, { mapping: opts.mapping, decimal: opts.decimal }, db, 10);
+    const mapping = describeMapping(plan.headers, plan.mapping);
+    const data = {
+      file: plan.fileName,
+      encoding: plan.sniffed.encoding,
+      delimiter: plan.sniffed.delimiter,
+      decimal: plan.decimal,
+      headers: plan.headers,
+      mapping,
+      savedMappingUsed: plan.savedMappingUsed,
+      warnings: plan.warnings,
+      rows: plan.sampleRows,
+    };
+    if (o.json) o.out(JSON.stringify(data, null, 2));
+    else {
+      o.out(`${plan.fileName}: ${plan.sniffed.encoding}, delimiter ${fmtDelimiter(plan.sniffed.delimiter)}, decimal "${plan.decimal}"${plan.savedMappingUsed ? ', saved supplier mapping' : ''}`);
+      o.out('Mapping:');
+      for (const f of FIELDS) if (mapping[f]) o.out(`  ${f.padEnd(12)} ← ${mapping[f]}`);
+      const unmapped = plan.headers.filter((h) => !Object.values(mapping).includes(h));
+      if (unmapped.length) o.out(`  kept as attributes: ${unmapped.join(', ')}`);
+      for (const w of plan.warnings) o.out(`Warning: ${w}`);
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+function describeFailure(job: Job): string {
+  return job.error ? `${job.error.message}` : `the job ended ${job.status}`;
+}
+
+/** `pallet import FILE`: imports through a worker process, like the app does, and reports the counts. */
+export async function importCommand(
+  dbPath: string,
+  file: string,
+  opts: { mapping: MappingOverrides; decimal?: '.' | ','; remember: boolean },
+  o: Out,
+): Promise<number> {
+  const started = Date.now();
+  let lastNote = 0;
+  const job = await runJobToEnd(
+    dbPath,
+    { kind: 'import', payload: { path: file, mapping: opts.mapping, decimal: opts.decimal, rememberMapping: opts.remember }, maxAttempts: 3 },
+    (p) => {
+      if (o.json || Date.now() - lastNote < 1000) return;
+      lastNote = Date.now();
+      const pct = p.total ? ` ${Math.floor((p.done / p.total) * 100)}%` : '';
+      o.err(`…${pct} ${p.note ?? ''}`);
+    },
+  );
+  const elapsedMs = Date.now() - started;
+  const r = job.result as ImportResult | null;
+  if (o.json) {
+    o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), elapsedMs, ...(job.error ? { error: job.error } : {}) }, null, 2));
+  } else if (job.status === 'completed' && r) {
+    o.out(
+      `Imported ${r.rows.toLocaleString('en-US')} rows from ${file} in ${(elapsedMs / 1000).toFixed(1)} s (import #${r.importId}): ` +
+        `${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.duplicates} duplicates, ${r.rejected} rejected.`,
+    );
+    if (r.errorReport) o.out(`Rows needing attention: ${r.errorReport}`);
+  } else o.err(`pallet: import failed: ${describeFailure(job)}`);
+  return job.status === 'completed' ? 0 : 1;
+}
+
+/** `pallet undo-import ID`: removes what an import created and restores what it changed. */
+export async function undoImportCommand(dbPath: string, importId: number, o: Out): Promise<number> {
+  const db = openDatabase(dbPath);
+  const exists = createImportStore(db).get(importId);
+  db.close();
+  if (!exists) {
+    o.err(`pallet: there is no import #${importId}.`);
+    return 1;
+  }
+  const job = await runJobToEnd(dbPath, { kind: 'import_undo', payload: { importId }, maxAttempts: 3 });
+  const r = job.result as UndoResult | null;
+  if (o.json) o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) }, null, 2));
+  else if (job.status === 'completed' && r) {
+    o.out(`Undid import #${importId}: ${r.deleted} products removed, ${r.restored} restored${r.kept ? `, ${r.kept} left as a later import changed them` : ''}.`);
+  } else o.err(`pallet: undo failed: ${describeFailure(job)}`);
+  return job.status === 'completed' ? 0 : 1;
+}
+
+/** `pallet imports`: recent imports with their counts. */
+export function importsCommand(dbPath: string, o: Out): number {
+  const db = openDatabase(dbPath);
+  try {
+    const list = createImportStore(db).list(50);
+    if (o.json) o.out(JSON.stringify(list, null, 2));
+    else if (list.length === 0) o.out('No imports.');
+    else for (const i of list) o.out(`#${i.id}\t${i.status}\t${i.fileName}\t${i.counts ? `${i.counts.rows} rows, ${i.counts.created} created, ${i.counts.updated} updated, ${i.counts.rejected} rejected` : ''}`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+/** The template's header names: each one maps back to its field. */
+export const TEMPLATE_HEADERS: Record<Exclude<Field, 'gtin_alt'>, string> = {
+  gtin: 'UPC',
+  sku: 'SKU',
+  mpn: 'MPN',
+  asin: 'ASIN',
+  name: 'Name',
+  brand: 'Brand',
+  category: 'Category',
+  cost: 'Cost',
+  case_cost: 'Case Cost',
+  pack_size: 'Case Pack',
+  price: 'MSRP',
+  currency: 'Currency',
+  quantity: 'Quantity',
+  image_url: 'Image URL',
+  description: 'Description',
+};
+
+/** `pallet template OUT.csv`: an empty supplier file with every column Pallet knows. */
+export async function templateCommand(out: string, o: Out): Promise<number> {
+  const headers = Object.values(TEMPLATE_HEADERS);
+  await writeFile(out, '\ufeff' + toCsv([headers]), { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(err.code === 'EEXIST' ? `${out} already exists; choose another name.` : `cannot write ${out}: ${err.message}`);
+  });
+  o.out(o.json ? JSON.stringify({ file: out, columns: headers }) : `Wrote ${out} with ${headers.length} columns:\n${Object.entries(TEMPLATE_HEADERS).map(([f, h]) => `  ${h.padEnd(12)} ${FIELD_LABELS[f as Field]}`).join('\n')}`);
+  return 0;
+}
