@@ -53,6 +53,11 @@ export function proposeMapping(headers: readonly string[]): ColumnMapping {
     mapping[field] = p.col;
     usedCols.add(p.col);
   }
+  // Price lists often name the product only in a "Description" column: then it is the name.
+  if (mapping.name === undefined && mapping.description !== undefined) {
+    mapping.name = mapping.description;
+    delete mapping.description;
+  }
   return mapping;
 }
 

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { detectDecimalSeparator, parseMoney, parsePackSize } from '../../../main/imports/money.ts';
+
+const value = (raw: string, d: '.' | ',' = '.') => {
+  const r = parseMoney(raw, d);
+  if (!r.ok) throw new Error(`${raw}: ${r.reason}`);
+  return r;
+};
+
+describe('parseMoney', () => {
+  it('reads plain amounts, currency symbols and codes', () => {
+    expect(value('12.50')).toEqual({ ok: true, value: 12.5, currency: null });
+    expect(value('$1,234.56')).toEqual({ ok: true, value: 1234.56, currency: 'USD' });
+    expect(value('USD 7')).toMatchObject({ value: 7, currency: 'USD' });
+    expect(value('£3.20')).toMatchObject({ value: 3.2, currency: 'GBP' });
+    expect(value(' 9.99 ')).toMatchObject({ value: 9.99 });
+  });
+
+  it('reads decimal-comma files', () => {
+    expect(value('12,50 €', ',')).toMatchObject({ value: 12.5, currency: 'EUR' });
+    expect(value('1.234,56', ',')).toMatchObject({ value: 1234.56 });
+    expect(value('1 234,56 EUR', ',')).toMatchObject({ value: 1234.56, currency: 'EUR' });
+  });
+
+  it('reads negatives in both notations', () => {
+    expect(value('-3.00').value).toBe(-3);
+    expect(value('(3.00)').value).toBe(-3);
+  });
+
+  it('rejects what is not an amount', () => {
+    for (const raw of ['abc', '1.2.3', '12,50', '', 'N/A']) expect(parseMoney(raw, '.').ok).toBe(false);
+    expect(parseMoney('12.50', ',')).toMatchObject({ ok: false, reason: expect.stringMatching(/decimal comma/) });
+  });
+});
+
+describe('detectDecimalSeparator', () => {
+  it('votes per file', () => {
+    expect(detectDecimalSeparator(['12,50', '3,99', '1.234,00'])).toBe(',');
+    expect(detectDecimalSeparator(['12.50', '$3.99', '1,234.00'])).toBe('.');
+    // Three digits after the only separator could be thousands: they do not vote.
+    expect(detectDecimalSeparator(['1,234', '2,50'])).toBe(',');
+    expect(detectDecimalSeparator([])).toBe('.');
+  });
+});
+
+describe('parsePackSize', () => {
+  it('reads whole units in the usual spellings', () => {
+    for (const [raw, n] of [['12', 12], ['12 pcs', 12], ['x6', 6], ['24.0', 24], ['6 Stk', 6]] as const) expect(parsePackSize(raw)).toEqual({ ok: true, value: n });
+    expect(parsePackSize('0').ok).toBe(false);
+    expect(parsePackSize('1.5').ok).toBe(false);
+    expect(parsePackSize('dozen').ok).toBe(false);
+  });
+});
