@@ -1,11 +1,11 @@
 import { openDatabase, type Db } from '../db/open.ts';
-import { createQueue, type Queue } from '../queue/queue.ts';
+import { createQueue, type Queue, type QueueOptions } from '../queue/queue.ts';
 import { createRecurring } from '../queue/recurring.ts';
-import { createScheduler, type Scheduler } from '../queue/scheduler.ts';
+import { createScheduler, type Scheduler, type SchedulerOptions } from '../queue/scheduler.ts';
 import { defaultWorkerEntry } from '../workers/entry-path.ts';
 import { allowlistEnv, type ProcessLauncher } from '../workers/launcher.ts';
 import { createWorkerPool } from '../workers/pool.ts';
-import { createSupervisor } from '../workers/supervisor.ts';
+import { createSupervisor, type Supervisor, type SupervisorOptions } from '../workers/supervisor.ts';
 
 export interface EngineOptions {
   dbPath: string;
@@ -15,26 +15,40 @@ export interface EngineOptions {
   /** Restricts the kinds this engine claims; default all. */
   kinds?: readonly string[];
   concurrency?: Record<string, number>;
+  /** Tuning for tests and benchmarks (lease length, backoff, restart delays). */
+  queue?: Partial<Omit<QueueOptions, 'db'>>;
+  scheduler?: Partial<Omit<SchedulerOptions, 'queue' | 'executor' | 'recurring'>>;
+  supervisor?: Partial<Omit<SupervisorOptions, 'launcher' | 'spec'>>;
+}
+
+export interface Engine {
+  db: Db;
+  queue: Queue;
+  scheduler: Scheduler;
+  workers: readonly Supervisor[];
+  stop(): Promise<void>;
 }
 
 /** The job engine the app and the CLI run: database, queue, recurring jobs, worker pool and scheduler. */
-export async function createEngine(opts: EngineOptions): Promise<{ db: Db; queue: Queue; scheduler: Scheduler; stop(): Promise<void> }> {
+export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const db = openDatabase(opts.dbPath);
-  const queue = createQueue({ db });
+  const queue = createQueue({ db, ...opts.queue });
   const recurring = createRecurring({ db, queue, clock: { now: () => Date.now() } });
   const { entry, execArgv } = opts.workerEntry ?? defaultWorkerEntry();
-  const pool = createWorkerPool(
-    Array.from({ length: opts.workers ?? 2 }, (_, i) =>
-      createSupervisor({ launcher: opts.launcher, spec: { name: `pallet-worker-${i}`, entry, execArgv, env: { ...allowlistEnv(process.env), PALLET_DB_PATH: opts.dbPath } } }),
-    ),
+  // Workers open the same database file; they learn its path from their (allowlisted) environment.
+  const env = { ...allowlistEnv(process.env), PALLET_DB_PATH: opts.dbPath };
+  const workers = Array.from({ length: opts.workers ?? 2 }, (_, i) =>
+    createSupervisor({ ...opts.supervisor, launcher: opts.launcher, spec: { name: `pallet-worker-${i}`, entry, execArgv, env } }),
   );
+  const pool = createWorkerPool(workers);
   await pool.start();
-  const scheduler = createScheduler({ queue, executor: pool, recurring, kinds: opts.kinds, concurrency: opts.concurrency });
+  const scheduler = createScheduler({ ...opts.scheduler, queue, executor: pool, recurring, kinds: opts.kinds, concurrency: opts.concurrency });
   scheduler.start();
   return {
     db,
     queue,
     scheduler,
+    workers,
     async stop() {
       await scheduler.drain();
       db.close();

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { open, type FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
-import { BadFileError, type Delimiter, type FileEncoding } from './sniff.ts';
+import { BadFileError, type Delimiter, type FileEncoding, type Newline } from './sniff.ts';
 
 /** The longest row Pallet reads (1 MiB of text); a longer one — usually a runaway quote — is rejected and skipped. */
 export const MAX_ROW_CHARS = 1 << 20;
@@ -16,6 +16,7 @@ export interface ReadOptions {
   path: string;
   encoding: FileEncoding;
   delimiter: Delimiter;
+  newline: Newline;
   /** Byte offset of a record boundary to start from (past any byte-order mark). */
   startByte: number;
   maxRowChars?: number;
@@ -92,6 +93,7 @@ async function parseFrom(fh: FileHandle, opts: ReadOptions, startByte: number): 
 
   Papa.parse<string[]>(source as unknown as File, {
     delimiter: opts.delimiter,
+    newline: opts.newline,
     header: false,
     skipEmptyLines: false,
     chunk(results, parser) {

@@ -7,6 +7,7 @@ import { detectDecimalSeparator, type DecimalSeparator } from './money.ts';
 export type FileEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 export type Delimiter = ',' | ';' | '\t' | '|';
 export const DELIMITERS: readonly Delimiter[] = [',', ';', '\t', '|'];
+export type Newline = '\r\n' | '\n' | '\r';
 
 /** A file Pallet refuses to import, with a message a seller can act on. */
 export class BadFileError extends Error {
@@ -26,6 +27,8 @@ export interface Sniffed {
   /** Bytes of byte-order mark to skip before the first header byte. */
   bomLength: number;
   delimiter: Delimiter;
+  /** Line break of the records; passed to the parser so a first chunk without one cannot fool it. */
+  newline: Newline;
   /** Decoded text of the sample (up to SAMPLE_BYTES), used for the preview. */
   sample: string;
   /** True when the sample is the whole file. */
@@ -105,7 +108,9 @@ export async function sniffFile(path: string): Promise<Sniffed> {
     let sample = new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes.subarray(bomLength), { stream: !isWhole });
     if (sample.trim() === '') throw new BadFileError('empty', 'The file holds only blank lines: there is nothing to import.');
     if (!isWhole) sample = sample.slice(0, Math.max(sample.lastIndexOf('\n'), 0) || sample.length);
-    return { size, encoding, bomLength, delimiter: detectDelimiter(sample), sample, sampleIsWhole: isWhole };
+    const linebreak = Papa.parse(sample, { preview: 1 }).meta.linebreak;
+    const newline: Newline = linebreak === '\r\n' || linebreak === '\r' ? linebreak : '\n';
+    return { size, encoding, bomLength, delimiter: detectDelimiter(sample), newline, sample, sampleIsWhole: isWhole };
   } finally {
     await fh.close();
   }

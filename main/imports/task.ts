@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { z } from 'zod';
@@ -12,7 +11,7 @@ import { createMerger, type MergeCounts } from './merge.ts';
 import { createMappingStore, planImport } from './plan.ts';
 import { MAX_ROW_CHARS, readRecords } from './reader.ts';
 import { openReport, type ReportWriter } from './report.ts';
-import { BadFileError, detectEncoding, type Delimiter, type FileEncoding } from './sniff.ts';
+import { BadFileError, sniffFile, type Delimiter, type FileEncoding } from './sniff.ts';
 import { openStaging, removeStaging, type DuplicateRow, type StagedRow, type Staging, type StagingState } from './staging.ts';
 import { createImportStore, fileIdentity, type ImportCounts, type ImportRecord } from './store.ts';
 import { createRowValidator } from './validate.ts';
@@ -227,11 +226,14 @@ async function readIntoStaging(ctx: TaskContext, d: ReadDeps): Promise<StagingSt
   };
 
   try {
+    // Line break and byte-order mark are read again from the (unchanged, hash-checked) file rather than stored.
+    const { newline, bomLength } = await sniffFile(imp.filePath);
     const { endByte } = await readRecords({
       path: imp.filePath,
       encoding: imp.encoding as FileEncoding,
       delimiter: imp.delimiter as Delimiter,
-      startByte: headerPending ? await bomLength(imp.filePath) : state.byteOffset,
+      newline,
+      startByte: headerPending ? bomLength : state.byteOffset,
       onBatch: ({ rows, endByte }) => {
         for (const row of rows) {
           state.rowNumber++;
@@ -307,18 +309,6 @@ function rebuildRow(imp: ImportRecord, dup: DuplicateRow): string[] {
     const v = field ? byField[field] : p.attributes[h];
     return v === null || v === undefined ? '' : String(v);
   });
-}
-
-/** Bytes of byte-order mark at the start of the file (re-read: the file is unchanged, its hash was checked). */
-async function bomLength(path: string): Promise<number> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(3);
-    const { bytesRead } = await fh.read(buf, 0, 3, 0);
-    return detectEncoding(buf.subarray(0, bytesRead), true).bomLength;
-  } finally {
-    await fh.close();
-  }
 }
 
 interface MergeDeps {

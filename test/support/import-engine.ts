@@ -1,0 +1,45 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEngine, type EngineOptions } from '../../main/app/engine.ts';
+import { FINISHED_STATUSES, type EnqueueInput, type Job } from '../../main/queue/types.ts';
+import { createNodeLauncher } from '../../main/workers/node-launcher.ts';
+import { tempDbPath } from './temp-db.ts';
+import { waitFor } from './workers.ts';
+
+/** The columns a test compares: everything an import decides, nothing that depends on time or row ids. */
+export const PRODUCT_COLUMNS =
+  'gtin14, sku, mpn, asin, name, brand, category, cost, currency, price, pack_size, quantity, image_url, description, attributes, quality_score, name_brand_key';
+
+/** A real engine (database file, scheduler, worker processes running the real worker entry) in a temp folder. */
+export async function startTestEngine(opts: Partial<Omit<EngineOptions, 'dbPath' | 'launcher'>> = {}) {
+  const tmp = tempDbPath();
+  const engine = await createEngine({ dbPath: tmp.path, launcher: createNodeLauncher(), workers: 1, ...opts });
+  const { queue, db } = engine;
+  return {
+    ...tmp,
+    engine,
+    queue,
+    db,
+    /** Writes a file into the temp folder and returns its path. */
+    file(name: string, content: string | Buffer): string {
+      const p = join(tmp.dir, name);
+      writeFileSync(p, content);
+      return p;
+    },
+    /** Enqueues a job and waits until it finishes. */
+    async run(input: EnqueueInput, timeoutMs = 60_000): Promise<Job> {
+      const job = queue.enqueue(input);
+      await waitFor(() => FINISHED_STATUSES.includes(queue.get(job.id).status), `job ${job.id} (${input.kind}) to finish`, timeoutMs);
+      return queue.get(job.id);
+    },
+    /** Every product, in a stable order, without ids or timestamps. */
+    products(): Record<string, unknown>[] {
+      return db.prepare(`SELECT ${PRODUCT_COLUMNS} FROM products ORDER BY gtin14, name_brand_key, sku`).all() as Record<string, unknown>[];
+    },
+    async stop() {
+      await engine.stop();
+      tmp.cleanup();
+    },
+  };
+}
+export type TestEngine = Awaited<ReturnType<typeof startTestEngine>>;
