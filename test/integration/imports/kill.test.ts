@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeSupplierFile } from '../../../main/bench/supplier-file.ts';
+import type { ImportResult } from '../../../main/imports/task.ts';
+import { PRODUCT_COLUMNS, startTestEngine, type TestEngine } from '../../support/import-engine.ts';
+import { waitFor } from '../../support/workers.ts';
+
+const ROWS = 200_000;
+const TRIALS = 20;
+
+/** A digest of the whole product table in a stable order. */
+function productsDigest(t: TestEngine): string {
+  const h = createHash('sha256');
+  for (const row of t.db.prepare(`SELECT ${PRODUCT_COLUMNS} FROM products ORDER BY gtin14, name_brand_key, sku`).raw().iterate()) h.update(JSON.stringify(row));
+  return h.digest('hex');
+}
+
+describe('import crash safety', () => {
+  it(`${TRIALS} trials of a ${ROWS / 1000}k-row import, each SIGKILLed at random moments, all end equal to a clean import`, { timeout: 900_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pallet-kill-'));
+    const path = join(dir, 'supplier.csv');
+    await writeSupplierFile(path, ROWS);
+    const clean = await startTestEngine();
+    const started = Date.now();
+    await clean.run({ kind: 'import', payload: { path } }, 300_000);
+    const cleanMs = Date.now() - started;
+    const expected = productsDigest(clean);
+    await clean.stop();
+
+    const notes: string[] = [];
+    let kills = 0;
+    try {
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const t = await startTestEngine({
+          queue: { backoff: { baseMs: 20, maxMs: 200 } },
+          supervisor: { restartBaseMs: 20, restartMaxMs: 200, breakerCrashes: 1_000 },
+        });
+        try {
+          const job = t.queue.enqueue({ kind: 'import', payload: { path }, maxAttempts: 1_000 });
+          const worker = t.engine.workers[0]!;
+          // One to three kills per trial, each at a random moment of a clean run's duration.
+          for (let k = 1 + Math.floor(Math.random() * 3); k > 0; k--) {
+            await waitFor(() => t.queue.get(job.id).status === 'running' || t.queue.get(job.id).status === 'completed', 'the import to run', 60_000);
+            await new Promise((r) => setTimeout(r, Math.random() * cleanMs));
+            const j = t.queue.get(job.id);
+            if (j.status !== 'running' || worker.pid === undefined) break;
+            notes.push(j.progress?.note?.split(':')[0] ?? 'starting');
+            process.kill(worker.pid, 'SIGKILL');
+            kills++;
+          }
+          await waitFor(() => t.queue.get(job.id).status === 'completed', 'the import to complete after the kills', 300_000);
+          expect(t.queue.get(job.id).result as ImportResult).toMatchObject({ rows: ROWS, created: ROWS, updated: 0, unchanged: 0, duplicates: 0, rejected: 0 });
+          expect(productsDigest(t)).toBe(expected);
+        } finally {
+          await t.stop();
+        }
+      }
+      // Kills that land while the job waits to restart do not count; most trials kill at least once.
+      expect(kills).toBeGreaterThanOrEqual(TRIALS);
+      console.log(`import kill test: ${kills} kills in ${TRIALS} trials; killed while: ${[...new Set(notes)].join(', ')}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
