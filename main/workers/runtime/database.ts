@@ -17,7 +17,7 @@ export function workerDatabase(): { db: Db; queue: Queue } {
   if (!shared) {
     const db = openDatabase(workerDbPath());
     // Imports read and write in big sorted ranges: a larger page cache than the main process needs.
-    db.pragma('cache_size = -32000');
+    db.pragma('cache_size = -8000');
     shared = { db, queue: createQueue({ db }) };
   }
   return shared;

@@ -61,7 +61,7 @@ describe('real-world exports import with clear outcomes', () => {
     expect(s).toMatchObject({ delimiter: ';', rows: 5, created: 5, rejected: 0 });
     const beer = t.db.prepare(`SELECT gtin14, name, cost, attributes FROM products WHERE gtin14 = '03368954957557'`).get() as Record<string, string>;
     expect(beer).toMatchObject({ name: "Bière blonde d'Abbaye Höellingem  6,5°, 6x25cl", cost: 1.5 });
-    expect(JSON.parse(beer.attributes)).toMatchObject({ SVE_idRubrique: '1,76701E+15' });
+    expect(JSON.parse(beer.attributes!)).toMatchObject({ SVE_idRubrique: '1,76701E+15' });
     // The same file with its scientific-notation column as the barcode: rejected with the reason, nothing guessed.
     const sci = await importFile(fixture('openfoodfacts/SUYQD_AKENEO_PU_02.csv'), { ...map, UGC_ean: 'ignore', categories: 'gtin', UGC_libMarque: 'ignore' });
     expect(sci).toMatchObject({ rows: 5, created: 0, rejected: 5 });

@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { createEngine, type Engine } from '../../main/app/engine.ts';
+import { writeSupplierFile } from '../../main/bench/supplier-file.ts';
+import type { ImportResult } from '../../main/imports/task.ts';
+import { FINISHED_STATUSES } from '../../main/queue/types.ts';
+import { WORKER_V8_FLAGS } from '../../main/workers/entry-path.ts';
+import { createNodeLauncher } from '../../main/workers/node-launcher.ts';
+
+/** Peak resident memory of a process so far (Linux: VmHWM), in MiB; null where /proc is missing. */
+function peakRssMib(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+};
+
+async function waitDone(engine: Engine, id: number): Promise<void> {
+  while (!FINISHED_STATUSES.includes(engine.queue.get(id).status)) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** Times `sqlite3 :memory: '.import --csv'` of the same file: the baseline rows/s. */
+function sqliteCliRowsPerSec(path: string, rows: number): number | null {
+  const t = process.hrtime.bigint();
+  const r = spawnSync('sqlite3', [':memory:', `.import --csv ${path} t`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.error || r.status !== 0) return null;
+  return rows / (Number(process.hrtime.bigint() - t) / 1e9);
+}
+
+/**
+ * Generates a supplier file of `rows` unique products, imports it with every feature on through a real worker,
+ * and times the sqlite3 CLI on the same file in the same run. Also: worker peak RSS, the main event loop's lag
+ * while the import runs, and how fast cancel takes effect.
+ */
+export async function runImportBench(opts: { rows?: number; cancels?: number; log?: (l: string) => void } = {}) {
+  const rows = opts.rows ?? 1_000_000;
+  const cancels = opts.cancels ?? 10;
+  const log = opts.log ?? (() => {});
+  const dir = mkdtempSync(join(tmpdir(), 'pallet-import-bench-'));
+  try {
+    const path = join(dir, 'supplier.csv');
+    log(`writing ${rows} rows`);
+    await writeSupplierFile(path, rows);
+    const fileMib = statSync(path).size / (1 << 20);
+    log('sqlite3 CLI baseline');
+    const cli = sqliteCliRowsPerSec(path, rows);
+
+    // Measure the worker as it ships (the bundle) when it is built; from source it also carries the tsx loader.
+    const built = fileURLToPath(new URL('../../dist/node/worker.js', import.meta.url));
+    const workerEntry = existsSync(built) ? { entry: built, execArgv: WORKER_V8_FLAGS } : undefined;
+    const engine = await createEngine({ dbPath: join(dir, 'bench.db'), launcher: createNodeLauncher(), workers: 1, workerEntry });
+    try {
+      const lag = monitorEventLoopDelay({ resolution: 10 });
+      log('import');
+      lag.enable();
+      const t = process.hrtime.bigint();
+      const job = engine.queue.enqueue({ kind: 'import', payload: { path } });
+      await waitDone(engine, job.id);
+      const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+      lag.disable();
+      const done = engine.queue.get(job.id);
+      if (done.status !== 'completed') throw new Error(`the import ended ${done.status}: ${done.error?.message}`);
+      const result = done.result as ImportResult;
+      if (result.created !== rows) throw new Error(`expected ${rows} products, got ${result.created}`);
+      const rss = peakRssMib(engine.workers[0]!.pid);
+
+      // Cancel latency: from the request to the job being cancelled in the database, at random moments.
+      const latencies: number[] = [];
+      for (let i = 0; i < cancels; i++) {
+        const c = engine.queue.enqueue({ kind: 'import', payload: { path } });
+        while (engine.queue.get(c.id).status !== 'running') await new Promise((r) => setTimeout(r, 5));
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 1500));
+        const t0 = process.hrtime.bigint();
+        engine.queue.cancel(c.id);
+        await waitDone(engine, c.id);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      const importRate = rows / seconds;
+      return {
+        rows,
+        worker_entry: workerEntry ? 'built' : 'source',
+        file_mib: Math.round(fileMib),
+        import_seconds: Math.round(seconds * 100) / 100,
+        import_rows_per_s: Math.round(importRate),
+        sqlite_cli_rows_per_s: cli === null ? null : Math.round(cli),
+        import_ratio_vs_sqlite_cli: cli === null ? null : Math.round((importRate / cli) * 1000) / 1000,
+        worker_peak_rss_mib: rss,
+        main_loop_lag_p99_ms: Math.round((lag.percentile(99) / 1e6) * 10) / 10,
+        main_loop_lag_max_ms: Math.round((lag.max / 1e6) * 10) / 10,
+        cancel_p50_ms: Math.round(percentile(latencies, 50)),
+        cancel_p99_ms: Math.round(percentile(latencies, 99)),
+      };
+    } finally {
+      await engine.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
