@@ -5,7 +5,7 @@ import type { LaunchSpec, ProcessLauncher, WorkerProcess } from '../workers/laun
 export function createUtilityLauncher(): ProcessLauncher {
   return {
     launch(spec: LaunchSpec): WorkerProcess {
-      const child = utilityProcess.fork(spec.entry, spec.args ?? [], { env: spec.env, serviceName: spec.name, stdio: 'inherit' });
+      const child = utilityProcess.fork(spec.entry, spec.args ?? [], { env: spec.env, execArgv: spec.execArgv, serviceName: spec.name, stdio: 'inherit' });
       return {
         get pid() {
           return child.pid;
