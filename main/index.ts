@@ -1,27 +1,41 @@
-// Composition root: builds the Electron adapters and hands them to the engine. No logic lives here.
-import { app, BrowserWindow } from 'electron';
+// Composition root: builds the Electron adapters and hands them to createApp(). No logic lives here.
+import { app } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createApp } from './app/create-app.ts';
+import { csvArgs } from './app/desktop.ts';
 import { defaultDbPath } from './app/paths.ts';
-import { createEngine } from './app/engine.ts';
+import { registerIpc } from './electron/ipc.ts';
+import { registerAppScheme, serveRenderer } from './electron/protocol.ts';
+import { installSecurityHooks } from './electron/security.ts';
+import { createDialogPort, createLifecyclePort, createNotifierPort, createPowerPort, createTrayPort } from './electron/shell-ports.ts';
+import { createSettingsStore } from './electron/storage.ts';
 import { createUtilityLauncher } from './electron/utility-launcher.ts';
+import { createMainWindow } from './electron/window.ts';
+import { APP_ORIGIN } from './security/app-protocol.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 if (!app.requestSingleInstanceLock()) app.quit();
 else {
   app.setName('Pallet');
+  registerAppScheme();
+  installSecurityHooks(APP_ORIGIN);
   app.whenReady().then(async () => {
-    const engine = await createEngine({ dbPath: defaultDbPath(), launcher: createUtilityLauncher() });
-    const win = new BrowserWindow({
-      width: 1200,
-      height: 800,
-      webPreferences: { preload: join(here, '../preload/index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
+    serveRenderer(join(here, '../renderer'));
+    const settings = createSettingsStore((m) => console.warn(`[settings] ${m}`));
+    const { port: window } = createMainWindow({ preload: join(here, '../preload/index.cjs'), url: `${APP_ORIGIN}/index.html` });
+    const pallet = await createApp({
+      dbPath: defaultDbPath(),
+      launcher: createUtilityLauncher(),
+      appOrigin: APP_ORIGIN,
+      version: app.getVersion(),
+      workers: settings.get('workers'),
+      settings: () => ({ closeToTray: settings.get('closeToTray'), notifications: settings.get('notifications') }),
+      ports: { window, tray: createTrayPort(), notifier: createNotifierPort(), power: createPowerPort(), dialog: createDialogPort(), lifecycle: createLifecyclePort() },
     });
-    await win.loadFile(join(here, '../renderer/index.html'));
-    app.on('before-quit', (e) => {
-      e.preventDefault();
-      void engine.stop().finally(() => app.exit(0));
-    });
+    registerIpc(pallet.router);
+    // Launched by opening a CSV with Pallet: import it.
+    pallet.desktop.importFiles(csvArgs(process.argv.slice(1)));
   });
 }

@@ -1,0 +1,56 @@
+import { createHandlers, classifyError } from '../ipc/handlers/index.ts';
+import { createRouter, type Router } from '../ipc/router.ts';
+import type { ProcessLauncher } from '../workers/launcher.ts';
+import type { AppLifecyclePort, DialogPort, NotifierPort, PowerPort, TrayPort, WindowPort } from '../ports.ts';
+import { createDesktop, type Desktop, type DesktopSettings } from './desktop.ts';
+import { createEngine, type Engine, type EngineOptions } from './engine.ts';
+
+export interface AppPorts {
+  window: WindowPort;
+  tray: TrayPort;
+  notifier: NotifierPort;
+  power: PowerPort;
+  dialog: DialogPort;
+  lifecycle: AppLifecyclePort;
+}
+
+export interface CreateAppOptions {
+  dbPath: string;
+  launcher: ProcessLauncher;
+  ports: AppPorts;
+  /** The origin the renderer is served from: `app://pallet` in the app, the harness's http origin in e2e tests. */
+  appOrigin: string;
+  version: string;
+  settings(): DesktopSettings;
+  workers?: number;
+  engine?: Partial<Omit<EngineOptions, 'dbPath' | 'launcher' | 'workers'>>;
+  log?: (message: string) => void;
+}
+
+export interface PalletApp {
+  engine: Engine;
+  router: Router;
+  desktop: Desktop;
+}
+
+/** Builds the whole main-process core against ports: engine (queue, workers), IPC router, desktop behaviour. */
+export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
+  const log = o.log ?? ((m) => console.error(m));
+  const engine = await createEngine({ dbPath: o.dbPath, launcher: o.launcher, workers: o.workers ?? 2, ...o.engine });
+  const router = createRouter({
+    handlers: createHandlers({ db: engine.db, queue: engine.queue, version: o.version }),
+    appOrigin: o.appOrigin,
+    classify: classifyError,
+    onInternalError: (channel, err) => log(`[ipc] ${channel}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+  });
+  const desktop = createDesktop({
+    queue: engine.queue,
+    scheduler: engine.scheduler,
+    ...o.ports,
+    settings: o.settings,
+    stopEngine: () => engine.stop(),
+    onError: (err) => log(`[desktop] ${err instanceof Error ? err.message : String(err)}`),
+  });
+  desktop.start();
+  return { engine, router, desktop };
+}

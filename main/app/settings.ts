@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** Preferences with their defaults; the settings file is checked against this and never trusted blindly. */
+export const settingsSchema = z.object({
+  closeToTray: z.boolean().default(true),
+  notifications: z.boolean().default(true),
+  marketplace: z.enum(['US']).default('US'),
+  sweepIntervalMinutes: z.number().int().min(1).max(24 * 60).default(5),
+  workers: z.number().int().min(1).max(8).default(2),
+  retentionDays: z.number().int().min(1).max(365).default(7),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+/**
+ * Reads settings from whatever the file held: each bad or unknown value falls back to its default and is reported,
+ * so a damaged settings file never stops the app and never loses the good values.
+ */
+export function readSettings(raw: unknown): { settings: Settings; problems: string[] } {
+  const defaults = settingsSchema.parse({});
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { settings: defaults, problems: raw === undefined ? [] : ['The settings file is not an object; defaults are used.'] };
+  }
+  const problems: string[] = [];
+  const out: Record<string, unknown> = { ...defaults };
+  const shape = settingsSchema.shape as Record<string, z.ZodType>;
+  for (const [key, value] of Object.entries(raw)) {
+    const field = shape[key];
+    if (!field) continue; // Unknown keys (a newer version's) are kept in the file, ignored here.
+    const parsed = field.safeParse(value);
+    if (parsed.success) out[key] = parsed.data;
+    else problems.push(`Setting "${key}" has an invalid value (${JSON.stringify(value)?.slice(0, 50)}); the default ${JSON.stringify(out[key])} is used.`);
+  }
+  return { settings: out as Settings, problems };
+}

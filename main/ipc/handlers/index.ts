@@ -1,0 +1,96 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import type { ImportPreview, JobView } from '../../../preload/contract/channels.ts';
+import type { Db } from '../../db/open.ts';
+import { describeMapping, MappingError } from '../../imports/mapping.ts';
+import { planImport } from '../../imports/plan.ts';
+import { BadFileError } from '../../imports/sniff.ts';
+import { createImportStore } from '../../imports/store.ts';
+import { JobNotFoundError, JobStateError } from '../../queue/errors.ts';
+import type { Queue } from '../../queue/queue.ts';
+import type { Job } from '../../queue/types.ts';
+import { IpcError, type Handlers } from '../router.ts';
+
+/** The part of a job the window needs (no payload: it may hold paths the window did not choose). */
+export function jobView(j: Job): JobView {
+  return {
+    id: j.id,
+    kind: j.kind,
+    status: j.status,
+    progress: j.progress,
+    result: j.result,
+    error: j.error ? { code: j.error.code, message: j.error.message } : null,
+    attempts: j.attempts,
+    maxAttempts: j.maxAttempts,
+    runAt: j.runAt,
+    createdAt: j.createdAt,
+    finishedAt: j.finishedAt,
+  };
+}
+
+/** Maps domain errors to IPC codes with their own (user-facing) messages. */
+export function classifyError(err: unknown): { code: 'NOT_FOUND' | 'CONFLICT' | 'BAD_FILE'; message: string } | null {
+  if (err instanceof JobNotFoundError) return { code: 'NOT_FOUND', message: err.message };
+  if (err instanceof JobStateError) return { code: 'CONFLICT', message: err.message };
+  if (err instanceof BadFileError || err instanceof MappingError) return { code: 'BAD_FILE', message: err.message };
+  return null;
+}
+
+async function assertCsvFile(path: string): Promise<void> {
+  if (!isAbsolute(path)) throw new IpcError('INVALID_INPUT', 'The file path must be absolute.');
+  const s = await stat(path).catch(() => null);
+  if (!s) throw new IpcError('BAD_FILE', `"${path}" does not exist.`);
+  if (!s.isFile()) throw new IpcError('BAD_FILE', `"${path}" is not a file.`);
+}
+
+export interface HandlerDeps {
+  db: Db;
+  queue: Queue;
+  version: string;
+}
+
+/** Every IPC handler, against the engine's queue and database. */
+export function createHandlers({ db, queue, version }: HandlerDeps): Handlers {
+  const imports = createImportStore(db);
+  return {
+    'app:info': () => ({ name: 'Pallet', version }),
+    'jobs:list': (q) => queue.list({ status: q?.status, limit: q?.limit ?? 200 }).map(jobView),
+    'jobs:get': ({ id }) => jobView(queue.get(id)),
+    'jobs:errors': ({ id, limit }) => {
+      queue.get(id);
+      return queue.recentErrors(id, limit ?? 50).map((e) => ({ rowNumber: e.row_number, code: e.code, message: e.message, createdAt: e.created_at }));
+    },
+    'jobs:cancel': ({ id }) => jobView(queue.cancel(id)),
+    'jobs:pause': ({ id }) => jobView(queue.pause(id)),
+    'jobs:resume': ({ id }) => jobView(queue.resume(id)),
+    'jobs:retry': ({ id }) => jobView(queue.retry(id)),
+    'queue:pause': () => (queue.pauseAll(), { paused: queue.isPaused() }),
+    'queue:resume': () => (queue.resumeAll(), { paused: queue.isPaused() }),
+    'imports:preview': async (req): Promise<ImportPreview> => {
+      await assertCsvFile(req.path);
+      const plan = await planImport(req.path, { mapping: req.mapping as never, decimal: req.decimal }, db, 20);
+      return {
+        file: plan.fileName,
+        encoding: plan.sniffed.encoding,
+        delimiter: plan.sniffed.delimiter,
+        decimal: plan.decimal,
+        headers: plan.headers,
+        mapping: describeMapping(plan.headers, plan.mapping) as Record<string, string>,
+        savedMappingUsed: plan.savedMappingUsed,
+        warnings: plan.warnings,
+        rows: plan.sampleRows,
+      };
+    },
+    'imports:start': async (req) => {
+      await assertCsvFile(req.path);
+      const job = queue.enqueue({ kind: 'import', payload: req, maxAttempts: 5 });
+      return { jobId: job.id };
+    },
+    'imports:list': () =>
+      imports.list(100).map((i) => ({ id: i.id, jobId: i.jobId, fileName: i.fileName, status: i.status, counts: i.counts as Record<string, number> | null, createdAt: i.createdAt })),
+    'imports:undo': ({ importId }) => {
+      if (!imports.get(importId)) throw new IpcError('NOT_FOUND', `There is no import #${importId}.`);
+      return { jobId: queue.enqueue({ kind: 'import_undo', payload: { importId }, dedupeKey: `undo:${importId}` }).id };
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ERROR_CODES, type Channel, type ErrorCode, type Input, type Output, type Result } from '../../preload/contract/channels.ts';
+import { INPUT_SCHEMAS, MAX_PAYLOAD_CHARS } from '../../preload/contract/schemas.ts';
+import { isTrustedSender, type SenderInfo } from '../security/sender.ts';
+
+/** An error a handler throws on purpose, with the code the renderer sees. */
+export class IpcError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IpcError';
+  }
+}
+
+/** Every channel must have a handler: the map is exhaustive by type. */
+export type Handlers = { [C in Channel]: (input: Input<C>) => Promise<Output<C>> | Output<C> };
+
+export interface RouterOptions {
+  handlers: Handlers;
+  appOrigin: string;
+  /** Maps domain errors to codes; unmapped errors become INTERNAL with a generic message. */
+  classify?: (err: unknown) => { code: ErrorCode; message: string } | null;
+  onInternalError?: (channel: string, err: unknown) => void;
+}
+
+const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
+
+/** The one entry for every IPC call: checks the sender, bounds and validates the payload, maps errors to codes. */
+export function createRouter(opts: RouterOptions) {
+  const channels = new Set(Object.keys(INPUT_SCHEMAS));
+  return {
+    channels: [...channels] as Channel[],
+    async handle(channel: unknown, payload: unknown, sender: SenderInfo): Promise<Result<unknown>> {
+      if (!isTrustedSender(sender, opts.appOrigin)) return fail('FORBIDDEN', 'This frame may not call Pallet.');
+      if (typeof channel !== 'string' || !channels.has(channel)) return fail('UNKNOWN_CHANNEL', `Unknown channel "${String(channel).slice(0, 100)}".`);
+      let size: number;
+      try {
+        size = payload === undefined ? 0 : JSON.stringify(payload).length;
+      } catch {
+        return fail('INVALID_INPUT', 'The request is not plain data.');
+      }
+      if (size > MAX_PAYLOAD_CHARS) return fail('INVALID_INPUT', `The request is too large (${size} characters; at most ${MAX_PAYLOAD_CHARS}).`);
+      const parsed = INPUT_SCHEMAS[channel as Channel].safeParse(payload);
+      if (!parsed.success) return fail('INVALID_INPUT', z.prettifyError(parsed.error));
+      try {
+        const handler = opts.handlers[channel as Channel] as (input: unknown) => unknown;
+        return { ok: true, value: await handler(parsed.data) };
+      } catch (err) {
+        if (err instanceof IpcError) return fail(err.code, err.message);
+        const mapped = opts.classify?.(err);
+        if (mapped && ERROR_CODES.includes(mapped.code)) return fail(mapped.code, mapped.message);
+        opts.onInternalError?.(channel, err);
+        return fail('INTERNAL', 'Something went wrong in Pallet; the details are in the log.');
+      }
+    },
+  };
+}
+export type Router = ReturnType<typeof createRouter>;

@@ -1,0 +1,87 @@
+// Interfaces for everything platform-shaped. Electron adapters (main/electron) implement them in the app; recording
+// fakes implement them in tests and the e2e harness. Nothing here imports Electron.
+import type { AppEvent } from '../preload/contract/channels.ts';
+
+export interface WindowPort {
+  show(): void;
+  hide(): void;
+  focus(): void;
+  isVisible(): boolean;
+  isFocused(): boolean;
+  /** Pushes an event to the renderer (no-op while the window does not exist). */
+  send(event: AppEvent): void;
+  /** The user closed the window; `preventDefault` keeps it alive (hidden to the tray). */
+  onClose(listener: (e: { preventDefault(): void }) => void): void;
+}
+
+export type TrayActionId = 'open' | 'pauseAll' | 'resumeAll' | 'quit' | `job:${number}`;
+
+export interface TrayMenuItem {
+  id?: TrayActionId;
+  label: string;
+  enabled: boolean;
+}
+
+export interface TrayModel {
+  tooltip: string;
+  items: TrayMenuItem[];
+}
+
+export interface TrayPort {
+  update(model: TrayModel): void;
+  onAction(listener: (id: TrayActionId) => void): void;
+}
+
+export interface Notice {
+  title: string;
+  body: string;
+  jobId: number | null;
+}
+
+export interface NotifierPort {
+  show(notice: Notice, onClick: () => void): void;
+}
+
+/** Keeps the machine awake while jobs run. */
+export interface PowerPort {
+  preventSleep(): void;
+  allowSleep(): void;
+}
+
+export interface DialogPort {
+  /** Asks whether to quit while jobs run; true = quit (jobs stop and resume next start). */
+  confirmQuit(running: number): Promise<boolean>;
+}
+
+export interface AppLifecyclePort {
+  quit(): void;
+  onSecondInstance(listener: (argv: readonly string[]) => void): void;
+  /** macOS "open with Pallet". */
+  onOpenFile(listener: (path: string) => void): void;
+  onBeforeQuit(listener: (e: { preventDefault(): void }) => void): void;
+}
+
+export interface NetworkPort {
+  isOnline(): boolean;
+  onChange(listener: (online: boolean) => void): void;
+}
+
+/** Preferences (electron-store in the app). */
+export interface SettingsStore<T> {
+  get<K extends keyof T>(key: K): T[K];
+  set<K extends keyof T>(key: K, value: T[K]): void;
+}
+
+/** Secrets encrypted by the OS (safeStorage in the app). */
+export interface SecretsPort {
+  /** Whether secrets can be stored safely here, and if not why. */
+  availability(): { ok: true } | { ok: false; reason: string };
+  set(name: string, value: string): void;
+  get(name: string): string | null;
+  has(name: string): boolean;
+  delete(name: string): void;
+}
+
+export interface Clock {
+  now(): number;
+}

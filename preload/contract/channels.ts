@@ -1,0 +1,119 @@
+// The IPC contract's names and types: pure TypeScript, shared by preload, main and renderer (no zod here, so the
+// preload bundle stays small). Schemas for the inputs live in ./schemas.ts, used by main's router.
+import type { JobProgress, JobStatus } from '../../main/queue/types.ts';
+
+/** Why a call failed, as the renderer can act on it. */
+export const ERROR_CODES = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'UNKNOWN_CHANNEL', 'BAD_FILE', 'INTERNAL'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Every call answers with an envelope, never a thrown error across the bridge. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+/** A job as the window shows it. */
+export interface JobView {
+  id: number;
+  kind: string;
+  status: JobStatus;
+  progress: JobProgress | null;
+  result: unknown;
+  error: { code: string; message: string } | null;
+  attempts: number;
+  maxAttempts: number;
+  runAt: number;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+export interface JobErrorView {
+  rowNumber: number | null;
+  code: string;
+  message: string;
+  createdAt: number;
+}
+
+export interface ImportPreview {
+  file: string;
+  encoding: string;
+  delimiter: string;
+  decimal: '.' | ',';
+  headers: string[];
+  /** field → header */
+  mapping: Record<string, string>;
+  savedMappingUsed: boolean;
+  warnings: string[];
+  rows: string[][];
+}
+
+export interface ImportView {
+  id: number;
+  jobId: number | null;
+  fileName: string;
+  status: string;
+  counts: Record<string, number> | null;
+  createdAt: number;
+}
+
+export interface ImportRequest {
+  path: string;
+  mapping?: Record<string, string>;
+  decimal?: '.' | ',';
+  rememberMapping?: boolean;
+}
+
+/** Pushed from main: job changes, progress coalesced to at most 10 per second per job. */
+export type AppEvent =
+  | { type: 'job'; job: JobView }
+  | { type: 'queue'; paused: boolean }
+  | { type: 'navigate'; to: { jobId: number } };
+
+/** Channel → input and output of each call. */
+export interface Channels {
+  'app:info': { input: void; output: { version: string; name: string } };
+  'jobs:list': { input: { status?: JobStatus; limit?: number } | void; output: JobView[] };
+  'jobs:get': { input: { id: number }; output: JobView };
+  'jobs:errors': { input: { id: number; limit?: number }; output: JobErrorView[] };
+  'jobs:cancel': { input: { id: number }; output: JobView };
+  'jobs:pause': { input: { id: number }; output: JobView };
+  'jobs:resume': { input: { id: number }; output: JobView };
+  'jobs:retry': { input: { id: number }; output: JobView };
+  'queue:pause': { input: void; output: { paused: boolean } };
+  'queue:resume': { input: void; output: { paused: boolean } };
+  'imports:preview': { input: ImportRequest; output: ImportPreview };
+  'imports:start': { input: ImportRequest; output: { jobId: number } };
+  'imports:list': { input: void; output: ImportView[] };
+  'imports:undo': { input: { importId: number }; output: { jobId: number } };
+}
+export type Channel = keyof Channels;
+export type Input<C extends Channel> = Channels[C]['input'];
+export type Output<C extends Channel> = Channels[C]['output'];
+
+/** The single event channel main pushes on. */
+export const EVENT_CHANNEL = 'app:event';
+
+/** Named methods the preload exposes as `window.pallet`, each bound to one channel. */
+export const METHODS = {
+  app: { info: 'app:info' },
+  jobs: {
+    list: 'jobs:list',
+    get: 'jobs:get',
+    errors: 'jobs:errors',
+    cancel: 'jobs:cancel',
+    pause: 'jobs:pause',
+    resume: 'jobs:resume',
+    retry: 'jobs:retry',
+    pauseAll: 'queue:pause',
+    resumeAll: 'queue:resume',
+  },
+  imports: { preview: 'imports:preview', start: 'imports:start', list: 'imports:list', undo: 'imports:undo' },
+} as const satisfies Record<string, Record<string, Channel>>;
+
+type Call<C extends Channel> = Input<C> extends void ? () => Promise<Result<Output<C>>> : (input: Input<C>) => Promise<Result<Output<C>>>;
+type Api<M> = { [G in keyof M]: { [K in keyof M[G]]: M[G][K] extends Channel ? Call<M[G][K]> : never } };
+
+/** What the renderer sees on `window.pallet`. */
+export type AppApi = Api<typeof METHODS> & {
+  /** Subscribes to pushed events; returns the unsubscribe function. */
+  onEvent(listener: (event: AppEvent) => void): () => void;
+  /** The path of a file the user dropped or picked (Electron's webUtils); null for anything else. */
+  pathForFile(file: File): string | null;
+};

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { FIELDS } from '../../main/imports/fields.ts';
+import { JOB_STATUSES } from '../../main/queue/types.ts';
+import type { Channel } from './channels.ts';
+
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const none = z.undefined();
+const importRequest = z
+  .object({
+    path: z.string().min(1).max(4096),
+    mapping: z.record(z.string().min(1).max(500), z.enum([...FIELDS, 'ignore'])).refine((m) => Object.keys(m).length <= 500, 'at most 500 columns').optional(),
+    decimal: z.enum(['.', ',']).optional(),
+    rememberMapping: z.boolean().optional(),
+  })
+  .strict();
+
+/** Input schema of every channel: bounded sizes, no unknown keys. The router rejects anything else. */
+export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
+  'app:info': none,
+  'jobs:list': z.object({ status: z.enum(JOB_STATUSES).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict().optional(),
+  'jobs:get': z.object({ id }).strict(),
+  'jobs:errors': z.object({ id, limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  'jobs:cancel': z.object({ id }).strict(),
+  'jobs:pause': z.object({ id }).strict(),
+  'jobs:resume': z.object({ id }).strict(),
+  'jobs:retry': z.object({ id }).strict(),
+  'queue:pause': none,
+  'queue:resume': none,
+  'imports:preview': importRequest,
+  'imports:start': importRequest,
+  'imports:list': none,
+  'imports:undo': z.object({ importId: id }).strict(),
+};
+
+/** Largest payload the router parses, as JSON text; bigger ones are refused before validation. */
+export const MAX_PAYLOAD_CHARS = 64 * 1024;
