@@ -1,10 +1,8 @@
+import { originOf } from './origin.ts';
+
 /** The window never navigates away from the app: every navigation to another origin is denied. */
 export function isAllowedNavigation(url: string, appOrigin: string): boolean {
-  try {
-    return new URL(url).origin === appOrigin;
-  } catch {
-    return false;
-  }
+  return originOf(url) === appOrigin;
 }
 
 /**
