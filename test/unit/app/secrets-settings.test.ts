@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { createSecrets, type EncryptionBackend } from '../../../main/app/secrets.ts';
+import { readSettings } from '../../../main/app/settings.ts';
+
+const memoryStore = () => {
+  const m = new Map<string, string>();
+  return { m, store: { get: (n: string) => m.get(n), set: (n: string, v: string) => void m.set(n, v), delete: (n: string) => void m.delete(n) } };
+};
+// A stand-in for the OS keyring: reversible, and visibly not plain text.
+const keyring = (backend = 'gnome_libsecret'): EncryptionBackend => ({
+  isEncryptionAvailable: () => true,
+  getSelectedStorageBackend: () => backend,
+  encryptString: (s) => Buffer.from([...Buffer.from(s)].map((b) => b ^ 0x5a)),
+  decryptString: (b) => Buffer.from([...b].map((x) => x ^ 0x5a)).toString(),
+});
+
+describe('secrets', () => {
+  it('stores encrypted and reads back', () => {
+    const { m, store } = memoryStore();
+    const s = createSecrets(keyring(), store);
+    s.set('refresh_token', 'Atzr|secret');
+    expect(m.get('refresh_token')).not.toContain('secret');
+    expect(s.get('refresh_token')).toBe('Atzr|secret');
+    expect(s.has('refresh_token')).toBe(true);
+    s.delete('refresh_token');
+    expect(s.get('refresh_token')).toBeNull();
+  });
+
+  it("refuses Linux's basic_text backend and a system without encryption, saying why", () => {
+    const basic = createSecrets(keyring('basic_text'), memoryStore().store);
+    expect(basic.availability()).toEqual({ ok: false, reason: expect.stringMatching(/No system keyring.*refuses/) });
+    expect(() => basic.set('x', 'y')).toThrow(/keyring/);
+    const none = createSecrets({ ...keyring(), isEncryptionAvailable: () => false }, memoryStore().store);
+    expect(() => none.set('x', 'y')).toThrow(/no encryption/);
+  });
+
+  it('treats a secret it cannot decrypt as missing rather than crashing', () => {
+    const { store } = memoryStore();
+    store.set('t', 'garbage');
+    const s = createSecrets({ ...keyring(), decryptString: () => { throw new Error('bad'); } }, store);
+    expect(s.get('t')).toBeNull();
+  });
+});
+
+describe('settings file', () => {
+  it('keeps good values and replaces each bad one with its default, saying which', () => {
+    const { settings, problems } = readSettings({ closeToTray: false, workers: 99, sweepIntervalMinutes: 'often', future: 1 });
+    expect(settings).toMatchObject({ closeToTray: false, workers: 2, sweepIntervalMinutes: 5, notifications: true });
+    expect(problems).toEqual([expect.stringMatching(/"workers".*99.*default 2/), expect.stringMatching(/"sweepIntervalMinutes"/)]);
+    expect(readSettings('nonsense').problems).toEqual(['The settings file is not an object; defaults are used.']);
+    expect(readSettings(undefined)).toMatchObject({ problems: [], settings: { closeToTray: true } });
+  });
+});
