@@ -1,0 +1,18 @@
+// The only module that touches window.pallet: everything else imports `api` from here.
+import type { AppApi, Result } from '../../preload/contract/channels.ts';
+
+declare global {
+  interface Window {
+    pallet?: AppApi;
+  }
+}
+
+/** The bridge; missing only if the page runs outside Pallet (then every call fails clearly). */
+export const api: AppApi | null = window.pallet ?? null;
+
+/** Unwraps a Result, throwing its message for the caller's error state. */
+export async function call<T>(p: Promise<Result<T>>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
