@@ -22,6 +22,8 @@ export function createMainWindow(opts: { preload: string; url: string }): { win:
       // A file dropped outside the drop zone must not navigate the window to file://.
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click must not open links in new windows.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());
