@@ -46,6 +46,8 @@ export interface NotifierPort {
 export interface PowerPort {
   preventSleep(): void;
   allowSleep(): void;
+  /** The machine woke from sleep: leases may have run out meanwhile. */
+  onResume(listener: () => void): void;
 }
 
 export interface DialogPort {

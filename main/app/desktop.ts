@@ -152,6 +152,15 @@ export function createDesktop(d: DesktopDeps) {
         importFiles(csvArgs(argv));
       });
       d.lifecycle.onOpenFile((path) => importFiles(csvArgs([path])));
+      // After sleep, leases may have expired while nothing ran: recover them now rather than at the next sweep.
+      d.power.onResume(() => {
+        try {
+          d.queue.recoverExpired();
+          d.scheduler.tick();
+        } catch (err) {
+          onError(err);
+        }
+      });
       refreshTray();
     },
     /** The quit flow (tray "Quit", the app menu): asks if jobs run, drains, then quits. */

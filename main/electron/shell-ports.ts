@@ -1,4 +1,4 @@
-import { app, dialog, Menu, nativeImage, net, Notification, powerSaveBlocker, Tray } from 'electron';
+import { app, dialog, Menu, nativeImage, net, Notification, powerMonitor, powerSaveBlocker, Tray } from 'electron';
 import type { AppLifecyclePort, DialogPort, NetworkPort, NotifierPort, PowerPort, TrayActionId, TrayPort } from '../ports.ts';
 
 // A 16×16 pallet glyph, embedded so the tray needs no file on disk.
@@ -41,6 +41,7 @@ export function createPowerPort(): PowerPort {
       if (id !== null) powerSaveBlocker.stop(id);
       id = null;
     },
+    onResume: (l) => void powerMonitor.on('resume', l),
   };
 }
 

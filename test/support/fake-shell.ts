@@ -32,7 +32,8 @@ export function fakeShell(opts: { confirmQuit?: boolean } = {}) {
   };
   const tray: TrayPort = { update: (m) => void rec.trays.push(m), onAction: (l) => void (trayListener = l) };
   const notifier: NotifierPort = { show: (n, onClick) => void (rec.notices.push(n), clicks.push(onClick)) };
-  const power: PowerPort = { preventSleep: () => void rec.power.push('prevent'), allowSleep: () => void rec.power.push('allow') };
+  let resume: () => void = () => {};
+  const power: PowerPort = { preventSleep: () => void rec.power.push('prevent'), allowSleep: () => void rec.power.push('allow'), onResume: (l) => void (resume = l) };
   const dialog: DialogPort = { confirmQuit: async (n) => (rec.quitAsked.push(n), opts.confirmQuit ?? true) };
   const lifecycle: AppLifecyclePort = {
     quit: () => void rec.quits++,
@@ -60,6 +61,7 @@ export function fakeShell(opts: { confirmQuit?: boolean } = {}) {
       return !prevented;
     },
     lastTray: () => rec.trays.at(-1),
+    wakeFromSleep: () => resume(),
   };
 }
 export type FakeShell = ReturnType<typeof fakeShell>;

@@ -25,6 +25,12 @@ export function JobsPanel() {
     let live = true;
     const off = api!.onEvent((e) => {
       if (e.type === 'job') setJobs((cur) => new Map(cur).set(e.job.id, e.job));
+      // A notification was clicked: bring that job into view and focus it.
+      if (e.type === 'navigate') {
+        const el = document.querySelector<HTMLElement>(`[data-testid="job-${e.to.jobId}"]`);
+        el?.scrollIntoView({ block: 'center' });
+        el?.focus();
+      }
     });
     call(api!.jobs.list({ limit: 100 }))
       .then((list) => live && setJobs((cur) => new Map([...list.map((j) => [j.id, j] as const), ...cur])))
@@ -47,7 +53,7 @@ export function JobsPanel() {
           const p = j.progress;
           const pct = p && p.total ? Math.min(100, Math.floor((p.done / p.total) * 100)) : null;
           return (
-            <li key={j.id} className="job" data-testid={`job-${j.id}`} data-status={j.status}>
+            <li key={j.id} className="job" data-testid={`job-${j.id}`} data-status={j.status} tabIndex={-1}>
               <span className="job-title">
                 {KIND[j.kind] ?? j.kind} #{j.id}
               </span>

@@ -118,6 +118,17 @@ describe('desktop behaviour', () => {
     expect(t.queue.isPaused()).toBe(false);
   });
 
+  it('waking from sleep recovers leases that ran out meanwhile', async () => {
+    const job = t.queue.enqueue({ kind: 'work' });
+    await waitFor(() => t.queue.get(job.id).status === 'running', 'the job to run');
+    // As if the machine slept past the lease: the lease is in the past, nobody renewed it.
+    t.db.prepare('UPDATE jobs SET lease_expires_at = 1 WHERE id = ?').run(job.id);
+    const requeued: string[] = [];
+    t.queue.events.on('event', (e) => e.type === 'requeued' && requeued.push(e.reason));
+    shell.wakeFromSleep();
+    expect(requeued).toEqual(['lease_expired']);
+  });
+
   it('with close-to-tray off, closing the window quits', async () => {
     settings.closeToTray = false;
     try {
