@@ -154,6 +154,10 @@ export const TEMPLATE_HEADERS: Record<Exclude<Field, 'gtin_alt'>, string> = {
   quantity: 'Quantity',
   image_url: 'Image URL',
   description: 'Description',
+  weight: 'Weight (lb)',
+  length: 'Length (in)',
+  width: 'Width (in)',
+  height: 'Height (in)',
 };
 
 /** `pallet template OUT.csv`: an empty supplier file with every column Pallet knows. */

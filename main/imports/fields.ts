@@ -16,6 +16,10 @@ export const FIELDS = [
   'quantity',
   'image_url',
   'description',
+  'weight',
+  'length',
+  'width',
+  'height',
 ] as const;
 export type Field = (typeof FIELDS)[number];
 
@@ -37,6 +41,10 @@ export const FIELD_LABELS: Record<Field, string> = {
   quantity: 'Quantity available',
   image_url: 'Image URL(s)',
   description: 'Description',
+  weight: 'Unit weight (lb unless the header says kg, g or oz)',
+  length: 'Package length (in unless the header says cm or mm)',
+  width: 'Package width (in unless the header says cm or mm)',
+  height: 'Package height (in unless the header says cm or mm)',
 };
 
 // Synonyms, folded (lower case, no accents, punctuation as spaces), best first. Rank = position.
@@ -58,6 +66,10 @@ export const SYNONYMS: Record<Field, readonly string[]> = {
   quantity: ['quantity', 'qty', 'stock', 'stock qty', 'available', 'inventory', 'on hand', 'qty available', 'menge', 'bestand', 'quantite', 'cantidad', 'quantita', 'voorraad'],
   image_url: ['image url', 'image', 'images', 'image urls', 'main image', 'main image url', 'base image', 'image link', 'picture', 'picture url', 'photo', 'bild', 'bild url', 'imagen', 'immagine', 'afbeelding'],
   description: ['description', 'long description', 'product description', 'beschreibung', 'descriptif', 'descripcion', 'descrizione', 'omschrijving'],
+  weight: ['weight', 'item weight', 'unit weight', 'package weight', 'shipping weight', 'weight lb', 'weight lbs', 'weight kg', 'weight g', 'weight oz', 'gewicht', 'poids', 'peso', 'gewicht kg'],
+  length: ['length', 'package length', 'item length', 'length in', 'length cm', 'laenge', 'lange', 'longueur', 'longitud', 'lunghezza', 'lengte', 'depth'],
+  width: ['width', 'package width', 'item width', 'width in', 'width cm', 'breite', 'largeur', 'ancho', 'larghezza', 'breedte'],
+  height: ['height', 'package height', 'item height', 'height in', 'height cm', 'hoehe', 'hohe', 'hauteur', 'alto', 'altezza', 'hoogte'],
 };
 
 /** Header words that point at a barcode even inside longer names (`UGC_ean`, `COD_ARTC_EAN`). */

@@ -11,7 +11,8 @@ export interface MergeCounts {
 const COLS: readonly [product: string, staged: string][] = [
   ['sku', 'sku'], ['mpn', 'mpn'], ['asin', 'asin'], ['name', 'name'], ['brand', 'brand'], ['category', 'category'],
   ['cost', 'cost'], ['currency', 'currency'], ['price', 'price'], ['pack_size', 'pack_size'], ['quantity', 'quantity'],
-  ['image_url', 'image_url'], ['description', 'description'], ['name_brand_key', 'nbk'],
+  ['image_url', 'image_url'], ['description', 'description'], ['weight_lb', 'weight_lb'], ['length_in', 'length_in'],
+  ['width_in', 'width_in'], ['height_in', 'height_in'], ['name_brand_key', 'nbk'],
 ];
 
 /** SQL true when the incoming row `s` would change product `p`; `stagedNames` when `s` uses staging column names. */

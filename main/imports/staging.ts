@@ -32,7 +32,7 @@ export interface DuplicateRow {
   product: Omit<CleanProduct, 'nameBrandKey' | 'qualityScore'>;
 }
 
-const COLUMNS = ['row', 'gtin14', 'sku', 'mpn', 'asin', 'name', 'brand', 'category', 'cost', 'currency', 'price', 'pack_size', 'quantity', 'image_url', 'description', 'attributes', 'quality', 'nbk'] as const;
+const COLUMNS = ['row', 'gtin14', 'sku', 'mpn', 'asin', 'name', 'brand', 'category', 'cost', 'currency', 'price', 'pack_size', 'quantity', 'image_url', 'description', 'weight_lb', 'length_in', 'width_in', 'height_in', 'attributes', 'quality', 'nbk'] as const;
 
 const EMPTY: StagingState = { phase: 'reading', byteOffset: 0, rowNumber: 0, staged: 0, rejected: 0, blank: 0, duplicates: 0, warnings: 0, reportBytes: 0 };
 
@@ -53,7 +53,7 @@ export function openStaging(path: string) {
     CREATE TABLE IF NOT EXISTS staged (
       row INTEGER PRIMARY KEY, gtin14 TEXT, sku TEXT, mpn TEXT, asin TEXT, name TEXT, brand TEXT, category TEXT,
       cost REAL NOT NULL, currency TEXT, price REAL, pack_size INTEGER, quantity INTEGER, image_url TEXT, description TEXT,
-      attributes TEXT NOT NULL, quality INTEGER NOT NULL, nbk TEXT, dup_of INTEGER
+      weight_lb REAL, length_in REAL, width_in REAL, height_in REAL, attributes TEXT NOT NULL, quality INTEGER NOT NULL, nbk TEXT, dup_of INTEGER
     );
   `);
   // One row per statement: measured faster here than multi-row VALUES (binding dominates, not statement count).
@@ -64,7 +64,7 @@ export function openStaging(path: string) {
   const commitTx = db.transaction((rows: readonly StagedRow[], state: StagingState) => {
     for (const r of rows) {
       const p = r.product;
-      insertOne.run(r.row, p.gtin14, p.sku, p.mpn, p.asin, p.name, p.brand, p.category, p.cost, p.currency, p.price, p.packSize, p.quantity, p.imageUrl, p.description, JSON.stringify(p.attributes), p.qualityScore, p.nameBrandKey);
+      insertOne.run(r.row, p.gtin14, p.sku, p.mpn, p.asin, p.name, p.brand, p.category, p.cost, p.currency, p.price, p.packSize, p.quantity, p.imageUrl, p.description, p.weightLb, p.lengthIn, p.widthIn, p.heightIn, JSON.stringify(p.attributes), p.qualityScore, p.nameBrandKey);
     }
     saveState.run(JSON.stringify(state));
   });
@@ -121,6 +121,10 @@ export function openStaging(path: string) {
             quantity: r.quantity as number | null,
             imageUrl: r.image_url as string | null,
             description: r.description as string | null,
+            weightLb: r.weight_lb as number | null,
+            lengthIn: r.length_in as number | null,
+            widthIn: r.width_in as number | null,
+            heightIn: r.height_in as number | null,
             attributes: JSON.parse(r.attributes),
           },
         };

@@ -303,6 +303,7 @@ function rebuildRow(imp: ImportRecord, dup: DuplicateRow): string[] {
   const byField: Partial<Record<Field, unknown>> = {
     gtin: p.gtin14, sku: p.sku, mpn: p.mpn, asin: p.asin, name: p.name, brand: p.brand, category: p.category, cost: p.cost,
     price: p.price, pack_size: p.packSize, currency: p.currency, quantity: p.quantity, image_url: p.imageUrl, description: p.description,
+    weight: p.weightLb, length: p.lengthIn, width: p.widthIn, height: p.heightIn,
   };
   return imp.headers.map((h) => {
     const field = (Object.keys(imp.mapping) as Field[]).find((f) => imp.mapping[f] === h);

@@ -22,7 +22,7 @@ export interface UndoResult {
 type Checkpoint = { step: 'restore' | 'delete'; lo: number; counts: Omit<UndoResult, 'importId'> } | { step: 'done'; result: UndoResult };
 
 // Columns an import writes, as saved in import_changes.before.
-const RESTORE = ['sku', 'mpn', 'asin', 'name', 'brand', 'category', 'cost', 'currency', 'price', 'pack_size', 'quantity', 'image_url', 'description', 'name_brand_key', 'attributes', 'quality_score', 'import_id', 'updated_at'];
+const RESTORE = ['sku', 'mpn', 'asin', 'name', 'brand', 'category', 'cost', 'currency', 'price', 'pack_size', 'quantity', 'image_url', 'description', 'weight_lb', 'length_in', 'width_in', 'height_in', 'name_brand_key', 'attributes', 'quality_score', 'import_id', 'updated_at'];
 
 /** The `import_undo` job: restores what an import changed and removes what it created, in bounded transactions. */
 export function createUndoTask(deps: { database(): { db: Db; queue: Queue }; chunk?: number }): Task {

@@ -21,6 +21,10 @@ export interface CleanProduct {
   quantity: number | null;
   imageUrl: string | null;
   description: string | null;
+  weightLb: number | null;
+  lengthIn: number | null;
+  widthIn: number | null;
+  heightIn: number | null;
   /** Unmapped, non-empty columns by header. */
   attributes: Record<string, string>;
   nameBrandKey: string | null;
@@ -49,6 +53,23 @@ export interface ValidatorOptions {
 
 const ASIN = /^(B0[0-9A-Z]{8}|\d{9}[\dX])$/;
 
+/** Pounds per unit named in a weight header (`Weight (kg)`); pounds when it names none. */
+export function weightFactor(header: string): number {
+  const h = ` ${header.toLowerCase().replace(/[^a-z]+/g, ' ')} `;
+  if (/ (kg|kgs|kilo|kilos|kilogram|kilograms) /.test(h)) return 2.20462262;
+  if (/ (g|gr|gram|grams|gramm) /.test(h)) return 0.00220462262;
+  if (/ (oz|ounce|ounces) /.test(h)) return 1 / 16;
+  return 1;
+}
+
+/** Inches per unit named in a dimension header (`Length (cm)`); inches when it names none. */
+export function lengthFactor(header: string): number {
+  const h = ` ${header.toLowerCase().replace(/[^a-z]+/g, ' ')} `;
+  if (/ (cm|centimeter|centimeters|centimetre|centimetres) /.test(h)) return 1 / 2.54;
+  if (/ (mm|millimeter|millimeters|millimetre|millimetres) /.test(h)) return 1 / 25.4;
+  return 1;
+}
+
 const NO_WARNINGS: CellProblem[] = [];
 const problemOf = (column: string, value: string, reason: string): CellProblem => ({ column, value, reason });
 
@@ -69,6 +90,13 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
     ['gtin', 'gtin_alt', 'sku', 'mpn', 'asin', 'name', 'brand', 'category', 'cost', 'case_cost', 'pack_size', 'price', 'currency', 'quantity', 'image_url', 'description'] as const
   ).map(at) as number[] as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
   const header = (c: number) => headers[c]!;
+  const [cWeight, cLength, cWidth, cHeight] = (['weight', 'length', 'width', 'height'] as const).map(at) as [number, number, number, number];
+  const factor = {
+    [cWeight]: cWeight >= 0 ? weightFactor(headers[cWeight]!) : 1,
+    [cLength]: cLength >= 0 ? lengthFactor(headers[cLength]!) : 1,
+    [cWidth]: cWidth >= 0 ? lengthFactor(headers[cWidth]!) : 1,
+    [cHeight]: cHeight >= 0 ? lengthFactor(headers[cHeight]!) : 1,
+  } as Record<number, number>;
   const cell = (row: readonly string[], c: number): string | null => {
     if (c < 0) return null;
     const v = row[c];
@@ -164,6 +192,20 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
 
     if (problems) return { kind: 'rejected', problems };
 
+    // Weight and package sides: optional, converted to pounds and inches by the unit the header names.
+    const measure = (c: number): number | null => {
+      const raw = cell(row, c);
+      if (raw === null) return null;
+      const r = parseMoney(raw.replace(/\s*(kg|g|lbs?|oz|cm|mm|in|")\.?$/i, ''), decimal);
+      if (r.ok && r.value > 0) return Math.round(r.value * factor[c]! * 10_000) / 10_000;
+      (warnings ??= []).push({ column: header(c), value: raw, reason: 'not a positive number' });
+      return null;
+    };
+    const weightLb = measure(cWeight);
+    const lengthIn = measure(cLength);
+    const widthIn = measure(cWidth);
+    const heightIn = measure(cHeight);
+
     const attributes: Record<string, string> = {};
     let attributeCount = 0;
     for (const i of attrCols) {
@@ -201,6 +243,10 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
       quantity,
       imageUrl,
       description,
+      weightLb,
+      lengthIn,
+      widthIn,
+      heightIn,
       attributes,
       nameBrandKey: key,
       qualityScore: qualityScore(name, brand, category, gtin14, imageUrl, price, sku ?? mpn, packSize, description, attributeCount),

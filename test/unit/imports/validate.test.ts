@@ -48,3 +48,16 @@ describe('row validation', () => {
     if (out.kind === 'ok') expect(out.warnings.map((w) => w.column)).toEqual(['Case Pack', 'MSRP']);
   });
 });
+
+describe('weights and package sides', () => {
+  it('convert to pounds and inches by the unit the header names', () => {
+    const h = ['UPC', 'Cost', 'Weight (kg)', 'Length (cm)', 'Width (mm)', 'Height'];
+    const v = createRowValidator({ headers: h, mapping: proposeMapping(h), decimal: ',' });
+    expect(v(['036000291452', '2,50', '1,5', '25,4', '254', '3 in'])).toMatchObject({
+      kind: 'ok',
+      product: { weightLb: 3.3069, lengthIn: 10, widthIn: 10, heightIn: 3 },
+    });
+    const bad = v(['036000291452', '2,50', 'heavy', '', '', '']);
+    expect(bad).toMatchObject({ kind: 'ok', product: { weightLb: null }, warnings: [{ column: 'Weight (kg)', reason: 'not a positive number' }] });
+  });
+});
