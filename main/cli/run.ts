@@ -6,6 +6,7 @@ import { createQueue } from '../queue/queue.ts';
 import { JobNotFoundError, JobStateError } from '../queue/errors.ts';
 import { DatabaseTooNewError } from '../db/migrate.ts';
 import { runQueueBench } from '../bench/queue-bench.ts';
+import { analyzeCommand, exportCommand } from './analysis-commands.ts';
 import { importCommand, importsCommand, parseMapOptions, previewCommand, templateCommand, undoImportCommand, UsageError } from './import-commands.ts';
 
 export const USAGE = `Usage: pallet [--db PATH] <command> [options]
@@ -25,6 +26,10 @@ Commands:
   imports [--json]             recent imports and their counts
   undo-import ID               remove what an import created, restore what it changed
   template OUT.csv             write an empty supplier file with every known column
+  analyze --all | --ids 1,2,3  fees, profit, ROI and sales estimates (through a worker)
+      --min-roi R --min-profit P --max-rank N   targets for the verdict (R as 0.3 or 30%)
+  export products OUT.csv      products with their analysis, as a spreadsheet-safe CSV
+      --filter EXPR            e.g. roi>=0.3, profit>2, rank<=50000 (repeatable, all must hold)
   bench queue [--json]         measure the queue on a temporary database
 
 Options:
@@ -66,6 +71,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         decimal: { type: 'string' },
         remember: { type: 'boolean', default: false },
         preview: { type: 'boolean', default: false },
+        all: { type: 'boolean', default: false },
+        ids: { type: 'string' },
+        'min-roi': { type: 'string' },
+        'min-profit': { type: 'string' },
+        'max-rank': { type: 'string' },
+        filter: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -89,8 +100,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       print(result, Object.entries(result).map(([k, v]) => `${k}: ${v}`).join('\n'));
       return 0;
     }
-    const importOnly = (['map', 'decimal', 'remember', 'preview'] as const).filter((k) => values[k] !== undefined && values[k] !== false);
-    if (command !== 'import' && importOnly.length) throw new UsageError(`--${importOnly[0]} only applies to "import".`);
+    const only: Record<string, readonly (keyof typeof values)[]> = {
+      import: ['map', 'decimal', 'remember', 'preview'],
+      analyze: ['all', 'ids', 'min-roi', 'min-profit', 'max-rank'],
+      export: ['filter'],
+    };
+    for (const [cmd, keys] of Object.entries(only)) {
+      const used = keys.filter((k) => values[k] !== undefined && values[k] !== false);
+      if (command !== cmd && used.length) throw new UsageError(`--${String(used[0])} only applies to "${cmd}".`);
+    }
     const o = { json: values.json, out: io.out, err: io.err };
     const dbPath = values.db ?? defaultDbPath();
     const one = (what: string) => {
@@ -112,6 +130,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await undoImportCommand(dbPath, parseId(one('an import ID')), o);
       case 'template':
         return await templateCommand(one('an output file name'), o);
+      case 'analyze':
+        if (rest.length) throw new UsageError(`Too many arguments for "analyze": ${rest.join(' ')}`);
+        return await analyzeCommand(dbPath, { all: values.all, ids: values.ids, minRoi: values['min-roi'], minProfit: values['min-profit'], maxRank: values['max-rank'] }, o);
+      case 'export':
+        if (rest.length !== 2) throw new UsageError('Usage: pallet export products OUT.csv [--filter EXPR ...]');
+        return await exportCommand(dbPath, rest[0]!, rest[1]!, values.filter ?? [], o);
     }
     const known = ['jobs', 'job', 'cancel', 'retry', 'pause', 'resume'];
     if (!known.includes(command)) throw new UsageError(`Unknown command "${command}".`);

@@ -1,4 +1,5 @@
 // Worker process entry: the task kinds this build ships.
+import { createAnalysisTask } from '../../analysis/task.ts';
 import { createImportTask } from '../../imports/task.ts';
 import { createUndoTask } from '../../imports/undo.ts';
 import { workerDatabase, workerDataDir } from './database.ts';
@@ -9,4 +10,5 @@ startWorkerHost({
   noop: noopTask,
   import: createImportTask({ database: workerDatabase, get dataDir() { return workerDataDir(); } }),
   import_undo: createUndoTask({ database: workerDatabase }),
+  analysis: createAnalysisTask({ database: workerDatabase }),
 });

@@ -1,0 +1,98 @@
+import { open } from 'node:fs/promises';
+import { once } from 'node:events';
+import { displayGtin } from '../catalog/gtin.ts';
+import type { Db } from '../db/open.ts';
+import { toCsv } from '../files/csv-out.ts';
+
+/** What `--filter` may test, and the column each name stands for. */
+export const FILTER_FIELDS: Record<string, string> = {
+  roi: 'a.roi',
+  profit: 'a.profit',
+  margin: 'a.margin',
+  rank: 'a.sales_rank',
+  sales: 'a.est_sales_mid',
+  cost: 'p.cost',
+  price: 'a.sell_price',
+  fees: 'a.total_fees',
+};
+const OPS = ['>=', '<=', '!=', '>', '<', '='] as const;
+
+export interface Filter {
+  field: string;
+  op: (typeof OPS)[number];
+  value: number;
+}
+
+/** A filter that cannot be understood, with the grammar in the message. */
+export class FilterError extends Error {}
+
+/** Parses `roi>=0.3`, `profit > 2`, `rank<=50000`; values may be percentages (`roi>=30%`). */
+export function parseFilter(text: string): Filter {
+  const m = /^\s*([a-z]+)\s*(>=|<=|!=|>|<|=)\s*(-?\d+(?:\.\d+)?)(%?)\s*$/i.exec(text);
+  const help = `Filters look like roi>=0.3, profit>2 or rank<=50000; fields: ${Object.keys(FILTER_FIELDS).join(', ')}.`;
+  if (!m) throw new FilterError(`"${text}" is not a filter. ${help}`);
+  const field = m[1]!.toLowerCase();
+  if (!FILTER_FIELDS[field]) throw new FilterError(`"${field}" cannot be filtered on. ${help}`);
+  return { field, op: m[2] as Filter['op'], value: Number(m[3]) / (m[4] ? 100 : 1) };
+}
+
+// Columns a seller sorts and filters on in a spreadsheet.
+const HEADERS = [
+  'ASIN', 'Barcode', 'SKU', 'Name', 'Brand', 'Category', 'Cost', 'Sell Price', 'Price Source', 'Referral Fee', 'FBA Fee', 'Storage Fee',
+  'Other Costs', 'Total Fees', 'Profit', 'Margin %', 'ROI %', 'Breakeven Cost', 'Max Cost for Target ROI', 'Sales Rank', 'Est. Monthly Sales',
+  'Size Tier', 'Verdict', 'Notes', 'Fee Schedule', 'Lookup Status',
+];
+
+const pct = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
+
+/**
+ * Writes products with their analysis to CSV (formula-safe), filtered, in id order and bounded memory: rows are read
+ * in keyset pages and written as they come. Returns how many rows were written.
+ */
+export async function exportProducts(db: Db, out: string, opts: { filters?: readonly Filter[]; marketplace?: string; page?: number } = {}): Promise<number> {
+  const filters = opts.filters ?? [];
+  const where = filters.map((f) => `${FILTER_FIELDS[f.field]} ${f.op === '!=' ? 'IS NOT' : f.op} ?`);
+  const stmt = db.prepare(
+    `SELECT p.id, p.asin, p.gtin14, p.sku, p.name, p.brand, coalesce(p.amazon_category, p.category) AS category, p.cost, p.lookup_status, a.*
+     FROM products p LEFT JOIN analyses a ON a.product_id = p.id AND a.marketplace = ?
+     WHERE p.id > ? ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY p.id LIMIT ?`,
+  );
+  // Opened first so "already exists" or "no permission" is an error here, not a lost stream event.
+  const file = (await open(out, 'wx')).createWriteStream();
+  const failed = once(file, 'error').then(([err]) => {
+    throw err;
+  });
+  failed.catch(() => {}); // Observed through the races below; never an unhandled rejection.
+  const write = async (text: string) => {
+    if (!file.write(text)) await Promise.race([once(file, 'drain'), failed]);
+  };
+  let written = 0;
+  try {
+    await write('\ufeff' + toCsv([HEADERS]));
+    let last = 0;
+    for (;;) {
+      const rows = stmt.all(opts.marketplace ?? 'US', last, ...filters.map((f) => f.value), opts.page ?? 5000) as Record<string, number | string | null>[];
+      if (rows.length === 0) break;
+      last = rows.at(-1)!.id as number;
+      const lines = rows.map((r) => {
+        const flags = JSON.parse((r.flags as string | null) ?? '[]') as string[];
+        const reasons = JSON.parse((r.reasons as string | null) ?? '[]') as string[];
+        return [
+          r.asin, r.gtin14 ? displayGtin(r.gtin14 as string) : null, r.sku, r.name, r.brand, r.category, r.cost, r.sell_price, r.price_source,
+          r.referral_fee, r.fulfillment_fee, r.storage_fee, r.other_costs, r.total_fees, r.profit, pct(r.margin as number | null), pct(r.roi as number | null),
+          r.breakeven_cost, r.max_cost_for_target_roi, r.sales_rank,
+          r.est_sales_mid === null || r.est_sales_mid === undefined ? null : `${r.est_sales_low}–${r.est_sales_high}`,
+          r.size_tier, flags.includes('winner') ? 'winner' : flags.join(' '), reasons.join(' '), r.fee_schedule, r.lookup_status,
+        ] as (string | number | null)[];
+      });
+      await write(toCsv(lines));
+      written += rows.length;
+    }
+    file.end();
+    await Promise.race([once(file, 'finish'), failed]);
+  } catch (err) {
+    file.destroy();
+    throw err;
+  }
+  return written;
+}

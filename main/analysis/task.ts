@@ -1,0 +1,136 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { z } from 'zod';
+import type { Db } from '../db/open.ts';
+import type { Queue } from '../queue/queue.ts';
+import type { Lease } from '../queue/types.ts';
+import { TaskError, type Task } from '../workers/runtime/task.ts';
+import { analyzeProduct, type AnalysisOptions, type AnalysisResult } from './analyze.ts';
+import { scheduleFor } from './schedule.ts';
+
+export const analysisPayloadSchema = z
+  .object({
+    all: z.boolean().optional(),
+    ids: z.array(z.number().int().positive()).max(100_000).optional(),
+    marketplace: z.literal('US').default('US'),
+    /** The day whose fee schedule applies (default: today). */
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    options: z
+      .object({
+        storageMonths: z.number().min(0).max(24).optional(),
+        prepPerUnit: z.number().min(0).max(1000).optional(),
+        inboundPerUnit: z.number().min(0).max(1000).optional(),
+        inboundPerLb: z.number().min(0).max(100).optional(),
+        fuelSurcharge: z.boolean().optional(),
+        targets: z.object({ minRoi: z.number().optional(), minProfit: z.number().optional(), maxRank: z.number().int().positive().optional() }).optional(),
+      })
+      .default({}),
+  })
+  .refine((p) => p.all || (p.ids && p.ids.length > 0), 'Say which products: all, or a list of ids.');
+export type AnalysisPayload = z.input<typeof analysisPayloadSchema>;
+
+export interface AnalysisJobResult {
+  analyzed: number;
+  withProfit: number;
+  winners: number;
+  missingPrice: number;
+  missingDimensions: number;
+  feeSchedule: string;
+}
+
+interface Row {
+  id: number;
+  cost: number | null;
+  price: number | null;
+  user_price: number | null;
+  amazon_price: number | null;
+  category: string | null;
+  amazon_category: string | null;
+  weight_lb: number | null;
+  length_in: number | null;
+  width_in: number | null;
+  height_in: number | null;
+  sales_rank: number | null;
+}
+
+type Checkpoint = { lastId: number; index: number; counts: Omit<AnalysisJobResult, 'feeSchedule'> };
+
+const SELECT = 'SELECT id, cost, price, user_price, amazon_price, category, amazon_category, weight_lb, length_in, width_in, height_in, sales_rank FROM products';
+const COLUMNS = [
+  'product_id', 'marketplace', 'sell_price', 'price_source', 'referral_category', 'referral_fee', 'size_tier', 'shipping_weight_lb', 'fulfillment_fee',
+  'storage_fee', 'other_costs', 'unit_cost', 'total_fees', 'profit', 'margin', 'roi', 'breakeven_cost', 'max_cost_for_target_roi', 'sales_rank',
+  'est_sales_low', 'est_sales_mid', 'est_sales_high', 'flags', 'reasons', 'fee_schedule', 'computed_at',
+];
+
+/** The `analysis` job: fees, profit and ROI for all (or chosen) products, in id order, resumable by checkpoint. */
+export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue }; chunk?: number; clock?: () => Date }): Task {
+  const chunk = deps.chunk ?? 2000;
+  return async (ctx) => {
+    const parsed = analysisPayloadSchema.safeParse(ctx.job.payload);
+    if (!parsed.success) throw new TaskError('bad_payload', `The analysis request is malformed: ${z.prettifyError(parsed.error)}`);
+    const p = parsed.data;
+    const { db, queue } = deps.database();
+    const today = deps.clock?.() ?? new Date();
+    let schedule;
+    try {
+      schedule = scheduleFor(p.date ?? today);
+    } catch (err) {
+      throw new TaskError('no_fee_schedule', (err as Error).message);
+    }
+    const opts: AnalysisOptions = { ...p.options, month: Number((p.date ?? today.toISOString()).slice(5, 7)) };
+    const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
+    const upsert = db.prepare(
+      `INSERT INTO analyses (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT (product_id, marketplace) DO UPDATE SET ${COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    );
+    const ids = p.ids ? [...new Set(p.ids)].sort((a, b) => a - b) : null;
+    const total = ids ? ids.length : (db.prepare('SELECT count(*) FROM products').pluck().get() as number);
+    const nextAll = db.prepare<[number, number], Row>(`${SELECT} WHERE id > ? ORDER BY id LIMIT ?`);
+    const byId = db.prepare<[number], Row>(`${SELECT} WHERE id = ?`);
+    let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? { lastId: 0, index: 0, counts: { analyzed: 0, withProfit: 0, winners: 0, missingPrice: 0, missingDimensions: 0 } };
+
+    for (;;) {
+      if (ctx.signal.aborted) return null;
+      const rows = ids ? ids.slice(cp.index, cp.index + chunk).flatMap((id) => byId.get(id) ?? []) : nextAll.all(cp.lastId, chunk);
+      const consumed = ids ? Math.min(chunk, ids.length - cp.index) : rows.length;
+      if (consumed === 0) break;
+      const now = Date.now();
+      const results: [number, AnalysisResult][] = rows.map((r) => [
+        r.id,
+        analyzeProduct(
+          {
+            cost: r.cost,
+            amazonPrice: r.amazon_price,
+            userPrice: r.user_price,
+            filePrice: r.price,
+            category: r.amazon_category ?? r.category,
+            package: { lengthIn: r.length_in ?? undefined, widthIn: r.width_in ?? undefined, heightIn: r.height_in ?? undefined, weightLb: r.weight_lb ?? undefined },
+            salesRank: r.sales_rank,
+          },
+          schedule,
+          opts,
+        ),
+      ]);
+      const prev = cp;
+      cp = queue.checkpointAfter(lease, (): Checkpoint => {
+        const c = { ...prev.counts };
+        for (const [id, a] of results) {
+          upsert.run(
+            id, p.marketplace, a.sellPrice, a.priceSource, a.referralCategory, a.referralFee, a.sizeTier, a.shippingWeightLb, a.fulfillmentFee,
+            a.storageFee, a.otherCosts, a.unitCost, a.totalFees, a.profit, a.margin, a.roi, a.breakevenCost, a.maxCostForTargetRoi, a.salesRank,
+            a.estMonthlySales?.low ?? null, a.estMonthlySales?.mid ?? null, a.estMonthlySales?.high ?? null, JSON.stringify(a.flags), JSON.stringify(a.reasons),
+            a.feeSchedule, now,
+          );
+          c.analyzed++;
+          if (a.profit !== null) c.withProfit++;
+          if (a.flags.includes('winner')) c.winners++;
+          if (a.sellPrice === null) c.missingPrice++;
+          if (a.sizeTier === null) c.missingDimensions++;
+        }
+        return { lastId: rows.at(-1)?.id ?? prev.lastId, index: prev.index + consumed, counts: c };
+      });
+      ctx.progress({ total, done: ids ? cp.index : cp.counts.analyzed, succeeded: cp.counts.withProfit, note: `Analysing: ${cp.counts.analyzed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` });
+      await yieldToLoop();
+    }
+    return { ...cp.counts, feeSchedule: schedule.id } satisfies AnalysisJobResult;
+  };
+}

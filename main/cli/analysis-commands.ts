@@ -1,0 +1,65 @@
+import { exportProducts, FilterError, parseFilter } from '../analysis/export.ts';
+import type { AnalysisJobResult, AnalysisPayload } from '../analysis/task.ts';
+import { openDatabase } from '../db/open.ts';
+import { UsageError } from './import-commands.ts';
+import { runJobToEnd } from './run-job.ts';
+
+interface Out {
+  json: boolean;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Parses `--ids 1,2,3`. */
+export function parseIds(text: string): number[] {
+  const ids = text.split(',').map((s) => s.trim());
+  if (ids.length === 0 || ids.some((s) => !/^\d{1,15}$/.test(s) || Number(s) < 1)) throw new UsageError(`--ids takes product ids separated by commas (got "${text}").`);
+  return ids.map(Number);
+}
+
+const number = (name: string, text: string | undefined): number | undefined => {
+  if (text === undefined) return undefined;
+  const n = Number(text.replace(/%$/, '')) / (text.endsWith('%') ? 100 : 1);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} takes a number (got "${text}").`);
+  return n;
+};
+
+/** `pallet analyze [--all | --ids …]`: fees, profit and ROI through a worker, like the app. */
+export async function analyzeCommand(dbPath: string, v: { all: boolean; ids?: string; minRoi?: string; minProfit?: string; maxRank?: string }, o: Out): Promise<number> {
+  if (v.all === (v.ids !== undefined)) throw new UsageError('analyze needs either --all or --ids 1,2,3.');
+  const targets = { minRoi: number('min-roi', v.minRoi), minProfit: number('min-profit', v.minProfit), maxRank: number('max-rank', v.maxRank) };
+  const payload: AnalysisPayload = {
+    ...(v.all ? { all: true } : { ids: parseIds(v.ids!) }),
+    options: { targets: Object.fromEntries(Object.entries(targets).filter(([, x]) => x !== undefined)) },
+  };
+  const started = Date.now();
+  const job = await runJobToEnd(dbPath, { kind: 'analysis', payload, maxAttempts: 3 });
+  const r = job.result as AnalysisJobResult | null;
+  if (o.json) o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), elapsedMs: Date.now() - started, ...(job.error ? { error: job.error } : {}) }, null, 2));
+  else if (job.status === 'completed' && r) {
+    o.out(`Analysed ${r.analyzed} products (fee schedule ${r.feeSchedule}): ${r.withProfit} with a profit figure, ${r.winners} winners; ${r.missingPrice} without a sell price, ${r.missingDimensions} without package size.`);
+  } else o.err(`pallet: analysis failed: ${job.error?.message ?? `the job ended ${job.status}`}`);
+  return job.status === 'completed' ? 0 : 1;
+}
+
+/** `pallet export products OUT.csv [--filter roi>=0.3 …]`. */
+export async function exportCommand(dbPath: string, what: string, out: string, filters: readonly string[], o: Out): Promise<number> {
+  if (what !== 'products') throw new UsageError(`Only "export products" exists (got "${what}").`);
+  let parsed;
+  try {
+    parsed = filters.map(parseFilter);
+  } catch (err) {
+    if (err instanceof FilterError) throw new UsageError(err.message);
+    throw err;
+  }
+  const db = openDatabase(dbPath);
+  try {
+    const rows = await exportProducts(db, out, { filters: parsed }).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(err.code === 'EEXIST' ? `${out} already exists; choose another name.` : `cannot write ${out}: ${err.message}`);
+    });
+    o.out(o.json ? JSON.stringify({ file: out, rows }) : `Wrote ${rows} products to ${out}.`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
