@@ -15,11 +15,10 @@ export const FILTER_FIELDS: Record<string, string> = {
   price: 'a.sell_price',
   fees: 'a.total_fees',
 };
-const OPS = ['>=', '<=', '!=', '>', '<', '='] as const;
 
 export interface Filter {
   field: string;
-  op: (typeof OPS)[number];
+  op: '>=' | '<=' | '!=' | '>' | '<' | '=';
   value: number;
 }
 
