@@ -56,6 +56,14 @@ export interface AnalysisResult {
   feeSchedule: string;
 }
 
+const names = new WeakMap<FeeSchedule, string[]>();
+/** The schedule's referral category names, computed once per schedule. */
+function categoryNames(schedule: FeeSchedule): string[] {
+  let n = names.get(schedule);
+  if (!n) names.set(schedule, (n = schedule.data.referral_fees.categories.map((c) => c.name)));
+  return n;
+}
+
 const positive = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
@@ -63,7 +71,7 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 export function analyzeProduct(input: AnalysisInput, schedule: FeeSchedule, opts: AnalysisOptions): AnalysisResult {
   const s = schedule.data;
   const reasons: string[] = [];
-  const ref = referralCategory(input.category, s.referral_fees.categories.map((c) => c.name));
+  const ref = referralCategory(input.category, categoryNames(schedule));
   if (ref.note) reasons.push(ref.note);
 
   const candidates = [

@@ -54,8 +54,25 @@ const RULES: readonly [words: string[], category: string][] = [
   [['scientific'], 'Business, Industrial, and Scientific Supplies'],
 ];
 
-/** The referral category for a product category, or the fallback with the reason it was needed. */
+const cache = new WeakMap<readonly string[], Map<string, { name: string; note: string | null }>>();
+
+/**
+ * The referral category for a product category, or the fallback with the reason it was needed. Memoized per known
+ * list: a catalog has few distinct categories and this runs once per analysed product.
+ */
 export function referralCategory(category: string | null, known: readonly string[]): { name: string; note: string | null } {
+  let memo = cache.get(known);
+  if (!memo) cache.set(known, (memo = new Map()));
+  const key = category ?? '';
+  let hit = memo.get(key);
+  if (!hit) {
+    hit = resolveCategory(category, known);
+    if (memo.size < 10_000) memo.set(key, hit);
+  }
+  return hit;
+}
+
+function resolveCategory(category: string | null, known: readonly string[]): { name: string; note: string | null } {
   if (!category) return { name: 'Everything Else', note: 'No category: the "Everything Else" referral rate is used.' };
   const folded = foldText(category);
   const exact = known.find((k) => foldText(k) === folded);

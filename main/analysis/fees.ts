@@ -95,9 +95,13 @@ export function fulfillmentFee(s: FeeScheduleData, tier: SizeTier, shippingWeigh
   return cents(fee);
 }
 
+const categoryIndex = new WeakMap<FeeScheduleData, Map<string, FeeScheduleData['referral_fees']['categories'][number]>>();
+
 /** Referral fee for a category and total sales price: flat, whole-price or marginal tiers, the minimum, and closing fees. */
 export function referralFee(s: FeeScheduleData, categoryName: string, price: number): number {
-  const cat = s.referral_fees.categories.find((c) => c.name === categoryName);
+  let byName = categoryIndex.get(s);
+  if (!byName) categoryIndex.set(s, (byName = new Map(s.referral_fees.categories.map((c) => [c.name, c]))));
+  const cat = byName.get(categoryName);
   if (!cat) throw new Error(`"${categoryName}" is not a referral category of this fee schedule.`);
   let fee = 0;
   const first = cat.tiers[0]!;

@@ -63,6 +63,7 @@ const COLUMNS = [
 
 /** The `analysis` job: fees, profit and ROI for all (or chosen) products, in id order, resumable by checkpoint. */
 export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue }; chunk?: number; clock?: () => Date }): Task {
+  // ~2,000 rows per transaction: short enough for main's writes to never wait long; larger measured slower.
   const chunk = deps.chunk ?? 2000;
   return async (ctx) => {
     const parsed = analysisPayloadSchema.safeParse(ctx.job.payload);
@@ -86,6 +87,17 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
     const total = ids ? ids.length : (db.prepare('SELECT count(*) FROM products').pluck().get() as number);
     const nextAll = db.prepare<[number, number], Row>(`${SELECT} WHERE id > ? ORDER BY id LIMIT ?`);
     const byId = db.prepare<[number], Row>(`${SELECT} WHERE id = ?`);
+    // Most products share the same flags and reasons: serialize each distinct list once.
+    const jsonMemo = new Map<string, string>();
+    const json = (list: readonly string[]) => {
+      const key = list.join('\u0001');
+      let text = jsonMemo.get(key);
+      if (text === undefined) {
+        text = JSON.stringify(list);
+        if (jsonMemo.size < 10_000) jsonMemo.set(key, text);
+      }
+      return text;
+    };
     let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? { lastId: 0, index: 0, counts: { analyzed: 0, withProfit: 0, winners: 0, missingPrice: 0, missingDimensions: 0 } };
 
     for (;;) {
@@ -103,7 +115,7 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
             userPrice: r.user_price,
             filePrice: r.price,
             category: r.amazon_category ?? r.category,
-            package: { lengthIn: r.length_in ?? undefined, widthIn: r.width_in ?? undefined, heightIn: r.height_in ?? undefined, weightLb: r.weight_lb ?? undefined },
+            package: r.weight_lb === null ? null : { lengthIn: r.length_in ?? 0, widthIn: r.width_in ?? 0, heightIn: r.height_in ?? 0, weightLb: r.weight_lb },
             salesRank: r.sales_rank,
           },
           schedule,
@@ -117,7 +129,7 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
           upsert.run(
             id, p.marketplace, a.sellPrice, a.priceSource, a.referralCategory, a.referralFee, a.sizeTier, a.shippingWeightLb, a.fulfillmentFee,
             a.storageFee, a.otherCosts, a.unitCost, a.totalFees, a.profit, a.margin, a.roi, a.breakevenCost, a.maxCostForTargetRoi, a.salesRank,
-            a.estMonthlySales?.low ?? null, a.estMonthlySales?.mid ?? null, a.estMonthlySales?.high ?? null, JSON.stringify(a.flags), JSON.stringify(a.reasons),
+            a.estMonthlySales?.low ?? null, a.estMonthlySales?.mid ?? null, a.estMonthlySales?.high ?? null, json(a.flags), json(a.reasons),
             a.feeSchedule, now,
           );
           c.analyzed++;

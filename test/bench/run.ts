@@ -3,6 +3,7 @@ import { runQueueBench } from '../../main/bench/queue-bench.ts';
 import { parseArgs } from 'node:util';
 import { runCrashBench } from './crash-bench.ts';
 import { runImportBench } from './import-bench.ts';
+import { runAnalysisBench } from './analysis-bench.ts';
 
 const { values, positionals: names } = parseArgs({ allowPositionals: true, options: { rows: { type: 'string' } } });
 const rows = values.rows === undefined ? undefined : Number(values.rows);
@@ -15,11 +16,12 @@ const benches: Record<string, () => Promise<Record<string, number | string | nul
   queue: () => runQueueBench({ log: (l) => process.stderr.write(`[queue] ${l}\n`) }),
   crash: () => runCrashBench({ log: (l) => process.stderr.write(`[crash] ${l}\n`) }),
   import: () => runImportBench({ rows, log: (l) => process.stderr.write(`[import] ${l}\n`) }),
+  analysis: () => runAnalysisBench({ rows, log: (l) => process.stderr.write(`[analysis] ${l}\n`) }),
 };
 
 const unknown = names.filter((n) => !benches[n]);
 if (names.length === 0 || unknown.length) {
-  process.stderr.write(`Usage: npm run bench -- <${Object.keys(benches).join('|')}> ... [--rows N (import)]${unknown.length ? `\nUnknown: ${unknown.join(', ')}` : ''}\n`);
+  process.stderr.write(`Usage: npm run bench -- <${Object.keys(benches).join('|')}> ... [--rows N (import, analysis)]${unknown.length ? `\nUnknown: ${unknown.join(', ')}` : ''}\n`);
   process.exit(2);
 }
 for (const name of names) {
