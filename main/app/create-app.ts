@@ -1,18 +1,10 @@
 import { createHandlers, classifyError } from '../ipc/handlers/index.ts';
 import { createRouter, type Router } from '../ipc/router.ts';
 import type { ProcessLauncher } from '../workers/launcher.ts';
-import type { AppLifecyclePort, DialogPort, NotifierPort, PowerPort, TrayPort, WindowPort } from '../ports.ts';
-import { createDesktop, type Desktop, type DesktopSettings } from './desktop.ts';
+import { createDesktop, type AppPorts, type Desktop, type DesktopSettings } from './desktop.ts';
 import { createEngine, type Engine, type EngineOptions } from './engine.ts';
 
-export interface AppPorts {
-  window: WindowPort;
-  tray: TrayPort;
-  notifier: NotifierPort;
-  power: PowerPort;
-  dialog: DialogPort;
-  lifecycle: AppLifecyclePort;
-}
+export type { AppPorts };
 
 export interface CreateAppOptions {
   dbPath: string;

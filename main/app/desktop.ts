@@ -15,15 +15,19 @@ export interface DesktopSettings {
   notifications: boolean;
 }
 
-export interface DesktopDeps {
-  queue: Queue;
-  scheduler: Scheduler;
+/** The Electron plumbing the desktop behaviour drives, as ports. */
+export interface AppPorts {
   window: WindowPort;
   tray: TrayPort;
   notifier: NotifierPort;
   power: PowerPort;
   dialog: DialogPort;
   lifecycle: AppLifecyclePort;
+}
+
+export interface DesktopDeps extends AppPorts {
+  queue: Queue;
+  scheduler: Scheduler;
   settings(): DesktopSettings;
   clock?: Clock;
   /** How long quitting waits for running jobs to checkpoint and stop. */

@@ -98,36 +98,14 @@ export function openStaging(path: string) {
     },
     /** In-file duplicates in row order, with the row each repeats; streamed, never all in memory. */
     *duplicates(): Generator<DuplicateRow> {
-      const stmt = db.prepare<[], Record<string, unknown> & { row: number; dup_of: number; gtin14: string | null; attributes: string }>(
-        'SELECT * FROM staged WHERE dup_of IS NOT NULL ORDER BY row',
+      // Aliased to the product's own field names, so a row is the product as staged.
+      const stmt = db.prepare<[], DuplicateRow['product'] & { row: number; dupOf: number; attributes: string }>(
+        `SELECT row, dup_of AS dupOf, gtin14, sku, mpn, asin, name, brand, category, cost, currency, price, pack_size AS packSize, quantity,
+                image_url AS imageUrl, description, weight_lb AS weightLb, length_in AS lengthIn, width_in AS widthIn, height_in AS heightIn, attributes
+         FROM staged WHERE dup_of IS NOT NULL ORDER BY row`,
       );
-      for (const r of stmt.iterate()) {
-        yield {
-          row: r.row,
-          dupOf: r.dup_of,
-          by: r.gtin14 ? 'barcode' : 'name_brand',
-          product: {
-            gtin14: r.gtin14,
-            sku: r.sku as string | null,
-            mpn: r.mpn as string | null,
-            asin: r.asin as string | null,
-            name: r.name as string | null,
-            brand: r.brand as string | null,
-            category: r.category as string | null,
-            cost: r.cost as number,
-            currency: r.currency as string | null,
-            price: r.price as number | null,
-            packSize: r.pack_size as number | null,
-            quantity: r.quantity as number | null,
-            imageUrl: r.image_url as string | null,
-            description: r.description as string | null,
-            weightLb: r.weight_lb as number | null,
-            lengthIn: r.length_in as number | null,
-            widthIn: r.width_in as number | null,
-            heightIn: r.height_in as number | null,
-            attributes: JSON.parse(r.attributes),
-          },
-        };
+      for (const { row, dupOf, attributes, ...product } of stmt.iterate()) {
+        yield { row, dupOf, by: product.gtin14 ? 'barcode' : 'name_brand', product: { ...product, attributes: JSON.parse(attributes) } };
       }
     },
     saveState(state: StagingState): void {

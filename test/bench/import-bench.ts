@@ -1,15 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { createEngine, type Engine } from '../../main/app/engine.ts';
+import { createEngine } from '../../main/app/engine.ts';
 import { writeSupplierFile } from '../../main/bench/supplier-file.ts';
 import type { ImportResult } from '../../main/imports/task.ts';
-import { FINISHED_STATUSES } from '../../main/queue/types.ts';
-import { WORKER_V8_FLAGS } from '../../main/workers/entry-path.ts';
 import { createNodeLauncher } from '../../main/workers/node-launcher.ts';
+import { builtWorkerEntry, waitDone } from './jobs.ts';
 
 /** Peak resident memory of a process so far (Linux: VmHWM), in MiB; null where /proc is missing. */
 function peakRssMib(pid: number | undefined): number | null {
@@ -26,10 +24,6 @@ const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
 };
-
-async function waitDone(engine: Engine, id: number): Promise<void> {
-  while (!FINISHED_STATUSES.includes(engine.queue.get(id).status)) await new Promise((r) => setTimeout(r, 10));
-}
 
 /** Times `sqlite3 :memory: '.import --csv'` of the same file: the baseline rows/s. */
 function sqliteCliRowsPerSec(path: string, rows: number): number | null {
@@ -57,9 +51,7 @@ export async function runImportBench(opts: { rows?: number; cancels?: number; lo
     log('sqlite3 CLI baseline');
     const cli = sqliteCliRowsPerSec(path, rows);
 
-    // Measure the worker as it ships (the bundle) when it is built; from source it also carries the tsx loader.
-    const built = fileURLToPath(new URL('../../dist/node/worker.js', import.meta.url));
-    const workerEntry = existsSync(built) ? { entry: built, execArgv: WORKER_V8_FLAGS } : undefined;
+    const workerEntry = builtWorkerEntry();
     const engine = await createEngine({ dbPath: join(dir, 'bench.db'), launcher: createNodeLauncher(), workers: 1, workerEntry });
     try {
       const lag = monitorEventLoopDelay({ resolution: 10 });

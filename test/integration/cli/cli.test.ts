@@ -1,17 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../main/cli/run.ts';
 import { openDatabase } from '../../../main/db/open.ts';
 import { createQueue } from '../../../main/queue/queue.ts';
+import { cli } from '../../support/cli.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('pallet CLI', () => {
   let tmp: ReturnType<typeof tempDbPath>;

@@ -119,13 +119,19 @@ describe('import job', () => {
     expect(report(r)[1]).toMatch(/^2,the row is longer than 1 MiB/);
   });
 
-  it('cancel stops a running import with its checkpoint; retry resumes it to exactly a clean import', async () => {
+  /** Starts a 60k-row import and cancels it once it is under way. */
+  async function cancelledBigImport() {
     const path = `${t.dir}/big.csv`;
     await writeSupplierFile(path, 60_000);
     const job = t.queue.enqueue({ kind: 'import', payload: { path } });
     await waitFor(() => (t.queue.get(job.id).progress?.succeeded ?? 0) > 5_000, 'the import to be under way');
     t.queue.cancel(job.id);
     await waitFor(() => t.queue.get(job.id).status === 'cancelled', 'the import to stop');
+    return { path, job };
+  }
+
+  it('cancel stops a running import with its checkpoint; retry resumes it to exactly a clean import', async () => {
+    const { path, job } = await cancelledBigImport();
     const stoppedAt = t.db.prepare('SELECT count(*) FROM products').pluck().get() as number;
     expect(stoppedAt).toBeLessThan(60_000);
     t.queue.retry(job.id);
@@ -142,12 +148,7 @@ describe('import job', () => {
   });
 
   it('refuses to resume when the file changed since the import started', async () => {
-    const path = `${t.dir}/big.csv`;
-    await writeSupplierFile(path, 60_000);
-    const job = t.queue.enqueue({ kind: 'import', payload: { path } });
-    await waitFor(() => (t.queue.get(job.id).progress?.succeeded ?? 0) > 5_000, 'the import to be under way');
-    t.queue.cancel(job.id);
-    await waitFor(() => t.queue.get(job.id).status === 'cancelled', 'the import to stop');
+    const { path, job } = await cancelledBigImport();
     writeFileSync(path, readFileSync(path, 'utf8').replace('Acme', 'Acne'));
     t.queue.retry(job.id);
     await waitFor(() => t.queue.get(job.id).status === 'failed', 'the resume to be refused');

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Engine } from '../../main/app/engine.ts';
+import { FINISHED_STATUSES, type EnqueueInput } from '../../main/queue/types.ts';
+import { WORKER_V8_FLAGS } from '../../main/workers/entry-path.ts';
+
+/** The worker as it ships (the bundle) when built; benchmarks measure that rather than the source under tsx. */
+export function builtWorkerEntry(): { entry: string; execArgv: string[] } | undefined {
+  const built = fileURLToPath(new URL('../../dist/node/worker.js', import.meta.url));
+  return existsSync(built) ? { entry: built, execArgv: WORKER_V8_FLAGS } : undefined;
+}
+
+/** Resolves when the job has finished, whatever its end. */
+export async function waitDone(engine: Engine, id: number): Promise<void> {
+  while (!FINISHED_STATUSES.includes(engine.queue.get(id).status)) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** Runs one job to completion and times it; a job that does not complete is an error. */
+export async function timedJob(engine: Engine, input: EnqueueInput): Promise<{ seconds: number; result: unknown }> {
+  const t = process.hrtime.bigint();
+  const job = engine.queue.enqueue(input);
+  await waitDone(engine, job.id);
+  const done = engine.queue.get(job.id);
+  if (done.status !== 'completed') throw new Error(`${input.kind} ended ${done.status}: ${done.error?.message}`);
+  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, result: done.result };
+}
