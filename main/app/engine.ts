@@ -19,6 +19,8 @@ export interface EngineOptions {
   queue?: Partial<Omit<QueueOptions, 'db'>>;
   scheduler?: Partial<Omit<SchedulerOptions, 'queue' | 'executor' | 'recurring'>>;
   supervisor?: Partial<Omit<SupervisorOptions, 'launcher' | 'spec'>>;
+  /** Credentials for workers (from the secrets port), sent over the protocol, never through env. */
+  secrets?: () => Record<string, string>;
 }
 
 export interface Engine {
@@ -38,11 +40,12 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   // Workers open the same database file; they learn its path from their (allowlisted) environment.
   const env = { ...allowlistEnv(process.env), PALLET_DB_PATH: opts.dbPath };
   const workers = Array.from({ length: opts.workers ?? 2 }, (_, i) =>
-    createSupervisor({ ...opts.supervisor, launcher: opts.launcher, spec: { name: `pallet-worker-${i}`, entry, execArgv, env } }),
+    createSupervisor({ ...opts.supervisor, secrets: opts.secrets, launcher: opts.launcher, spec: { name: `pallet-worker-${i}`, entry, execArgv, env } }),
   );
   const pool = createWorkerPool(workers);
   await pool.start();
-  const scheduler = createScheduler({ ...opts.scheduler, queue, executor: pool, recurring, kinds: opts.kinds, concurrency: opts.concurrency });
+  // One lookup job at a time: the provider's rate limit is per account, and each worker holds its own bucket.
+  const scheduler = createScheduler({ ...opts.scheduler, queue, executor: pool, recurring, kinds: opts.kinds, concurrency: { lookup: 1, ...opts.concurrency } });
   scheduler.start();
   return {
     db,

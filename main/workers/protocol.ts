@@ -17,6 +17,8 @@ export interface WorkerJob {
 export type ToWorker =
   | { type: 'run'; job: WorkerJob }
   | { type: 'cancel'; jobId: number; reason: 'cancel' | 'pause' | 'yield' }
+  /** Credentials from main's secrets port, kept in the worker's memory only (never in env, payloads or logs). */
+  | { type: 'secrets'; values: Record<string, string> }
   | { type: 'shutdown' };
 
 export type FromWorker =

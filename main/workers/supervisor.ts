@@ -18,6 +18,8 @@ export interface SupervisorOptions {
   breakerWindowMs?: number;
   breakerCooldownMs?: number;
   shutdownGraceMs?: number;
+  /** Credentials handed to every (re)started worker over the protocol. */
+  secrets?: () => Record<string, string>;
 }
 
 export type SupervisorState = 'idle' | 'starting' | 'ready' | 'restarting' | 'broken' | 'stopping' | 'stopped';
@@ -88,6 +90,10 @@ export function createSupervisor(opts: SupervisorOptions) {
           return;
         }
         kinds = m.kinds;
+        if (opts.secrets) {
+          const values = opts.secrets();
+          if (Object.keys(values).length) proc?.postMessage({ type: 'secrets', values } satisfies ToWorker);
+        }
         state = 'ready';
         events.emit('event', { type: 'ready', pid: proc?.pid, kinds });
         readyWaiters.forEach((w) => w.resolve());

@@ -2,6 +2,7 @@ import type { Migration } from '../migrate.ts';
 import { jobsMigration } from './001-jobs.ts';
 import { catalogMigration } from './002-catalog.ts';
 import { analysisMigration } from './003-analysis.ts';
+import { lookupsMigration } from './004-lookups.ts';
 
 /** The app's schema ladder, oldest first. Append only: never edit a migration that has shipped. */
-export const migrations: readonly Migration[] = [jobsMigration, catalogMigration, analysisMigration];
+export const migrations: readonly Migration[] = [jobsMigration, catalogMigration, analysisMigration, lookupsMigration];

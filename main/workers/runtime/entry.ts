@@ -2,6 +2,9 @@
 import { createAnalysisTask } from '../../analysis/task.ts';
 import { createImportTask } from '../../imports/task.ts';
 import { createUndoTask } from '../../imports/undo.ts';
+import { createCatalogImportTask } from '../../lookups/catalog-import.ts';
+import { workerLookupProvider } from '../../lookups/providers.ts';
+import { createLookupTask } from '../../lookups/task.ts';
 import { workerDatabase, workerDataDir } from './database.ts';
 import { startWorkerHost } from './host.ts';
 import { noopTask } from './tasks/noop.ts';
@@ -11,4 +14,6 @@ startWorkerHost({
   import: createImportTask({ database: workerDatabase, get dataDir() { return workerDataDir(); } }),
   import_undo: createUndoTask({ database: workerDatabase }),
   analysis: createAnalysisTask({ database: workerDatabase }),
+  lookup: createLookupTask({ database: workerDatabase, provider: workerLookupProvider }),
+  catalog_import: createCatalogImportTask({ database: workerDatabase }),
 });

@@ -1,5 +1,6 @@
 import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from '../protocol.ts';
 import { getParentPort, onParentGone, type ParentPort } from './parent-port.ts';
+import { setWorkerSecrets } from './secrets.ts';
 import { NetworkUnavailableError, TaskError, type Task } from './task.ts';
 
 export interface HostOptions {
@@ -62,6 +63,7 @@ export function startWorkerHost(tasks: Record<string, Task>, opts: HostOptions =
     if (m?.type === 'run') void run(m.job);
     else if (m?.type === 'cancel') running.get(m.jobId)?.abort.abort(new Error(m.reason));
     else if (m?.type === 'shutdown') void shutdown();
+    else if (m?.type === 'secrets' && typeof m.values === 'object' && m.values !== null) setWorkerSecrets(m.values);
   });
   onParentGone(() => process.exit(0));
   send({ type: 'ready', protocolVersion: PROTOCOL_VERSION, kinds: Object.keys(tasks), pid: process.pid });

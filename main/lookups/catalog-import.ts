@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { normalizeGtin } from '../catalog/gtin.ts';
+import type { Db } from '../db/open.ts';
+import { MappingError } from '../imports/mapping.ts';
+import { planImport } from '../imports/plan.ts';
+import { readRecords } from '../imports/reader.ts';
+import { BadFileError } from '../imports/sniff.ts';
+import { TaskError, type Task } from '../workers/runtime/task.ts';
+
+export const catalogImportPayloadSchema = z.object({ path: z.string().min(1).max(4096), mapping: z.record(z.string(), z.enum(['gtin', 'asin', 'name', 'brand', 'ignore'])).optional() });
+
+const ASIN = /^(B0[0-9A-Z]{8}|\d{9}[\dX])$/;
+
+/**
+ * The `catalog_import` job: reads any CSV pairing barcodes with ASINs (a Keepa export, an inventory report, a previous
+ * Pallet export) into the local reference catalog. Idempotent: a re-run rewrites the same pairs.
+ */
+export function createCatalogImportTask(deps: { database(): { db: Db } }): Task {
+  return async (ctx) => {
+    const parsed = catalogImportPayloadSchema.safeParse(ctx.job.payload);
+    if (!parsed.success) throw new TaskError('bad_payload', `The catalog import request is malformed: ${z.prettifyError(parsed.error)}`);
+    const { path, mapping } = parsed.data;
+    const { db } = deps.database();
+    let plan;
+    try {
+      plan = await planImport(path, { mapping: mapping as never }, null, 5);
+    } catch (err) {
+      if (err instanceof BadFileError || err instanceof MappingError) throw new TaskError('bad_file', err.message);
+      throw err;
+    }
+    const cG = plan.mapping.gtin;
+    const cA = plan.mapping.asin;
+    if (cG === undefined || cA === undefined) {
+      throw new TaskError('bad_mapping', `A reference catalog needs a barcode column and an ASIN column; found ${cG === undefined ? 'no barcode' : 'no ASIN'} column among: ${plan.headers.join(', ')}.`);
+    }
+    const cN = plan.mapping.name;
+    const cB = plan.mapping.brand;
+    const insert = db.prepare('INSERT OR REPLACE INTO reference_catalog (gtin14, asin, title, brand, source, imported_at) VALUES (?, ?, ?, ?, ?, ?)');
+    const counts = { rows: 0, pairs: 0, skipped: 0 };
+    let header = true;
+    let pending: [string, string, string | null, string | null][] = [];
+    const flush = db.transaction((rows: typeof pending) => {
+      const t = Date.now();
+      for (const r of rows) insert.run(r[0], r[1], r[2], r[3], plan.fileName, t);
+    });
+    await readRecords({
+      path,
+      encoding: plan.sniffed.encoding,
+      delimiter: plan.sniffed.delimiter,
+      newline: plan.sniffed.newline,
+      startByte: plan.sniffed.bomLength,
+      onOversized: () => void counts.skipped++,
+      onBatch: ({ rows, endByte }) => {
+        for (const row of rows) {
+          if (header) {
+            header = false;
+            continue;
+          }
+          if (row.every((c) => c.trim() === '')) continue;
+          counts.rows++;
+          const g = normalizeGtin(row[cG] ?? '');
+          const asin = (row[cA] ?? '').trim().toUpperCase();
+          if (!g.ok || !ASIN.test(asin)) {
+            counts.skipped++;
+            continue;
+          }
+          pending.push([g.gtin14, asin, cN !== undefined ? row[cN]?.trim() || null : null, cB !== undefined ? row[cB]?.trim() || null : null]);
+          counts.pairs++;
+        }
+        if (pending.length >= 5000) {
+          flush(pending);
+          pending = [];
+        }
+        ctx.progress({ total: plan.sniffed.size, done: endByte, succeeded: counts.pairs, skipped: counts.skipped });
+        return ctx.signal.aborted ? 'stop' : undefined;
+      },
+    });
+    flush(pending);
+    return { file: plan.fileName, ...counts };
+  };
+}

@@ -1,0 +1,40 @@
+/** One catalog listing a barcode led to, with what analysis and the window need. */
+export interface CatalogMatch {
+  asin: string;
+  title: string | null;
+  brand: string | null;
+  category: string | null;
+  salesRank: number | null;
+  package: { lengthIn: number; widthIn: number; heightIn: number; weightLb: number } | null;
+  imageUrl: string | null;
+}
+
+/** The provider's answer for one barcode: no match, one, or several (ambiguous). */
+export interface LookupAnswer {
+  gtin14: string;
+  matches: CatalogMatch[];
+}
+
+/** Where ASINs come from: Amazon's SP-API, or the local reference catalog. */
+export interface LookupProvider {
+  readonly id: 'spapi' | 'catalog';
+  readonly marketplace: string;
+  /** How many barcodes one call may carry. */
+  readonly maxBatch: number;
+  /**
+   * Looks up barcodes (GTIN-14). Throws NetworkUnavailableError when offline (nothing is spent) and ProviderError when
+   * the provider answered with something unusable (that batch is retried later).
+   */
+  lookup(gtins: readonly string[], signal: AbortSignal): Promise<LookupAnswer[]>;
+}
+
+/** A provider answer that cannot be used: a malformed body, an error it returned, retries exhausted. */
+export class ProviderError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}

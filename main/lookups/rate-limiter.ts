@@ -1,0 +1,90 @@
+/** Time and waiting, injectable so the limiter is testable without real sleeps. */
+export interface LimiterClock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClock: LimiterClock = {
+  now: () => performance.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+export interface RateLimiterOptions {
+  /** Requests per second the provider documents (or its header announced). */
+  ratePerSec: number;
+  burst: number;
+  clock?: LimiterClock;
+  /** Lowest fraction of the rate a run of 429s can push it to. */
+  floor?: number;
+}
+
+/**
+ * A token bucket per provider, account and operation: waits for a token before each request, halves its rate on a 429
+ * and wins it back slowly on successes (AIMD), and follows the `x-amzn-RateLimit-Limit` header when one arrives.
+ */
+export function createRateLimiter(opts: RateLimiterOptions) {
+  const clock = opts.clock ?? realClock;
+  let limit = opts.ratePerSec;
+  let rate = limit;
+  const floor = opts.floor ?? 0.1;
+  let tokens = Math.min(1, opts.burst);
+  let last = clock.now();
+  let chain: Promise<void> = Promise.resolve();
+
+  const refill = () => {
+    const now = clock.now();
+    tokens = Math.min(opts.burst, tokens + ((now - last) / 1000) * rate);
+    last = now;
+  };
+
+  return {
+    /** Waits until a request may go out; requests leave in the order they asked. */
+    acquire(signal?: AbortSignal): Promise<void> {
+      const turn = chain.then(async () => {
+        for (;;) {
+          refill();
+          if (tokens >= 1) {
+            tokens -= 1;
+            return;
+          }
+          await clock.sleep(Math.ceil(((1 - tokens) / rate) * 1000), signal);
+        }
+      });
+      chain = turn.catch(() => {});
+      return turn;
+    },
+    /** The provider said 429: slow down by half (not below the floor) and drop the banked burst. */
+    on429(): void {
+      refill();
+      rate = Math.max(limit * floor, rate / 2);
+      tokens = Math.min(tokens, 0);
+    },
+    /** A request went through: recover a little of the rate given up after a 429. */
+    onSuccess(): void {
+      if (rate < limit) rate = Math.min(limit, rate + limit * 0.05);
+    },
+    /** The provider announced the rate that applies (`x-amzn-RateLimit-Limit`). */
+    setLimit(perSec: number): void {
+      if (!(perSec > 0) || !Number.isFinite(perSec)) return;
+      refill();
+      rate = Math.min(perSec, rate === limit ? perSec : rate);
+      limit = perSec;
+    },
+    get rate() {
+      return rate;
+    },
+  };
+}
+export type RateLimiter = ReturnType<typeof createRateLimiter>;

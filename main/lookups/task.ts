@@ -1,0 +1,181 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { z } from 'zod';
+import type { Db } from '../db/open.ts';
+import type { Queue } from '../queue/queue.ts';
+import type { Lease } from '../queue/types.ts';
+import { NetworkUnavailableError, TaskError, type Task, type TaskContext } from '../workers/runtime/task.ts';
+import { ProviderError, type CatalogMatch, type LookupAnswer, type LookupProvider } from './provider.ts';
+import { MAX_LOOKUP_ATTEMPTS } from './status.ts';
+
+export const lookupPayloadSchema = z
+  .object({
+    provider: z.enum(['catalog', 'spapi']).default('catalog'),
+    scope: z.enum(['pending', 'all', 'ids']).default('pending'),
+    ids: z.array(z.number().int().positive()).max(100_000).optional(),
+    /** At most this many products per run (the sweep takes up to N). */
+    limit: z.number().int().positive().max(10_000_000).optional(),
+    marketplace: z.literal('US').default('US'),
+    cacheTtlDays: z.number().min(0).max(365).default(30),
+  })
+  .refine((p) => p.scope !== 'ids' || (p.ids && p.ids.length > 0), 'scope "ids" needs ids.');
+export type LookupPayload = z.input<typeof lookupPayloadSchema>;
+
+export interface LookupJobResult {
+  looked: number;
+  found: number;
+  notFound: number;
+  ambiguous: number;
+  retrying: number;
+  failed: number;
+  fromCache: number;
+  provider: string;
+}
+
+type Counts = Omit<LookupJobResult, 'provider'>;
+type Checkpoint = { lastId: number; index: number; counts: Counts; foundIds: number[] };
+
+interface ProductRow {
+  id: number;
+  gtin14: string;
+  lookup_attempts: number;
+}
+
+export interface LookupTaskDeps {
+  database(): { db: Db; queue: Queue };
+  /** Builds the provider a job asked for (the SP-API one needs the worker's credentials). */
+  provider(name: 'catalog' | 'spapi', marketplace: string, db: Db): LookupProvider;
+  clock?: () => number;
+  /** Delay before the n-th retry of a product's lookup (default 5 min × 2^(n−1)). */
+  retryDelayMs?: (attempt: number) => number;
+}
+
+const PICK = {
+  pending: `lookup_status IN ('pending', 'looking_up') OR (lookup_status = 'retry_pending' AND next_lookup_at <= @now)`,
+  all: `1 = 1`,
+};
+
+/**
+ * The `lookup` job: barcodes → ASINs through a provider, a chunk at a time. Each chunk's answers, product statuses,
+ * cache entries and checkpoint commit together. Offline, the job waits for the network and no product spends an
+ * attempt; a provider error fails that batch's products for a retry while the job goes on.
+ */
+export function createLookupTask(deps: LookupTaskDeps): Task {
+  const now = deps.clock ?? Date.now;
+  const retryDelay = deps.retryDelayMs ?? ((n: number) => 5 * 60_000 * 2 ** (n - 1));
+  return async (ctx) => {
+    const parsed = lookupPayloadSchema.safeParse(ctx.job.payload);
+    if (!parsed.success) throw new TaskError('bad_payload', `The lookup request is malformed: ${z.prettifyError(parsed.error)}`);
+    const p = parsed.data;
+    const { db, queue } = deps.database();
+    const provider = deps.provider(p.provider, p.marketplace, db);
+    const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
+    const chunk = provider.maxBatch * 5;
+    const limit = p.limit ?? Number.MAX_SAFE_INTEGER;
+    const ids = p.scope === 'ids' ? [...new Set(p.ids!)].sort((a, b) => a - b) : null;
+    const pickNext =
+      p.scope === 'ids'
+        ? null
+        : db.prepare<{ last: number; n: number; now: number }, ProductRow>(
+            `SELECT id, gtin14, lookup_attempts FROM products WHERE gtin14 IS NOT NULL AND id > @last AND (${PICK[p.scope]}) ORDER BY id LIMIT @n`,
+          );
+    const byId = db.prepare<[number], ProductRow>('SELECT id, gtin14, lookup_attempts FROM products WHERE id = ? AND gtin14 IS NOT NULL');
+    const cacheGet = db.prepare<[string, string, string], { matches: string; fetched_at: number }>('SELECT matches, fetched_at FROM lookup_cache WHERE gtin14 = ? AND marketplace = ? AND provider = ?');
+    const cachePut = db.prepare('INSERT OR REPLACE INTO lookup_cache (gtin14, marketplace, provider, matches, fetched_at) VALUES (?, ?, ?, ?, ?)');
+    const markLooking = db.prepare(`UPDATE products SET lookup_status = 'looking_up' WHERE id = ?`);
+    const setFound = db.prepare(
+      `UPDATE products SET lookup_status = 'found', asin = @asin, asin_found_at = @now, potential_asins = NULL, lookup_attempts = lookup_attempts + 1,
+         next_lookup_at = NULL, sales_rank = coalesce(@rank, sales_rank), amazon_category = coalesce(@category, amazon_category),
+         image_url = coalesce(image_url, @image),
+         length_in = CASE WHEN @l IS NULL THEN length_in ELSE @l END, width_in = CASE WHEN @l IS NULL THEN width_in ELSE @w END,
+         height_in = CASE WHEN @l IS NULL THEN height_in ELSE @h END, weight_lb = CASE WHEN @l IS NULL THEN weight_lb ELSE @lb END, updated_at = @now
+       WHERE id = @id`,
+    );
+    const setOther = db.prepare(
+      `UPDATE products SET lookup_status = @status, potential_asins = @candidates, lookup_attempts = lookup_attempts + 1, next_lookup_at = @next, updated_at = @now WHERE id = @id`,
+    );
+    const total = ids ? ids.length : Math.min(limit, (db.prepare(`SELECT count(*) FROM products WHERE gtin14 IS NOT NULL AND (${PICK[p.scope as 'pending' | 'all']})`).pluck().get({ now: now() }) as number));
+
+    let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? { lastId: 0, index: 0, counts: { looked: 0, found: 0, notFound: 0, ambiguous: 0, retrying: 0, failed: 0, fromCache: 0 }, foundIds: [] };
+    for (;;) {
+      if (ctx.signal.aborted) return null;
+      const room = limit - cp.counts.looked;
+      if (room <= 0) break;
+      const rows = ids ? ids.slice(cp.index, cp.index + chunk).flatMap((id) => byId.get(id) ?? []) : pickNext!.all({ last: cp.lastId, n: Math.min(chunk, room), now: now() });
+      const consumed = ids ? Math.min(chunk, ids.length - cp.index) : rows.length;
+      if (consumed === 0) break;
+      db.transaction(() => rows.forEach((r) => markLooking.run(r.id)))();
+
+      // Fresh cached answers cost no request.
+      const fresh = now() - p.cacheTtlDays * 86_400_000;
+      const answers = new Map<string, CatalogMatch[]>();
+      let fromCache = 0;
+      for (const r of rows) {
+        const hit = cacheGet.get(r.gtin14, p.marketplace, provider.id);
+        if (hit && hit.fetched_at >= fresh) {
+          answers.set(r.gtin14, JSON.parse(hit.matches));
+          fromCache++;
+        }
+      }
+      const ask = [...new Set(rows.map((r) => r.gtin14).filter((g) => !answers.has(g)))];
+      const failedGtins = new Map<string, ProviderError>();
+      const fetched: LookupAnswer[] = [];
+      for (let i = 0; i < ask.length; i += provider.maxBatch) {
+        const batch = ask.slice(i, i + provider.maxBatch);
+        try {
+          fetched.push(...(await provider.lookup(batch, ctx.signal)));
+        } catch (err) {
+          if (ctx.signal.aborted) return null;
+          // Offline: the products stay as they were (looking_up counts as pending); the job waits for the network.
+          if (err instanceof NetworkUnavailableError) throw err;
+          if (!(err instanceof ProviderError)) throw err;
+          for (const g of batch) failedGtins.set(g, err);
+          queue.addErrors(ctx.job.id, [{ code: err.code, message: `${batch.length} barcodes (${batch.slice(0, 3).join(', ')}${batch.length > 3 ? '…' : ''}): ${err.message}` }]);
+        }
+      }
+      for (const a of fetched) answers.set(a.gtin14, a.matches);
+
+      const prev = cp;
+      const t = now();
+      cp = queue.checkpointAfter(lease, (): Checkpoint => {
+        const c = { ...prev.counts, fromCache: prev.counts.fromCache + fromCache };
+        const foundIds = [...prev.foundIds];
+        for (const a of fetched) cachePut.run(a.gtin14, p.marketplace, provider.id, JSON.stringify(a.matches), t);
+        for (const r of rows) {
+          c.looked++;
+          const matches = answers.get(r.gtin14);
+          if (!matches) {
+            const attempts = r.lookup_attempts + 1;
+            const final = attempts >= MAX_LOOKUP_ATTEMPTS;
+            setOther.run({ id: r.id, status: final ? 'failed' : 'retry_pending', candidates: null, next: final ? null : t + retryDelay(attempts), now: t });
+            if (final) c.failed++;
+            else c.retrying++;
+          } else if (matches.length === 1) {
+            const m = matches[0]!;
+            setFound.run({ id: r.id, asin: m.asin, now: t, rank: m.salesRank, category: m.category, image: m.imageUrl, l: m.package?.lengthIn ?? null, w: m.package?.widthIn ?? null, h: m.package?.heightIn ?? null, lb: m.package?.weightLb ?? null });
+            c.found++;
+            if (foundIds.length < 100_000) foundIds.push(r.id);
+          } else if (matches.length === 0) {
+            setOther.run({ id: r.id, status: 'not_found', candidates: null, next: null, now: t });
+            c.notFound++;
+          } else {
+            setOther.run({ id: r.id, status: 'ambiguous', candidates: JSON.stringify(matches.map((m) => ({ asin: m.asin, title: m.title, brand: m.brand }))), next: null, now: t });
+            c.ambiguous++;
+          }
+        }
+        return { lastId: rows.at(-1)?.id ?? prev.lastId, index: prev.index + consumed, counts: c, foundIds };
+      });
+      progress(ctx, cp, total);
+      await yieldToLoop();
+    }
+    // Found products get their analysis right away (one job; everything when more were found than a job lists).
+    if (cp.counts.found > 0) {
+      queue.enqueue({ kind: 'analysis', payload: cp.foundIds.length === cp.counts.found ? { ids: cp.foundIds } : { all: true }, parentId: ctx.job.id });
+    }
+    return { ...cp.counts, provider: provider.id } satisfies LookupJobResult;
+  };
+}
+
+function progress(ctx: TaskContext, cp: Checkpoint, total: number): void {
+  const c = cp.counts;
+  ctx.progress({ total, done: c.looked, succeeded: c.found, failed: c.failed, skipped: c.notFound + c.ambiguous, note: `Looking up: ${c.found} found, ${c.notFound} not on Amazon, ${c.ambiguous} ambiguous` });
+}

@@ -1,0 +1,131 @@
+// An SP-API test double: a real HTTP server on 127.0.0.1 with the LWA token endpoint and searchCatalogItems
+// (2022-04-01 shapes), the usage plan's token bucket (2 req/s, burst 2), 429 QuotaExceeded bodies, 5xx, slow answers,
+// expiring tokens, malformed JSON and an "offline" mode (the port refuses connections).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface DoubleItem {
+  asin: string;
+  title?: string;
+  brand?: string;
+  /** The identifiers Amazon lists the item under (a UPC may come back only as an EAN). */
+  identifiers: { type: 'UPC' | 'EAN' | 'GTIN'; value: string }[];
+  rank?: number;
+  rankTitle?: string;
+  package?: { length: number; width: number; height: number; weight: number; lengthUnit?: string; weightUnit?: string };
+}
+
+export const CREDENTIALS = { clientId: 'amzn1.application-oa2-client.test', clientSecret: 'test-secret', refreshToken: 'Atzr|test-refresh' };
+
+export async function startSpApiDouble(opts: { items: DoubleItem[]; ratePerSec?: number; burst?: number; tokenTtlSec?: number }) {
+  const rate = opts.ratePerSec ?? 2;
+  const burst = opts.burst ?? 2;
+  const stats = { requests: 0, throttled: 0, tokenExchanges: 0, searchTimes: [] as number[], throttledTimes: [] as number[] };
+  const faults = { malformed: 0, serverErrors: 0, slowMs: 0, expireNext: false };
+  const tokens = new Map<string, number>();
+  let bucket = burst;
+  let last = performance.now();
+  let n = 0;
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': `req-${++n}`, ...headers }).end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    if (req.method === 'POST' && url.pathname === '/auth/o2/token') {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const f = new URLSearchParams(body);
+        if (f.get('grant_type') !== 'refresh_token' || f.get('client_id') !== CREDENTIALS.clientId || f.get('client_secret') !== CREDENTIALS.clientSecret || f.get('refresh_token') !== CREDENTIALS.refreshToken) {
+          return send(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+        }
+        stats.tokenExchanges++;
+        const token = `Atza|token-${stats.tokenExchanges}`;
+        tokens.set(token, Date.now() + (opts.tokenTtlSec ?? 3600) * 1000);
+        send(200, { access_token: token, token_type: 'bearer', expires_in: opts.tokenTtlSec ?? 3600, refresh_token: CREDENTIALS.refreshToken });
+      });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/catalog/2022-04-01/items') {
+      stats.requests++;
+      const now = performance.now();
+      bucket = Math.min(burst, bucket + ((now - last) / 1000) * rate);
+      last = now;
+      if (bucket < 1) {
+        stats.throttled++;
+        stats.throttledTimes.push(Date.now());
+        return send(429, { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] });
+      }
+      bucket -= 1;
+      stats.searchTimes.push(Date.now());
+      const token = req.headers['x-amz-access-token'] as string | undefined;
+      const expiry = token ? tokens.get(token) : undefined;
+      if (faults.expireNext && token) {
+        faults.expireNext = false;
+        tokens.set(token, 0);
+      }
+      if (!expiry || expiry < Date.now() || tokens.get(token!) === 0) {
+        return send(403, { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.', details: 'The access token you provided has expired.' }] });
+      }
+      const ids = (url.searchParams.get('identifiers') ?? '').split(',').filter(Boolean);
+      const type = url.searchParams.get('identifiersType');
+      if (ids.length === 0 || ids.length > 20 || !type || !url.searchParams.get('marketplaceIds')) {
+        return send(400, { errors: [{ code: 'InvalidInput', message: 'Invalid input' }] });
+      }
+      if (ids.some((id) => id.startsWith('999'))) return send(400, { errors: [{ code: 'InvalidInput', message: `Invalid '${type}' provided.` }] }, { 'x-amzn-ratelimit-limit': String(rate) });
+      const respond = () => {
+        if (faults.serverErrors > 0) {
+          faults.serverErrors--;
+          return send(503, { errors: [{ code: 'InternalFailure', message: 'We encountered an internal error. Please try again.' }] });
+        }
+        if (faults.malformed > 0) {
+          faults.malformed--;
+          return send(200, '{"numberOfResults": 1, "items": [ {"asin": ', { 'x-amzn-ratelimit-limit': String(rate) });
+        }
+        // Amazon matches on the digits, whatever type they are filed under; padding differences are Amazon's problem too.
+        const strip = (s: string) => s.replace(/^0+/, '');
+        const items = opts.items.filter((it) => it.identifiers.some((i) => ids.some((id) => strip(id) === strip(i.value))));
+        send(
+          200,
+          {
+            numberOfResults: items.length,
+            items: items.map((it) => ({
+              asin: it.asin,
+              identifiers: [{ marketplaceId: 'ATVPDKIKX0DER', identifiers: it.identifiers.map((i) => ({ identifierType: i.type, identifier: i.value })) }],
+              summaries: [{ marketplaceId: 'ATVPDKIKX0DER', itemName: it.title, brand: it.brand, websiteDisplayGroupName: 'Toy' }],
+              salesRanks: it.rank ? [{ marketplaceId: 'ATVPDKIKX0DER', displayGroupRanks: [{ websiteDisplayGroup: 'toy_display_on_website', title: it.rankTitle ?? 'Toys & Games', rank: it.rank }] }] : [],
+              dimensions: it.package
+                ? [{ marketplaceId: 'ATVPDKIKX0DER', package: { length: { unit: it.package.lengthUnit ?? 'inches', value: it.package.length }, width: { unit: it.package.lengthUnit ?? 'inches', value: it.package.width }, height: { unit: it.package.lengthUnit ?? 'inches', value: it.package.height }, weight: { unit: it.package.weightUnit ?? 'pounds', value: it.package.weight } } }]
+                : [],
+              images: [{ marketplaceId: 'ATVPDKIKX0DER', images: [{ variant: 'MAIN', link: `https://m.media-amazon.com/images/I/${it.asin}.jpg`, height: 500, width: 500 }] }],
+            })),
+          },
+          { 'x-amzn-ratelimit-limit': String(rate) },
+        );
+      };
+      if (faults.slowMs) setTimeout(respond, faults.slowMs);
+      else respond();
+      return;
+    }
+    send(404, { errors: [{ code: 'NotFound', message: 'Resource not found' }] });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    tokenUrl: `http://127.0.0.1:${port}/auth/o2/token`,
+    stats,
+    faults,
+    /** Stops listening: connections are refused, as when the machine is offline. */
+    goOffline: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+    /** Listens again on the same port. */
+    goOnline: () => new Promise<void>((r) => server.listen(port, '127.0.0.1', r)),
+    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
+export type SpApiDouble = Awaited<ReturnType<typeof startSpApiDouble>>;
