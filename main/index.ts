@@ -8,8 +8,9 @@ import { defaultDbPath } from './app/paths.ts';
 import { registerIpc } from './electron/ipc.ts';
 import { registerAppScheme, serveRenderer } from './electron/protocol.ts';
 import { installSecurityHooks } from './electron/security.ts';
-import { createDialogPort, createLifecyclePort, createNotifierPort, createPowerPort, createTrayPort } from './electron/shell-ports.ts';
-import { createSettingsStore } from './electron/storage.ts';
+import { createDialogPort, createLifecyclePort, createNetworkPort, createNotifierPort, createPowerPort, createTrayPort } from './electron/shell-ports.ts';
+import { createSecretsPort, createSettingsStore } from './electron/storage.ts';
+import { spApiSecrets } from './lookups/providers.ts';
 import { createUtilityLauncher } from './electron/utility-launcher.ts';
 import { createMainWindow } from './electron/window.ts';
 import { APP_ORIGIN } from './security/app-protocol.ts';
@@ -25,12 +26,16 @@ else {
     serveRenderer(join(here, '../renderer'));
     const settings = createSettingsStore((m) => console.warn(`[settings] ${m}`));
     const { port: window } = createMainWindow({ preload: join(here, '../preload/index.cjs'), url: `${APP_ORIGIN}/index.html` });
+    const secrets = createSecretsPort();
     const pallet = await createApp({
       dbPath: defaultDbPath(),
       launcher: createUtilityLauncher(),
       appOrigin: APP_ORIGIN,
       version: app.getVersion(),
       workers: settings.get('workers'),
+      sweepIntervalMs: settings.get('sweepIntervalMinutes') * 60_000,
+      // Credentials go to workers over the protocol only; the window never sees them.
+      engine: { network: createNetworkPort(), secrets: () => spApiSecrets(secrets) },
       settings: () => ({ closeToTray: settings.get('closeToTray'), notifications: settings.get('notifications') }),
       ports: { window, tray: createTrayPort(), notifier: createNotifierPort(), power: createPowerPort(), dialog: createDialogPort(), lifecycle: createLifecyclePort() },
     });

@@ -16,6 +16,8 @@ export interface CreateAppOptions {
   settings(): DesktopSettings;
   workers?: number;
   engine?: Partial<Omit<EngineOptions, 'dbPath' | 'launcher' | 'workers'>>;
+  /** How often the lookup sweep takes pending and due products (default 5 minutes). */
+  sweepIntervalMs?: number;
   log?: (message: string) => void;
 }
 
@@ -29,6 +31,8 @@ export interface PalletApp {
 export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
   const log = o.log ?? ((m) => console.error(m));
   const engine = await createEngine({ dbPath: o.dbPath, launcher: o.launcher, workers: o.workers ?? 2, ...o.engine });
+  // The sweep: up to 5,000 pending or due products per run, SP-API when credentials exist, else the local catalog.
+  engine.recurring.define({ name: 'lookup-sweep', kind: 'lookup', payload: { provider: 'auto', scope: 'pending', limit: 5000 }, intervalMs: o.sweepIntervalMs ?? 5 * 60_000 });
   const router = createRouter({
     handlers: createHandlers({ db: engine.db, queue: engine.queue, version: o.version }),
     appOrigin: o.appOrigin,

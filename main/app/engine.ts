@@ -1,11 +1,13 @@
 import { openDatabase, type Db } from '../db/open.ts';
 import { createQueue, type Queue, type QueueOptions } from '../queue/queue.ts';
-import { createRecurring } from '../queue/recurring.ts';
+import { createRecurring, type Recurring } from '../queue/recurring.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from '../queue/scheduler.ts';
 import { defaultWorkerEntry } from '../workers/entry-path.ts';
 import { allowlistEnv, type ProcessLauncher } from '../workers/launcher.ts';
 import { createWorkerPool } from '../workers/pool.ts';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from '../workers/supervisor.ts';
+import type { NetworkPort } from '../ports.ts';
+import { createNetworkWatch } from './network-watch.ts';
 
 export interface EngineOptions {
   dbPath: string;
@@ -21,6 +23,8 @@ export interface EngineOptions {
   supervisor?: Partial<Omit<SupervisorOptions, 'launcher' | 'spec'>>;
   /** Credentials for workers (from the secrets port), sent over the protocol, never through env. */
   secrets?: () => Record<string, string>;
+  /** The OS's online/offline signal; without it, jobs waiting for the network are brought back by probing alone. */
+  network?: NetworkPort;
 }
 
 export interface Engine {
@@ -28,6 +32,7 @@ export interface Engine {
   queue: Queue;
   scheduler: Scheduler;
   workers: readonly Supervisor[];
+  recurring: Recurring;
   stop(): Promise<void>;
 }
 
@@ -47,12 +52,16 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   // One lookup job at a time: the provider's rate limit is per account, and each worker holds its own bucket.
   const scheduler = createScheduler({ ...opts.scheduler, queue, executor: pool, recurring, kinds: opts.kinds, concurrency: { lookup: 1, ...opts.concurrency } });
   scheduler.start();
+  const networkWatch = createNetworkWatch({ queue, network: opts.network });
+  networkWatch.start();
   return {
     db,
     queue,
     scheduler,
     workers,
+    recurring,
     async stop() {
+      networkWatch.stop();
       await scheduler.drain();
       db.close();
     },

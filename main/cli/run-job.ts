@@ -1,10 +1,10 @@
-import { createEngine } from '../app/engine.ts';
+import { createEngine, type EngineOptions } from '../app/engine.ts';
 import { FINISHED_STATUSES, type EnqueueInput, type Job, type JobProgress } from '../queue/types.ts';
 import { createNodeLauncher } from '../workers/node-launcher.ts';
 
 /** Runs one job to its end on a private engine (one worker, only that kind); Ctrl-C cancels it. */
-export async function runJobToEnd(dbPath: string, input: EnqueueInput, onProgress?: (p: JobProgress) => void): Promise<Job> {
-  const engine = await createEngine({ dbPath, launcher: createNodeLauncher(), workers: 1, kinds: [input.kind] });
+export async function runJobToEnd(dbPath: string, input: EnqueueInput, onProgress?: (p: JobProgress) => void, engineOptions: Partial<EngineOptions> = {}): Promise<Job> {
+  const engine = await createEngine({ dbPath, launcher: createNodeLauncher(), workers: 1, kinds: [input.kind], ...engineOptions });
   try {
     const job = engine.queue.enqueue(input);
     const onSigint = () => engine.queue.cancel(job.id);

@@ -7,6 +7,7 @@ import { JobNotFoundError, JobStateError } from '../queue/errors.ts';
 import { DatabaseTooNewError } from '../db/migrate.ts';
 import { runQueueBench } from '../bench/queue-bench.ts';
 import { analyzeCommand, exportCommand } from './analysis-commands.ts';
+import { catalogImportCommand, lookupCommand, lookupStatusCommand } from './lookup-commands.ts';
 import { importCommand, importsCommand, parseMapOptions, previewCommand, templateCommand, undoImportCommand, UsageError } from './import-commands.ts';
 
 export const USAGE = `Usage: pallet [--db PATH] <command> [options]
@@ -28,6 +29,9 @@ Commands:
   template OUT.csv             write an empty supplier file with every known column
   analyze --all | --ids 1,2,3  fees, profit, ROI and sales estimates (through a worker)
       --min-roi R --min-profit P --max-rank N   targets for the verdict (R as 0.3 or 30%)
+  lookup [--provider P] [--pending|--all|--ids 1,2]   barcodes → ASINs (P: auto, spapi, catalog; default auto)
+  lookup --status              counts per lookup status and percent complete
+  catalog import FILE          barcode → ASIN pairs (Keepa export, inventory report…) into the local reference catalog
   export products OUT.csv      products with their analysis, as a spreadsheet-safe CSV
       --filter EXPR            e.g. roi>=0.3, profit>2, rank<=50000 (repeatable, all must hold)
   bench queue [--json]         measure the queue on a temporary database
@@ -59,9 +63,11 @@ function formatJob(j: Job): string {
 /** Runs the `pallet` command line; returns the exit code (0 ok, 1 failed, 2 bad usage). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let parsed;
+  // `lookup --status` is a flag while `jobs --status S` takes a value: give the lookup one its own name.
+  const args = argv.includes('lookup') ? argv.map((a) => (a === '--status' ? '--lookup-status' : a)) : argv;
   try {
     parsed = parseArgs({
-      args: argv,
+      args,
       allowPositionals: true,
       strict: true,
       options: {
@@ -77,6 +83,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'min-profit': { type: 'string' },
         'max-rank': { type: 'string' },
         filter: { type: 'string', multiple: true },
+        provider: { type: 'string' },
+        pending: { type: 'boolean', default: false },
+        'lookup-status': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -100,14 +109,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       print(result, Object.entries(result).map(([k, v]) => `${k}: ${v}`).join('\n'));
       return 0;
     }
-    const only: Record<string, readonly (keyof typeof values)[]> = {
-      import: ['map', 'decimal', 'remember', 'preview'],
-      analyze: ['all', 'ids', 'min-roi', 'min-profit', 'max-rank'],
-      export: ['filter'],
+    // Which commands each option belongs to.
+    const scope: Partial<Record<keyof typeof values, readonly string[]>> = {
+      map: ['import'], decimal: ['import'], remember: ['import'], preview: ['import'],
+      all: ['analyze', 'lookup'], ids: ['analyze', 'lookup'], 'min-roi': ['analyze'], 'min-profit': ['analyze'], 'max-rank': ['analyze'],
+      provider: ['lookup'], pending: ['lookup'], 'lookup-status': ['lookup'], filter: ['export'],
     };
-    for (const [cmd, keys] of Object.entries(only)) {
-      const used = keys.filter((k) => values[k] !== undefined && values[k] !== false);
-      if (command !== cmd && used.length) throw new UsageError(`--${String(used[0])} only applies to "${cmd}".`);
+    for (const [key, commands] of Object.entries(scope) as [keyof typeof values, readonly string[]][]) {
+      const v = values[key];
+      if (v !== undefined && v !== false && !commands.includes(command)) {
+        throw new UsageError(`--${key === 'lookup-status' ? 'status' : String(key)} only applies to ${commands.map((c) => `"${c}"`).join(' and ')}.`);
+      }
     }
     const o = { json: values.json, out: io.out, err: io.err };
     const dbPath = values.db ?? defaultDbPath();
@@ -130,6 +142,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await undoImportCommand(dbPath, parseId(one('an import ID')), o);
       case 'template':
         return await templateCommand(one('an output file name'), o);
+      case 'lookup':
+        if (rest.length) throw new UsageError(`Too many arguments for "lookup": ${rest.join(' ')}`);
+        if (values['lookup-status']) return lookupStatusCommand(dbPath, o);
+        return await lookupCommand(dbPath, { provider: values.provider, pending: values.pending, all: values.all, ids: values.ids }, o);
+      case 'catalog':
+        if (rest[0] !== 'import' || rest.length !== 2) throw new UsageError('Usage: pallet catalog import FILE');
+        return await catalogImportCommand(dbPath, rest[1]!, o);
       case 'analyze':
         if (rest.length) throw new UsageError(`Too many arguments for "analyze": ${rest.join(' ')}`);
         return await analyzeCommand(dbPath, { all: values.all, ids: values.ids, minRoi: values['min-roi'], minProfit: values['min-profit'], maxRank: values['max-rank'] }, o);

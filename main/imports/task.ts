@@ -120,7 +120,11 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
       decimal: imp.decimal,
       mapping: imp.mapping,
     };
-    queue.checkpoint(lease, { phase: 'done', result } satisfies Checkpoint, () => imports.finish(imp.id, 'completed', counts));
+    queue.checkpoint(lease, { phase: 'done', result } satisfies Checkpoint, () => {
+    imports.finish(imp.id, 'completed', counts);
+    // New or changed barcodes get looked up right away (the sweep's dedupe key: never two pending sweeps).
+    if (merged.created + merged.updated > 0) queue.enqueue({ kind: 'lookup', payload: { provider: 'auto', scope: 'pending' }, dedupeKey: 'recurring:lookup-sweep', parentId: ctx.job.id });
+  });
     staging.close();
     removeStaging(stagingPath);
     return result;

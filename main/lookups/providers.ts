@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.ts';
+import type { SecretsPort } from '../ports.ts';
 import { workerSecret } from '../workers/runtime/secrets.ts';
 import { TaskError } from '../workers/runtime/task.ts';
 import type { LookupProvider } from './provider.ts';
@@ -10,11 +11,27 @@ import { createSpApiProvider } from './sp-api/catalog.ts';
 /** Secret names the SP-API provider reads (set through Settings; handed to workers by main). */
 export const SPAPI_SECRETS = { clientId: 'spapi.clientId', clientSecret: 'spapi.clientSecret', refreshToken: 'spapi.refreshToken' } as const;
 
+/** The SP-API credentials held by the secrets port, as the worker secrets message carries them (empty when unset). */
+export function spApiSecrets(port: Pick<SecretsPort, 'get'>): Record<string, string> {
+  const out: Record<string, string> = {};
+  try {
+    for (const name of Object.values(SPAPI_SECRETS)) {
+      const v = port.get(name);
+      if (v) out[name] = v;
+    }
+  } catch {
+    // Secrets cannot be read here (no keyring now): lookups fall back to the local catalog.
+    return {};
+  }
+  return out;
+}
+
 // One token and one bucket per worker process and marketplace: lookups run one job at a time (engine concurrency).
 const shared = new Map<string, { auth: LwaAuth; limiter: RateLimiter; key: string }>();
 
 /** Builds the provider a lookup job asked for, in a worker: the local catalog, or SP-API with main's credentials. */
-export function workerLookupProvider(name: 'catalog' | 'spapi', marketplace: string, db: Db, env: NodeJS.ProcessEnv = process.env): LookupProvider {
+export function workerLookupProvider(name: 'auto' | 'catalog' | 'spapi', marketplace: string, db: Db, env: NodeJS.ProcessEnv = process.env): LookupProvider {
+  if (name === 'auto') name = workerSecret(SPAPI_SECRETS.refreshToken) ? 'spapi' : 'catalog';
   if (name === 'catalog') return createCatalogProvider(db, marketplace);
   const credentials = { clientId: workerSecret(SPAPI_SECRETS.clientId), clientSecret: workerSecret(SPAPI_SECRETS.clientSecret), refreshToken: workerSecret(SPAPI_SECRETS.refreshToken) };
   if (!credentials.clientId || !credentials.clientSecret || !credentials.refreshToken) {

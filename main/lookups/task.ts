@@ -9,7 +9,8 @@ import { MAX_LOOKUP_ATTEMPTS } from './status.ts';
 
 export const lookupPayloadSchema = z
   .object({
-    provider: z.enum(['catalog', 'spapi']).default('catalog'),
+    /** `auto`: SP-API when this worker holds credentials, else the local reference catalog. */
+    provider: z.enum(['auto', 'catalog', 'spapi']).default('auto'),
     scope: z.enum(['pending', 'all', 'ids']).default('pending'),
     ids: z.array(z.number().int().positive()).max(100_000).optional(),
     /** At most this many products per run (the sweep takes up to N). */
@@ -43,7 +44,7 @@ interface ProductRow {
 export interface LookupTaskDeps {
   database(): { db: Db; queue: Queue };
   /** Builds the provider a job asked for (the SP-API one needs the worker's credentials). */
-  provider(name: 'catalog' | 'spapi', marketplace: string, db: Db): LookupProvider;
+  provider(name: 'auto' | 'catalog' | 'spapi', marketplace: string, db: Db): LookupProvider;
   clock?: () => number;
   /** Delay before the n-th retry of a product's lookup (default 5 min × 2^(n−1)). */
   retryDelayMs?: (attempt: number) => number;

@@ -25,6 +25,9 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
 };
 
+// Only imports run: the lookup an import enqueues would share the worker.
+const KINDS = ['import'];
+
 /** Times `sqlite3 :memory: '.import --csv'` of the same file: the baseline rows/s. */
 function sqliteCliRowsPerSec(path: string, rows: number): number | null {
   const t = process.hrtime.bigint();
@@ -52,7 +55,7 @@ export async function runImportBench(opts: { rows?: number; cancels?: number; lo
     const cli = sqliteCliRowsPerSec(path, rows);
 
     const workerEntry = builtWorkerEntry();
-    const engine = await createEngine({ dbPath: join(dir, 'bench.db'), launcher: createNodeLauncher(), workers: 1, workerEntry });
+    const engine = await createEngine({ dbPath: join(dir, 'bench.db'), launcher: createNodeLauncher(), workers: 1, workerEntry, kinds: KINDS });
     try {
       const lag = monitorEventLoopDelay({ resolution: 10 });
       log('import');
