@@ -23,8 +23,10 @@ export const importPayloadSchema = z.object({
   decimal: z.enum(['.', ',']).optional(),
   rememberMapping: z.boolean().optional(),
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  /** Look up the new and changed barcodes as soon as the import is done (default). */
+  lookupAfter: z.boolean().default(true),
 });
-export type ImportPayload = z.infer<typeof importPayloadSchema>;
+export type ImportPayload = z.input<typeof importPayloadSchema>;
 
 /** What a finished import reports (the CLI's `--json` adds jobId, status and elapsedMs). */
 export interface ImportResult extends ImportCounts {
@@ -69,7 +71,7 @@ export function createImportTask(deps: ImportTaskDeps): Task {
 
     const imp = imports.byJob(ctx.job.id) ?? (await startImport(ctx, payload, db, deps.dataDir));
     try {
-      const result = await runImport(ctx, imp, { db, queue, lease, cp, dataDir: deps.dataDir, commitRows, mergeRows });
+      const result = await runImport(ctx, imp, { db, queue, lease, cp, dataDir: deps.dataDir, commitRows, mergeRows, lookupAfter: payload.lookupAfter });
       if (result === null && (ctx.signal.reason as Error | undefined)?.message === 'cancel') imports.finish(imp.id, 'cancelled', null);
       return result;
     } catch (err) {
@@ -87,6 +89,7 @@ interface RunDeps {
   dataDir: string;
   commitRows: number;
   mergeRows: number;
+  lookupAfter: boolean;
 }
 
 async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Promise<ImportResult | null> {
@@ -123,7 +126,7 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
     queue.checkpoint(lease, { phase: 'done', result } satisfies Checkpoint, () => {
     imports.finish(imp.id, 'completed', counts);
     // New or changed barcodes get looked up right away (the sweep's dedupe key: never two pending sweeps).
-    if (merged.created + merged.updated > 0) queue.enqueue({ kind: 'lookup', payload: { provider: 'auto', scope: 'pending' }, dedupeKey: 'recurring:lookup-sweep', parentId: ctx.job.id });
+    if (deps.lookupAfter && merged.created + merged.updated > 0) queue.enqueue({ kind: 'lookup', payload: { provider: 'auto', scope: 'pending' }, dedupeKey: 'recurring:lookup-sweep', parentId: ctx.job.id });
   });
     staging.close();
     removeStaging(stagingPath);

@@ -13,6 +13,8 @@ export interface CatalogMatch {
 export interface LookupAnswer {
   gtin14: string;
   matches: CatalogMatch[];
+  /** Set when this barcode's request failed (its batch is retried later; other batches are unaffected). */
+  error?: { code: string; message: string };
 }
 
 /** Where ASINs come from: Amazon's SP-API, or the local reference catalog. */

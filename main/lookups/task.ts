@@ -118,7 +118,6 @@ export function createLookupTask(deps: LookupTaskDeps): Task {
         }
       }
       const ask = [...new Set(rows.map((r) => r.gtin14).filter((g) => !answers.has(g)))];
-      const failedGtins = new Map<string, ProviderError>();
       const fetched: LookupAnswer[] = [];
       for (let i = 0; i < ask.length; i += provider.maxBatch) {
         const batch = ask.slice(i, i + provider.maxBatch);
@@ -129,18 +128,30 @@ export function createLookupTask(deps: LookupTaskDeps): Task {
           // Offline: the products stay as they were (looking_up counts as pending); the job waits for the network.
           if (err instanceof NetworkUnavailableError) throw err;
           if (!(err instanceof ProviderError)) throw err;
-          for (const g of batch) failedGtins.set(g, err);
           queue.addErrors(ctx.job.id, [{ code: err.code, message: `${batch.length} barcodes (${batch.slice(0, 3).join(', ')}${batch.length > 3 ? '…' : ''}): ${err.message}` }]);
         }
       }
-      for (const a of fetched) answers.set(a.gtin14, a.matches);
+      const batchErrors = new Map<string, { code: string; message: string; gtins: string[] }>();
+      for (const a of fetched) {
+        if (!a.error) {
+          answers.set(a.gtin14, a.matches);
+          continue;
+        }
+        const key = `${a.error.code}\u0001${a.error.message}`;
+        const e = batchErrors.get(key) ?? { ...a.error, gtins: [] };
+        e.gtins.push(a.gtin14);
+        batchErrors.set(key, e);
+      }
+      for (const e of batchErrors.values()) {
+        queue.addErrors(ctx.job.id, [{ code: e.code, message: `${e.gtins.length} barcodes (${e.gtins.slice(0, 3).join(', ')}${e.gtins.length > 3 ? '…' : ''}): ${e.message}` }]);
+      }
 
       const prev = cp;
       const t = now();
       cp = queue.checkpointAfter(lease, (): Checkpoint => {
         const c = { ...prev.counts, fromCache: prev.counts.fromCache + fromCache };
         const foundIds = [...prev.foundIds];
-        for (const a of fetched) cachePut.run(a.gtin14, p.marketplace, provider.id, JSON.stringify(a.matches), t);
+        for (const a of fetched) if (!a.error) cachePut.run(a.gtin14, p.marketplace, provider.id, JSON.stringify(a.matches), t);
         for (const r of rows) {
           c.looked++;
           const matches = answers.get(r.gtin14);

@@ -82,6 +82,17 @@ export interface Channels {
   'imports:start': { input: ImportRequest; output: { jobId: number } };
   'imports:list': { input: void; output: ImportView[] };
   'imports:undo': { input: { importId: number }; output: { jobId: number } };
+  'lookups:status': { input: void; output: LookupStatusView };
+  'lookups:start': { input: { provider?: 'auto' | 'spapi' | 'catalog'; scope?: 'pending' | 'all' } | void; output: { jobId: number } };
+  'lookups:choose': { input: { productId: number; asin: string }; output: { ok: true } };
+  'lookups:retry': { input: { productIds: number[] } | { failed: true }; output: { count: number } };
+}
+
+/** Lookup progress over the catalog. */
+export interface LookupStatusView {
+  counts: Record<string, number>;
+  total: number;
+  percentComplete: number;
 }
 export type Channel = keyof Channels;
 export type Input<C extends Channel> = Channels[C]['input'];
@@ -105,6 +116,7 @@ export const METHODS = {
     resumeAll: 'queue:resume',
   },
   imports: { preview: 'imports:preview', start: 'imports:start', list: 'imports:list', undo: 'imports:undo' },
+  lookups: { status: 'lookups:status', start: 'lookups:start', choose: 'lookups:choose', retry: 'lookups:retry' },
 } as const satisfies Record<string, Record<string, Channel>>;
 
 type Call<C extends Channel> = Input<C> extends void ? () => Promise<Result<Output<C>>> : (input: Input<C>) => Promise<Result<Output<C>>>;

@@ -30,6 +30,10 @@ export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
   'imports:start': importRequest,
   'imports:list': none,
   'imports:undo': z.object({ importId: id }).strict(),
+  'lookups:status': none,
+  'lookups:start': z.object({ provider: z.enum(['auto', 'spapi', 'catalog']).optional(), scope: z.enum(['pending', 'all']).optional() }).strict().optional(),
+  'lookups:choose': z.object({ productId: id, asin: z.string().regex(/^[A-Z0-9]{10}$/, 'an ASIN is 10 letters and digits') }).strict(),
+  'lookups:retry': z.union([z.object({ productIds: z.array(id).min(1).max(10_000) }).strict(), z.object({ failed: z.literal(true) }).strict()]),
 };
 
 /** Largest payload the router parses, as JSON text; bigger ones are refused before validation. */

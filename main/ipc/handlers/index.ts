@@ -6,6 +6,7 @@ import { describeMapping, MappingError } from '../../imports/mapping.ts';
 import { planImport } from '../../imports/plan.ts';
 import { BadFileError } from '../../imports/sniff.ts';
 import { createImportStore } from '../../imports/store.ts';
+import { chooseAsin, lookupSummary, retryLookups } from '../../lookups/status.ts';
 import { JobNotFoundError, JobStateError } from '../../queue/errors.ts';
 import type { Queue } from '../../queue/queue.ts';
 import type { Job } from '../../queue/types.ts';
@@ -88,6 +89,23 @@ export function createHandlers({ db, queue, version }: HandlerDeps): Handlers {
     },
     'imports:list': () =>
       imports.list(100).map((i) => ({ id: i.id, jobId: i.jobId, fileName: i.fileName, status: i.status, counts: i.counts as Record<string, number> | null, createdAt: i.createdAt })),
+    'lookups:status': () => lookupSummary(db),
+    'lookups:start': (req) => ({
+      jobId: queue.enqueue({ kind: 'lookup', payload: { provider: req?.provider ?? 'auto', scope: req?.scope ?? 'pending' }, dedupeKey: req?.scope === 'all' ? undefined : 'recurring:lookup-sweep' }).id,
+    }),
+    'lookups:choose': ({ productId, asin }) => {
+      try {
+        chooseAsin(db, productId, asin);
+      } catch (err) {
+        throw new IpcError(/no product/.test((err as Error).message) ? 'NOT_FOUND' : 'CONFLICT', (err as Error).message);
+      }
+      return { ok: true as const };
+    },
+    'lookups:retry': (req) => {
+      const count = retryLookups(db, 'failed' in req ? 'failed' : { ids: req.productIds });
+      if (count > 0) queue.enqueue({ kind: 'lookup', payload: { provider: 'auto', scope: 'pending' }, dedupeKey: 'recurring:lookup-sweep' });
+      return { count };
+    },
     'imports:undo': ({ importId }) => {
       if (!imports.get(importId)) throw new IpcError('NOT_FOUND', `There is no import #${importId}.`);
       return { jobId: queue.enqueue({ kind: 'import_undo', payload: { importId }, dedupeKey: `undo:${importId}` }).id };

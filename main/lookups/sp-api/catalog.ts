@@ -186,7 +186,18 @@ export function createSpApiProvider(o: SpApiProviderOptions): LookupProvider {
         groups.set(t, [...(groups.get(t) ?? []), g]);
       }
       const answers: LookupAnswer[] = [];
-      for (const [type, list] of groups) for (let i = 0; i < list.length; i += 20) answers.push(...(await lookupBatch(type, list.slice(i, i + 20), signal)));
+      for (const [type, list] of groups) {
+        for (let i = 0; i < list.length; i += 20) {
+          const batch = list.slice(i, i + 20);
+          try {
+            answers.push(...(await lookupBatch(type, batch, signal)));
+          } catch (err) {
+            // An unusable answer fails its own batch only; offline and cancel stop the whole lookup.
+            if (!(err instanceof ProviderError)) throw err;
+            answers.push(...batch.map((gtin14) => ({ gtin14, matches: [], error: { code: err.code, message: err.message } })));
+          }
+        }
+      }
       return answers;
     },
   };

@@ -32,7 +32,8 @@ beforeEach(async () => {
     secrets: () => ({ [SPAPI_SECRETS.clientId]: CREDENTIALS.clientId, [SPAPI_SECRETS.clientSecret]: CREDENTIALS.clientSecret, [SPAPI_SECRETS.refreshToken]: CREDENTIALS.refreshToken }),
     queue: { backoff: { baseMs: 50, maxMs: 200 } },
   });
-  const imp = await t.run({ kind: 'import', payload: { path: t.file('list.csv', LIST) } });
+  // No automatic lookup after the import: each test starts its own.
+  const imp = await t.run({ kind: 'import', payload: { path: t.file('list.csv', LIST), lookupAfter: false } });
   expect(imp.status).toBe('completed');
 });
 afterEach(async () => {
@@ -84,6 +85,16 @@ describe('lookups through SP-API (a double on 127.0.0.1)', () => {
     expect((await t.run({ kind: 'lookup', payload: { provider: 'spapi' } })).result).toMatchObject({ found: 2 });
   });
 
+  it('one malformed batch fails only its own products; the other batch goes through in the same run', async () => {
+    // UPC-shaped barcodes go in one request, the EAN-13 in another: the first answer is garbage.
+    api.faults.malformed = 1;
+    const job = await t.run({ kind: 'lookup', payload: { provider: 'spapi' } });
+    expect(job.status).toBe('completed');
+    expect(job.result).toMatchObject({ looked: 4, retrying: 3, ambiguous: 1 });
+    expect(product(TWO).lookup_status).toBe('ambiguous');
+    expect(product(WIDGET)).toMatchObject({ lookup_status: 'retry_pending', lookup_attempts: 1 });
+  });
+
   it('offline: the job waits for the network with every attempt untouched, then finishes when it is back', async () => {
     await api.goOffline();
     const job = t.queue.enqueue({ kind: 'lookup', payload: { provider: 'spapi' } });
@@ -108,7 +119,7 @@ describe('lookups through SP-API (a double on 127.0.0.1)', () => {
   it('without credentials the job fails and says what to do', async () => {
     await t.stop();
     t = await startTestEngine();
-    await t.run({ kind: 'import', payload: { path: t.file('list.csv', LIST) } });
+    await t.run({ kind: 'import', payload: { path: t.file('list.csv', LIST), lookupAfter: false } });
     const job = await t.run({ kind: 'lookup', payload: { provider: 'spapi' } });
     expect(job).toMatchObject({ status: 'failed', error: { code: 'no_credentials', message: expect.stringMatching(/Settings/) } });
   });
