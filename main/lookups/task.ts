@@ -128,6 +128,8 @@ export function createLookupTask(deps: LookupTaskDeps): Task {
           // Offline: the products stay as they were (looking_up counts as pending); the job waits for the network.
           if (err instanceof NetworkUnavailableError) throw err;
           if (!(err instanceof ProviderError)) throw err;
+          // Refused credentials: no product should spend attempts on them; the user must fix Settings.
+          if (err.code.startsWith('auth_')) throw new TaskError(err.code, err.message, false);
           queue.addErrors(ctx.job.id, [{ code: err.code, message: `${batch.length} barcodes (${batch.slice(0, 3).join(', ')}${batch.length > 3 ? '…' : ''}): ${err.message}` }]);
         }
       }

@@ -192,8 +192,8 @@ export function createSpApiProvider(o: SpApiProviderOptions): LookupProvider {
           try {
             answers.push(...(await lookupBatch(type, batch, signal)));
           } catch (err) {
-            // An unusable answer fails its own batch only; offline and cancel stop the whole lookup.
-            if (!(err instanceof ProviderError)) throw err;
+            // An unusable answer fails its own batch only; offline, cancel and refused credentials stop the whole lookup.
+            if (!(err instanceof ProviderError) || err.code.startsWith('auth_')) throw err;
             answers.push(...batch.map((gtin14) => ({ gtin14, matches: [], error: { code: err.code, message: err.message } })));
           }
         }

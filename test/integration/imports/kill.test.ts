@@ -25,7 +25,7 @@ describe('import crash safety', () => {
     await writeSupplierFile(path, ROWS);
     const clean = await startTestEngine();
     const started = Date.now();
-    await clean.run({ kind: 'import', payload: { path } }, 300_000);
+    await clean.run({ kind: 'import', payload: { path, lookupAfter: false } }, 300_000);
     const cleanMs = Date.now() - started;
     const expected = productsDigest(clean);
     await clean.stop();
@@ -39,7 +39,7 @@ describe('import crash safety', () => {
           supervisor: { restartBaseMs: 20, restartMaxMs: 200, breakerCrashes: 1_000 },
         });
         try {
-          const job = t.queue.enqueue({ kind: 'import', payload: { path }, maxAttempts: 1_000 });
+          const job = t.queue.enqueue({ kind: 'import', payload: { path, lookupAfter: false }, maxAttempts: 1_000 });
           const worker = t.engine.workers[0]!;
           // One to three kills per trial, each at a random moment of a clean run's duration.
           for (let k = 1 + Math.floor(Math.random() * 3); k > 0; k--) {
