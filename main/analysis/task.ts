@@ -14,6 +14,8 @@ export const analysisPayloadSchema = z
     marketplace: z.literal('US').default('US'),
     /** The day whose fee schedule applies (default: today). */
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    /** With `all`: this job takes the products whose id % count = index, so several workers share a full run. */
+    shard: z.object({ count: z.number().int().min(1).max(64), index: z.number().int().min(0) }).refine((s) => s.index < s.count, 'shard index must be below the count').optional(),
     options: z
       .object({
         storageMonths: z.number().min(0).max(24).optional(),
@@ -27,6 +29,12 @@ export const analysisPayloadSchema = z
   })
   .refine((p) => p.all || (p.ids && p.ids.length > 0), 'Say which products: all, or a list of ids.');
 export type AnalysisPayload = z.input<typeof analysisPayloadSchema>;
+
+/** The jobs of one full analysis split across `shards` workers (one job when 1). */
+export function analysisJobs(payload: AnalysisPayload, shards: number): { kind: 'analysis'; payload: AnalysisPayload; maxAttempts: number }[] {
+  if (!payload.all || shards <= 1) return [{ kind: 'analysis', payload, maxAttempts: 3 }];
+  return Array.from({ length: shards }, (_, index) => ({ kind: 'analysis', payload: { ...payload, shard: { count: shards, index } }, maxAttempts: 3 }));
+}
 
 export interface AnalysisJobResult {
   analyzed: number;
@@ -84,8 +92,9 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
        ON CONFLICT (product_id, marketplace) DO UPDATE SET ${COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
     const ids = p.ids ? [...new Set(p.ids)].sort((a, b) => a - b) : null;
-    const total = ids ? ids.length : (db.prepare('SELECT count(*) FROM products').pluck().get() as number);
-    const nextAll = db.prepare<[number, number], Row>(`${SELECT} WHERE id > ? ORDER BY id LIMIT ?`);
+    const shard = p.shard ? `AND id % ${p.shard.count} = ${p.shard.index}` : '';
+    const total = ids ? ids.length : (db.prepare(`SELECT count(*) FROM products WHERE 1 ${shard}`).pluck().get() as number);
+    const nextAll = db.prepare<[number, number], Row>(`${SELECT} WHERE id > ? ${shard} ORDER BY id LIMIT ?`);
     const byId = db.prepare<[number], Row>(`${SELECT} WHERE id = ?`);
     // Most products share the same flags and reasons: serialize each distinct list once.
     const jsonMemo = new Map<string, string>();

@@ -1,8 +1,8 @@
 import { exportProducts, FilterError, parseFilter } from '../analysis/export.ts';
-import type { AnalysisJobResult, AnalysisPayload } from '../analysis/task.ts';
+import { analysisJobs, type AnalysisJobResult, type AnalysisPayload } from '../analysis/task.ts';
 import { openDatabase } from '../db/open.ts';
 import { UsageError } from './import-commands.ts';
-import { runJobToEnd } from './run-job.ts';
+import { runJobsToEnd } from './run-job.ts';
 
 interface Out {
   json: boolean;
@@ -33,13 +33,22 @@ export async function analyzeCommand(dbPath: string, v: { all: boolean; ids?: st
     options: { targets: Object.fromEntries(Object.entries(targets).filter(([, x]) => x !== undefined)) },
   };
   const started = Date.now();
-  const job = await runJobToEnd(dbPath, { kind: 'analysis', payload, maxAttempts: 3 });
-  const r = job.result as AnalysisJobResult | null;
-  if (o.json) o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), elapsedMs: Date.now() - started, ...(job.error ? { error: job.error } : {}) }, null, 2));
-  else if (job.status === 'completed' && r) {
+  // A full run is shared by two workers, one shard each.
+  const jobs = await runJobsToEnd(dbPath, analysisJobs(payload, 2));
+  const failed = jobs.find((j) => j.status !== 'completed');
+  const r = failed ? null : sumResults(jobs.map((j) => j.result as AnalysisJobResult));
+  const status = failed ? failed.status : 'completed';
+  if (o.json) o.out(JSON.stringify({ jobIds: jobs.map((j) => j.id), status, ...(r ?? {}), elapsedMs: Date.now() - started, ...(failed?.error ? { error: failed.error } : {}) }, null, 2));
+  else if (r) {
     o.out(`Analysed ${r.analyzed} products (fee schedule ${r.feeSchedule}): ${r.withProfit} with a profit figure, ${r.winners} winners; ${r.missingPrice} without a sell price, ${r.missingDimensions} without package size.`);
-  } else o.err(`pallet: analysis failed: ${job.error?.message ?? `the job ended ${job.status}`}`);
-  return job.status === 'completed' ? 0 : 1;
+  } else o.err(`pallet: analysis failed: ${failed?.error?.message ?? `the job ended ${status}`}`);
+  return r ? 0 : 1;
+}
+
+/** Adds up the counts of a run's shards. */
+function sumResults(parts: readonly AnalysisJobResult[]): AnalysisJobResult {
+  const sum = (k: Exclude<keyof AnalysisJobResult, 'feeSchedule'>) => parts.reduce((n, p) => n + p[k], 0);
+  return { analyzed: sum('analyzed'), withProfit: sum('withProfit'), winners: sum('winners'), missingPrice: sum('missingPrice'), missingDimensions: sum('missingDimensions'), feeSchedule: parts[0]!.feeSchedule };
 }
 
 /** `pallet export products OUT.csv [--filter roi>=0.3 …]`. */

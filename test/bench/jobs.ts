@@ -24,3 +24,14 @@ export async function timedJob(engine: Engine, input: EnqueueInput): Promise<{ s
   if (done.status !== 'completed') throw new Error(`${input.kind} ended ${done.status}: ${done.error?.message}`);
   return { seconds: Number(process.hrtime.bigint() - t) / 1e9, result: done.result };
 }
+
+/** Runs several jobs at once to completion and times them together. */
+export async function timedJobs(engine: Engine, inputs: readonly EnqueueInput[]): Promise<{ seconds: number; results: unknown[] }> {
+  const t = process.hrtime.bigint();
+  const jobs = inputs.map((i) => engine.queue.enqueue(i));
+  for (const j of jobs) await waitDone(engine, j.id);
+  const done = jobs.map((j) => engine.queue.get(j.id));
+  const bad = done.find((j) => j.status !== 'completed');
+  if (bad) throw new Error(`${bad.kind} ended ${bad.status}: ${bad.error?.message}`);
+  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, results: done.map((j) => j.result) };
+}

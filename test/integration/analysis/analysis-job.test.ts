@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportProducts, parseFilter } from '../../../main/analysis/export.ts';
-import type { AnalysisJobResult } from '../../../main/analysis/task.ts';
+import { analysisJobs, type AnalysisJobResult } from '../../../main/analysis/task.ts';
 import { writeSupplierFile } from '../../../main/bench/supplier-file.ts';
 import { startTestEngine, type TestEngine } from '../../support/import-engine.ts';
 import { waitFor } from '../../support/workers.ts';
@@ -40,6 +40,16 @@ describe('analysis job', () => {
     const again = await t.run({ kind: 'analysis', payload: { ids: [1, 2], date: '2026-11-01' } });
     expect(again.result).toMatchObject({ analyzed: 2 });
     expect(t.db.prepare('SELECT count(*) FROM analyses').pluck().get()).toBe(4);
+  });
+
+  it('a full run split in shards analyses every product exactly once', async () => {
+    await seed();
+    const jobs = analysisJobs({ all: true, date: '2026-03-01' }, 2);
+    expect(jobs.map((j) => j.payload.shard)).toEqual([{ count: 2, index: 0 }, { count: 2, index: 1 }]);
+    const results = await Promise.all(jobs.map((j) => t.run(j)));
+    expect(results.map((r) => (r.result as AnalysisJobResult).analyzed).reduce((a, b) => a + b)).toBe(4);
+    expect(t.db.prepare('SELECT count(DISTINCT product_id) FROM analyses').pluck().get()).toBe(4);
+    expect(await t.run({ kind: 'analysis', payload: { all: true, shard: { count: 2, index: 2 } } })).toMatchObject({ status: 'failed', error: { code: 'bad_payload' } });
   });
 
   it('refuses a malformed request and a date before every fee schedule', async () => {
