@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { displayGtin, normalizeGtin } from '../../catalog/gtin.ts';
-import { request, RequestTimeoutError } from '../http.ts';
 import { ProviderError, type CatalogMatch, type LookupAnswer, type LookupProvider } from '../provider.ts';
-import { realClock, type LimiterClock, type RateLimiter } from '../rate-limiter.ts';
+import type { LimiterClock, RateLimiter } from '../rate-limiter.ts';
+import { createSpApiClient, errorCode } from './client.ts';
 import type { LwaAuth } from './auth.ts';
 
 /** Marketplace ids and the regional endpoint that serves each (seller-domain research §1.2–1.3). */
@@ -89,72 +89,36 @@ export interface SpApiProviderOptions {
 export function createSpApiProvider(o: SpApiProviderOptions): LookupProvider {
   const mp = MARKETPLACES[o.marketplace];
   if (!mp) throw new Error(`Marketplace "${o.marketplace}" is not supported; use one of ${Object.keys(MARKETPLACES).join(', ')}.`);
-  const endpoint = o.endpoint ?? mp.endpoint;
-  const clock = o.clock ?? realClock;
-  const random = o.random ?? Math.random;
-  const maxRetries = o.maxRetries ?? 5;
-  const backoff = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt) * (0.5 + random() / 2);
+  const client = createSpApiClient({ auth: o.auth, endpoint: o.endpoint ?? mp.endpoint, timeoutMs: o.timeoutMs, maxRetries: o.maxRetries, clock: o.clock, random: o.random });
 
   /** One search (and its following pages) for up to 20 identifiers of one type. */
   async function search(type: string, values: readonly string[], signal: AbortSignal): Promise<Item[] | 'invalid_input'> {
     const items: Item[] = [];
     let pageToken: string | undefined;
-    let failures = 0;
-    let refreshed = false;
-    for (let page = 0; page < 5; ) {
-      await o.limiter.acquire(signal);
-      const qs = new URLSearchParams({
+    for (let page = 0; page < 5; page++) {
+      const query = new URLSearchParams({
         identifiers: values.join(','),
         identifiersType: type,
         marketplaceIds: mp!.id,
         includedData: 'identifiers,summaries,salesRanks,dimensions,images,classifications',
         pageSize: '20',
       });
-      if (pageToken) qs.set('pageToken', pageToken);
-      let res;
-      try {
-        res = await request(`${endpoint}/catalog/2022-04-01/items?${qs}`, {
-          headers: { 'x-amz-access-token': await o.auth.token(signal), 'user-agent': 'Pallet/0.1 (Language=TypeScript)', accept: 'application/json' },
-          timeoutMs: o.timeoutMs ?? 30_000,
-          signal,
-        });
-      } catch (err) {
-        if (!(err instanceof RequestTimeoutError) || ++failures > maxRetries) throw err instanceof RequestTimeoutError ? new ProviderError('timeout', err.message) : err;
-        await clock.sleep(backoff(failures), signal);
-        continue;
-      }
-      const announced = Number(res.headers.get('x-amzn-ratelimit-limit'));
-      if (announced > 0) o.limiter.setLimit(announced);
-      if (res.status === 200) {
-        o.limiter.onSuccess();
-        let body;
-        try {
-          body = searchSchema.parse(JSON.parse(res.text));
-        } catch {
-          throw new ProviderError('malformed_response', `Amazon's catalog answer could not be read (request id ${res.headers.get('x-amzn-requestid') ?? 'unknown'}).`);
-        }
-        items.push(...body.items);
-        pageToken = body.pagination?.nextToken;
-        page++;
-        if (!pageToken) break;
-        continue;
-      }
+      if (pageToken) query.set('pageToken', pageToken);
+      const res = await client.call(o.limiter, 'GET', '/catalog/2022-04-01/items', { query, signal });
       if (res.status === 400) return 'invalid_input';
-      if (res.status === 403 && /expired/i.test(res.text) && !refreshed) {
-        refreshed = true;
-        o.auth.invalidate();
-        continue;
+      if (res.status !== 200) {
+        const code = errorCode(res.text);
+        throw new ProviderError(`http_${res.status}`, `Amazon answered HTTP ${res.status}${code ? ` (${code})` : ''} to a catalog search.`);
       }
-      if (res.status === 429 || res.status >= 500) {
-        if (res.status === 429) o.limiter.on429();
-        if (++failures > maxRetries) {
-          throw new ProviderError(res.status === 429 ? 'rate_limited' : 'server_error', `Amazon kept answering HTTP ${res.status} after ${maxRetries} retries.`);
-        }
-        await clock.sleep(backoff(failures), signal);
-        continue;
+      let body;
+      try {
+        body = searchSchema.parse(JSON.parse(res.text));
+      } catch {
+        throw new ProviderError('malformed_response', `Amazon's catalog answer could not be read (request id ${res.requestId}).`);
       }
-      const code = /"code"\s*:\s*"([A-Za-z]+)"/.exec(res.text)?.[1] ?? '';
-      throw new ProviderError(`http_${res.status}`, `Amazon answered HTTP ${res.status}${code ? ` (${code})` : ''} to a catalog search.`);
+      items.push(...body.items);
+      pageToken = body.pagination?.nextToken;
+      if (!pageToken) break;
     }
     return items;
   }
