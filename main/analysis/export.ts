@@ -38,7 +38,7 @@ export function parseFilter(text: string): Filter {
 // Columns a seller sorts and filters on in a spreadsheet.
 const HEADERS = [
   'ASIN', 'Barcode', 'SKU', 'Name', 'Brand', 'Category', 'Cost', 'Sell Price', 'Price Source', 'Referral Fee', 'FBA Fee', 'Storage Fee',
-  'Other Costs', 'Total Fees', 'Profit', 'Margin %', 'ROI %', 'Breakeven Cost', 'Max Cost for Target ROI', 'Sales Rank', 'Est. Monthly Sales',
+  'Other Costs', 'Total Fees', 'Amazon Fee Estimate', 'Profit', 'Margin %', 'ROI %', 'Breakeven Cost', 'Max Cost for Target ROI', 'Sales Rank', 'Est. Monthly Sales',
   'Size Tier', 'Verdict', 'Notes', 'Fee Schedule', 'Lookup Status',
 ];
 
@@ -78,7 +78,7 @@ export async function exportProducts(db: Db, out: string, opts: { filters?: read
         const reasons = JSON.parse((r.reasons as string | null) ?? '[]') as string[];
         return [
           r.asin, r.gtin14 ? displayGtin(r.gtin14 as string) : null, r.sku, r.name, r.brand, r.category, r.cost, r.sell_price, r.price_source,
-          r.referral_fee, r.fulfillment_fee, r.storage_fee, r.other_costs, r.total_fees, r.profit, pct(r.margin as number | null), pct(r.roi as number | null),
+          r.referral_fee, r.fulfillment_fee, r.storage_fee, r.other_costs, r.total_fees, r.api_total_fees, r.profit, pct(r.margin as number | null), pct(r.roi as number | null),
           r.breakeven_cost, r.max_cost_for_target_roi, r.sales_rank,
           r.est_sales_mid === null || r.est_sales_mid === undefined ? null : `${r.est_sales_low}–${r.est_sales_high}`,
           r.size_tier, flags.includes('winner') ? 'winner' : flags.join(' '), reasons.join(' '), r.fee_schedule, r.lookup_status,

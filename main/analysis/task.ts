@@ -45,7 +45,8 @@ export interface AnalysisJobResult {
   feeSchedule: string;
 }
 
-interface Row {
+/** A product as the analysis reads it. */
+export interface AnalysisRow {
   id: number;
   cost: number | null;
   price: number | null;
@@ -62,7 +63,7 @@ interface Row {
 
 type Checkpoint = { lastId: number; index: number; counts: Omit<AnalysisJobResult, 'feeSchedule'> };
 
-const SELECT = 'SELECT id, cost, price, user_price, amazon_price, category, amazon_category, weight_lb, length_in, width_in, height_in, sales_rank FROM products';
+export const ANALYSIS_SELECT = 'SELECT id, cost, price, user_price, amazon_price, category, amazon_category, weight_lb, length_in, width_in, height_in, sales_rank FROM products';
 const COLUMNS = [
   'product_id', 'marketplace', 'sell_price', 'price_source', 'referral_category', 'referral_fee', 'size_tier', 'shipping_weight_lb', 'fulfillment_fee',
   'storage_fee', 'other_costs', 'unit_cost', 'total_fees', 'profit', 'margin', 'roi', 'breakeven_cost', 'max_cost_for_target_roi', 'sales_rank',
@@ -87,26 +88,12 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
     }
     const opts: AnalysisOptions = { ...p.options, month: Number((p.date ?? today.toISOString()).slice(5, 7)) };
     const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
-    const upsert = db.prepare(
-      `INSERT INTO analyses (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
-       ON CONFLICT (product_id, marketplace) DO UPDATE SET ${COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}`,
-    );
+    const write = createAnalysisWriter(db);
     const ids = p.ids ? [...new Set(p.ids)].sort((a, b) => a - b) : null;
     const shard = p.shard ? `AND id % ${p.shard.count} = ${p.shard.index}` : '';
     const total = ids ? ids.length : (db.prepare(`SELECT count(*) FROM products WHERE 1 ${shard}`).pluck().get() as number);
-    const nextAll = db.prepare<[number, number], Row>(`${SELECT} WHERE id > ? ${shard} ORDER BY id LIMIT ?`);
-    const byId = db.prepare<[number], Row>(`${SELECT} WHERE id = ?`);
-    // Most products share the same flags and reasons: serialize each distinct list once.
-    const jsonMemo = new Map<string, string>();
-    const json = (list: readonly string[]) => {
-      const key = list.join('\u0001');
-      let text = jsonMemo.get(key);
-      if (text === undefined) {
-        text = JSON.stringify(list);
-        if (jsonMemo.size < 10_000) jsonMemo.set(key, text);
-      }
-      return text;
-    };
+    const nextAll = db.prepare<[number, number], AnalysisRow>(`${ANALYSIS_SELECT} WHERE id > ? ${shard} ORDER BY id LIMIT ?`);
+    const byId = db.prepare<[number], AnalysisRow>(`${ANALYSIS_SELECT} WHERE id = ?`);
     let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? { lastId: 0, index: 0, counts: { analyzed: 0, withProfit: 0, winners: 0, missingPrice: 0, missingDimensions: 0 } };
 
     for (;;) {
@@ -115,32 +102,12 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
       const consumed = ids ? Math.min(chunk, ids.length - cp.index) : rows.length;
       if (consumed === 0) break;
       const now = Date.now();
-      const results: [number, AnalysisResult][] = rows.map((r) => [
-        r.id,
-        analyzeProduct(
-          {
-            cost: r.cost,
-            amazonPrice: r.amazon_price,
-            userPrice: r.user_price,
-            filePrice: r.price,
-            category: r.amazon_category ?? r.category,
-            package: r.weight_lb === null ? null : { lengthIn: r.length_in ?? 0, widthIn: r.width_in ?? 0, heightIn: r.height_in ?? 0, weightLb: r.weight_lb },
-            salesRank: r.sales_rank,
-          },
-          schedule,
-          opts,
-        ),
-      ]);
+      const results: [number, AnalysisResult][] = rows.map((r) => [r.id, analyzeProduct(analysisInput(r), schedule, opts)]);
       const prev = cp;
       cp = queue.checkpointAfter(lease, (): Checkpoint => {
         const c = { ...prev.counts };
         for (const [id, a] of results) {
-          upsert.run(
-            id, p.marketplace, a.sellPrice, a.priceSource, a.referralCategory, a.referralFee, a.sizeTier, a.shippingWeightLb, a.fulfillmentFee,
-            a.storageFee, a.otherCosts, a.unitCost, a.totalFees, a.profit, a.margin, a.roi, a.breakevenCost, a.maxCostForTargetRoi, a.salesRank,
-            a.estMonthlySales?.low ?? null, a.estMonthlySales?.mid ?? null, a.estMonthlySales?.high ?? null, json(a.flags), json(a.reasons),
-            a.feeSchedule, now,
-          );
+          write(id, p.marketplace, a, now);
           c.analyzed++;
           if (a.profit !== null) c.withProfit++;
           if (a.flags.includes('winner')) c.winners++;
@@ -154,4 +121,43 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
     }
     return { ...cp.counts, feeSchedule: schedule.id } satisfies AnalysisJobResult;
   };
+}
+
+/** The analysis input of a product row: Amazon's category over the file's, the package only when weighed. */
+export function analysisInput(r: AnalysisRow) {
+  return {
+    cost: r.cost,
+    amazonPrice: r.amazon_price,
+    userPrice: r.user_price,
+    filePrice: r.price,
+    category: r.amazon_category ?? r.category,
+    package: r.weight_lb === null ? null : { lengthIn: r.length_in ?? 0, widthIn: r.width_in ?? 0, heightIn: r.height_in ?? 0, weightLb: r.weight_lb },
+    salesRank: r.sales_rank,
+  };
+}
+
+/** Writes (inserts or replaces) one product's analysis for a marketplace; run inside the caller's transaction. */
+export function createAnalysisWriter(db: Db): (productId: number, marketplace: string, a: AnalysisResult, now: number) => void {
+  const upsert = db.prepare(
+    `INSERT INTO analyses (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
+     ON CONFLICT (product_id, marketplace) DO UPDATE SET ${COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}`,
+  );
+  // Most products share the same flags and reasons: serialize each distinct list once.
+  const jsonMemo = new Map<string, string>();
+  const json = (list: readonly string[]) => {
+    const key = list.join('\u0001');
+    let text = jsonMemo.get(key);
+    if (text === undefined) {
+      text = JSON.stringify(list);
+      if (jsonMemo.size < 10_000) jsonMemo.set(key, text);
+    }
+    return text;
+  };
+  return (id, marketplace, a, now) =>
+    void upsert.run(
+      id, marketplace, a.sellPrice, a.priceSource, a.referralCategory, a.referralFee, a.sizeTier, a.shippingWeightLb, a.fulfillmentFee,
+      a.storageFee, a.otherCosts, a.unitCost, a.totalFees, a.profit, a.margin, a.roi, a.breakevenCost, a.maxCostForTargetRoi, a.salesRank,
+      a.estMonthlySales?.low ?? null, a.estMonthlySales?.mid ?? null, a.estMonthlySales?.high ?? null, json(a.flags), json(a.reasons),
+      a.feeSchedule, now,
+    );
 }

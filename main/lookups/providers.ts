@@ -6,7 +6,9 @@ import type { LookupProvider } from './provider.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import { createCatalogProvider } from './reference-catalog.ts';
 import { createLwaAuth, type LwaAuth } from './sp-api/auth.ts';
-import { createSpApiProvider } from './sp-api/catalog.ts';
+import { createSpApiProvider, MARKETPLACES } from './sp-api/catalog.ts';
+import { createSpApiClient } from './sp-api/client.ts';
+import { createSpApiPricing, type SpApiPricing } from './sp-api/pricing.ts';
 
 /** Secret names the SP-API provider reads (set through Settings; handed to workers by main). */
 export const SPAPI_SECRETS = { clientId: 'spapi.clientId', clientSecret: 'spapi.clientSecret', refreshToken: 'spapi.refreshToken' } as const;
@@ -26,6 +28,21 @@ export function spApiSecrets(port: Pick<SecretsPort, 'get'>): Record<string, str
   return out;
 }
 
+/** SP-API pricing and fee estimates for a worker, with main's credentials (0.5 req/s, burst 1 each). */
+export function workerPricing(marketplace: string, env: NodeJS.ProcessEnv = process.env): SpApiPricing {
+  const s = sharedAuth(marketplace, env);
+  const mp = MARKETPLACES[marketplace]!;
+  pricingLimiters ??= { pricing: createRateLimiter({ ratePerSec: 0.5, burst: 1 }), fees: createRateLimiter({ ratePerSec: 0.5, burst: 1 }) };
+  return createSpApiPricing({
+    client: createSpApiClient({ auth: s.auth, endpoint: env.PALLET_SPAPI_ENDPOINT ?? mp.endpoint }),
+    marketplaceId: mp.id,
+    currency: 'USD',
+    pricingLimiter: pricingLimiters.pricing,
+    feesLimiter: pricingLimiters.fees,
+  });
+}
+let pricingLimiters: { pricing: RateLimiter; fees: RateLimiter } | null = null;
+
 // One token and one bucket per worker process and marketplace: lookups run one job at a time (engine concurrency).
 const shared = new Map<string, { auth: LwaAuth; limiter: RateLimiter; key: string }>();
 
@@ -33,6 +50,11 @@ const shared = new Map<string, { auth: LwaAuth; limiter: RateLimiter; key: strin
 export function workerLookupProvider(name: 'auto' | 'catalog' | 'spapi', marketplace: string, db: Db, env: NodeJS.ProcessEnv = process.env): LookupProvider {
   if (name === 'auto') name = workerSecret(SPAPI_SECRETS.refreshToken) ? 'spapi' : 'catalog';
   if (name === 'catalog') return createCatalogProvider(db, marketplace);
+  const s = sharedAuth(marketplace, env);
+  return createSpApiProvider({ auth: s.auth, limiter: s.limiter, marketplace, endpoint: env.PALLET_SPAPI_ENDPOINT });
+}
+
+function sharedAuth(marketplace: string, env: NodeJS.ProcessEnv) {
   const credentials = { clientId: workerSecret(SPAPI_SECRETS.clientId), clientSecret: workerSecret(SPAPI_SECRETS.clientSecret), refreshToken: workerSecret(SPAPI_SECRETS.refreshToken) };
   if (!credentials.clientId || !credentials.clientSecret || !credentials.refreshToken) {
     throw new TaskError('no_credentials', 'No SP-API credentials are set: add them in Settings, or look up in the local reference catalog.');
@@ -47,5 +69,5 @@ export function workerLookupProvider(name: 'auto' | 'catalog' | 'spapi', marketp
     };
     shared.set(marketplace, s);
   }
-  return createSpApiProvider({ auth: s.auth, limiter: s.limiter, marketplace, endpoint: env.PALLET_SPAPI_ENDPOINT });
+  return s;
 }

@@ -181,9 +181,12 @@ export function createLookupTask(deps: LookupTaskDeps): Task {
       progress(ctx, cp, total);
       await yieldToLoop();
     }
-    // Found products get their analysis right away (one job; everything when more were found than a job lists).
+    // Found products get their analysis right away: with SP-API, through Amazon's prices and fee estimates (the
+    // pricing job writes the analysis too); else the local engine alone. Everything when more were found than a job lists.
     if (cp.counts.found > 0) {
-      queue.enqueue({ kind: 'analysis', payload: cp.foundIds.length === cp.counts.found ? { ids: cp.foundIds } : { all: true }, parentId: ctx.job.id });
+      const listed = cp.foundIds.length === cp.counts.found;
+      if (provider.id === 'spapi' && listed) queue.enqueue({ kind: 'pricing', payload: { ids: cp.foundIds }, parentId: ctx.job.id });
+      else queue.enqueue({ kind: 'analysis', payload: listed ? { ids: cp.foundIds } : { all: true }, parentId: ctx.job.id });
     }
     return { ...cp.counts, provider: provider.id } satisfies LookupJobResult;
   };

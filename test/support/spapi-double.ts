@@ -13,6 +13,11 @@ export interface DoubleItem {
   rank?: number;
   rankTitle?: string;
   package?: { length: number; width: number; height: number; weight: number; lengthUnit?: string; weightUnit?: string };
+  /** New Buy Box landed price and offer count (getCompetitivePricing). */
+  buyBox?: number;
+  offers?: number;
+  /** Amazon's fee estimate at any price (getMyFeesEstimates); absent → a ClientError for that item. */
+  fees?: { total: number; referral: number; fba: number };
 }
 
 export const CREDENTIALS = { clientId: 'amzn1.application-oa2-client.test', clientSecret: 'test-secret', refreshToken: 'Atzr|test-refresh' };
@@ -20,7 +25,19 @@ export const CREDENTIALS = { clientId: 'amzn1.application-oa2-client.test', clie
 export async function startSpApiDouble(opts: { items: DoubleItem[]; ratePerSec?: number; burst?: number; tokenTtlSec?: number }) {
   const rate = opts.ratePerSec ?? 2;
   const burst = opts.burst ?? 2;
-  const stats = { requests: 0, throttled: 0, tokenExchanges: 0, searchTimes: [] as number[], throttledTimes: [] as number[] };
+  // getCompetitivePricing and getMyFeesEstimates: 0.5 req/s, burst 1, each its own bucket.
+  const opBuckets = new Map<string, { tokens: number; last: number }>();
+  const allow = (op: string) => {
+    const b = opBuckets.get(op) ?? { tokens: 1, last: performance.now() };
+    const now = performance.now();
+    b.tokens = Math.min(1, b.tokens + ((now - b.last) / 1000) * 0.5);
+    b.last = now;
+    opBuckets.set(op, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  };
+  const stats = { pricingRequests: 0, feeRequests: 0, requests: 0, throttled: 0, tokenExchanges: 0, searchTimes: [] as number[], throttledTimes: [] as number[] };
   const faults = { malformed: 0, serverErrors: 0, slowMs: 0, expireNext: false };
   const tokens = new Map<string, number>();
   let bucket = burst;
@@ -44,6 +61,50 @@ export async function startSpApiDouble(opts: { items: DoubleItem[]; ratePerSec?:
         const token = `Atza|token-${stats.tokenExchanges}`;
         tokens.set(token, Date.now() + (opts.tokenTtlSec ?? 3600) * 1000);
         send(200, { access_token: token, token_type: 'bearer', expires_in: opts.tokenTtlSec ?? 3600, refresh_token: CREDENTIALS.refreshToken });
+      });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/products/pricing/v0/competitivePrice') {
+      stats.pricingRequests++;
+      if (!allow('pricing')) return send(429, { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] });
+      const asins = (url.searchParams.get('Asins') ?? '').split(',').filter(Boolean);
+      if (asins.length === 0 || asins.length > 20 || url.searchParams.get('ItemType') !== 'Asin') return send(400, { errors: [{ code: 'InvalidInput', message: 'Invalid input' }] });
+      return send(200, {
+        payload: asins.map((asin) => {
+          const it = opts.items.find((i) => i.asin === asin);
+          return {
+            status: 'Success',
+            ASIN: asin,
+            Product: {
+              Identifiers: { MarketplaceASIN: { MarketplaceId: 'ATVPDKIKX0DER', ASIN: asin } },
+              CompetitivePricing: {
+                CompetitivePrices: it?.buyBox ? [{ CompetitivePriceId: '1', Price: { LandedPrice: { CurrencyCode: 'USD', Amount: it.buyBox }, ListingPrice: { CurrencyCode: 'USD', Amount: it.buyBox } }, condition: 'New', belongsToRequester: false }] : [],
+                NumberOfOfferListings: [{ Count: it?.offers ?? 0, condition: 'New' }],
+              },
+            },
+          };
+        }),
+      }, { 'x-amzn-ratelimit-limit': '0.5' });
+    }
+    if (req.method === 'POST' && url.pathname === '/products/fees/v0/feesEstimate') {
+      stats.feeRequests++;
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        if (!allow('fees')) return send(429, { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] });
+        const list = JSON.parse(body) as { IdValue: string; FeesEstimateRequest: { Identifier: string } }[];
+        if (!Array.isArray(list) || list.length === 0 || list.length > 20) return send(400, { errors: [{ code: 'InvalidInput', message: 'Invalid input' }] });
+        send(
+          200,
+          list.map((r) => {
+            const it = opts.items.find((i) => i.asin === r.IdValue);
+            const id = { IdType: 'ASIN', IdValue: r.IdValue, SellerInputIdentifier: r.FeesEstimateRequest.Identifier, MarketplaceId: 'ATVPDKIKX0DER', IsAmazonFulfilled: true };
+            if (!it?.fees) return { Status: 'ClientError', FeesEstimateIdentifier: id, Error: { Type: 'Sender', Code: 'InvalidParameterValue', Message: 'There is an client-side error. Please verify your inputs.', Detail: [] } };
+            const fee = (type: string, amount: number) => ({ FeeType: type, FeeAmount: { CurrencyCode: 'USD', Amount: amount }, FinalFee: { CurrencyCode: 'USD', Amount: amount } });
+            return { Status: 'Success', FeesEstimateIdentifier: id, FeesEstimate: { TotalFeesEstimate: { CurrencyCode: 'USD', Amount: it.fees.total }, FeeDetailList: [fee('ReferralFee', it.fees.referral), fee('FBAFees', it.fees.fba)] } };
+          }),
+          { 'x-amzn-ratelimit-limit': '0.5' },
+        );
       });
       return;
     }

@@ -3,7 +3,8 @@ import { createAnalysisTask } from '../../analysis/task.ts';
 import { createImportTask } from '../../imports/task.ts';
 import { createUndoTask } from '../../imports/undo.ts';
 import { createCatalogImportTask } from '../../lookups/catalog-import.ts';
-import { workerLookupProvider } from '../../lookups/providers.ts';
+import { workerLookupProvider, workerPricing } from '../../lookups/providers.ts';
+import { createPricingTask } from '../../analysis/pricing-task.ts';
 import { createLookupTask } from '../../lookups/task.ts';
 import { workerDatabase, workerDataDir } from './database.ts';
 import { startWorkerHost } from './host.ts';
@@ -16,4 +17,5 @@ startWorkerHost({
   analysis: createAnalysisTask({ database: workerDatabase }),
   lookup: createLookupTask({ database: workerDatabase, provider: workerLookupProvider }),
   catalog_import: createCatalogImportTask({ database: workerDatabase }),
+  pricing: createPricingTask({ database: workerDatabase, pricing: workerPricing }),
 });

@@ -12,8 +12,10 @@ const AS_EAN = '012345678905';
 const TWO = '4006381333931';
 const NONE = '96385074';
 const ITEMS = [
-  { asin: 'B000WIDGET', title: 'Widget', brand: 'Acme', identifiers: [{ type: 'UPC' as const, value: WIDGET }], rank: 1200, package: { length: 20.32, width: 15.24, height: 5.08, weight: 408, lengthUnit: 'centimeters', weightUnit: 'grams' } },
-  { asin: 'B00EANONLY', title: 'Thing', brand: 'Hooli', identifiers: [{ type: 'EAN' as const, value: `0${AS_EAN}` }], rank: 50_000 },
+  // Amazon's fee estimate matches the local engine for the widget ($3.75 referral on $24.99 + $4.60 FBA)…
+  { asin: 'B000WIDGET', title: 'Widget', brand: 'Acme', identifiers: [{ type: 'UPC' as const, value: WIDGET }], rank: 1200, package: { length: 20.32, width: 15.24, height: 5.08, weight: 408, lengthUnit: 'centimeters', weightUnit: 'grams' }, buyBox: 24.99, offers: 7, fees: { total: 8.35, referral: 3.75, fba: 4.6 } },
+  // …and not for this one, whose package Amazon does not give: the difference must show.
+  { asin: 'B00EANONLY', title: 'Thing', brand: 'Hooli', identifiers: [{ type: 'EAN' as const, value: `0${AS_EAN}` }], rank: 50_000, buyBox: 15, fees: { total: 5.5, referral: 2.25, fba: 3.25 } },
   { asin: 'B0GADGET01', title: 'Gadget', identifiers: [{ type: 'EAN' as const, value: TWO }] },
   { asin: 'B0GADGET02', title: 'Gadget 2-pack', identifiers: [{ type: 'EAN' as const, value: TWO }] },
 ];
@@ -58,14 +60,33 @@ describe('lookups through SP-API (a double on 127.0.0.1)', () => {
     expect(JSON.parse(two.potential_asins as string).map((c: { asin: string }) => c.asin)).toEqual(['B0GADGET01', 'B0GADGET02']);
     expect(api.stats.tokenExchanges).toBe(1);
     expect(lookupSummary(t.db)).toMatchObject({ total: 4, percentComplete: 100, counts: { found: 2, not_found: 1, ambiguous: 1 } });
-    // Found products get analysed without being asked.
-    await waitFor(() => t.queue.list({ kind: 'analysis' }).some((j) => j.status === 'completed'), 'the follow-up analysis');
-    expect(t.db.prepare('SELECT count(*) FROM analyses').pluck().get()).toBe(2);
+    // Found products get Amazon's price and fee estimate, and their analysis, without being asked.
+    await waitFor(() => t.queue.list({ kind: 'pricing' }).some((j) => j.status === 'completed'), 'the follow-up pricing', 30_000);
+    expect(t.queue.list({ kind: 'pricing' })[0]!.result).toEqual({ priced: 2, withBuyBox: 2, feeChecks: 2, feeDifferences: 0, errors: 0 });
+    const a = t.db.prepare(`SELECT p.asin, p.amazon_price, p.offer_count, a.* FROM analyses a JOIN products p ON p.id = a.product_id ORDER BY p.asin`).all() as Record<string, unknown>[];
+    expect(a.map((r) => [r.asin, r.amazon_price, r.offer_count, r.price_source, r.sell_price, r.api_total_fees])).toEqual([
+      ['B000WIDGET', 24.99, 7, 'amazon', 24.99, 8.35],
+      ['B00EANONLY', 15, 0, 'amazon', 15, 5.5],
+    ]);
+    // No package for the second: the local FBA fee is unknown, so there is nothing to compare; the reason says why.
+    expect(JSON.parse(a[1]!.reasons as string).join(' ')).toMatch(/FBA fee is unknown/);
 
     // A second run over everything answers from the cache: no request to Amazon.
     const before = api.stats.requests;
     expect((await t.run({ kind: 'lookup', payload: { provider: 'spapi', scope: 'all' } })).result).toMatchObject({ looked: 4, fromCache: 4 });
     expect(api.stats.requests).toBe(before);
+  });
+
+  it('surfaces a difference between Amazon’s fee estimate and the local engine, and keeps the local figures', async () => {
+    await t.run({ kind: 'lookup', payload: { provider: 'spapi' } });
+    const id = product(AS_EAN).id as number;
+    // Give the product a package (12×9×2 in, 1 lb, dimensional 1.55 lb → large standard): the local engine now has an FBA fee to compare.
+    t.db.prepare('UPDATE products SET length_in = 12, width_in = 9, height_in = 2, weight_lb = 1 WHERE id = ?').run(id);
+    const job = await t.run({ kind: 'pricing', payload: { ids: [id] } });
+    expect(job.result).toEqual({ priced: 1, withBuyBox: 1, feeChecks: 1, feeDifferences: 1, errors: 0 });
+    const row = t.db.prepare('SELECT * FROM analyses WHERE product_id = ?').get(id) as Record<string, unknown>;
+    expect(row).toMatchObject({ api_total_fees: 5.5, referral_fee: 2.25, fulfillment_fee: 5.57 });
+    expect(JSON.parse(row.reasons as string).join(' ')).toMatch(/Amazon estimates referral \+ FBA fees of \$5\.50; the local engine \$7\.82 \(difference \$-2\.32\)/);
   });
 
   it('a malformed answer fails that batch with a clear error while the job goes on; after 3 attempts the product is failed', async () => {
