@@ -6,7 +6,7 @@ import type { FeeSchedule } from './schedule.ts';
 /** What the analysis needs of a product. Amazon's values (from lookups) win over the supplier file's. */
 export interface AnalysisInput {
   cost: number | null;
-  /** Sell price candidates, best first: Amazon's price, the user's price, the file's price/MSRP. */
+  /** Sell price candidates, best first: Amazon's price, the file's price/MSRP, then a price the user set. */
   amazonPrice?: number | null;
   userPrice?: number | null;
   filePrice?: number | null;
@@ -76,8 +76,8 @@ export function analyzeProduct(input: AnalysisInput, schedule: FeeSchedule, opts
 
   const candidates = [
     ['amazon', input.amazonPrice],
-    ['user', input.userPrice],
     ['file', input.filePrice],
+    ['user', input.userPrice],
   ] as const;
   const chosen = candidates.find(([, p]) => positive(p));
   const sellPrice = chosen ? (chosen[1] as number) : null;

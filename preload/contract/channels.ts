@@ -82,6 +82,7 @@ export interface Channels {
   'imports:start': { input: ImportRequest; output: { jobId: number } };
   'imports:list': { input: void; output: ImportView[] };
   'imports:undo': { input: { importId: number }; output: { jobId: number } };
+  'analysis:start': { input: { all: true; targets?: { minRoi?: number; minProfit?: number; maxRank?: number } } | { ids: number[] }; output: { jobIds: number[] } };
   'lookups:status': { input: void; output: LookupStatusView };
   'lookups:start': { input: { provider?: 'auto' | 'spapi' | 'catalog'; scope?: 'pending' | 'all' } | void; output: { jobId: number } };
   'lookups:choose': { input: { productId: number; asin: string }; output: { ok: true } };
@@ -116,6 +117,7 @@ export const METHODS = {
     resumeAll: 'queue:resume',
   },
   imports: { preview: 'imports:preview', start: 'imports:start', list: 'imports:list', undo: 'imports:undo' },
+  analysis: { start: 'analysis:start' },
   lookups: { status: 'lookups:status', start: 'lookups:start', choose: 'lookups:choose', retry: 'lookups:retry' },
 } as const satisfies Record<string, Record<string, Channel>>;
 

@@ -30,6 +30,10 @@ export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
   'imports:start': importRequest,
   'imports:list': none,
   'imports:undo': z.object({ importId: id }).strict(),
+  'analysis:start': z.union([
+    z.object({ all: z.literal(true), targets: z.object({ minRoi: z.number().min(-10).max(100).optional(), minProfit: z.number().min(-1e6).max(1e6).optional(), maxRank: z.number().int().positive().optional() }).strict().optional() }).strict(),
+    z.object({ ids: z.array(id).min(1).max(100_000) }).strict(),
+  ]),
   'lookups:status': none,
   'lookups:start': z.object({ provider: z.enum(['auto', 'spapi', 'catalog']).optional(), scope: z.enum(['pending', 'all']).optional() }).strict().optional(),
   'lookups:choose': z.object({ productId: id, asin: z.string().regex(/^[A-Z0-9]{10}$/, 'an ASIN is 10 letters and digits') }).strict(),

@@ -6,6 +6,7 @@ import { describeMapping, MappingError } from '../../imports/mapping.ts';
 import { planImport } from '../../imports/plan.ts';
 import { BadFileError } from '../../imports/sniff.ts';
 import { createImportStore } from '../../imports/store.ts';
+import { analysisJobs } from '../../analysis/task.ts';
 import { chooseAsin, lookupSummary, retryLookups } from '../../lookups/status.ts';
 import { JobNotFoundError, JobStateError } from '../../queue/errors.ts';
 import type { Queue } from '../../queue/queue.ts';
@@ -89,6 +90,10 @@ export function createHandlers({ db, queue, version }: HandlerDeps): Handlers {
     },
     'imports:list': () =>
       imports.list(100).map((i) => ({ id: i.id, jobId: i.jobId, fileName: i.fileName, status: i.status, counts: i.counts as Record<string, number> | null, createdAt: i.createdAt })),
+    // Re-analysis of everything is one action, shared by both workers.
+    'analysis:start': (req) => ({
+      jobIds: analysisJobs('all' in req ? { all: true, options: { targets: req.targets ?? {} } } : { ids: req.ids }, 2).map((j) => queue.enqueue(j).id),
+    }),
     'lookups:status': () => lookupSummary(db),
     'lookups:start': (req) => ({
       jobId: queue.enqueue({ kind: 'lookup', payload: { provider: req?.provider ?? 'auto', scope: req?.scope ?? 'pending' }, dedupeKey: req?.scope === 'all' ? undefined : 'recurring:lookup-sweep' }).id,

@@ -39,6 +39,15 @@ describe('lookup actions from the window', () => {
   });
 });
 
+describe('analysis from the window', () => {
+  it('re-analyses everything in one action, split across both workers; chosen products in one job', async () => {
+    expect(await call('analysis:start', { all: true, targets: { minRoi: 0.3 } })).toMatchObject({ ok: true, value: { jobIds: [expect.any(Number), expect.any(Number)] } });
+    expect(t.queue.list({ kind: 'analysis' }).map((j) => (j.payload as { shard: unknown }).shard)).toEqual([{ count: 2, index: 1 }, { count: 2, index: 0 }]);
+    expect(await call('analysis:start', { ids: [1, 2] })).toMatchObject({ ok: true, value: { jobIds: [expect.any(Number)] } });
+    expect(await call('analysis:start', { all: false })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+});
+
 describe('network watch', () => {
   it('brings a job waiting for the network back by probing, and at once on the OS online signal', async () => {
     let online: (v: boolean) => void = () => {};

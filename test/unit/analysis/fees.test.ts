@@ -151,6 +151,14 @@ describe('missing or bad inputs give reasons, never NaN', () => {
     for (const r of [noDims, noPrice, unknown]) expect(numbers(r).every(Number.isFinite)).toBe(true);
   });
 
+  it('takes Amazon’s price first, then the file’s, then one the user set', () => {
+    const pkg = { lengthIn: 5, widthIn: 4, heightIn: 1, weightLb: 0.5 };
+    const source = (p: { amazonPrice?: number; filePrice?: number; userPrice?: number }) => analyzeProduct({ cost: 5, category: 'Toys', package: pkg, ...p }, schedule, { month: 1 });
+    expect(source({ amazonPrice: 30, filePrice: 25, userPrice: 20 })).toMatchObject({ sellPrice: 30, priceSource: 'amazon' });
+    expect(source({ filePrice: 25, userPrice: 20 })).toMatchObject({ sellPrice: 25, priceSource: 'file' });
+    expect(source({ userPrice: 20 })).toMatchObject({ sellPrice: 20, priceSource: 'user' });
+  });
+
   it('estimates monthly sales as a range from the rank, and flags against every target', () => {
     const r = analyzeProduct({ cost: 5, filePrice: 25, category: 'Toys', salesRank: 5000, package: { lengthIn: 5, widthIn: 4, heightIn: 1, weightLb: 0.5 } }, schedule, { month: 1, targets: { minRoi: 0.5, minProfit: 3, maxRank: 10_000 } });
     expect(r.estMonthlySales!.low).toBeLessThan(r.estMonthlySales!.mid);
