@@ -42,7 +42,12 @@ export function createPricingTask(deps: { database(): { db: Db; queue: Queue }; 
     const { db, queue } = deps.database();
     const api = deps.pricing(p.marketplace);
     const today = deps.clock?.() ?? new Date();
-    const schedule = scheduleFor(today);
+    let schedule;
+    try {
+      schedule = scheduleFor(today);
+    } catch (err) {
+      throw new TaskError('no_fee_schedule', (err as Error).message);
+    }
     const month = today.getUTCMonth() + 1;
     const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
     const byId = db.prepare<[number], AnalysisRow & { asin: string | null }>(`${ANALYSIS_SELECT.replace('SELECT id,', 'SELECT id, asin,')} WHERE id = ?`);

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ImportPreview } from '../../../preload/contract/channels.ts';
+import { FIELDS } from '../../../main/imports/fields.ts';
 import { api, call } from '../api.ts';
 
-const FIELDS = ['gtin', 'gtin_alt', 'sku', 'mpn', 'asin', 'name', 'brand', 'category', 'cost', 'case_cost', 'pack_size', 'price', 'currency', 'quantity', 'image_url', 'description', 'weight', 'length', 'width', 'height'];
 
 /** What Pallet sees in a dropped file — encoding, delimiter, proposed mapping — with a way to fix it and start. */
 export function ImportPreviewPanel({ path, onDone }: { path: string; onDone: () => void }) {
