@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createEngine, type EngineOptions } from '../../main/app/engine.ts';
 import { FINISHED_STATUSES, type EnqueueInput, type Job } from '../../main/queue/types.ts';
 import { createNodeLauncher } from '../../main/workers/node-launcher.ts';
@@ -20,12 +18,6 @@ export async function startTestEngine(opts: Partial<Omit<EngineOptions, 'dbPath'
     engine,
     queue,
     db,
-    /** Writes a file into the temp folder and returns its path. */
-    file(name: string, content: string | Buffer): string {
-      const p = join(tmp.dir, name);
-      writeFileSync(p, content);
-      return p;
-    },
     /** Enqueues a job and waits until it finishes. */
     async run(input: EnqueueInput, timeoutMs = 60_000): Promise<Job> {
       const job = queue.enqueue(input);

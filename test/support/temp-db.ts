@@ -1,13 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../main/db/open.ts';
 import { createQueue, type Clock, type QueueOptions } from '../../main/queue/queue.ts';
 
-/** A fresh database file in its own temp folder; call cleanup() in afterEach. */
-export function tempDbPath(): { dir: string; path: string; cleanup: () => void } {
+/** A fresh database file in its own temp folder; call cleanup() in afterEach. `file()` writes a file beside it. */
+export function tempDbPath(): { dir: string; path: string; cleanup: () => void; file: (name: string, content: string | Buffer) => string } {
   const dir = mkdtempSync(join(tmpdir(), 'pallet-test-'));
-  return { dir, path: join(dir, 'pallet.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    path: join(dir, 'pallet.db'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    file(name, content) {
+      const p = join(dir, name);
+      writeFileSync(p, content);
+      return p;
+    },
+  };
 }
 
 /** A clock tests move by hand. */

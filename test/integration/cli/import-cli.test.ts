@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,11 +10,7 @@ describe('pallet import, template, undo-import', () => {
   let tmp: ReturnType<typeof tempDbPath>;
   beforeEach(() => (tmp = tempDbPath()));
   afterEach(() => tmp.cleanup());
-  const file = (name: string, text: string) => {
-    const p = join(tmp.dir, name);
-    writeFileSync(p, text);
-    return p;
-  };
+  const file = (name: string, text: string) => tmp.file(name, text);
 
   it('previews a file without importing anything', async () => {
     const p = file('list.csv', 'Barcode;Artikel;Marke;Preis netto;Notes\n036000291452;Widget;Acme;2,50;x\n');

@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliSecrets } from '../../../main/cli/lookup-commands.ts';
 import { cli } from '../../support/cli.ts';
@@ -9,11 +7,7 @@ describe('pallet lookup and catalog import', () => {
   let tmp: ReturnType<typeof tempDbPath>;
   beforeEach(() => (tmp = tempDbPath()));
   afterEach(() => tmp.cleanup());
-  const file = (name: string, text: string) => {
-    const p = join(tmp.dir, name);
-    writeFileSync(p, text);
-    return p;
-  };
+  const file = (name: string, text: string) => tmp.file(name, text);
 
   it('imports a reference catalog, looks up in it, and reports the status', async () => {
     expect((await cli('--db', tmp.path, 'import', file('l.csv', 'UPC,Name,Brand,Cost\n036000291452,Widget,Acme,2\n4006381333931,Gadget,Globex,3\n'))).code).toBe(0);
