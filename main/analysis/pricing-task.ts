@@ -5,7 +5,7 @@ import { ProviderError } from '../lookups/provider.ts';
 import type { SpApiPricing } from '../lookups/sp-api/pricing.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { Lease } from '../queue/types.ts';
-import { TaskError, type Task } from '../workers/runtime/task.ts';
+import { TaskError, type Task, parsePayload } from '../workers/runtime/task.ts';
 import { analyzeProduct } from './analyze.ts';
 import { cents } from './fees.ts';
 import { scheduleFor } from './schedule.ts';
@@ -36,9 +36,7 @@ const comparable = (referral: number | null, fba: number | null) => (referral !=
 export function createPricingTask(deps: { database(): { db: Db; queue: Queue }; pricing(marketplace: string): SpApiPricing; chunk?: number; clock?: () => Date }): Task {
   const chunk = deps.chunk ?? 20;
   return async (ctx) => {
-    const parsed = pricingPayloadSchema.safeParse(ctx.job.payload);
-    if (!parsed.success) throw new TaskError('bad_payload', `The pricing request is malformed: ${z.prettifyError(parsed.error)}`);
-    const p = parsed.data;
+    const p = parsePayload(pricingPayloadSchema, ctx.job.payload, 'pricing');
     const { db, queue } = deps.database();
     const api = deps.pricing(p.marketplace);
     const today = deps.clock?.() ?? new Date();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { Lease } from '../queue/types.ts';
-import { TaskError, type Task } from '../workers/runtime/task.ts';
+import { TaskError, type Task, parsePayload } from '../workers/runtime/task.ts';
 import { analyzeProduct, type AnalysisOptions, type AnalysisResult } from './analyze.ts';
 import { scheduleFor } from './schedule.ts';
 
@@ -75,9 +75,7 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
   // ~2,000 rows per transaction: short enough for main's writes to never wait long; larger measured slower.
   const chunk = deps.chunk ?? 2000;
   return async (ctx) => {
-    const parsed = analysisPayloadSchema.safeParse(ctx.job.payload);
-    if (!parsed.success) throw new TaskError('bad_payload', `The analysis request is malformed: ${z.prettifyError(parsed.error)}`);
-    const p = parsed.data;
+    const p = parsePayload(analysisPayloadSchema, ctx.job.payload, 'analysis');
     const { db, queue } = deps.database();
     const today = deps.clock?.() ?? new Date();
     let schedule;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { Lease } from '../queue/types.ts';
-import { TaskError, type Task, type TaskContext } from '../workers/runtime/task.ts';
+import { TaskError, type Task, type TaskContext, parsePayload } from '../workers/runtime/task.ts';
 import { FIELDS, type Field } from './fields.ts';
 import { describeMapping, MappingError, type ColumnMapping } from './mapping.ts';
 import { createMerger, type MergeCounts } from './merge.ts';
@@ -60,9 +60,7 @@ export function createImportTask(deps: ImportTaskDeps): Task {
   const mergeRows = deps.mergeRows ?? 2000;
 
   return async (ctx) => {
-    const parsed = importPayloadSchema.safeParse(ctx.job.payload);
-    if (!parsed.success) throw new TaskError('bad_payload', `The import request is malformed: ${z.prettifyError(parsed.error)}`);
-    const payload = parsed.data;
+    const payload = parsePayload(importPayloadSchema, ctx.job.payload, 'import');
     const { db, queue } = deps.database();
     const imports = createImportStore(db);
     const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };

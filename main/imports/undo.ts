@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open.ts';
 import type { Queue } from '../queue/queue.ts';
 import { FINISHED_STATUSES, type Lease } from '../queue/types.ts';
-import { TaskError, type Task } from '../workers/runtime/task.ts';
+import { TaskError, type Task, parsePayload } from '../workers/runtime/task.ts';
 import { createImportStore } from './store.ts';
 
 export const undoPayloadSchema = z.object({ importId: z.number().int().positive() });
@@ -28,9 +28,7 @@ const RESTORE = ['sku', 'mpn', 'asin', 'name', 'brand', 'category', 'cost', 'cur
 export function createUndoTask(deps: { database(): { db: Db; queue: Queue }; chunk?: number }): Task {
   const chunk = deps.chunk ?? 2000;
   return async (ctx) => {
-    const parsed = undoPayloadSchema.safeParse(ctx.job.payload);
-    if (!parsed.success) throw new TaskError('bad_payload', `The undo request is malformed: ${z.prettifyError(parsed.error)}`);
-    const { importId } = parsed.data;
+    const { importId } = parsePayload(undoPayloadSchema, ctx.job.payload, 'undo');
     const { db, queue } = deps.database();
     const imports = createImportStore(db);
     const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };

@@ -5,7 +5,7 @@ import { MappingError } from '../imports/mapping.ts';
 import { planImport } from '../imports/plan.ts';
 import { readRecords } from '../imports/reader.ts';
 import { BadFileError } from '../imports/sniff.ts';
-import { TaskError, type Task } from '../workers/runtime/task.ts';
+import { TaskError, type Task, parsePayload } from '../workers/runtime/task.ts';
 
 export const catalogImportPayloadSchema = z.object({ path: z.string().min(1).max(4096), mapping: z.record(z.string(), z.enum(['gtin', 'asin', 'name', 'brand', 'ignore'])).optional() });
 
@@ -17,9 +17,7 @@ const ASIN = /^(B0[0-9A-Z]{8}|\d{9}[\dX])$/;
  */
 export function createCatalogImportTask(deps: { database(): { db: Db } }): Task {
   return async (ctx) => {
-    const parsed = catalogImportPayloadSchema.safeParse(ctx.job.payload);
-    if (!parsed.success) throw new TaskError('bad_payload', `The catalog import request is malformed: ${z.prettifyError(parsed.error)}`);
-    const { path, mapping } = parsed.data;
+    const { path, mapping } = parsePayload(catalogImportPayloadSchema, ctx.job.payload, 'catalog import');
     const { db } = deps.database();
     let plan;
     try {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { Lease } from '../queue/types.ts';
-import { NetworkUnavailableError, TaskError, type Task, type TaskContext } from '../workers/runtime/task.ts';
+import { NetworkUnavailableError, TaskError, type Task, type TaskContext, parsePayload } from '../workers/runtime/task.ts';
 import { ProviderError, type CatalogMatch, type LookupAnswer, type LookupProvider } from './provider.ts';
 import { MAX_LOOKUP_ATTEMPTS } from './status.ts';
 
@@ -64,9 +64,7 @@ export function createLookupTask(deps: LookupTaskDeps): Task {
   const now = deps.clock ?? Date.now;
   const retryDelay = deps.retryDelayMs ?? ((n: number) => 5 * 60_000 * 2 ** (n - 1));
   return async (ctx) => {
-    const parsed = lookupPayloadSchema.safeParse(ctx.job.payload);
-    if (!parsed.success) throw new TaskError('bad_payload', `The lookup request is malformed: ${z.prettifyError(parsed.error)}`);
-    const p = parsed.data;
+    const p = parsePayload(lookupPayloadSchema, ctx.job.payload, 'lookup');
     const { db, queue } = deps.database();
     const provider = deps.provider(p.provider, p.marketplace, db);
     const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
