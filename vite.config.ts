@@ -9,6 +9,7 @@ const nodeExternal = [
   'electron',
   'better-sqlite3',
   'electron-store',
+  'sharp',
   ...builtinModules,
   ...builtinModules.map((m) => `node:${m}`),
 ];

@@ -50,7 +50,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const pool = createWorkerPool(workers);
   await pool.start();
   // One lookup job at a time: the provider's rate limit is per account, and each worker holds its own bucket.
-  const scheduler = createScheduler({ ...opts.scheduler, queue, executor: pool, recurring, kinds: opts.kinds, concurrency: { lookup: 1, ...opts.concurrency } });
+  // One images job at a time: they share one work list (and the per-host limits live inside a job).
+  const scheduler = createScheduler({ ...opts.scheduler, queue, executor: pool, recurring, kinds: opts.kinds, concurrency: { lookup: 1, images: 1, ...opts.concurrency } });
   scheduler.start();
   const networkWatch = createNetworkWatch({ queue, network: opts.network });
   networkWatch.start();

@@ -7,6 +7,7 @@ import { JobNotFoundError, JobStateError } from '../queue/errors.ts';
 import { DatabaseTooNewError } from '../db/migrate.ts';
 import { runQueueBench } from '../bench/queue-bench.ts';
 import { analyzeCommand, exportCommand } from './analysis-commands.ts';
+import { imageDupesCommand, imagesCommand, imagesStatusCommand } from './image-commands.ts';
 import { catalogImportCommand, lookupCommand, lookupStatusCommand } from './lookup-commands.ts';
 import { importCommand, importsCommand, parseMapOptions, previewCommand, templateCommand, undoImportCommand, UsageError } from './import-commands.ts';
 
@@ -32,6 +33,9 @@ Commands:
   lookup [--provider P] [--pending|--all|--ids 1,2]   barcodes → ASINs (P: auto, spapi, catalog; default auto)
   lookup --status              counts per lookup status and percent complete
   catalog import FILE          barcode → ASIN pairs (Keepa export, inventory report…) into the local reference catalog
+  images [--import ID] [--retry-failed]   download product images, make thumbnails and perceptual hashes
+  images --status              image sources per status, what is stored, the commonest failures
+  image-dupes [--dismiss A,B]  products without a barcode whose images and names match (never merged silently)
   export products OUT.csv      products with their analysis, as a spreadsheet-safe CSV
       --filter EXPR            e.g. roi>=0.3, profit>2, rank<=50000 (repeatable, all must hold)
   bench queue [--json]         measure the queue on a temporary database
@@ -64,7 +68,7 @@ function formatJob(j: Job): string {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let parsed;
   // `lookup --status` is a flag while `jobs --status S` takes a value: give the lookup one its own name.
-  const args = argv.includes('lookup') ? argv.map((a) => (a === '--status' ? '--lookup-status' : a)) : argv;
+  const args = argv.includes('lookup') || argv.includes('images') ? argv.map((a) => (a === '--status' ? '--lookup-status' : a)) : argv;
   try {
     parsed = parseArgs({
       args,
@@ -86,6 +90,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         provider: { type: 'string' },
         pending: { type: 'boolean', default: false },
         'lookup-status': { type: 'boolean', default: false },
+        import: { type: 'string' },
+        'retry-failed': { type: 'boolean', default: false },
+        dismiss: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -113,7 +120,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const scope: Partial<Record<keyof typeof values, readonly string[]>> = {
       map: ['import'], decimal: ['import'], remember: ['import'], preview: ['import'],
       all: ['analyze', 'lookup'], ids: ['analyze', 'lookup'], 'min-roi': ['analyze'], 'min-profit': ['analyze'], 'max-rank': ['analyze'],
-      provider: ['lookup'], pending: ['lookup'], 'lookup-status': ['lookup'], filter: ['export'],
+      provider: ['lookup'], pending: ['lookup'], 'lookup-status': ['lookup', 'images'], filter: ['export'],
+      import: ['images'], 'retry-failed': ['images'], dismiss: ['image-dupes'],
     };
     for (const [key, commands] of Object.entries(scope) as [keyof typeof values, readonly string[]][]) {
       const v = values[key];
@@ -149,6 +157,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'catalog':
         if (rest[0] !== 'import' || rest.length !== 2) throw new UsageError('Usage: pallet catalog import FILE');
         return await catalogImportCommand(dbPath, rest[1]!, o);
+      case 'images':
+        if (rest.length) throw new UsageError(`Too many arguments for "images": ${rest.join(' ')}`);
+        if (values['lookup-status']) return imagesStatusCommand(dbPath, o);
+        return await imagesCommand(dbPath, { importId: values.import, retryFailed: values['retry-failed'] }, o);
+      case 'image-dupes':
+        if (rest.length) throw new UsageError(`Too many arguments for "image-dupes": ${rest.join(' ')}`);
+        return imageDupesCommand(dbPath, values.dismiss, o);
       case 'analyze':
         if (rest.length) throw new UsageError(`Too many arguments for "analyze": ${rest.join(' ')}`);
         return await analyzeCommand(dbPath, { all: values.all, ids: values.ids, minRoi: values['min-roi'], minProfit: values['min-profit'], maxRank: values['max-rank'] }, o);

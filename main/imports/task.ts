@@ -25,6 +25,8 @@ export const importPayloadSchema = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),
   /** Look up the new and changed barcodes as soon as the import is done (default). */
   lookupAfter: z.boolean().default(true),
+  /** Fetch the images of new and changed products when the file has an image column (default). */
+  imagesAfter: z.boolean().default(true),
 });
 export type ImportPayload = z.input<typeof importPayloadSchema>;
 
@@ -69,7 +71,7 @@ export function createImportTask(deps: ImportTaskDeps): Task {
 
     const imp = imports.byJob(ctx.job.id) ?? (await startImport(ctx, payload, db, deps.dataDir));
     try {
-      const result = await runImport(ctx, imp, { db, queue, lease, cp, dataDir: deps.dataDir, commitRows, mergeRows, lookupAfter: payload.lookupAfter });
+      const result = await runImport(ctx, imp, { db, queue, lease, cp, dataDir: deps.dataDir, commitRows, mergeRows, lookupAfter: payload.lookupAfter, imagesAfter: payload.imagesAfter });
       if (result === null && (ctx.signal.reason as Error | undefined)?.message === 'cancel') imports.finish(imp.id, 'cancelled', null);
       return result;
     } catch (err) {
@@ -88,6 +90,7 @@ interface RunDeps {
   commitRows: number;
   mergeRows: number;
   lookupAfter: boolean;
+  imagesAfter: boolean;
 }
 
 async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Promise<ImportResult | null> {
@@ -125,6 +128,7 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
     imports.finish(imp.id, 'completed', counts);
     // New or changed barcodes get looked up right away (the sweep's dedupe key: never two pending sweeps).
     if (deps.lookupAfter && merged.created + merged.updated > 0) queue.enqueue({ kind: 'lookup', payload: { provider: 'auto', scope: 'pending' }, dedupeKey: 'recurring:lookup-sweep', parentId: ctx.job.id });
+    if (deps.imagesAfter && imp.mapping.image_url && merged.created + merged.updated > 0) queue.enqueue({ kind: 'images', payload: { importId: imp.id }, parentId: ctx.job.id });
   });
     staging.close();
     removeStaging(stagingPath);

@@ -4,6 +4,7 @@ import { catalogMigration } from './002-catalog.ts';
 import { analysisMigration } from './003-analysis.ts';
 import { lookupsMigration } from './004-lookups.ts';
 import { pricingMigration } from './005-pricing.ts';
+import { imagesMigration } from './006-images.ts';
 
 /** The app's schema ladder, oldest first. Append only: never edit a migration that has shipped. */
-export const migrations: readonly Migration[] = [jobsMigration, catalogMigration, analysisMigration, lookupsMigration, pricingMigration];
+export const migrations: readonly Migration[] = [jobsMigration, catalogMigration, analysisMigration, lookupsMigration, pricingMigration, imagesMigration];

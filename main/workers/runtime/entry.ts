@@ -1,5 +1,6 @@
 // Worker process entry: the task kinds this build ships.
 import { createAnalysisTask } from '../../analysis/task.ts';
+import { createImagesTask } from '../../images/task.ts';
 import { createImportTask } from '../../imports/task.ts';
 import { createUndoTask } from '../../imports/undo.ts';
 import { createCatalogImportTask } from '../../lookups/catalog-import.ts';
@@ -18,4 +19,5 @@ startWorkerHost({
   lookup: createLookupTask({ database: workerDatabase, provider: workerLookupProvider }),
   catalog_import: createCatalogImportTask({ database: workerDatabase }),
   pricing: createPricingTask({ database: workerDatabase, pricing: workerPricing }),
+  images: createImagesTask({ database: workerDatabase, get dataDir() { return workerDataDir(); } }),
 });
