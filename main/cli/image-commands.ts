@@ -21,9 +21,14 @@ export async function imagesCommand(dbPath: string, v: { importId?: string; retr
   const payload: ImagesPayload = { ...(importId ? { importId } : {}), retryFailed: v.retryFailed };
   const job = await runJobToEnd(dbPath, { kind: 'images', payload, maxAttempts: 5 });
   const r = job.result as ImagesJobResult | null;
-  if (o.json) o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) }, null, 2));
+  // An images job an import queued may have run first and done the work: the totals say where everything stands.
+  const db = openDatabase(dbPath);
+  const all = imageSummary(db);
+  db.close();
+  if (o.json) o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}), all }, null, 2));
   else if (job.status === 'completed' && r) {
-    o.out(`Images: ${r.done} stored (${r.reused} shared with other products), ${r.failed} failed, ${r.retrying} to retry later; ${r.probableDuplicates} probable duplicate pairs (pallet image-dupes).`);
+    o.out(`This run: ${r.done} images stored (${r.reused} shared with other products), ${r.failed} failed, ${r.retrying} to retry later.`);
+    o.out(`All products: ${IMAGE_STATUSES.map((k) => `${all.counts[k]} ${k}`).join(', ')}; ${all.probableDuplicates} probable duplicate pairs (pallet image-dupes).`);
   } else o.err(`pallet: images ${job.status === 'waiting_network' ? 'wait for the network' : 'failed'}: ${job.error?.message ?? `the job ended ${job.status}`}`);
   return job.status === 'completed' ? 0 : 1;
 }
