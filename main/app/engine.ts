@@ -43,7 +43,9 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const recurring = createRecurring({ db, queue, clock: { now: () => Date.now() } });
   const { entry, execArgv } = opts.workerEntry ?? defaultWorkerEntry();
   // Workers open the same database file; they learn its path from their (allowlisted) environment.
-  const env = { ...allowlistEnv(process.env), PALLET_DB_PATH: opts.dbPath };
+  // glibc's per-thread malloc arenas fragment under libvips' many short-lived image buffers (sharp's docs advise
+  // capping them): two arenas cut an images worker's peak RSS by ~15% for ~10% of its speed (images bench).
+  const env = { ...allowlistEnv(process.env), MALLOC_ARENA_MAX: '2', PALLET_DB_PATH: opts.dbPath };
   const workers = Array.from({ length: opts.workers ?? 2 }, (_, i) =>
     createSupervisor({ ...opts.supervisor, secrets: opts.secrets, launcher: opts.launcher, spec: { name: `pallet-worker-${i}`, entry, execArgv, env } }),
   );

@@ -64,7 +64,7 @@ export async function storeImage(root: string, bytes: Buffer, sha256 = contentHa
     const hash = await dHash(upright);
     await writeOnce(paths.original, () => Promise.resolve(bytes));
     for (const size of THUMB_SIZES) {
-      await writeOnce(paths.thumbs[size], () => upright.clone().resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer());
+      await writeOnce(paths.thumbs[size], () => upright.clone().resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true }).webp({ quality: 80, effort: 2 }).toBuffer());
     }
     const turned = (meta.orientation ?? 1) >= 5;
     return { sha256, format: type.ext, width: (turned ? meta.height : meta.width) ?? 0, height: (turned ? meta.width : meta.height) ?? 0, bytes: bytes.length, dhash: hash };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -7,23 +7,8 @@ import { createEngine } from '../../main/app/engine.ts';
 import { writeSupplierFile } from '../../main/bench/supplier-file.ts';
 import type { ImportResult } from '../../main/imports/task.ts';
 import { createNodeLauncher } from '../../main/workers/node-launcher.ts';
-import { builtWorkerEntry, waitDone } from './jobs.ts';
+import { builtWorkerEntry, peakRssMib, percentile, waitDone } from './jobs.ts';
 
-/** Peak resident memory of a process so far (Linux: VmHWM), in MiB; null where /proc is missing. */
-function peakRssMib(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : null;
-  } catch {
-    return null;
-  }
-}
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
-};
 
 // Only imports run: the lookup an import enqueues would share the worker.
 const KINDS = ['import'];

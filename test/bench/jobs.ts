@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../../main/app/engine.ts';
 import { FINISHED_STATUSES, type EnqueueInput } from '../../main/queue/types.ts';
@@ -35,3 +35,20 @@ export async function timedJobs(engine: Engine, inputs: readonly EnqueueInput[])
   if (bad) throw new Error(`${bad.kind} ended ${bad.status}: ${bad.error?.message}`);
   return { seconds: Number(process.hrtime.bigint() - t) / 1e9, results: done.map((j) => j.result) };
 }
+
+/** Peak resident memory of a process so far (Linux: VmHWM), in MiB; null where /proc is missing. */
+export function peakRssMib(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The p-th percentile (nearest rank) of a sample. */
+export const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+};
