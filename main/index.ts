@@ -34,6 +34,7 @@ else {
       version: app.getVersion(),
       workers: settings.get('workers'),
       sweepIntervalMs: settings.get('sweepIntervalMinutes') * 60_000,
+      exportDir: () => app.getPath('downloads'),
       // Credentials go to workers over the protocol only; the window never sees them.
       engine: { network: createNetworkPort(), secrets: () => spApiSecrets(secrets) },
       settings: () => ({ closeToTray: settings.get('closeToTray'), notifications: settings.get('notifications') }),

@@ -48,11 +48,19 @@ const pct = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10
  * Writes products with their analysis to CSV (formula-safe), filtered, in id order and bounded memory: rows are read
  * in keyset pages and written as they come. Returns how many rows were written.
  */
-export async function exportProducts(db: Db, out: string, opts: { filters?: readonly Filter[]; marketplace?: string; page?: number } = {}): Promise<number> {
+export async function exportProducts(
+  db: Db,
+  out: string,
+  opts: { filters?: readonly Filter[]; marketplace?: string; page?: number; where?: { sql: string; params: unknown[] } } = {},
+): Promise<number> {
   const filters = opts.filters ?? [];
   const where = filters.map((f) => `${FILTER_FIELDS[f.field]} ${f.op === '!=' ? 'IS NOT' : f.op} ?`);
+  // The window's filters (lookup status, brand, search…) arrive as ready SQL over the same p and a.
+  if (opts.where?.sql) where.push(`(${opts.where.sql})`);
+  const params = [...filters.map((f) => f.value), ...(opts.where?.params ?? [])];
   const stmt = db.prepare(
-    `SELECT p.id, p.asin, p.gtin14, p.sku, p.name, p.brand, coalesce(p.amazon_category, p.category) AS category, p.cost, p.lookup_status, a.*
+    // a.* has its own id: the product's comes last under its own name (the keyset below pages on it).
+    `SELECT p.asin, p.gtin14, p.sku, p.name, p.brand, coalesce(p.amazon_category, p.category) AS category, p.cost, p.lookup_status, a.*, p.id AS product_key
      FROM products p LEFT JOIN analyses a ON a.product_id = p.id AND a.marketplace = ?
      WHERE p.id > ? ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY p.id LIMIT ?`,
   );
@@ -70,9 +78,9 @@ export async function exportProducts(db: Db, out: string, opts: { filters?: read
     await write('\ufeff' + toCsv([HEADERS]));
     let last = 0;
     for (;;) {
-      const rows = stmt.all(opts.marketplace ?? 'US', last, ...filters.map((f) => f.value), opts.page ?? 5000) as Record<string, number | string | null>[];
+      const rows = stmt.all(opts.marketplace ?? 'US', last, ...params, opts.page ?? 5000) as Record<string, number | string | null>[];
       if (rows.length === 0) break;
-      last = rows.at(-1)!.id as number;
+      last = rows.at(-1)!.product_key as number;
       const lines = rows.map((r) => {
         const flags = JSON.parse((r.flags as string | null) ?? '[]') as string[];
         const reasons = JSON.parse((r.reasons as string | null) ?? '[]') as string[];

@@ -1,4 +1,7 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createHandlers, classifyError } from '../ipc/handlers/index.ts';
+import { createProductReader, type ProductReader } from '../products/reader.ts';
 import { createRouter, type Router } from '../ipc/router.ts';
 import type { ProcessLauncher } from '../workers/launcher.ts';
 import { createDesktop, type AppPorts, type Desktop, type DesktopSettings } from './desktop.ts';
@@ -16,6 +19,8 @@ export interface CreateAppOptions {
   settings(): DesktopSettings;
   workers?: number;
   engine?: Partial<Omit<EngineOptions, 'dbPath' | 'launcher' | 'workers'>>;
+  /** Where exports go (the user's Downloads in the app); default: an `exports` folder beside the database. */
+  exportDir?: () => string;
   /** How often the lookup sweep takes pending and due products (default 5 minutes). */
   sweepIntervalMs?: number;
   log?: (message: string) => void;
@@ -23,6 +28,7 @@ export interface CreateAppOptions {
 
 export interface PalletApp {
   engine: Engine;
+  reader: ProductReader;
   router: Router;
   desktop: Desktop;
 }
@@ -33,8 +39,16 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
   const engine = await createEngine({ dbPath: o.dbPath, launcher: o.launcher, workers: o.workers ?? 2, ...o.engine });
   // The sweep: up to 5,000 pending or due products per run, SP-API when credentials exist, else the local catalog.
   engine.recurring.define({ name: 'lookup-sweep', kind: 'lookup', payload: { provider: 'auto', scope: 'pending', limit: 5000 }, intervalMs: o.sweepIntervalMs ?? 5 * 60_000 });
+  const reader = createProductReader(o.dbPath);
+  const exportDir =
+    o.exportDir ??
+    (() => {
+      const dir = join(dirname(o.dbPath), 'exports');
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    });
   const router = createRouter({
-    handlers: createHandlers({ db: engine.db, queue: engine.queue, version: o.version }),
+    handlers: createHandlers({ db: engine.db, queue: engine.queue, version: o.version, reader, exportDir }),
     appOrigin: o.appOrigin,
     classify: classifyError,
     onInternalError: (channel, err) => log(`[ipc] ${channel}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
@@ -44,9 +58,12 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
     scheduler: engine.scheduler,
     ...o.ports,
     settings: o.settings,
-    stopEngine: () => engine.stop(),
+    stopEngine: async () => {
+      await reader.close();
+      await engine.stop();
+    },
     onError: (err) => log(`[desktop] ${err instanceof Error ? err.message : String(err)}`),
   });
   desktop.start();
-  return { engine, router, desktop };
+  return { engine, reader, router, desktop };
 }

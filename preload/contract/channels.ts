@@ -1,6 +1,10 @@
 // The IPC contract's names and types: pure TypeScript, shared by preload, main and renderer (no zod here, so the
 // preload bundle stays small). Schemas for the inputs live in ./schemas.ts, used by main's router.
 import type { JobProgress, JobStatus } from '../../main/queue/types.ts';
+import type { ProductFilters, ProductQuery, ProductRow } from '../../main/products/query.ts';
+import type { AnalysisStats, Targets } from '../../main/products/stats.ts';
+
+export type { ProductFilters, ProductQuery, ProductRow, AnalysisStats, Targets };
 
 /** Why a call failed, as the renderer can act on it. */
 export const ERROR_CODES = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'UNKNOWN_CHANNEL', 'BAD_FILE', 'INTERNAL'] as const;
@@ -87,6 +91,10 @@ export interface Channels {
   'lookups:start': { input: { provider?: 'auto' | 'spapi' | 'catalog'; scope?: 'pending' | 'all' } | void; output: { jobId: number } };
   'lookups:choose': { input: { productId: number; asin: string }; output: { ok: true } };
   'lookups:retry': { input: { productIds: number[] } | { failed: true }; output: { count: number } };
+  'products:page': { input: ProductQuery; output: ProductRow[] };
+  'products:count': { input: ProductFilters; output: number };
+  'products:stats': { input: { filters: ProductFilters; targets: Targets }; output: AnalysisStats };
+  'products:export': { input: { filters: ProductFilters }; output: { path: string; rows: number } };
 }
 
 /** Lookup progress over the catalog. */
@@ -119,6 +127,7 @@ export const METHODS = {
   imports: { preview: 'imports:preview', start: 'imports:start', list: 'imports:list', undo: 'imports:undo' },
   analysis: { start: 'analysis:start' },
   lookups: { status: 'lookups:status', start: 'lookups:start', choose: 'lookups:choose', retry: 'lookups:retry' },
+  products: { page: 'products:page', count: 'products:count', stats: 'products:stats', export: 'products:export' },
 } as const satisfies Record<string, Record<string, Channel>>;
 
 type Call<C extends Channel> = Input<C> extends void ? () => Promise<Result<Output<C>>> : (input: Input<C>) => Promise<Result<Output<C>>>;

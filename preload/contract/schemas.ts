@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FIELDS } from '../../main/imports/fields.ts';
 import { JOB_STATUSES } from '../../main/queue/types.ts';
+import { LOOKUP_FILTERS, SORTS, type SortColumn } from '../../main/products/query.ts';
 import type { Channel } from './channels.ts';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -13,6 +14,19 @@ const importRequest = z
     rememberMapping: z.boolean().optional(),
   })
   .strict();
+
+const filters = z
+  .object({
+    lookup: z.array(z.enum(LOOKUP_FILTERS)).max(LOOKUP_FILTERS.length).optional(),
+    minRoi: z.number().min(-100).max(1000).optional(),
+    minProfit: z.number().min(-1e7).max(1e7).optional(),
+    maxRank: z.number().int().positive().max(1e9).optional(),
+    brand: z.string().min(1).max(200).optional(),
+    importId: id.optional(),
+    search: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+const targets = z.object({ minRoi: z.number().min(-10).max(100).optional(), minProfit: z.number().min(-1e6).max(1e6).optional(), maxRank: z.number().int().positive().optional() }).strict();
 
 /** Input schema of every channel: bounded sizes, no unknown keys. The router rejects anything else. */
 export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
@@ -31,13 +45,19 @@ export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
   'imports:list': none,
   'imports:undo': z.object({ importId: id }).strict(),
   'analysis:start': z.union([
-    z.object({ all: z.literal(true), targets: z.object({ minRoi: z.number().min(-10).max(100).optional(), minProfit: z.number().min(-1e6).max(1e6).optional(), maxRank: z.number().int().positive().optional() }).strict().optional() }).strict(),
+    z.object({ all: z.literal(true), targets: targets.optional() }).strict(),
     z.object({ ids: z.array(id).min(1).max(100_000) }).strict(),
   ]),
   'lookups:status': none,
   'lookups:start': z.object({ provider: z.enum(['auto', 'spapi', 'catalog']).optional(), scope: z.enum(['pending', 'all']).optional() }).strict().optional(),
   'lookups:choose': z.object({ productId: id, asin: z.string().regex(/^[A-Z0-9]{10}$/, 'an ASIN is 10 letters and digits') }).strict(),
   'lookups:retry': z.union([z.object({ productIds: z.array(id).min(1).max(10_000) }).strict(), z.object({ failed: z.literal(true) }).strict()]),
+  'products:page': filters
+    .extend({ sort: z.enum(Object.keys(SORTS) as [SortColumn, ...SortColumn[]]).optional(), desc: z.boolean().optional(), offset: z.number().int().min(0).max(1e9), limit: z.number().int().min(1).max(500) })
+    .strict(),
+  'products:count': filters,
+  'products:stats': z.object({ filters, targets }).strict(),
+  'products:export': z.object({ filters }).strict(),
 };
 
 /** Largest payload the router parses, as JSON text; bigger ones are refused before validation. */

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import type { ProductReader } from '../../products/reader.ts';
 import type { ImportPreview, JobView } from '../../../preload/contract/channels.ts';
 import type { Db } from '../../db/open.ts';
 import { describeMapping, MappingError } from '../../imports/mapping.ts';
@@ -49,10 +50,14 @@ export interface HandlerDeps {
   db: Db;
   queue: Queue;
   version: string;
+  /** Product reads for the window, answered off the main thread. */
+  reader: ProductReader;
+  /** Folder exports are written to (the user's Downloads in the app). */
+  exportDir: () => string;
 }
 
 /** Every IPC handler, against the engine's queue and database. */
-export function createHandlers({ db, queue, version }: HandlerDeps): Handlers {
+export function createHandlers({ db, queue, version, reader, exportDir }: HandlerDeps): Handlers {
   const imports = createImportStore(db);
   return {
     'app:info': () => ({ name: 'Pallet', version }),
@@ -110,6 +115,14 @@ export function createHandlers({ db, queue, version }: HandlerDeps): Handlers {
       const count = retryLookups(db, 'failed' in req ? 'failed' : { ids: req.productIds });
       if (count > 0) queue.enqueue({ kind: 'lookup', payload: { provider: 'auto', scope: 'pending' }, dedupeKey: 'recurring:lookup-sweep' });
       return { count };
+    },
+    'products:page': (q) => reader.page(q),
+    'products:count': (q) => reader.count(q),
+    'products:stats': ({ filters, targets }) => reader.stats(filters, targets),
+    'products:export': async ({ filters }) => {
+      const stamp = new Date().toISOString().replace(/[:T]/g, '-').slice(0, 19);
+      const path = join(exportDir(), `pallet-products-${stamp}.csv`);
+      return { path, rows: await reader.exportCsv(filters, path) };
     },
     'imports:undo': ({ importId }) => {
       if (!imports.get(importId)) throw new IpcError('NOT_FOUND', `There is no import #${importId}.`);

@@ -4,6 +4,7 @@ import { classifyError, createHandlers } from '../../../main/ipc/handlers/index.
 import { createRouter } from '../../../main/ipc/router.ts';
 import { systemClock } from '../../../main/queue/queue.ts';
 import { openTestQueue } from '../../support/temp-db.ts';
+import { createProductReader, type ProductReader } from '../../../main/products/reader.ts';
 import { waitFor } from '../../support/workers.ts';
 
 let t: ReturnType<typeof openTestQueue>;
@@ -16,9 +17,14 @@ beforeEach(() => {
   add.run(2, '04006381333931', 'Gadget', 'failed', 3, null);
   add.run(3, '00000096385074', 'Thing', 'failed', 3, null);
 });
-afterEach(() => t.close());
+let reader: ProductReader;
+beforeEach(() => void (reader = createProductReader(t.path)));
+afterEach(async () => {
+  await reader.close();
+  t.close();
+});
 
-const router = () => createRouter({ handlers: createHandlers({ db: t.db, queue: t.queue, version: 't' }), appOrigin: 'app://pallet', classify: classifyError });
+const router = () => createRouter({ handlers: createHandlers({ db: t.db, queue: t.queue, version: 't', reader, exportDir: () => t.dir }), appOrigin: 'app://pallet', classify: classifyError });
 const call = (channel: string, payload?: unknown) => router().handle(channel, payload, { url: 'app://pallet/index.html', isMainFrame: true });
 
 describe('lookup actions from the window', () => {

@@ -1,0 +1,67 @@
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ProductFilters, ProductQuery, ProductRow } from './query.ts';
+import type { AnalysisStats, Targets } from './stats.ts';
+
+export type ReaderRequest =
+  | { id: number; op: 'page'; query: ProductQuery }
+  | { id: number; op: 'count'; query: ProductFilters }
+  | { id: number; op: 'stats'; query: ProductFilters; targets: Targets }
+  | { id: number; op: 'export'; query: ProductFilters; out: string };
+export type ReaderResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };
+
+/** Reads for the window's products and analysis views, answered off the main thread. */
+export interface ProductReader {
+  page(query: ProductQuery): Promise<ProductRow[]>;
+  count(query: ProductFilters): Promise<number>;
+  stats(query: ProductFilters, targets: Targets): Promise<AnalysisStats>;
+  /** Writes the matching products with their analysis to a new CSV file; returns the row count. */
+  exportCsv(query: ProductFilters, out: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Where the thread's code is: the TypeScript source through tsx in development and tests, or the bundle. */
+function threadEntry(): { file: URL; workerData: Record<string, unknown> } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return { file: new URL('./ts-thread.mjs', here), workerData: { entry: new URL('./reader-thread.ts', here).href } };
+  return { file: new URL('./products-reader.js', here), workerData: {} };
+}
+
+/** Starts the reader thread over the app database (read-only: every write stays with the queue and workers). */
+export function createProductReader(dbPath: string): ProductReader {
+  const { file, workerData } = threadEntry();
+  const worker = new Worker(fileURLToPath(file), { workerData: { ...workerData, dbPath } });
+  // The thread must not keep the process alive on its own (the CLI, tests).
+  worker.unref();
+  let next = 1;
+  const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  const failAll = (err: Error) => {
+    for (const w of waiting.values()) w.reject(err);
+    waiting.clear();
+  };
+  worker.on('message', (res: ReaderResponse) => {
+    const w = waiting.get(res.id);
+    if (!w) return;
+    waiting.delete(res.id);
+    if (res.ok) w.resolve(res.value);
+    else w.reject(new Error(res.message));
+  });
+  worker.on('error', (err) => failAll(err));
+  worker.on('exit', () => failAll(new Error('The products reader stopped.')));
+  type Ask = ReaderRequest extends infer R ? (R extends ReaderRequest ? Omit<R, 'id'> : never) : never;
+  const ask = <T>(req: Ask): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = next++;
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ ...req, id });
+    });
+  return {
+    page: (query) => ask({ op: 'page', query }),
+    count: (query) => ask({ op: 'count', query }),
+    stats: (query, targets) => ask({ op: 'stats', query, targets }),
+    exportCsv: (query, out) => ask({ op: 'export', query, out }),
+    async close() {
+      await worker.terminate();
+    },
+  };
+}
