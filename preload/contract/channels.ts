@@ -1,10 +1,10 @@
 // The IPC contract's names and types: pure TypeScript, shared by preload, main and renderer (no zod here, so the
 // preload bundle stays small). Schemas for the inputs live in ./schemas.ts, used by main's router.
 import type { JobProgress, JobStatus } from '../../main/queue/types.ts';
-import type { ProductFilters, ProductQuery, ProductRow } from '../../main/products/query.ts';
+import type { ProductFilters, ProductQuery, ProductRow, SortColumn } from '../../main/products/query.ts';
 import type { AnalysisStats, Targets } from '../../main/products/stats.ts';
 
-export type { ProductFilters, ProductQuery, ProductRow, AnalysisStats, Targets };
+export type { ProductFilters, ProductQuery, ProductRow, SortColumn, AnalysisStats, Targets };
 
 /** Why a call failed, as the renderer can act on it. */
 export const ERROR_CODES = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'UNKNOWN_CHANNEL', 'BAD_FILE', 'INTERNAL'] as const;

@@ -1,4 +1,5 @@
-// The only module that touches window.pallet: everything else imports `api` from here.
+// The only module that touches window.pallet: everything else imports `api` (or `useApi()`) from here.
+import { createContext, useContext } from 'react';
 import type { AppApi, Result } from '../../preload/contract/channels.ts';
 
 declare global {
@@ -15,4 +16,14 @@ export async function call<T>(p: Promise<Result<T>>): Promise<T> {
   const r = await p;
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
+}
+
+/** The bridge for components; tests provide a typed fake through ApiContext. */
+export const ApiContext = createContext<AppApi | null>(api);
+
+/** The API of the nearest ApiContext (the real bridge in the app). */
+export function useApi(): AppApi {
+  const a = useContext(ApiContext);
+  if (!a) throw new Error('No Pallet API: this page runs outside the app.');
+  return a;
 }

@@ -1,0 +1,172 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { ProductFilters, ProductRow, SortColumn } from '../../../../preload/contract/channels.ts';
+import { call, useApi } from '../../api.ts';
+import { FeeBreakdown } from './FeeBreakdown.tsx';
+import { FilterBar } from './FilterBar.tsx';
+import { fmtInt, fmtMoney, fmtPct, LOOKUP_LABEL } from './format.ts';
+import { usePagedRows } from './usePagedRows.ts';
+
+const ROW_PX = 36;
+const COLUMNS: { key: SortColumn | null; label: string }[] = [
+  { key: 'name', label: 'Product' },
+  { key: 'brand', label: 'Brand' },
+  { key: null, label: 'Lookup' },
+  { key: 'cost', label: 'Cost' },
+  { key: null, label: 'Price' },
+  { key: 'profit', label: 'Profit' },
+  { key: 'roi', label: 'ROI' },
+  { key: 'rank', label: 'Rank' },
+];
+
+/** The catalog: filtered, sorted and paged in SQLite through IPC, drawn as a virtual list that stays smooth at 1M rows. */
+export function ProductsView({ filters, onFilters }: { filters: ProductFilters; onFilters(f: ProductFilters): void }) {
+  const api = useApi();
+  const [sort, setSort] = useState<{ col: SortColumn; desc: boolean }>({ col: 'id', desc: false });
+  const [refresh, setRefresh] = useState(0);
+  const [active, setActive] = useState(0);
+  const [open, setOpen] = useState<ProductRow | null>(null);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [message, setMessage] = useState<string | null>(null);
+  const { total, error, ensure, row } = usePagedRows(api, filters, sort.col, sort.desc, refresh);
+  const scroller = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({ count: total ?? 0, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 12, initialRect: { width: 1000, height: 480 } });
+  const items = v.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (last >= first) ensure(first, last);
+  }, [first, last, ensure]);
+  // New data (a job finished): read the visible rows again.
+  useEffect(() => api.onEvent((e) => e.type === 'job' && e.job.status === 'completed' && setRefresh((r) => r + 1)), [api]);
+
+  const reload = () => {
+    setRefresh((r) => r + 1);
+    setOpen(null);
+  };
+  const sortBy = (col: SortColumn) => setSort((s) => ({ col, desc: s.col === col ? !s.desc : col === 'roi' || col === 'profit' }));
+  const move = (to: number) => {
+    const i = Math.max(0, Math.min((total ?? 1) - 1, to));
+    setActive(i);
+    v.scrollToIndex(i, { align: 'auto' });
+  };
+  const onKey = (e: KeyboardEvent) => {
+    const page = Math.floor(480 / ROW_PX);
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(active + 1),
+      ArrowUp: () => move(active - 1),
+      PageDown: () => move(active + page),
+      PageUp: () => move(active - page),
+      Home: () => move(0),
+      End: () => move((total ?? 1) - 1),
+      Enter: () => setOpen(row(active) ?? null),
+      ' ': () => toggle(row(active)?.id),
+    };
+    if (keys[e.key]) {
+      e.preventDefault();
+      keys[e.key]!();
+    }
+  };
+  const toggle = (id: number | undefined) => {
+    if (id === undefined) return;
+    setSelected((cur) => {
+      const next = new Set(cur);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  };
+  const retry = (what: { productIds: number[] } | { failed: true }) =>
+    call(api.lookups.retry(what))
+      .then(({ count }) => {
+        setMessage(count ? `${count} products will be looked up again.` : 'Nothing to retry.');
+        setSelected(new Set());
+        reload();
+      })
+      .catch((e: Error) => setMessage(e.message));
+
+  return (
+    <section className="card products" aria-label="Products">
+      <h2>Products</h2>
+      <FilterBar value={filters} onChange={onFilters} />
+      <div className="toolbar">
+        <span aria-live="polite">{total === null ? 'Counting…' : `${fmtInt(total)} products`}</span>
+        <button type="button" disabled={selected.size === 0} onClick={() => retry({ productIds: [...selected] })}>
+          Retry lookup ({selected.size})
+        </button>
+        <button type="button" onClick={() => retry({ failed: true })}>
+          Retry all failed lookups
+        </button>
+      </div>
+      {message && <p role="status">{message}</p>}
+      {error && <p role="alert">{error}</p>}
+      {total === 0 && <p className="hint">{Object.values(filters).some((x) => x !== undefined) ? 'No product matches these filters.' : 'No products yet: drop a supplier CSV anywhere in this window, or try the sample data.'}</p>}
+      <div className="grid-head" role="row">
+        <span role="columnheader" className="cell-check" />
+        {COLUMNS.map((c) => (
+          <span key={c.label} role="columnheader" aria-sort={c.key && sort.col === c.key ? (sort.desc ? 'descending' : 'ascending') : undefined}>
+            {c.key ? (
+              <button type="button" className="sort" onClick={() => sortBy(c.key!)}>
+                {c.label}
+                {sort.col === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+              </button>
+            ) : (
+              c.label
+            )}
+          </span>
+        ))}
+      </div>
+      <div
+        ref={scroller}
+        className="grid-body"
+        role="grid"
+        aria-rowcount={total ?? 0}
+        aria-label="Products"
+        tabIndex={0}
+        onKeyDown={onKey}
+        data-testid="products-grid"
+      >
+        <div className="grid-spacer" style={{ height: v.getTotalSize() }}>
+          {items.map((it) => {
+            const r = row(it.index);
+            return (
+              <div
+                key={it.key}
+                role="row"
+                aria-rowindex={it.index + 1}
+                aria-selected={r ? selected.has(r.id) : false}
+                className={`grid-row${it.index === active ? ' active' : ''}${r?.analysis?.flags.includes('winner') ? ' winner' : ''}`}
+                style={{ transform: `translateY(${it.start}px)`, height: ROW_PX }}
+                onClick={() => {
+                  setActive(it.index);
+                  if (r) setOpen(r);
+                }}
+              >
+                {r ? (
+                  <>
+                    <span role="gridcell" className="cell-check">
+                      <input type="checkbox" aria-label={`Select ${r.name ?? r.id}`} checked={selected.has(r.id)} onChange={() => toggle(r.id)} onClick={(e) => e.stopPropagation()} tabIndex={-1} />
+                    </span>
+                    <span role="gridcell" className="cell-name" title={r.name ?? ''}>{r.name ?? r.sku ?? `#${r.id}`}</span>
+                    <span role="gridcell">{r.brand ?? '–'}</span>
+                    <span role="gridcell">
+                      <span className={`chip chip-${r.lookupStatus}`}>{LOOKUP_LABEL[r.lookupStatus] ?? r.lookupStatus}</span>
+                    </span>
+                    <span role="gridcell">{fmtMoney(r.cost)}</span>
+                    <span role="gridcell">{fmtMoney(r.analysis?.sellPrice)}</span>
+                    <span role="gridcell">{fmtMoney(r.analysis?.profit)}</span>
+                    <span role="gridcell">{fmtPct(r.analysis?.roi)}</span>
+                    <span role="gridcell">{fmtInt(r.salesRank)}</span>
+                  </>
+                ) : (
+                  <span role="gridcell" className="loading">Loading…</span>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {open && <FeeBreakdown product={open} onChanged={reload} />}
+    </section>
+  );
+}

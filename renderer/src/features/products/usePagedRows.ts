@@ -1,0 +1,58 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AppApi, ProductFilters, ProductRow, SortColumn } from '../../../../preload/contract/channels.ts';
+import { call } from '../../api.ts';
+
+export const PAGE_ROWS = 100;
+
+/**
+ * Rows of the products table, fetched a page at a time as they scroll into view and kept in a bounded cache: the
+ * table never holds the whole catalog. A change of filters or sort starts over.
+ */
+export function usePagedRows(api: AppApi, filters: ProductFilters, sort: SortColumn, desc: boolean, refreshKey: number) {
+  const [total, setTotal] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [, setVersion] = useState(0);
+  const pages = useRef(new Map<number, ProductRow[]>());
+  const loading = useRef(new Set<number>());
+  const generation = useRef(0);
+  const key = JSON.stringify([filters, sort, desc, refreshKey]);
+
+  useEffect(() => {
+    const gen = ++generation.current;
+    pages.current = new Map();
+    loading.current = new Set();
+    setTotal(null);
+    setError(null);
+    call(api.products.count(filters))
+      .then((n) => gen === generation.current && setTotal(n))
+      .catch((e: Error) => gen === generation.current && setError(e.message));
+  }, [key]);
+
+  /** Makes sure the pages covering rows [from, to] are loaded (or on their way). */
+  const ensure = useCallback(
+    (from: number, to: number) => {
+      const gen = generation.current;
+      for (let page = Math.floor(from / PAGE_ROWS); page <= Math.floor(to / PAGE_ROWS); page++) {
+        if (pages.current.has(page) || loading.current.has(page)) continue;
+        loading.current.add(page);
+        call(api.products.page({ ...filters, sort, desc, offset: page * PAGE_ROWS, limit: PAGE_ROWS }))
+          .then((rows) => {
+            if (gen !== generation.current) return;
+            pages.current.set(page, rows);
+            // Keep memory bounded: forget the pages farthest from this one.
+            if (pages.current.size > 60) {
+              const far = [...pages.current.keys()].sort((a, b) => Math.abs(b - page) - Math.abs(a - page)).slice(0, pages.current.size - 60);
+              far.forEach((p) => pages.current.delete(p));
+            }
+            setVersion((v) => v + 1);
+          })
+          .catch((e: Error) => gen === generation.current && setError(e.message))
+          .finally(() => loading.current.delete(page));
+      }
+    },
+    [key],
+  );
+
+  const row = (index: number): ProductRow | undefined => pages.current.get(Math.floor(index / PAGE_ROWS))?.[index % PAGE_ROWS];
+  return { total, error, ensure, row };
+}
