@@ -1,0 +1,105 @@
+// A typed fake of the bridge for component tests: in-memory products, every call recorded. It fakes the IPC edge
+// only; the components under test are the real ones.
+import type { AnalysisStats, AppApi, AppEvent, ProductFilters, ProductQuery, ProductRow, Result } from '../../../preload/contract/channels.ts';
+
+const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
+
+/** A product row with an analysis when `roi` is given. */
+export function product(id: number, over: Partial<ProductRow> & { roi?: number; profit?: number } = {}): ProductRow {
+  const { roi, profit, ...rest } = over;
+  return {
+    id,
+    gtin14: String(10_000_000_000_000 + id).padStart(14, '0'),
+    sku: `SKU-${id}`,
+    name: `Product ${id}`,
+    brand: 'Acme',
+    cost: 5,
+    asin: roi !== undefined ? `B0${String(id).padStart(8, '0')}` : null,
+    lookupStatus: roi !== undefined ? 'found' : 'pending',
+    candidates: null,
+    salesRank: roi !== undefined ? 1000 * id : null,
+    quality: 80,
+    importId: 1,
+    analysis:
+      roi === undefined
+        ? null
+        : { sellPrice: 20, priceSource: 'amazon', referralFee: 3, fulfillmentFee: 4.5, storageFee: 0.1, otherCosts: 0, totalFees: 7.6, apiTotalFees: null, profit: profit ?? roi * 5, margin: 0.2, roi, estSales: 120, sizeTier: 'large standard', flags: roi >= 0.3 ? ['winner'] : [], reasons: [] },
+    ...rest,
+  };
+}
+
+function matches(p: ProductRow, f: ProductFilters): boolean {
+  if (f.lookup && !f.lookup.includes(p.lookupStatus as never)) return false;
+  if (f.search && !`${p.name} ${p.sku} ${p.gtin14} ${p.asin}`.toLowerCase().includes(f.search.toLowerCase())) return false;
+  if (f.brand && p.brand?.toLowerCase() !== f.brand.toLowerCase()) return false;
+  if (f.minRoi !== undefined && !((p.analysis?.roi ?? -Infinity) >= f.minRoi)) return false;
+  if (f.minProfit !== undefined && !((p.analysis?.profit ?? -Infinity) >= f.minProfit)) return false;
+  if (f.maxRank !== undefined && !((p.salesRank ?? Infinity) <= f.maxRank)) return false;
+  return true;
+}
+
+export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
+  const calls: { method: string; input: unknown }[] = [];
+  const listeners = new Set<(e: AppEvent) => void>();
+  const rec = <T>(method: string, input: unknown, value: T) => {
+    calls.push({ method, input });
+    return ok(value);
+  };
+  const filtered = (f: ProductFilters) => products.filter((p) => matches(p, f));
+  const api: AppApi = {
+    app: { info: () => rec('app.info', undefined, { name: 'Pallet', version: 'test' }) },
+    jobs: {
+      list: (i) => rec('jobs.list', i, []),
+      get: (i) => Promise.resolve({ ok: false, error: { code: 'NOT_FOUND', message: `no job ${i.id}` } }),
+      errors: (i) => rec('jobs.errors', i, []),
+      cancel: (i) => rec('jobs.cancel', i, null as never),
+      pause: (i) => rec('jobs.pause', i, null as never),
+      resume: (i) => rec('jobs.resume', i, null as never),
+      retry: (i) => rec('jobs.retry', i, null as never),
+      pauseAll: () => rec('jobs.pauseAll', undefined, { paused: true }),
+      resumeAll: () => rec('jobs.resumeAll', undefined, { paused: false }),
+    },
+    imports: {
+      preview: (i) => rec('imports.preview', i, null as never),
+      start: (i) => rec('imports.start', i, { jobId: 1 }),
+      list: () => rec('imports.list', undefined, []),
+      undo: (i) => rec('imports.undo', i, { jobId: 2 }),
+    },
+    analysis: { start: (i) => rec('analysis.start', i, { jobIds: [10, 11] }) },
+    lookups: {
+      status: () => rec('lookups.status', undefined, { counts: {}, total: 0, percentComplete: 0 }),
+      start: (i) => rec('lookups.start', i, { jobId: 3 }),
+      choose: (i) => {
+        const p = products.find((x) => x.id === i.productId)!;
+        Object.assign(p, { lookupStatus: 'found', asin: i.asin, candidates: null });
+        return rec('lookups.choose', i, { ok: true as const });
+      },
+      retry: (i) => rec('lookups.retry', i, { count: 'productIds' in i ? i.productIds.length : 7 }),
+    },
+    products: {
+      page: (q: ProductQuery) => {
+        const col = q.sort ?? 'id';
+        const key = (p: ProductRow): number | string | null =>
+          col === 'roi' ? (p.analysis?.roi ?? null) : col === 'profit' ? (p.analysis?.profit ?? null) : col === 'rank' ? p.salesRank : col === 'id' ? p.id : ((p as never)[col] ?? null);
+        const sorted = [...filtered(q)].sort((a, b) => {
+          const x = key(a);
+          const y = key(b);
+          if (x === y) return a.id - b.id;
+          if (x === null) return 1;
+          if (y === null) return -1;
+          return (x < y ? -1 : 1) * (q.desc ? -1 : 1);
+        });
+        return rec('products.page', q, sorted.slice(q.offset, q.offset + q.limit));
+      },
+      count: (f) => rec('products.count', f, filtered(f).length),
+      stats: (i) => rec('products.stats', i, stats ?? { analysed: 0, roiBuckets: [], points: [], winners: 0 }),
+      export: (i) => rec('products.export', i, { path: '/home/seller/Downloads/pallet-products.csv', rows: filtered(i.filters).length }),
+    },
+    onEvent: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    pathForFile: () => null,
+  };
+  return { api, calls, emit: (e: AppEvent) => listeners.forEach((l) => l(e)), last: (method: string) => calls.filter((c) => c.method === method).at(-1)?.input };
+}

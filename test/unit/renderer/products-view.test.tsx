@@ -1,0 +1,121 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { useState } from 'react';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ProductFilters } from '../../../preload/contract/channels.ts';
+import { ApiContext } from '../../../renderer/src/api.ts';
+import { ProductsView } from '../../../renderer/src/features/products/ProductsView.tsx';
+import { createFakeApi, product } from './fake-api.ts';
+
+afterEach(cleanup);
+
+// happy-dom does no layout: give the table's scroll box the size it has in the window (480 px tall), so the
+// virtualizer has a viewport to fill.
+beforeAll(() => {
+  for (const [prop, px] of [['clientHeight', 480], ['clientWidth', 1000]] as const) {
+    const real = Object.getOwnPropertyDescriptor(Element.prototype, prop) ?? Object.getOwnPropertyDescriptor(HTMLElement.prototype, prop);
+    Object.defineProperty(HTMLElement.prototype, prop, {
+      configurable: true,
+      get(this: HTMLElement) {
+        return this.classList.contains('grid-body') ? px : (real?.get?.call(this) ?? 0);
+      },
+    });
+  }
+});
+
+function catalog() {
+  const rows = Array.from({ length: 1000 }, (_, i) => (i % 4 === 0 ? product(i + 1, { roi: (i % 9) / 10 }) : product(i + 1)));
+  rows[2] = product(3, { lookupStatus: 'ambiguous', candidates: [{ asin: 'B0GADGET01', title: 'Gadget', brand: null }, { asin: 'B0GADGET02', title: 'Gadget 2-pack', brand: null }] });
+  return rows;
+}
+
+function Harness({ fake }: { fake: ReturnType<typeof createFakeApi> }) {
+  const [filters, setFilters] = useState<ProductFilters>({});
+  return (
+    <ApiContext.Provider value={fake.api}>
+      <ProductsView filters={filters} onFilters={setFilters} />
+    </ApiContext.Provider>
+  );
+}
+
+describe('ProductsView', () => {
+  it('shows the count and only the rows in view, paged through the API', async () => {
+    const fake = createFakeApi(catalog());
+    render(<Harness fake={fake} />);
+    expect(await screen.findByText('1,000 products')).toBeTruthy();
+    await screen.findByText('Product 1');
+    const grid = screen.getByTestId('products-grid');
+    expect(grid.getAttribute('aria-rowcount')).toBe('1000');
+    // Virtualized: a window of rows is in the DOM, not the catalog; pages are asked with a bounded limit.
+    expect(within(grid).getAllByRole('row').length).toBeLessThan(60);
+    const pages = fake.calls.filter((c) => c.method === 'products.page').map((c) => c.input as { offset: number; limit: number });
+    expect(pages[0]).toMatchObject({ offset: 0, limit: 100 });
+  });
+
+  it('filters by search text, lookup status chips and ROI, asking SQLite (the API) for each', async () => {
+    const fake = createFakeApi(catalog());
+    render(<Harness fake={fake} />);
+    await screen.findByText('1,000 products');
+    fireEvent.change(screen.getByLabelText('Search'), { target: { value: 'Product 99' } });
+    await waitFor(() => expect(fake.last('products.count')).toEqual({ search: 'Product 99' }));
+    expect(await screen.findByText('11 products')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Search'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('ROI ≥ %'), { target: { value: '30' } });
+    await waitFor(() => expect(fake.last('products.count')).toEqual({ minRoi: 0.3 }));
+    fireEvent.click(screen.getByRole('button', { name: 'found' }));
+    await waitFor(() => expect(fake.last('products.count')).toEqual({ minRoi: 0.3, lookup: ['found'] }));
+    expect(screen.getByRole('button', { name: 'found' }).getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('sorts by a column, ROI descending first, and says so to screen readers', async () => {
+    const fake = createFakeApi(catalog());
+    render(<Harness fake={fake} />);
+    await screen.findByText('Product 1');
+    fireEvent.click(screen.getByRole('button', { name: 'ROI' }));
+    await waitFor(() => expect(fake.last('products.page')).toMatchObject({ sort: 'roi', desc: true, offset: 0 }));
+    expect(screen.getByRole('columnheader', { name: /ROI/ }).getAttribute('aria-sort')).toBe('descending');
+  });
+
+  it('opens the fee breakdown, and lets the seller pick the ASIN of an ambiguous match', async () => {
+    const fake = createFakeApi(catalog());
+    render(<Harness fake={fake} />);
+    fireEvent.click(await screen.findByText('Product 1'));
+    const details = await screen.findByRole('region', { name: 'Details of Product 1' });
+    expect(within(details).getByText('Referral fee')).toBeTruthy();
+    expect(within(details).getByText('−$3.00')).toBeTruthy();
+    fireEvent.click(screen.getByText('Product 3'));
+    fireEvent.click(await screen.findByRole('button', { name: /B0GADGET02/ }));
+    await waitFor(() => expect(fake.last('lookups.choose')).toEqual({ productId: 3, asin: 'B0GADGET02' }));
+  });
+
+  it('retries the lookup of selected products, or of every failed one', async () => {
+    const fake = createFakeApi(catalog());
+    render(<Harness fake={fake} />);
+    await screen.findByText('Product 2');
+    fireEvent.click(screen.getByLabelText('Select Product 2'));
+    fireEvent.click(screen.getByLabelText('Select Product 6'));
+    fireEvent.click(screen.getByRole('button', { name: 'Retry lookup (2)' }));
+    await waitFor(() => expect(fake.last('lookups.retry')).toEqual({ productIds: [2, 6] }));
+    expect(await screen.findByText('2 products will be looked up again.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Retry all failed lookups' }));
+    await waitFor(() => expect(fake.last('lookups.retry')).toEqual({ failed: true }));
+  });
+
+  it('moves through rows with the keyboard and opens one with Enter', async () => {
+    const fake = createFakeApi(catalog());
+    render(<Harness fake={fake} />);
+    await screen.findByText('Product 1');
+    const grid = screen.getByTestId('products-grid');
+    act(() => grid.focus());
+    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    fireEvent.keyDown(grid, { key: 'Enter' });
+    expect(await screen.findByRole('region', { name: 'Details of Product 3' })).toBeTruthy();
+  });
+
+  it('says what to do when there are no products', async () => {
+    const fake = createFakeApi([]);
+    render(<Harness fake={fake} />);
+    expect(await screen.findByText(/No products yet: drop a supplier CSV/)).toBeTruthy();
+  });
+});
