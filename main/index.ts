@@ -35,6 +35,9 @@ else {
       workers: settings.get('workers'),
       sweepIntervalMs: settings.get('sweepIntervalMinutes') * 60_000,
       exportDir: () => app.getPath('downloads'),
+      settingsStore: settings,
+      secrets,
+      sampleDir: app.isPackaged ? join(process.resourcesPath, 'sample') : join(here, '../../resources/sample'),
       // Credentials go to workers over the protocol only; the window never sees them.
       engine: { network: createNetworkPort(), secrets: () => spApiSecrets(secrets) },
       settings: () => ({ closeToTray: settings.get('closeToTray'), notifications: settings.get('notifications') }),

@@ -1,7 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createHandlers, classifyError } from '../ipc/handlers/index.ts';
+import { fileURLToPath } from 'node:url';
 import { createProductReader, type ProductReader } from '../products/reader.ts';
+import type { SecretsPort, SettingsStore } from '../ports.ts';
+import { createSecrets } from './secrets.ts';
+import { createMemorySettings, type Settings } from './settings.ts';
 import { createRouter, type Router } from '../ipc/router.ts';
 import type { ProcessLauncher } from '../workers/launcher.ts';
 import { createDesktop, type AppPorts, type Desktop, type DesktopSettings } from './desktop.ts';
@@ -21,6 +25,12 @@ export interface CreateAppOptions {
   engine?: Partial<Omit<EngineOptions, 'dbPath' | 'launcher' | 'workers'>>;
   /** Where exports go (the user's Downloads in the app); default: an `exports` folder beside the database. */
   exportDir?: () => string;
+  /** Preferences (electron-store in the app; in memory by default). */
+  settingsStore?: SettingsStore<Settings>;
+  /** Encrypted credentials (safeStorage in the app); without it, storing credentials is refused with the reason. */
+  secrets?: SecretsPort;
+  /** The sample supplier file and reference catalog; default: the repository's resources/sample. */
+  sampleDir?: string;
   /** How often the lookup sweep takes pending and due products (default 5 minutes). */
   sweepIntervalMs?: number;
   log?: (message: string) => void;
@@ -48,7 +58,19 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
       return dir;
     });
   const router = createRouter({
-    handlers: createHandlers({ db: engine.db, queue: engine.queue, version: o.version, reader, exportDir }),
+    handlers: createHandlers({
+      db: engine.db,
+      queue: engine.queue,
+      version: o.version,
+      reader,
+      exportDir,
+      app: {
+        settings: o.settingsStore ?? createMemorySettings(),
+        secrets: o.secrets ?? createSecrets({ isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' }, { get: () => undefined, set: () => {}, delete: () => {} }),
+        network: o.engine?.network,
+        sampleDir: o.sampleDir ?? fileURLToPath(new URL('../../resources/sample', import.meta.url)),
+      },
+    }),
     appOrigin: o.appOrigin,
     classify: classifyError,
     onInternalError: (channel, err) => log(`[ipc] ${channel}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
@@ -65,5 +87,7 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
     onError: (err) => log(`[desktop] ${err instanceof Error ? err.message : String(err)}`),
   });
   desktop.start();
+  // The window's offline banner follows the OS's word at once (jobs waiting for the network say the rest).
+  o.engine?.network?.onChange((online) => o.ports.window.send({ type: 'network', online }));
   return { engine, reader, router, desktop };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SettingsStore } from '../ports.ts';
 
 /** Preferences with their defaults; the settings file is checked against this and never trusted blindly. */
 export const settingsSchema = z.object({
@@ -8,6 +9,13 @@ export const settingsSchema = z.object({
   sweepIntervalMinutes: z.number().int().min(1).max(24 * 60).default(5),
   workers: z.number().int().min(1).max(8).default(2),
   retentionDays: z.number().int().min(1).max(365).default(7),
+  /** The seller's targets: a winner meets each that is set. */
+  targetMinRoi: z.number().min(-1).max(100).default(0.3),
+  targetMinProfit: z.number().min(-1e6).max(1e6).default(3),
+  targetMaxRank: z.number().int().positive().max(1e9).nullable().default(null),
+  /** Fee assumptions on top of Amazon's: prep per unit and inbound shipping per pound, in USD. */
+  prepPerUnit: z.number().min(0).max(1000).default(0),
+  inboundPerLb: z.number().min(0).max(100).default(0),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -31,4 +39,19 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
     else problems.push(`Setting "${key}" has an invalid value (${JSON.stringify(value)?.slice(0, 50)}); the default ${JSON.stringify(out[key])} is used.`);
   }
   return { settings: out as Settings, problems };
+}
+
+/** A change to some settings: each key optional, checked as the file is, and no defaults filled in for the rest. */
+export const settingsPatchSchema = z
+  .object(Object.fromEntries(Object.entries(settingsSchema.shape).map(([k, f]) => [k, (f as z.ZodDefault<z.ZodType>).unwrap().optional()])) as { [K in keyof Settings]: z.ZodOptional<z.ZodType<Settings[K]>> })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'nothing to change');
+
+/** Settings held in memory (the CLI and tests; the app keeps them in electron-store). */
+export function createMemorySettings(initial: Partial<Settings> = {}): SettingsStore<Settings> {
+  const values: Settings = { ...settingsSchema.parse({}), ...initial };
+  return {
+    get: (key) => values[key],
+    set: (key, value) => void (values[key] = value),
+  };
 }

@@ -4,6 +4,9 @@ import type { JobProgress, JobStatus } from '../../main/queue/types.ts';
 import type { ProductFilters, ProductQuery, ProductRow, SortColumn } from '../../main/products/query.ts';
 import type { AnalysisStats, Targets } from '../../main/products/stats.ts';
 
+import type { Settings } from '../../main/app/settings.ts';
+
+export type { Settings };
 export type { ProductFilters, ProductQuery, ProductRow, SortColumn, AnalysisStats, Targets };
 
 /** Why a call failed, as the renderer can act on it. */
@@ -68,7 +71,14 @@ export interface ImportRequest {
 export type AppEvent =
   | { type: 'job'; job: JobView }
   | { type: 'queue'; paused: boolean }
-  | { type: 'navigate'; to: { jobId: number } };
+  | { type: 'navigate'; to: { jobId: number } }
+  | { type: 'network'; online: boolean };
+
+/** Preferences and whether SP-API credentials are stored (never the credentials themselves). */
+export interface SettingsView {
+  settings: Settings;
+  credentials: { stored: boolean; canStore: boolean; reason: string | null };
+}
 
 /** Channel → input and output of each call. */
 export interface Channels {
@@ -95,6 +105,13 @@ export interface Channels {
   'products:count': { input: ProductFilters; output: number };
   'products:stats': { input: { filters: ProductFilters; targets: Targets }; output: AnalysisStats };
   'products:export': { input: { filters: ProductFilters }; output: { path: string; rows: number } };
+  'settings:get': { input: void; output: SettingsView };
+  'settings:set': { input: Partial<Settings>; output: SettingsView };
+  'credentials:set': { input: { clientId: string; clientSecret: string; refreshToken: string }; output: SettingsView };
+  'credentials:clear': { input: void; output: SettingsView };
+  'app:status': { input: void; output: { online: boolean; waitingNetwork: number } };
+  'app:trySample': { input: void; output: { jobIds: number[] } };
+  'catalog:import': { input: { path: string }; output: { jobId: number } };
 }
 
 /** Lookup progress over the catalog. */
@@ -112,7 +129,8 @@ export const EVENT_CHANNEL = 'app:event';
 
 /** Named methods the preload exposes as `window.pallet`, each bound to one channel. */
 export const METHODS = {
-  app: { info: 'app:info' },
+  app: { info: 'app:info', status: 'app:status', trySample: 'app:trySample' },
+  settings: { get: 'settings:get', set: 'settings:set', setCredentials: 'credentials:set', clearCredentials: 'credentials:clear', importCatalog: 'catalog:import' },
   jobs: {
     list: 'jobs:list',
     get: 'jobs:get',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FIELDS } from '../../main/imports/fields.ts';
+import { settingsPatchSchema } from '../../main/app/settings.ts';
 import { JOB_STATUSES } from '../../main/queue/types.ts';
 import { LOOKUP_FILTERS, SORTS, type SortColumn } from '../../main/products/query.ts';
 import type { Channel } from './channels.ts';
@@ -58,6 +59,20 @@ export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
   'products:count': filters,
   'products:stats': z.object({ filters, targets }).strict(),
   'products:export': z.object({ filters }).strict(),
+  'settings:get': none,
+  // Every key optional, each checked by the same schema the settings file is read with.
+  'settings:set': settingsPatchSchema,
+  'credentials:set': z
+    .object({
+      clientId: z.string().trim().min(1, 'the LWA client ID is empty').max(500),
+      clientSecret: z.string().trim().min(1, 'the LWA client secret is empty').max(500),
+      refreshToken: z.string().trim().regex(/^Atzr\|/, 'a refresh token starts with "Atzr|"').max(2000),
+    })
+    .strict(),
+  'credentials:clear': none,
+  'app:status': none,
+  'app:trySample': none,
+  'catalog:import': z.object({ path: z.string().min(1).max(4096) }).strict(),
 };
 
 /** Largest payload the router parses, as JSON text; bigger ones are refused before validation. */

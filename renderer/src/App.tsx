@@ -6,11 +6,14 @@ import { DropZone } from './features/DropZone.tsx';
 import { ImportPreviewPanel } from './features/ImportPreviewPanel.tsx';
 import { JobsPanel } from './features/JobsPanel.tsx';
 import { ProductsView } from './features/products/ProductsView.tsx';
+import { OfflineBanner } from './features/OfflineBanner.tsx';
+import { SettingsView } from './features/settings/SettingsView.tsx';
 
 const TABS = [
   { id: 'imports', label: 'Imports & jobs' },
   { id: 'products', label: 'Products' },
   { id: 'analysis', label: 'Analysis' },
+  { id: 'settings', label: 'Settings' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 
@@ -55,6 +58,7 @@ export function App() {
             ))}
           </nav>
         </header>
+        <OfflineBanner />
         <div id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
           {tab === 'imports' && (
             <>
@@ -65,6 +69,7 @@ export function App() {
             </>
           )}
           {tab === 'products' && <ProductsView key={filtersKey} filters={filters} onFilters={setFilters} />}
+          {tab === 'settings' && <SettingsView />}
           {tab === 'analysis' && (
             <AnalysisView
               onShowWinners={(f) => {

@@ -86,7 +86,7 @@ describe.skipIf(unavailable !== null)('Pallet in Chromium, wired to the real cor
     expect(await frame.evaluate(call)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     // The app's own page is allowed, and has no bridge internals beyond window.pallet's named methods.
     expect(await h.page.evaluate(call)).toMatchObject({ ok: true });
-    expect(await h.page.evaluate(() => Object.keys((window as unknown as { pallet: object }).pallet).sort())).toEqual(['analysis', 'app', 'imports', 'jobs', 'lookups', 'onEvent', 'pathForFile', 'products']);
+    expect(await h.page.evaluate(() => Object.keys((window as unknown as { pallet: object }).pallet).sort())).toEqual(['analysis', 'app', 'imports', 'jobs', 'lookups', 'onEvent', 'pathForFile', 'products', 'settings']);
   });
 
   it('an inline script is blocked by the CSP', async () => {

@@ -39,7 +39,7 @@ describe.skipIf(!binary)('Pallet in real Electron', () => {
   });
 
   it('exposes only the contract on window.pallet', async () => {
-    expect(await page.evaluate(() => Object.keys((window as unknown as { pallet: object }).pallet).sort())).toEqual(['analysis', 'app', 'imports', 'jobs', 'lookups', 'onEvent', 'pathForFile', 'products']);
+    expect(await page.evaluate(() => Object.keys((window as unknown as { pallet: object }).pallet).sort())).toEqual(['analysis', 'app', 'imports', 'jobs', 'lookups', 'onEvent', 'pathForFile', 'products', 'settings']);
     expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
   });
 

@@ -1,6 +1,7 @@
 // Recording fakes of Electron's plumbing (window, tray, notifications, power, dialogs, app lifecycle): the only
 // fakes the tests use. Everything behind them — queue, scheduler, workers, router — is real.
 import type { AppEvent } from '../../preload/contract/channels.ts';
+import type { EncryptionBackend } from '../../main/app/secrets.ts';
 import type { AppLifecyclePort, DialogPort, Notice, NotifierPort, PowerPort, TrayActionId, TrayModel, TrayPort, WindowPort } from '../../main/ports.ts';
 
 export function fakeShell(opts: { confirmQuit?: boolean } = {}) {
@@ -65,3 +66,19 @@ export function fakeShell(opts: { confirmQuit?: boolean } = {}) {
   };
 }
 export type FakeShell = ReturnType<typeof fakeShell>;
+
+/** Where encrypted secrets would be written (electron-store in the app): a map, exposed for inspection. */
+export function memorySecretStore() {
+  const m = new Map<string, string>();
+  return { m, store: { get: (n: string) => m.get(n), set: (n: string, v: string) => void m.set(n, v), delete: (n: string) => void m.delete(n) } };
+}
+
+/** A stand-in for the OS keyring (safeStorage): reversible, and visibly not plain text. */
+export function fakeKeyring(backend = 'gnome_libsecret'): EncryptionBackend {
+  return {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => backend,
+    encryptString: (s) => Buffer.from([...Buffer.from(s)].map((b) => b ^ 0x5a)),
+    decryptString: (b) => Buffer.from([...b].map((x) => x ^ 0x5a)).toString(),
+  };
+}

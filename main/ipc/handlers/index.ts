@@ -13,6 +13,7 @@ import { JobNotFoundError, JobStateError } from '../../queue/errors.ts';
 import type { Queue } from '../../queue/queue.ts';
 import type { Job } from '../../queue/types.ts';
 import { IpcError, type Handlers } from '../router.ts';
+import { createAppSettingsHandlers, type AppSettingsDeps } from './app-settings.ts';
 
 /** The part of a job the window needs (no payload: it may hold paths the window did not choose). */
 export function jobView(j: Job): JobView {
@@ -54,12 +55,15 @@ export interface HandlerDeps {
   reader: ProductReader;
   /** Folder exports are written to (the user's Downloads in the app). */
   exportDir: () => string;
+  /** Preferences, secrets, network and sample data for the settings and status channels. */
+  app: Omit<AppSettingsDeps, 'queue'>;
 }
 
 /** Every IPC handler, against the engine's queue and database. */
-export function createHandlers({ db, queue, version, reader, exportDir }: HandlerDeps): Handlers {
+export function createHandlers({ db, queue, version, reader, exportDir, app }: HandlerDeps): Handlers {
   const imports = createImportStore(db);
   return {
+    ...createAppSettingsHandlers({ ...app, queue }),
     'app:info': () => ({ name: 'Pallet', version }),
     'jobs:list': (q) => queue.list({ status: q?.status, limit: q?.limit ?? 200 }).map(jobView),
     'jobs:get': ({ id }) => jobView(queue.get(id)),
@@ -96,9 +100,13 @@ export function createHandlers({ db, queue, version, reader, exportDir }: Handle
     'imports:list': () =>
       imports.list(100).map((i) => ({ id: i.id, jobId: i.jobId, fileName: i.fileName, status: i.status, counts: i.counts as Record<string, number> | null, createdAt: i.createdAt })),
     // Re-analysis of everything is one action, shared by both workers.
-    'analysis:start': (req) => ({
-      jobIds: analysisJobs('all' in req ? { all: true, options: { targets: req.targets ?? {} } } : { ids: req.ids }, 2).map((j) => queue.enqueue(j).id),
-    }),
+    'analysis:start': (req) => {
+      // The seller's fee assumptions (Settings) apply to every re-analysis from the window.
+      const s = app.settings;
+      const options = { prepPerUnit: s.get('prepPerUnit'), inboundPerLb: s.get('inboundPerLb') };
+      const targets = 'all' in req && req.targets ? req.targets : { minRoi: s.get('targetMinRoi'), minProfit: s.get('targetMinProfit'), maxRank: s.get('targetMaxRank') ?? undefined };
+      return { jobIds: analysisJobs('all' in req ? { all: true, options: { ...options, targets } } : { ids: req.ids, options: { ...options, targets } }, 2).map((j) => queue.enqueue(j).id) };
+    },
     'lookups:status': () => lookupSummary(db),
     'lookups:start': (req) => ({
       jobId: queue.enqueue({ kind: 'lookup', payload: { provider: req?.provider ?? 'auto', scope: req?.scope ?? 'pending' }, dedupeKey: req?.scope === 'all' ? undefined : 'recurring:lookup-sweep' }).id,

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { JobView } from '../../../preload/contract/channels.ts';
 import { api, call } from '../api.ts';
 
-const KIND: Record<string, string> = { import: 'Import', import_undo: 'Undo import', lookup: 'Lookups', analysis: 'Analysis' };
+const KIND: Record<string, string> = { import: 'Import', import_undo: 'Undo import', lookup: 'Lookups', analysis: 'Analysis', pricing: 'Amazon prices', images: 'Images', catalog_import: 'Reference catalog' };
 
 function statusLabel(j: JobView): string {
   if (j.status === 'retry_pending') return `retrying at ${new Date(j.runAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
@@ -47,7 +47,15 @@ export function JobsPanel() {
     <section className="card" aria-label="Jobs">
       <h2>Jobs</h2>
       {error && <p role="alert">{error}</p>}
-      {sorted.length === 0 && <p className="hint">No jobs yet. Drop a CSV to start an import.</p>}
+      {sorted.length === 0 && (
+        <p className="hint">
+          No jobs yet. Drop a supplier CSV anywhere in this window — or{' '}
+          <button type="button" onClick={() => act(call(api!.app.trySample()))}>
+            Try with sample data
+          </button>{' '}
+          (a small supplier list and reference catalog that run the whole flow offline).
+        </p>
+      )}
       <ul className="jobs">
         {sorted.map((j) => {
           const p = j.progress;

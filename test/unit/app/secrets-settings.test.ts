@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createSecrets, type EncryptionBackend } from '../../../main/app/secrets.ts';
+import { createSecrets } from '../../../main/app/secrets.ts';
+import { fakeKeyring, memorySecretStore } from '../../support/fake-shell.ts';
 import { readSettings } from '../../../main/app/settings.ts';
 
-const memoryStore = () => {
-  const m = new Map<string, string>();
-  return { m, store: { get: (n: string) => m.get(n), set: (n: string, v: string) => void m.set(n, v), delete: (n: string) => void m.delete(n) } };
-};
-// A stand-in for the OS keyring: reversible, and visibly not plain text.
-const keyring = (backend = 'gnome_libsecret'): EncryptionBackend => ({
-  isEncryptionAvailable: () => true,
-  getSelectedStorageBackend: () => backend,
-  encryptString: (s) => Buffer.from([...Buffer.from(s)].map((b) => b ^ 0x5a)),
-  decryptString: (b) => Buffer.from([...b].map((x) => x ^ 0x5a)).toString(),
-});
+const memoryStore = memorySecretStore;
+const keyring = fakeKeyring;
 
 describe('secrets', () => {
   it('stores encrypted and reads back', () => {

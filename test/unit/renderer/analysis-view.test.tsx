@@ -30,7 +30,7 @@ describe('AnalysisView', () => {
   it('reads the winners by the targets and draws both charts', async () => {
     const { fake } = setup();
     expect((await screen.findByTestId('winners-summary')).textContent).toMatch(/^12 of 40 analysed products meet your targets\./);
-    expect(fake.last('products.stats')).toEqual({ filters: {}, targets: { minRoi: 0.3, minProfit: 3, maxRank: 100000 } });
+    expect(fake.last('products.stats')).toEqual({ filters: {}, targets: { minRoi: 0.3, minProfit: 3 } });
     expect(screen.getByText(/ROI distribution/)).toBeTruthy();
     expect(screen.getByText(/Profit per unit against sales rank/)).toBeTruthy();
     expect(document.querySelectorAll('.recharts-wrapper').length).toBe(2);
@@ -43,18 +43,18 @@ describe('AnalysisView', () => {
     const { fake } = setup();
     await screen.findByTestId('winners-summary');
     fireEvent.change(screen.getByLabelText('ROI ≥ %'), { target: { value: '50' } });
-    await waitFor(() => expect(fake.last('products.stats')).toEqual({ filters: {}, targets: { minRoi: 0.5, minProfit: 3, maxRank: 100000 } }));
+    await waitFor(() => expect(fake.last('products.stats')).toEqual({ filters: {}, targets: { minRoi: 0.5, minProfit: 3 } }));
   });
 
   it('shows the winners in the products table, exports them, and re-analyses with the targets', async () => {
     const { fake, onShowWinners } = setup();
     await screen.findByTestId('winners-summary');
     fireEvent.click(screen.getByRole('button', { name: 'Show winners' }));
-    expect(onShowWinners).toHaveBeenCalledWith({ minRoi: 0.3, minProfit: 3, maxRank: 100000 });
+    expect(onShowWinners).toHaveBeenCalledWith({ minRoi: 0.3, minProfit: 3 });
     fireEvent.click(screen.getByRole('button', { name: 'Export winners (CSV)' }));
     expect(await screen.findByText(/^Exported \d+ winners to \/home\/seller\/Downloads\/pallet-products\.csv$/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Re-analyse all with these targets' }));
-    await waitFor(() => expect(fake.last('analysis.start')).toEqual({ all: true, targets: { minRoi: 0.3, minProfit: 3, maxRank: 100000 } }));
+    await waitFor(() => expect(fake.last('analysis.start')).toEqual({ all: true, targets: { minRoi: 0.3, minProfit: 3 } }));
   });
 
   it('says what to do before anything is analysed', async () => {

@@ -1,6 +1,7 @@
 // A typed fake of the bridge for component tests: in-memory products, every call recorded. It fakes the IPC edge
 // only; the components under test are the real ones.
-import type { AnalysisStats, AppApi, AppEvent, ProductFilters, ProductQuery, ProductRow, Result } from '../../../preload/contract/channels.ts';
+import { settingsSchema } from '../../../main/app/settings.ts';
+import type { AnalysisStats, AppApi, AppEvent, ProductFilters, ProductQuery, ProductRow, Result, Settings, SettingsView } from '../../../preload/contract/channels.ts';
 
 const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
 
@@ -46,8 +47,34 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
     return ok(value);
   };
   const filtered = (f: ProductFilters) => products.filter((p) => matches(p, f));
+  const state = {
+    status: { online: true, waitingNetwork: 0 },
+    stored: false,
+    settings: { ...settingsSchema.parse({}) } as Settings,
+    view: (): SettingsView => ({ settings: { ...state.settings }, credentials: { stored: state.stored, canStore: true, reason: null } }),
+  };
   const api: AppApi = {
-    app: { info: () => rec('app.info', undefined, { name: 'Pallet', version: 'test' }) },
+    app: {
+      info: () => rec('app.info', undefined, { name: 'Pallet', version: 'test' }),
+      status: () => rec('app.status', undefined, state.status),
+      trySample: () => rec('app.trySample', undefined, { jobIds: [1, 2] }),
+    },
+    settings: {
+      get: () => rec('settings.get', undefined, state.view()),
+      set: (i) => {
+        Object.assign(state.settings, i);
+        return rec('settings.set', i, state.view());
+      },
+      setCredentials: (i) => {
+        state.stored = true;
+        return rec('settings.setCredentials', i, state.view());
+      },
+      clearCredentials: () => {
+        state.stored = false;
+        return rec('settings.clearCredentials', undefined, state.view());
+      },
+      importCatalog: (i) => rec('settings.importCatalog', i, { jobId: 9 }),
+    },
     jobs: {
       list: (i) => rec('jobs.list', i, []),
       get: (i) => Promise.resolve({ ok: false, error: { code: 'NOT_FOUND', message: `no job ${i.id}` } }),
@@ -101,5 +128,5 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
     },
     pathForFile: () => null,
   };
-  return { api, calls, emit: (e: AppEvent) => listeners.forEach((l) => l(e)), last: (method: string) => calls.filter((c) => c.method === method).at(-1)?.input };
+  return { api, calls, state, emit: (e: AppEvent) => listeners.forEach((l) => l(e)), last: (method: string) => calls.filter((c) => c.method === method).at(-1)?.input };
 }

@@ -15,7 +15,13 @@ const parse = (text: string, scale = 1): number | undefined => {
 /** The seller's targets, the charts they read at a glance (winners highlighted), and the actions that follow. */
 export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilters): void }) {
   const api = useApi();
-  const [form, setForm] = useState({ minRoi: '30', minProfit: '3', maxRank: '100000' });
+  const [form, setForm] = useState({ minRoi: '30', minProfit: '3', maxRank: '' });
+  // Start from the targets in Settings.
+  useEffect(() => {
+    call(api.settings.get())
+      .then(({ settings: s }) => setForm({ minRoi: String(Math.round(s.targetMinRoi * 1000) / 10), minProfit: String(s.targetMinProfit), maxRank: s.targetMaxRank === null ? '' : String(s.targetMaxRank) }))
+      .catch(() => {});
+  }, [api]);
   const [stats, setStats] = useState<AnalysisStats | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -60,7 +66,7 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
       <div className="filters" role="group" aria-label="Your targets">
         {field('minRoi', 'ROI ≥ %')}
         {field('minProfit', 'Profit ≥ $')}
-        {field('maxRank', 'Rank ≤')}
+        {field('maxRank', 'Rank ≤ (empty: any)')}
         <button type="button" onClick={reanalyse}>Re-analyse all with these targets</button>
       </div>
       {error && <p role="alert">{error}</p>}

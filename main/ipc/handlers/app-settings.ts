@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import type { SettingsView } from '../../../preload/contract/channels.ts';
+import type { Settings } from '../../app/settings.ts';
+import { SPAPI_SECRETS } from '../../lookups/providers.ts';
+import type { NetworkPort, SecretsPort, SettingsStore } from '../../ports.ts';
+import type { Queue } from '../../queue/queue.ts';
+import { IpcError, type Handlers } from '../router.ts';
+
+export interface AppSettingsDeps {
+  queue: Queue;
+  settings: SettingsStore<Settings>;
+  secrets: SecretsPort;
+  network?: NetworkPort;
+  /** Folder holding the sample supplier file and reference catalog shipped with the app. */
+  sampleDir: string;
+}
+
+type AppSettingsChannels = 'settings:get' | 'settings:set' | 'credentials:set' | 'credentials:clear' | 'app:status' | 'app:trySample' | 'catalog:import';
+
+/** Preferences, write-only credentials, the network banner's facts, the sample data and the reference catalog. */
+export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, AppSettingsChannels> {
+  const view = (): SettingsView => {
+    const can = d.secrets.availability();
+    return {
+      settings: readAll(d.settings),
+      // Whether credentials are stored, never what they are: the window has no way to read a secret back.
+      credentials: { stored: Object.values(SPAPI_SECRETS).every((n) => d.secrets.has(n)), canStore: can.ok, reason: can.ok ? null : can.reason },
+    };
+  };
+  return {
+    'settings:get': () => view(),
+    'settings:set': (patch) => {
+      for (const [k, v] of Object.entries(patch) as [keyof Settings, never][]) d.settings.set(k, v);
+      return view();
+    },
+    'credentials:set': (c) => {
+      const can = d.secrets.availability();
+      if (!can.ok) throw new IpcError('CONFLICT', can.reason);
+      d.secrets.set(SPAPI_SECRETS.clientId, c.clientId);
+      d.secrets.set(SPAPI_SECRETS.clientSecret, c.clientSecret);
+      d.secrets.set(SPAPI_SECRETS.refreshToken, c.refreshToken);
+      return view();
+    },
+    'credentials:clear': () => {
+      Object.values(SPAPI_SECRETS).forEach((n) => d.secrets.delete(n));
+      return view();
+    },
+    'app:status': () => {
+      const waiting = d.queue.counts().waiting_network;
+      return { online: d.network ? d.network.isOnline() : true, waitingNetwork: waiting };
+    },
+    'app:trySample': () => {
+      // The reference catalog first, so the lookups the import starts find the sample ASINs offline.
+      const catalog = d.queue.enqueue({ kind: 'catalog_import', payload: { path: join(d.sampleDir, 'reference-catalog.csv') }, maxAttempts: 1, priority: 10 });
+      const supplier = d.queue.enqueue({ kind: 'import', payload: { path: join(d.sampleDir, 'supplier-sample.csv') }, maxAttempts: 3 });
+      return { jobIds: [catalog.id, supplier.id] };
+    },
+    'catalog:import': ({ path }) => ({ jobId: d.queue.enqueue({ kind: 'catalog_import', payload: { path }, maxAttempts: 1 }).id }),
+  };
+}
+
+function readAll(store: SettingsStore<Settings>): Settings {
+  const keys: (keyof Settings)[] = ['closeToTray', 'notifications', 'marketplace', 'sweepIntervalMinutes', 'workers', 'retentionDays', 'targetMinRoi', 'targetMinProfit', 'targetMaxRank', 'prepPerUnit', 'inboundPerLb'];
+  return Object.fromEntries(keys.map((k) => [k, store.get(k)])) as Settings;
+}
