@@ -68,6 +68,7 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
         settings: o.settingsStore ?? createMemorySettings(),
         secrets: o.secrets ?? createSecrets({ isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' }, { get: () => undefined, set: () => {}, delete: () => {} }),
         network: o.engine?.network,
+        onCredentialsChanged: () => engine.refreshSecrets(),
         sampleDir: o.sampleDir ?? fileURLToPath(new URL('../../resources/sample', import.meta.url)),
       },
     }),

@@ -33,6 +33,8 @@ export interface Engine {
   scheduler: Scheduler;
   workers: readonly Supervisor[];
   recurring: Recurring;
+  /** Hands every worker the current credentials (after the user stored or removed them in Settings). */
+  refreshSecrets(): void;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     scheduler,
     workers,
     recurring,
+    refreshSecrets: () => workers.forEach((w) => w.refreshSecrets()),
     async stop() {
       networkWatch.stop();
       await scheduler.drain();

@@ -90,10 +90,7 @@ export function createSupervisor(opts: SupervisorOptions) {
           return;
         }
         kinds = m.kinds;
-        if (opts.secrets) {
-          const values = opts.secrets();
-          if (Object.keys(values).length) proc?.postMessage({ type: 'secrets', values } satisfies ToWorker);
-        }
+        sendSecrets();
         state = 'ready';
         events.emit('event', { type: 'ready', pid: proc?.pid, kinds });
         readyWaiters.forEach((w) => w.resolve());
@@ -200,9 +197,18 @@ export function createSupervisor(opts: SupervisorOptions) {
     return p;
   }
 
+  // Sent after every start, and again whenever the user changes them (an empty set clears the worker's copy).
+  function sendSecrets(): void {
+    if (opts.secrets) proc?.postMessage({ type: 'secrets', values: opts.secrets() } satisfies ToWorker);
+  }
+
   return {
     events,
     start,
+    /** Hands the worker the current credentials (after the user stored or removed them). */
+    refreshSecrets: () => {
+      if (state === 'ready') sendSecrets();
+    },
     get state() {
       return state;
     },

@@ -59,26 +59,27 @@ export function App() {
           </nav>
         </header>
         <OfflineBanner />
-        <div id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
-          {tab === 'imports' && (
-            <>
-              {paths.map((p) => (
-                <ImportPreviewPanel key={p} path={p} onDone={() => setPaths((cur) => cur.filter((x) => x !== p))} />
-              ))}
-              <JobsPanel />
-            </>
-          )}
-          {tab === 'products' && <ProductsView key={filtersKey} filters={filters} onFilters={setFilters} />}
-          {tab === 'settings' && <SettingsView />}
-          {tab === 'analysis' && (
-            <AnalysisView
-              onShowWinners={(f) => {
-                setFilters(f);
-                setFiltersKey((k) => k + 1);
-                setTab('products');
-              }}
-            />
-          )}
+        {/* Every view stays mounted (hidden when not shown): typed targets, filters and scroll survive a tab switch. */}
+        <div id="panel-imports" role="tabpanel" aria-labelledby="tab-imports" hidden={tab !== 'imports'}>
+          {paths.map((p) => (
+            <ImportPreviewPanel key={p} path={p} onDone={() => setPaths((cur) => cur.filter((x) => x !== p))} />
+          ))}
+          <JobsPanel />
+        </div>
+        <div id="panel-products" role="tabpanel" aria-labelledby="tab-products" hidden={tab !== 'products'}>
+          <ProductsView key={filtersKey} filters={filters} onFilters={setFilters} />
+        </div>
+        <div id="panel-analysis" role="tabpanel" aria-labelledby="tab-analysis" hidden={tab !== 'analysis'}>
+          <AnalysisView
+            onShowWinners={(f) => {
+              setFilters(f);
+              setFiltersKey((k) => k + 1);
+              setTab('products');
+            }}
+          />
+        </div>
+        <div id="panel-settings" role="tabpanel" aria-labelledby="tab-settings" hidden={tab !== 'settings'}>
+          <SettingsView />
         </div>
       </main>
     </DropZone>

@@ -11,6 +11,8 @@ import { EVENT_CHANNEL } from '../../preload/contract/channels.ts';
 import { createApp, type PalletApp } from '../../main/app/create-app.ts';
 import { CONTENT_SECURITY_POLICY } from '../../main/security/app-protocol.ts';
 import { createNodeLauncher } from '../../main/workers/node-launcher.ts';
+import { spApiSecrets } from '../../main/lookups/providers.ts';
+import type { NetworkPort, SecretsPort } from '../../main/ports.ts';
 import { fakeShell, type FakeShell } from '../support/fake-shell.ts';
 import { tempDbPath } from '../support/temp-db.ts';
 
@@ -94,7 +96,7 @@ export async function closeBrowser(): Promise<void> {
  * The built renderer in real Chromium, wired to the real main-process core (router, queue, worker processes) through
  * the real buildApi; only Electron's plumbing (window, tray, notifications, contextBridge transport) is faked.
  */
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(opts: { secrets?: SecretsPort; network?: NetworkPort } = {}): Promise<Harness> {
   const tmp = tempDbPath();
   const { server, origin } = await serve(RENDERER);
   const otherPages: Record<string, string> = { '/probe.html': '<!doctype html><p>probe</p>' };
@@ -125,7 +127,13 @@ export async function startHarness(): Promise<Harness> {
     version: 'e2e',
     workers: 1,
     settings: () => ({ closeToTray: true, notifications: true }),
-    engine: { queue: { backoff: { baseMs: 200, maxMs: 1000 } }, supervisor: { restartBaseMs: 20, restartMaxMs: 200 } },
+    engine: {
+      queue: { backoff: { baseMs: 200, maxMs: 1000 } },
+      supervisor: { restartBaseMs: 20, restartMaxMs: 200 },
+      network: opts.network,
+      ...(opts.secrets ? { secrets: () => spApiSecrets(opts.secrets!) } : {}),
+    },
+    secrets: opts.secrets,
     log: () => {},
   });
   const context = await (await launchBrowser()).newContext();

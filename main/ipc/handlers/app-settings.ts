@@ -11,6 +11,8 @@ export interface AppSettingsDeps {
   settings: SettingsStore<Settings>;
   secrets: SecretsPort;
   network?: NetworkPort;
+  /** Called after credentials were stored or removed, so running workers get them at once. */
+  onCredentialsChanged?: () => void;
   /** Folder holding the sample supplier file and reference catalog shipped with the app. */
   sampleDir: string;
 }
@@ -39,10 +41,12 @@ export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, Ap
       d.secrets.set(SPAPI_SECRETS.clientId, c.clientId);
       d.secrets.set(SPAPI_SECRETS.clientSecret, c.clientSecret);
       d.secrets.set(SPAPI_SECRETS.refreshToken, c.refreshToken);
+      d.onCredentialsChanged?.();
       return view();
     },
     'credentials:clear': () => {
       Object.values(SPAPI_SECRETS).forEach((n) => d.secrets.delete(n));
+      d.onCredentialsChanged?.();
       return view();
     },
     'app:status': () => {
