@@ -8,7 +8,7 @@ import { defaultDbPath } from './app/paths.ts';
 import { registerIpc } from './electron/ipc.ts';
 import { registerAppScheme, serveRenderer } from './electron/protocol.ts';
 import { installSecurityHooks } from './electron/security.ts';
-import { createDialogPort, createLifecyclePort, createNetworkPort, createNotifierPort, createPowerPort, createTrayPort } from './electron/shell-ports.ts';
+import { createDialogPort, createFilesPort, createLifecyclePort, createNetworkPort, createNotifierPort, createPowerPort, createTrayPort } from './electron/shell-ports.ts';
 import { createSecretsPort, createSettingsStore } from './electron/storage.ts';
 import { spApiSecrets } from './lookups/providers.ts';
 import { createUtilityLauncher } from './electron/utility-launcher.ts';
@@ -36,6 +36,7 @@ else {
       sweepIntervalMs: settings.get('sweepIntervalMinutes') * 60_000,
       exportDir: () => app.getPath('downloads'),
       settingsStore: settings,
+      files: createFilesPort(),
       secrets,
       sampleDir: app.isPackaged ? join(process.resourcesPath, 'sample') : join(here, '../../resources/sample'),
       // Credentials go to workers over the protocol only; the window never sees them.

@@ -84,6 +84,12 @@ export interface SecretsPort {
   delete(name: string): void;
 }
 
+/** Files the user asked to see: opened with their app, or shown in the file manager. */
+export interface FilesPort {
+  open(path: string): Promise<void>;
+  showInFolder(path: string): void;
+}
+
 export interface Clock {
   now(): number;
 }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { createHandlers, classifyError } from '../ipc/handlers/index.ts';
 import { fileURLToPath } from 'node:url';
 import { createProductReader, type ProductReader } from '../products/reader.ts';
-import type { SecretsPort, SettingsStore } from '../ports.ts';
+import type { FilesPort, SecretsPort, SettingsStore } from '../ports.ts';
 import { createSecrets } from './secrets.ts';
 import { createMemorySettings, type Settings } from './settings.ts';
 import { createRouter, type Router } from '../ipc/router.ts';
@@ -29,6 +29,8 @@ export interface CreateAppOptions {
   settingsStore?: SettingsStore<Settings>;
   /** Encrypted credentials (safeStorage in the app); without it, storing credentials is refused with the reason. */
   secrets?: SecretsPort;
+  /** Opens reports and reveals exports (Electron's shell in the app). */
+  files?: FilesPort;
   /** The sample supplier file and reference catalog; default: the repository's resources/sample. */
   sampleDir?: string;
   /** How often the lookup sweep takes pending and due products (default 5 minutes). */
@@ -69,6 +71,8 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
         secrets: o.secrets ?? createSecrets({ isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' }, { get: () => undefined, set: () => {}, delete: () => {} }),
         network: o.engine?.network,
         onCredentialsChanged: () => engine.refreshSecrets(),
+        files: o.files ?? { open: () => Promise.reject(new Error('Opening files is not available here.')), showInFolder: () => {} },
+        fileRoots: () => [join(dirname(o.dbPath), 'reports'), exportDir()],
         sampleDir: o.sampleDir ?? fileURLToPath(new URL('../../resources/sample', import.meta.url)),
       },
     }),

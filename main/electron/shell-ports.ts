@@ -1,5 +1,5 @@
-import { app, dialog, Menu, nativeImage, net, Notification, powerMonitor, powerSaveBlocker, Tray } from 'electron';
-import type { AppLifecyclePort, DialogPort, NetworkPort, NotifierPort, PowerPort, TrayActionId, TrayPort } from '../ports.ts';
+import { app, dialog, Menu, nativeImage, net, Notification, powerMonitor, powerSaveBlocker, shell, Tray } from 'electron';
+import type { AppLifecyclePort, DialogPort, FilesPort, NetworkPort, NotifierPort, PowerPort, TrayActionId, TrayPort } from '../ports.ts';
 
 // A 16×16 pallet glyph, embedded so the tray needs no file on disk.
 const TRAY_ICON =
@@ -86,4 +86,15 @@ export function createNetworkPort(pollMs = 5_000): NetworkPort {
     }
   }, pollMs).unref();
   return { isOnline: () => online, onChange: (l) => void listeners.push(l) };
+}
+
+/** Opens a file with its app (an error report in the spreadsheet app) or shows it in the file manager. */
+export function createFilesPort(): FilesPort {
+  return {
+    async open(path) {
+      const error = await shell.openPath(path);
+      if (error) throw new Error(error);
+    },
+    showInFolder: (path) => shell.showItemInFolder(path),
+  };
 }

@@ -112,6 +112,9 @@ export interface Channels {
   'app:status': { input: void; output: { online: boolean; waitingNetwork: number } };
   'app:trySample': { input: void; output: { jobIds: number[] } };
   'catalog:import': { input: { path: string }; output: { jobId: number } };
+  'files:open': { input: { path: string }; output: { ok: true } };
+  'files:reveal': { input: { path: string }; output: { ok: true } };
+  'jobs:retryFailed': { input: void; output: { count: number } };
 }
 
 /** Lookup progress over the catalog. */
@@ -129,7 +132,7 @@ export const EVENT_CHANNEL = 'app:event';
 
 /** Named methods the preload exposes as `window.pallet`, each bound to one channel. */
 export const METHODS = {
-  app: { info: 'app:info', status: 'app:status', trySample: 'app:trySample' },
+  app: { info: 'app:info', status: 'app:status', trySample: 'app:trySample', openFile: 'files:open', revealFile: 'files:reveal' },
   settings: { get: 'settings:get', set: 'settings:set', setCredentials: 'credentials:set', clearCredentials: 'credentials:clear', importCatalog: 'catalog:import' },
   jobs: {
     list: 'jobs:list',
@@ -139,6 +142,7 @@ export const METHODS = {
     pause: 'jobs:pause',
     resume: 'jobs:resume',
     retry: 'jobs:retry',
+    retryFailed: 'jobs:retryFailed',
     pauseAll: 'queue:pause',
     resumeAll: 'queue:resume',
   },

@@ -73,6 +73,9 @@ export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
   'app:status': none,
   'app:trySample': none,
   'catalog:import': z.object({ path: z.string().min(1).max(4096) }).strict(),
+  'files:open': z.object({ path: z.string().min(1).max(4096) }).strict(),
+  'files:reveal': z.object({ path: z.string().min(1).max(4096) }).strict(),
+  'jobs:retryFailed': none,
 };
 
 /** Largest payload the router parses, as JSON text; bigger ones are refused before validation. */

@@ -134,6 +134,7 @@ export async function startHarness(opts: { secrets?: SecretsPort; network?: Netw
       ...(opts.secrets ? { secrets: () => spApiSecrets(opts.secrets!) } : {}),
     },
     secrets: opts.secrets,
+    files: shell.files,
     log: () => {},
   });
   const context = await (await launchBrowser()).newContext();

@@ -2,7 +2,7 @@
 // fakes the tests use. Everything behind them — queue, scheduler, workers, router — is real.
 import type { AppEvent } from '../../preload/contract/channels.ts';
 import type { EncryptionBackend } from '../../main/app/secrets.ts';
-import type { AppLifecyclePort, DialogPort, Notice, NotifierPort, PowerPort, TrayActionId, TrayModel, TrayPort, WindowPort } from '../../main/ports.ts';
+import type { AppLifecyclePort, DialogPort, FilesPort, Notice, NotifierPort, PowerPort, TrayActionId, TrayModel, TrayPort, WindowPort } from '../../main/ports.ts';
 
 export function fakeShell(opts: { confirmQuit?: boolean } = {}) {
   const rec = {
@@ -14,6 +14,8 @@ export function fakeShell(opts: { confirmQuit?: boolean } = {}) {
     quits: 0,
     visible: true,
     focused: false,
+    opened: [] as string[],
+    revealed: [] as string[],
   };
   let closeListener: (e: { preventDefault(): void }) => void = () => {};
   let trayListener: (id: TrayActionId) => void = () => {};
@@ -42,9 +44,11 @@ export function fakeShell(opts: { confirmQuit?: boolean } = {}) {
     onOpenFile: (l) => void (openFile = l),
     onBeforeQuit: (l) => void (beforeQuit = l),
   };
+  const files: FilesPort = { open: async (p) => void rec.opened.push(p), showInFolder: (p) => void rec.revealed.push(p) };
   return {
     rec,
     ports: { window, tray, notifier, power, dialog, lifecycle },
+    files,
     /** The user closes the window; returns whether the close went through. */
     closeWindow(): boolean {
       let prevented = false;

@@ -1,8 +1,9 @@
-import { join } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { SettingsView } from '../../../preload/contract/channels.ts';
 import type { Settings } from '../../app/settings.ts';
 import { SPAPI_SECRETS } from '../../lookups/providers.ts';
-import type { NetworkPort, SecretsPort, SettingsStore } from '../../ports.ts';
+import type { FilesPort, NetworkPort, SecretsPort, SettingsStore } from '../../ports.ts';
 import type { Queue } from '../../queue/queue.ts';
 import { IpcError, type Handlers } from '../router.ts';
 
@@ -11,13 +12,16 @@ export interface AppSettingsDeps {
   settings: SettingsStore<Settings>;
   secrets: SecretsPort;
   network?: NetworkPort;
+  files: FilesPort;
+  /** Folders whose files the window may open or reveal: what Pallet itself wrote (error reports, exports). */
+  fileRoots: () => string[];
   /** Called after credentials were stored or removed, so running workers get them at once. */
   onCredentialsChanged?: () => void;
   /** Folder holding the sample supplier file and reference catalog shipped with the app. */
   sampleDir: string;
 }
 
-type AppSettingsChannels = 'settings:get' | 'settings:set' | 'credentials:set' | 'credentials:clear' | 'app:status' | 'app:trySample' | 'catalog:import';
+type AppSettingsChannels = 'settings:get' | 'settings:set' | 'credentials:set' | 'credentials:clear' | 'app:status' | 'app:trySample' | 'catalog:import' | 'files:open' | 'files:reveal';
 
 /** Preferences, write-only credentials, the network banner's facts, the sample data and the reference catalog. */
 export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, AppSettingsChannels> {
@@ -59,6 +63,14 @@ export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, Ap
       const supplier = d.queue.enqueue({ kind: 'import', payload: { path: join(d.sampleDir, 'supplier-sample.csv') }, maxAttempts: 3 });
       return { jobIds: [catalog.id, supplier.id] };
     },
+    'files:open': async ({ path }) => {
+      await d.files.open(await ownFile(path, d.fileRoots()));
+      return { ok: true as const };
+    },
+    'files:reveal': async ({ path }) => {
+      d.files.showInFolder(await ownFile(path, d.fileRoots()));
+      return { ok: true as const };
+    },
     'catalog:import': ({ path }) => ({ jobId: d.queue.enqueue({ kind: 'catalog_import', payload: { path }, maxAttempts: 1 }).id }),
   };
 }
@@ -66,4 +78,17 @@ export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, Ap
 function readAll(store: SettingsStore<Settings>): Settings {
   const keys: (keyof Settings)[] = ['closeToTray', 'notifications', 'marketplace', 'sweepIntervalMinutes', 'workers', 'retentionDays', 'targetMinRoi', 'targetMinProfit', 'targetMaxRank', 'prepPerUnit', 'inboundPerLb'];
   return Object.fromEntries(keys.map((k) => [k, store.get(k)])) as Settings;
+}
+
+// The window may only open what Pallet wrote: a path (links resolved) inside one of the roots, that exists.
+async function ownFile(path: string, roots: readonly string[]): Promise<string> {
+  if (!isAbsolute(path)) throw new IpcError('INVALID_INPUT', 'The path must be absolute.');
+  const real = await realpath(path).catch(() => null);
+  if (!real) throw new IpcError('NOT_FOUND', `${path} no longer exists.`);
+  for (const root of roots) {
+    const r = await realpath(root).catch(() => resolve(root));
+    const rel = relative(r, real);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return real;
+  }
+  throw new IpcError('FORBIDDEN', 'Pallet only opens the reports and exports it wrote.');
 }

@@ -75,6 +75,7 @@ export function createHandlers({ db, queue, version, reader, exportDir, app }: H
     'jobs:pause': ({ id }) => jobView(queue.pause(id)),
     'jobs:resume': ({ id }) => jobView(queue.resume(id)),
     'jobs:retry': ({ id }) => jobView(queue.retry(id)),
+    'jobs:retryFailed': () => ({ count: queue.list({ status: 'failed', limit: 1000 }).map((j) => queue.retry(j.id)).length }),
     'queue:pause': () => (queue.pauseAll(), { paused: queue.isPaused() }),
     'queue:resume': () => (queue.resumeAll(), { paused: queue.isPaused() }),
     'imports:preview': async (req): Promise<ImportPreview> => {

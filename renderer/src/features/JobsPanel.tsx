@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
-import type { JobView } from '../../../preload/contract/channels.ts';
-import { api, call } from '../api.ts';
+import { useEffect, useRef, useState } from 'react';
+import type { JobErrorView, JobView } from '../../../preload/contract/channels.ts';
+import { call, useApi } from '../api.ts';
 
 const KIND: Record<string, string> = { import: 'Import', import_undo: 'Undo import', lookup: 'Lookups', analysis: 'Analysis', pricing: 'Amazon prices', images: 'Images', catalog_import: 'Reference catalog' };
+const ACTIVE = ['queued', 'running', 'paused', 'retry_pending', 'waiting_network', 'scheduled'];
 
 function statusLabel(j: JobView): string {
   if (j.status === 'retry_pending') return `retrying at ${new Date(j.runAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
@@ -13,18 +14,41 @@ function statusLabel(j: JobView): string {
 function counts(j: JobView): string | null {
   const r = j.result as Record<string, number> | null;
   if (j.kind === 'import' && r && typeof r.rows === 'number') return `${r.rows} rows: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.duplicates} duplicates, ${r.rejected} rejected`;
+  if (j.kind === 'lookup' && r && typeof r.looked === 'number') return `${r.looked} looked up: ${r.found} found, ${r.notFound} not on Amazon, ${r.ambiguous} to pick`;
+  if (j.kind === 'analysis' && r && typeof r.analyzed === 'number') return `${r.analyzed} analysed`;
   return null;
 }
 
-/** Every job with live progress, status and the actions that apply to it. */
+/** "1,234 rows/s · about 2 min left", from the queue's own rate and ETA. */
+function speed(j: JobView): string | null {
+  const p = j.progress;
+  if (j.status !== 'running' || !p || p.ratePerSec === null) return null;
+  const eta = p.etaMs === null ? '' : p.etaMs < 60_000 ? ` · about ${Math.max(1, Math.round(p.etaMs / 1000))} s left` : ` · about ${Math.round(p.etaMs / 60_000)} min left`;
+  return `${Math.round(p.ratePerSec).toLocaleString('en-US')}/s${eta}`;
+}
+
+/** Every job with live progress, status and the actions that apply to it; problems stream in while it runs. */
 export function JobsPanel() {
+  const api = useApi();
   const [jobs, setJobs] = useState<Map<number, JobView>>(new Map());
   const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState<Map<number, JobErrorView[]>>(new Map());
+  const openRef = useRef(open);
+  openRef.current = open;
+
+  const loadErrors = (id: number) =>
+    call(api.jobs.errors({ id, limit: 20 }))
+      .then((list) => setOpen((cur) => (cur.has(id) ? new Map(cur).set(id, list) : cur)))
+      .catch((e: Error) => setError(e.message));
 
   useEffect(() => {
     let live = true;
-    const off = api!.onEvent((e) => {
-      if (e.type === 'job') setJobs((cur) => new Map(cur).set(e.job.id, e.job));
+    const off = api.onEvent((e) => {
+      if (e.type === 'job') {
+        setJobs((cur) => new Map(cur).set(e.job.id, e.job));
+        // An open problem list follows its job (events come at most 10 per second per job).
+        if (openRef.current.has(e.job.id)) void loadErrors(e.job.id);
+      }
       // A notification was clicked: bring that job into view and focus it.
       if (e.type === 'navigate') {
         const el = document.querySelector<HTMLElement>(`[data-testid="job-${e.to.jobId}"]`);
@@ -32,25 +56,40 @@ export function JobsPanel() {
         el?.focus();
       }
     });
-    call(api!.jobs.list({ limit: 100 }))
+    call(api.jobs.list({ limit: 100 }))
       .then((list) => live && setJobs((cur) => new Map([...list.map((j) => [j.id, j] as const), ...cur])))
       .catch((e: Error) => setError(e.message));
     return () => {
       live = false;
       off();
     };
-  }, []);
+  }, [api]);
 
   const act = (p: Promise<unknown>) => p.catch((e: Error) => setError(e.message));
+  const toggleProblems = (id: number) => {
+    if (open.has(id)) setOpen((cur) => new Map([...cur].filter(([k]) => k !== id)));
+    else {
+      setOpen((cur) => new Map(cur).set(id, []));
+      void loadErrors(id);
+    }
+  };
   const sorted = [...jobs.values()].sort((a, b) => b.id - a.id);
+  const failed = sorted.filter((j) => j.status === 'failed').length;
   return (
     <section className="card" aria-label="Jobs">
       <h2>Jobs</h2>
       {error && <p role="alert">{error}</p>}
+      {failed > 1 && (
+        <p>
+          <button type="button" onClick={() => act(call(api.jobs.retryFailed()))}>
+            Retry all {failed} failed jobs
+          </button>
+        </p>
+      )}
       {sorted.length === 0 && (
         <p className="hint">
           No jobs yet. Drop a supplier CSV anywhere in this window — or{' '}
-          <button type="button" onClick={() => act(call(api!.app.trySample()))}>
+          <button type="button" onClick={() => act(call(api.app.trySample()))}>
             Try with sample data
           </button>{' '}
           (a small supplier list and reference catalog that run the whole flow offline).
@@ -60,6 +99,8 @@ export function JobsPanel() {
         {sorted.map((j) => {
           const p = j.progress;
           const pct = p && p.total ? Math.min(100, Math.floor((p.done / p.total) * 100)) : null;
+          const r = j.result as { importId?: number; errorReport?: string | null } | null;
+          const problems = open.get(j.id);
           return (
             <li key={j.id} className="job" data-testid={`job-${j.id}`} data-status={j.status} tabIndex={-1}>
               <span className="job-title">
@@ -71,21 +112,58 @@ export function JobsPanel() {
                   {pct ?? ''}
                 </progress>
               )}
+              {speed(j) && <span className="note">{speed(j)}</span>}
               {p?.note && j.status === 'running' && <span className="note">{p.note}</span>}
               {counts(j) && <span className="counts">{counts(j)}</span>}
               {j.error && j.status !== 'completed' && <span className="error">{j.error.message}</span>}
               <span className="actions">
-                {['queued', 'running', 'paused', 'retry_pending', 'waiting_network', 'scheduled'].includes(j.status) && (
-                  <button type="button" onClick={() => act(call(api!.jobs.cancel({ id: j.id })))}>
+                {ACTIVE.includes(j.status) && (
+                  <button type="button" onClick={() => act(call(api.jobs.cancel({ id: j.id })))}>
                     Cancel
                   </button>
                 )}
+                {['queued', 'running', 'retry_pending', 'waiting_network', 'scheduled'].includes(j.status) && (
+                  <button type="button" onClick={() => act(call(api.jobs.pause({ id: j.id })))}>
+                    Pause
+                  </button>
+                )}
+                {j.status === 'paused' && (
+                  <button type="button" onClick={() => act(call(api.jobs.resume({ id: j.id })))}>
+                    Resume
+                  </button>
+                )}
                 {(j.status === 'failed' || j.status === 'cancelled') && (
-                  <button type="button" onClick={() => act(call(api!.jobs.retry({ id: j.id })))}>
+                  <button type="button" onClick={() => act(call(api.jobs.retry({ id: j.id })))}>
                     Retry
                   </button>
                 )}
+                {j.kind === 'import' && j.status === 'completed' && r?.importId && (
+                  <button type="button" onClick={() => act(call(api.imports.undo({ importId: r.importId! })))}>
+                    Undo import
+                  </button>
+                )}
+                {r?.errorReport && (
+                  <button type="button" onClick={() => act(call(api.app.openFile({ path: r.errorReport! })))}>
+                    Open error report
+                  </button>
+                )}
+                {(p?.failed ?? 0) + (p?.skipped ?? 0) > 0 || j.status === 'failed' ? (
+                  <button type="button" aria-expanded={problems !== undefined} onClick={() => toggleProblems(j.id)}>
+                    Problems
+                  </button>
+                ) : null}
               </span>
+              {problems && (
+                <ul className="problems" aria-label={`Problems of job ${j.id}`}>
+                  {problems.length === 0 && <li className="hint">None recorded.</li>}
+                  {problems.map((e, i) => (
+                    <li key={i}>
+                      {e.rowNumber !== null ? `Row ${e.rowNumber}: ` : ''}
+                      {e.message}
+                    </li>
+                  ))}
+                </ul>
+              )}
             </li>
           );
         })}

@@ -4,7 +4,7 @@ import { classifyError, createHandlers } from '../../../main/ipc/handlers/index.
 import { createRouter } from '../../../main/ipc/router.ts';
 import { systemClock } from '../../../main/queue/queue.ts';
 import { openTestQueue } from '../../support/temp-db.ts';
-import { fakeKeyring, memorySecretStore } from '../../support/fake-shell.ts';
+import { fakeKeyring, fakeShell, memorySecretStore } from '../../support/fake-shell.ts';
 import { createSecrets } from '../../../main/app/secrets.ts';
 import { createMemorySettings } from '../../../main/app/settings.ts';
 import { createProductReader, type ProductReader } from '../../../main/products/reader.ts';
@@ -27,7 +27,7 @@ afterEach(async () => {
   t.close();
 });
 
-const router = () => createRouter({ handlers: createHandlers({ db: t.db, queue: t.queue, version: 't', reader, exportDir: () => t.dir, app: { settings: createMemorySettings(), secrets: createSecrets(fakeKeyring(), memorySecretStore().store), sampleDir: t.dir } }), appOrigin: 'app://pallet', classify: classifyError });
+const router = () => createRouter({ handlers: createHandlers({ db: t.db, queue: t.queue, version: 't', reader, exportDir: () => t.dir, app: { settings: createMemorySettings(), secrets: createSecrets(fakeKeyring(), memorySecretStore().store), sampleDir: t.dir, files: fakeShell().files, fileRoots: () => [t.dir] } }), appOrigin: 'app://pallet', classify: classifyError });
 const call = (channel: string, payload?: unknown) => router().handle(channel, payload, { url: 'app://pallet/index.html', isMainFrame: true });
 
 describe('lookup actions from the window', () => {

@@ -1,7 +1,7 @@
 // A typed fake of the bridge for component tests: in-memory products, every call recorded. It fakes the IPC edge
 // only; the components under test are the real ones.
 import { settingsSchema } from '../../../main/app/settings.ts';
-import type { AnalysisStats, AppApi, AppEvent, ProductFilters, ProductQuery, ProductRow, Result, Settings, SettingsView } from '../../../preload/contract/channels.ts';
+import type { AnalysisStats, AppApi, AppEvent, JobView, ProductFilters, ProductQuery, ProductRow, Result, Settings, SettingsView } from '../../../preload/contract/channels.ts';
 
 const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
 
@@ -50,6 +50,7 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
   const state = {
     status: { online: true, waitingNetwork: 0 },
     stored: false,
+    jobs: [] as JobView[],
     settings: { ...settingsSchema.parse({}) } as Settings,
     view: (): SettingsView => ({ settings: { ...state.settings }, credentials: { stored: state.stored, canStore: true, reason: null } }),
   };
@@ -58,6 +59,8 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
       info: () => rec('app.info', undefined, { name: 'Pallet', version: 'test' }),
       status: () => rec('app.status', undefined, state.status),
       trySample: () => rec('app.trySample', undefined, { jobIds: [1, 2] }),
+      openFile: (i) => rec('app.openFile', i, { ok: true as const }),
+      revealFile: (i) => rec('app.revealFile', i, { ok: true as const }),
     },
     settings: {
       get: () => rec('settings.get', undefined, state.view()),
@@ -76,13 +79,14 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
       importCatalog: (i) => rec('settings.importCatalog', i, { jobId: 9 }),
     },
     jobs: {
-      list: (i) => rec('jobs.list', i, []),
+      list: (i) => rec('jobs.list', i, state.jobs),
       get: (i) => Promise.resolve({ ok: false, error: { code: 'NOT_FOUND', message: `no job ${i.id}` } }),
       errors: (i) => rec('jobs.errors', i, []),
       cancel: (i) => rec('jobs.cancel', i, null as never),
       pause: (i) => rec('jobs.pause', i, null as never),
       resume: (i) => rec('jobs.resume', i, null as never),
       retry: (i) => rec('jobs.retry', i, null as never),
+      retryFailed: () => rec('jobs.retryFailed', undefined, { count: 2 }),
       pauseAll: () => rec('jobs.pauseAll', undefined, { paused: true }),
       resumeAll: () => rec('jobs.resumeAll', undefined, { paused: false }),
     },

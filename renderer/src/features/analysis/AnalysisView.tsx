@@ -25,6 +25,7 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
   const [stats, setStats] = useState<AnalysisStats | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [exported, setExported] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
   const targets: Targets = { minRoi: parse(form.minRoi, 100), minProfit: parse(form.minProfit), maxRank: parse(form.maxRank) !== undefined ? Math.max(1, Math.round(parse(form.maxRank)!)) : undefined };
   const key = JSON.stringify(targets);
@@ -50,7 +51,10 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
       .catch((e: Error) => setError(e.message));
   const exportWinners = () =>
     call(api.products.export({ filters: winners }))
-      .then(({ path, rows }) => setMessage(`Exported ${fmtInt(rows)} winners to ${path}`))
+      .then(({ path, rows }) => {
+        setMessage(`Exported ${fmtInt(rows)} winners to ${path}`);
+        setExported(path);
+      })
       .catch((e: Error) => setError(e.message));
 
   const field = (k: keyof typeof form, label: string) => (
@@ -71,6 +75,13 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
       </div>
       {error && <p role="alert">{error}</p>}
       {message && <p role="status">{message}</p>}
+      {exported && (
+        <p>
+          <button type="button" onClick={() => call(api.app.revealFile({ path: exported })).catch((e: Error) => setError(e.message))}>
+            Show the export in its folder
+          </button>
+        </p>
+      )}
       {stats && stats.analysed === 0 && <p className="hint">Nothing analysed yet. Products are analysed once their ASIN is found (or they have a price): import a list and let the lookups run.</p>}
       {stats && stats.analysed > 0 && (
         <>
