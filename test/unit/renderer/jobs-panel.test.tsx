@@ -51,7 +51,7 @@ describe('JobsPanel', () => {
   it('streams a running job’s problems while they are open', async () => {
     const fake = setup([job(1, { status: 'running', progress: progress({}) })]);
     let errors = [{ rowNumber: 4, code: 'bad_gtin', message: 'UPC: "8.90103E+12" is scientific notation', createdAt: 0 }];
-    fake.api.jobs.errors = async () => ({ ok: true, value: errors });
+    (fake.api.jobs as { errors: typeof fake.api.jobs.errors }).errors = async () => ({ ok: true, value: errors });
     fireEvent.click(await screen.findByRole('button', { name: 'Problems' }));
     const list = await screen.findByRole('list', { name: 'Problems of job 1' });
     await within(list).findByText('Row 4: UPC: "8.90103E+12" is scientific notation');
