@@ -103,21 +103,32 @@ export function productConditions(q: ProductFilters): { sql: string; params: unk
 
 export const PRODUCTS_FROM = `FROM products p LEFT JOIN analyses a ON a.product_id = p.id AND a.marketplace = 'US'`;
 
-/** A window of products, filtered and sorted in SQLite (ties broken by id, nulls last). */
+/**
+ * A window of products, filtered and sorted in SQLite (ties broken by id, nulls last). Two steps: the window's ids
+ * first — an OFFSET walks every row it skips, so that walk reads ids only, and joins analyses only when a filter or
+ * the sort needs them — then the full rows of just those ids.
+ */
 export function queryProducts(db: Db, q: ProductQuery): ProductRow[] {
   const w = productWhere(q);
   const col = SORTS[q.sort ?? 'id'];
   const dir = q.desc ? 'DESC' : 'ASC';
   const order = col === 'p.id' ? `p.id ${dir}` : `${col} IS NULL, ${col} ${dir}, p.id ${dir}`;
+  const from = /\ba\./.test(`${w.sql} ${col}`) ? PRODUCTS_FROM : 'FROM products p';
+  const ids = db.prepare(`SELECT p.id ${from} ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`).pluck().all(...w.params, q.limit, q.offset) as number[];
+  if (ids.length === 0) return [];
   const rows = db
     .prepare(
       `SELECT p.id, p.gtin14, p.sku, p.name, p.brand, p.cost, p.asin, p.lookup_status, p.potential_asins, coalesce(a.sales_rank, p.sales_rank) AS rank,
               p.quality_score, p.import_id, a.id AS analysis_id, a.sell_price, a.price_source, a.referral_fee, a.fulfillment_fee, a.storage_fee, a.other_costs,
               a.total_fees, a.api_total_fees, a.profit, a.margin, a.roi, a.est_sales_mid, a.size_tier, a.flags, a.reasons
-       ${PRODUCTS_FROM} ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+       ${PRODUCTS_FROM} WHERE p.id IN (SELECT value FROM json_each(?))`,
     )
-    .all(...w.params, q.limit, q.offset) as DbRow[];
-  return rows.map(toRow);
+    .all(JSON.stringify(ids)) as DbRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [toRow(r)] : [];
+  });
 }
 
 /** How many products match the filters (the table's scroll height). */

@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import type { ProductFilters } from '../../preload/contract/channels.ts';
 import { api } from './api.ts';
 import { AnalysisView } from './features/analysis/AnalysisView.tsx';
@@ -23,6 +23,9 @@ export function App() {
   const [tab, setTab] = useState<Tab>('imports');
   const [filters, setFilters] = useState<ProductFilters>({});
   const [filtersKey, setFiltersKey] = useState(0);
+  // A view is built the first time it is shown, then kept (hidden) so its state survives tab switches.
+  const [visited, setVisited] = useState<ReadonlySet<Tab>>(new Set(['imports']));
+  useEffect(() => setVisited((v) => (v.has(tab) ? v : new Set([...v, tab]))), [tab]);
   if (!api) {
     return (
       <main className="app">
@@ -59,7 +62,7 @@ export function App() {
           </nav>
         </header>
         <OfflineBanner />
-        {/* Every view stays mounted (hidden when not shown): typed targets, filters and scroll survive a tab switch. */}
+        {/* A view stays mounted once shown (hidden when not): typed targets, filters and scroll survive a tab switch. */}
         <div id="panel-imports" role="tabpanel" aria-labelledby="tab-imports" hidden={tab !== 'imports'}>
           {paths.map((p) => (
             <ImportPreviewPanel key={p} path={p} onDone={() => setPaths((cur) => cur.filter((x) => x !== p))} />
@@ -67,19 +70,21 @@ export function App() {
           <JobsPanel />
         </div>
         <div id="panel-products" role="tabpanel" aria-labelledby="tab-products" hidden={tab !== 'products'}>
-          <ProductsView key={filtersKey} filters={filters} onFilters={setFilters} />
+          {visited.has('products') && <ProductsView key={filtersKey} filters={filters} onFilters={setFilters} />}
         </div>
         <div id="panel-analysis" role="tabpanel" aria-labelledby="tab-analysis" hidden={tab !== 'analysis'}>
-          <AnalysisView
-            onShowWinners={(f) => {
-              setFilters(f);
-              setFiltersKey((k) => k + 1);
-              setTab('products');
-            }}
-          />
+          {visited.has('analysis') && (
+            <AnalysisView
+              onShowWinners={(f) => {
+                setFilters(f);
+                setFiltersKey((k) => k + 1);
+                setTab('products');
+              }}
+            />
+          )}
         </div>
         <div id="panel-settings" role="tabpanel" aria-labelledby="tab-settings" hidden={tab !== 'settings'}>
-          <SettingsView />
+          {visited.has('settings') && <SettingsView />}
         </div>
       </main>
     </DropZone>

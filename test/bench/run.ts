@@ -6,6 +6,7 @@ import { runImportBench } from './import-bench.ts';
 import { runAnalysisBench } from './analysis-bench.ts';
 import { runLookupBench } from './lookup-bench.ts';
 import { runImagesBench } from './images-bench.ts';
+import { runTableBench } from './table-bench.ts';
 
 const { values, positionals: names } = parseArgs({ allowPositionals: true, options: { rows: { type: 'string' } } });
 const rows = values.rows === undefined ? undefined : Number(values.rows);
@@ -21,11 +22,12 @@ const benches: Record<string, () => Promise<Record<string, number | string | nul
   analysis: () => runAnalysisBench({ rows, log: (l) => process.stderr.write(`[analysis] ${l}\n`) }),
   lookup: () => runLookupBench({ ids: rows, log: (l) => process.stderr.write(`[lookup] ${l}\n`) }),
   images: () => runImagesBench({ images: rows, log: (l) => process.stderr.write(`[images] ${l}\n`) }),
+  table: () => runTableBench({ rows, log: (l) => process.stderr.write(`[table] ${l}\n`) }),
 };
 
 const unknown = names.filter((n) => !benches[n]);
 if (names.length === 0 || unknown.length) {
-  process.stderr.write(`Usage: npm run bench -- <${Object.keys(benches).join('|')}> ... [--rows N (import, analysis; identifiers for lookup; images for images)]${unknown.length ? `\nUnknown: ${unknown.join(', ')}` : ''}\n`);
+  process.stderr.write(`Usage: npm run bench -- <${Object.keys(benches).join('|')}> ... [--rows N (import, analysis; identifiers for lookup; images for images; products for table)]${unknown.length ? `\nUnknown: ${unknown.join(', ')}` : ''}\n`);
   process.exit(2);
 }
 for (const name of names) {

@@ -1,13 +1,18 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ProductFilters, ProductRow, SortColumn } from '../../../../preload/contract/channels.ts';
 import { call, useApi } from '../../api.ts';
 import { FeeBreakdown } from './FeeBreakdown.tsx';
-import { FilterBar } from './FilterBar.tsx';
+import { FilterBar as FilterBarView } from './FilterBar.tsx';
+
+// The filter bar does not change while the list scrolls: it renders only when its own props do.
+const FilterBar = memo(FilterBarView);
 import { fmtInt, fmtMoney, fmtPct, LOOKUP_LABEL } from './format.ts';
 import { usePagedRows } from './usePagedRows.ts';
 
-const ROW_PX = 36;
+const ROW_PX = 32;
+// Chromium cannot lay out an element taller than ~33.5 million px: at 32 px a row, that is ~1.04M rows in one list.
+const MAX_ROWS = 1_040_000;
 const COLUMNS: { key: SortColumn | null; label: string }[] = [
   { key: 'name', label: 'Product' },
   { key: 'brand', label: 'Brand' },
@@ -30,7 +35,10 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
   const [message, setMessage] = useState<string | null>(null);
   const { total, error, ensure, row } = usePagedRows(api, filters, sort.col, sort.desc, refresh);
   const scroller = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: total ?? 0, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 12, initialRect: { width: 1000, height: 480 } });
+  const shown = Math.min(total ?? 0, MAX_ROWS);
+  // Scroll updates render in React's own batches (not synchronously inside each scroll event): no frame carries
+  // more than one re-render of the visible rows.
+  const v = useVirtualizer({ count: shown, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 12, initialRect: { width: 1000, height: 480 }, useFlushSync: false });
   const items = v.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? -1;
@@ -46,7 +54,7 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
   };
   const sortBy = (col: SortColumn) => setSort((s) => ({ col, desc: s.col === col ? !s.desc : col === 'roi' || col === 'profit' }));
   const move = (to: number) => {
-    const i = Math.max(0, Math.min((total ?? 1) - 1, to));
+    const i = Math.max(0, Math.min(shown - 1, to));
     setActive(i);
     v.scrollToIndex(i, { align: 'auto' });
   };
@@ -58,7 +66,7 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
       PageDown: () => move(active + page),
       PageUp: () => move(active - page),
       Home: () => move(0),
-      End: () => move((total ?? 1) - 1),
+      End: () => move(shown - 1),
       Enter: () => setOpen(row(active) ?? null),
       ' ': () => toggle(row(active)?.id),
     };
@@ -99,6 +107,7 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
         </button>
       </div>
       {message && <p role="status">{message}</p>}
+      {(total ?? 0) > MAX_ROWS && <p className="hint">The list shows the first {fmtInt(MAX_ROWS)} in this order: filter or sort to reach the rest.</p>}
       {error && <p role="alert">{error}</p>}
       {total === 0 && <p className="hint">{Object.values(filters).some((x) => x !== undefined) ? 'No product matches these filters.' : 'No products yet: drop a supplier CSV anywhere in this window, or try the sample data.'}</p>}
       <div className="grid-head" role="row">
@@ -120,7 +129,7 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
         ref={scroller}
         className="grid-body"
         role="grid"
-        aria-rowcount={total ?? 0}
+        aria-rowcount={shown}
         aria-label="Products"
         tabIndex={0}
         onKeyDown={onKey}
