@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { normalizeGtin } from '../catalog/gtin.ts';
 import type { Db } from '../db/open.ts';
+import type { Queue } from '../queue/queue.ts';
 import { MappingError } from '../imports/mapping.ts';
 import { planImport } from '../imports/plan.ts';
 import { readRecords } from '../imports/reader.ts';
 import { BadFileError } from '../imports/sniff.ts';
 import { TaskError, type Task, parsePayload } from '../workers/runtime/task.ts';
 
-export const catalogImportPayloadSchema = z.object({ path: z.string().min(1).max(4096), mapping: z.record(z.string(), z.enum(['gtin', 'asin', 'name', 'brand', 'ignore'])).optional() });
+export const catalogImportPayloadSchema = z.object({
+  path: z.string().min(1).max(4096),
+  mapping: z.record(z.string(), z.enum(['gtin', 'asin', 'name', 'brand', 'ignore'])).optional(),
+  /** A supplier file to import once the catalog is in (the sample data: its lookups must find the catalog). */
+  importAfter: z.string().min(1).max(4096).optional(),
+});
 
 const ASIN = /^(B0[0-9A-Z]{8}|\d{9}[\dX])$/;
 
@@ -15,10 +21,10 @@ const ASIN = /^(B0[0-9A-Z]{8}|\d{9}[\dX])$/;
  * The `catalog_import` job: reads any CSV pairing barcodes with ASINs (a Keepa export, an inventory report, a previous
  * Pallet export) into the local reference catalog. Idempotent: a re-run rewrites the same pairs.
  */
-export function createCatalogImportTask(deps: { database(): { db: Db } }): Task {
+export function createCatalogImportTask(deps: { database(): { db: Db; queue: Queue } }): Task {
   return async (ctx) => {
-    const { path, mapping } = parsePayload(catalogImportPayloadSchema, ctx.job.payload, 'catalog import');
-    const { db } = deps.database();
+    const { path, mapping, importAfter } = parsePayload(catalogImportPayloadSchema, ctx.job.payload, 'catalog import');
+    const { db, queue } = deps.database();
     let plan;
     try {
       plan = await planImport(path, { mapping: mapping as never }, null, 5);
@@ -74,6 +80,7 @@ export function createCatalogImportTask(deps: { database(): { db: Db } }): Task 
       },
     });
     flush(pending);
+    if (importAfter) queue.enqueue({ kind: 'import', payload: { path: importAfter }, parentId: ctx.job.id, dedupeKey: `import-after:${ctx.job.id}`, maxAttempts: 3 });
     return { file: plan.fileName, ...counts };
   };
 }

@@ -58,10 +58,9 @@ export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, Ap
       return { online: d.network ? d.network.isOnline() : true, waitingNetwork: waiting };
     },
     'app:trySample': () => {
-      // The reference catalog first, so the lookups the import starts find the sample ASINs offline.
-      const catalog = d.queue.enqueue({ kind: 'catalog_import', payload: { path: join(d.sampleDir, 'reference-catalog.csv') }, maxAttempts: 1, priority: 10 });
-      const supplier = d.queue.enqueue({ kind: 'import', payload: { path: join(d.sampleDir, 'supplier-sample.csv') }, maxAttempts: 3 });
-      return { jobIds: [catalog.id, supplier.id] };
+      // The reference catalog first, then (queued by it) the supplier file: its lookups find the sample ASINs offline.
+      const catalog = d.queue.enqueue({ kind: 'catalog_import', payload: { path: join(d.sampleDir, 'reference-catalog.csv'), importAfter: join(d.sampleDir, 'supplier-sample.csv') }, maxAttempts: 1 });
+      return { jobIds: [catalog.id] };
     },
     'files:open': async ({ path }) => {
       await d.files.open(await ownFile(path, d.fileRoots()));

@@ -86,7 +86,8 @@ export function JobsPanel() {
           </button>
         </p>
       )}
-      {sorted.length === 0 && (
+      {/* Background sweeps exist from the first start: "nothing yet" means nothing imported yet. */}
+      {!sorted.some((j) => j.kind === 'import' || j.kind === 'catalog_import') && (
         <p className="hint">
           No jobs yet. Drop a supplier CSV anywhere in this window — or{' '}
           <button type="button" onClick={() => act(call(api.app.trySample()))}>

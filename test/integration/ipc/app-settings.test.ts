@@ -81,10 +81,10 @@ describe('settings, credentials, files and sample data from the window', () => {
     expect(shell.rec.opened).toHaveLength(1);
   });
 
-  it('queues the sample reference catalog before the sample supplier file', async () => {
+  it('queues the sample reference catalog, which queues the sample supplier file once it is in', async () => {
     const r = await call('app:trySample');
     expect(r.ok).toBe(true);
-    const jobs = t.queue.list({}).reverse();
-    expect(jobs.map((j) => [j.kind, j.priority])).toEqual([['catalog_import', 10], ['import', 0]]);
+    const jobs = t.queue.list({});
+    expect(jobs.map((j) => [j.kind, (j.payload as { path: string; importAfter: string }).path.endsWith('reference-catalog.csv'), (j.payload as { importAfter: string }).importAfter.endsWith('supplier-sample.csv')])).toEqual([['catalog_import', true, true]]);
   });
 });

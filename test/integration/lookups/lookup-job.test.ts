@@ -155,4 +155,13 @@ describe('lookups in the local reference catalog', () => {
     expect(job.result).toMatchObject({ looked: 4, found: 1, ambiguous: 1, notFound: 2, provider: 'catalog' });
     expect(api.stats.requests).toBe(0);
   });
+
+  it('queues a supplier import once the catalog is in (the sample data), so its lookups find the catalog', async () => {
+    const ref = t.file('ref.csv', `UPC,ASIN\n${WIDGET},B000WIDGET\n`);
+    const list = t.file('more.csv', `UPC,Name,Brand,Cost\n${WIDGET},Widget,Acme,2\n`);
+    const cat = await t.run({ kind: 'catalog_import', payload: { path: ref, importAfter: list } });
+    const follow = t.queue.list({ kind: 'import' }).find((j) => j.parentId === cat.id)!;
+    expect(follow.payload).toEqual({ path: list });
+    await waitFor(() => t.queue.get(follow.id).status === 'completed', 'the follow-up import');
+  });
 });

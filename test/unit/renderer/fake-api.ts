@@ -33,6 +33,7 @@ function matches(p: ProductRow, f: ProductFilters): boolean {
   if (f.lookup && !f.lookup.includes(p.lookupStatus as never)) return false;
   if (f.search && !`${p.name} ${p.sku} ${p.gtin14} ${p.asin}`.toLowerCase().includes(f.search.toLowerCase())) return false;
   if (f.brand && p.brand?.toLowerCase() !== f.brand.toLowerCase()) return false;
+  if (f.importId !== undefined && p.importId !== f.importId) return false;
   if (f.minRoi !== undefined && !((p.analysis?.roi ?? -Infinity) >= f.minRoi)) return false;
   if (f.minProfit !== undefined && !((p.analysis?.profit ?? -Infinity) >= f.minProfit)) return false;
   if (f.maxRank !== undefined && !((p.salesRank ?? Infinity) <= f.maxRank)) return false;
@@ -93,7 +94,7 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
     imports: {
       preview: (i) => rec('imports.preview', i, null as never),
       start: (i) => rec('imports.start', i, { jobId: 1 }),
-      list: () => rec('imports.list', undefined, []),
+      list: () => rec('imports.list', undefined, [{ id: 4, jobId: 3, fileName: 'acme-prices.csv', status: 'completed', counts: null, createdAt: 0 }]),
       undo: (i) => rec('imports.undo', i, { jobId: 2 }),
     },
     analysis: { start: (i) => rec('analysis.start', i, { jobIds: [10, 11] }) },

@@ -65,6 +65,8 @@ describe('ProductsView', () => {
     fireEvent.click(screen.getByRole('button', { name: 'found' }));
     await waitFor(() => expect(fake.last('products.count')).toEqual({ minRoi: 0.3, lookup: ['found'] }));
     expect(screen.getByRole('button', { name: 'found' }).getAttribute('aria-pressed')).toBe('true');
+    fireEvent.change(await screen.findByLabelText('Import'), { target: { value: '4' } });
+    await waitFor(() => expect(fake.last('products.count')).toEqual({ minRoi: 0.3, lookup: ['found'], importId: 4 }));
   });
 
   it('sorts by a column, ROI descending first, and says so to screen readers', async () => {

@@ -105,6 +105,7 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
             </figure>
             <figure>
               <figcaption>Profit per unit against sales rank (lower rank sells faster)</figcaption>
+              {stats.points.length === 0 && <p className="hint">No sales ranks yet: they come with SP-API lookups (Settings → credentials).</p>}
               <ScatterChart width={520} height={260} accessibilityLayer>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis type="number" dataKey="rank" name="Sales rank" scale="log" domain={['auto', 'auto']} tickFormatter={(v: number) => fmtInt(v)} />

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ProductFilters } from '../../../../preload/contract/channels.ts';
+import type { ImportView, ProductFilters } from '../../../../preload/contract/channels.ts';
 import { LOOKUP_LABEL } from './format.ts';
 
 const STATUSES = ['found', 'ambiguous', 'not_found', 'pending', 'retry_pending', 'failed', 'no_barcode'] as const;
@@ -10,7 +10,7 @@ const num = (text: string, scale = 1): number | undefined => {
 };
 
 /** Filters of the products table: text search, lookup status chips, ROI ≥, profit ≥, rank ≤, brand. */
-export function FilterBar({ value, onChange }: { value: ProductFilters; onChange(f: ProductFilters): void }) {
+export function FilterBar({ value, onChange, imports = [] }: { value: ProductFilters; onChange(f: ProductFilters): void; imports?: ImportView[] }) {
   const [text, setText] = useState({
     search: value.search ?? '',
     brand: value.brand ?? '',
@@ -26,6 +26,7 @@ export function FilterBar({ value, onChange }: { value: ProductFilters; onChange
     const t = setTimeout(() => {
       const next: ProductFilters = {
         lookup: value.lookup,
+        importId: value.importId,
         search: text.search.trim() || undefined,
         brand: text.brand.trim() || undefined,
         minRoi: num(text.minRoi, 100),
@@ -56,6 +57,17 @@ export function FilterBar({ value, onChange }: { value: ProductFilters; onChange
       {field('minRoi', 'ROI ≥ %', { inputMode: 'decimal' })}
       {field('minProfit', 'Profit ≥ $', { inputMode: 'decimal' })}
       {field('maxRank', 'Rank ≤', { inputMode: 'numeric' })}
+      <label>
+        Import
+        <select value={value.importId ?? ''} onChange={(e) => onChange({ ...value, importId: e.target.value ? Number(e.target.value) : undefined })}>
+          <option value="">All imports</option>
+          {imports.map((i) => (
+            <option key={i.id} value={i.id}>
+              #{i.id} {i.fileName}
+            </option>
+          ))}
+        </select>
+      </label>
       <div className="chips" role="group" aria-label="Lookup status">
         {STATUSES.map((s) => (
           <button key={s} type="button" className={`chip chip-${s}`} aria-pressed={value.lookup?.includes(s) ?? false} onClick={() => toggle(s)}>

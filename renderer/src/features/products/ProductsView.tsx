@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { ProductFilters, ProductRow, SortColumn } from '../../../../preload/contract/channels.ts';
+import type { ImportView, ProductFilters, ProductRow, SortColumn } from '../../../../preload/contract/channels.ts';
 import { call, useApi } from '../../api.ts';
 import { FeeBreakdown } from './FeeBreakdown.tsx';
 import { FilterBar as FilterBarView } from './FilterBar.tsx';
@@ -33,6 +33,12 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
   const [open, setOpen] = useState<ProductRow | null>(null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [message, setMessage] = useState<string | null>(null);
+  const [imports, setImports] = useState<ImportView[]>([]);
+  useEffect(() => {
+    call(api.imports.list())
+      .then((list) => setImports(list.filter((i) => i.status === 'completed')))
+      .catch(() => {});
+  }, [api, refresh]);
   const { total, error, ensure, row } = usePagedRows(api, filters, sort.col, sort.desc, refresh);
   const scroller = useRef<HTMLDivElement>(null);
   const shown = Math.min(total ?? 0, MAX_ROWS);
@@ -96,7 +102,7 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
   return (
     <section className="card products" aria-label="Products">
       <h2>Products</h2>
-      <FilterBar value={filters} onChange={onFilters} />
+      <FilterBar value={filters} onChange={onFilters} imports={imports} />
       <div className="toolbar">
         <span aria-live="polite">{total === null ? 'Counting…' : `${fmtInt(total)} products`}</span>
         <button type="button" disabled={selected.size === 0} onClick={() => retry({ productIds: [...selected] })}>
