@@ -1,17 +1,11 @@
 import { open } from 'node:fs/promises';
 import { isOfflineError } from '../lookups/http.ts';
+import { TaskError } from '../workers/runtime/task.ts';
 import type { ImageSource } from './sources.ts';
 
 /** Why one image could not be had; `retryable` ones are tried again later, the rest stay failed until the URL changes. */
-export class ImageError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly retryable = false,
-  ) {
-    super(message);
-    this.name = 'ImageError';
-  }
+export class ImageError extends TaskError {
+  override name = 'ImageError';
 }
 
 /** The connection itself failed (refused, DNS, unreachable): either this host is down or the whole network is. */

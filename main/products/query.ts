@@ -35,8 +35,8 @@ export interface ProductQuery extends ProductFilters {
   limit: number;
 }
 
-/** One product as the table and the fee breakdown show it. */
-export interface ProductRow {
+/** The columns a product row carries as they are in the table. */
+interface ProductCore {
   id: number;
   gtin14: string | null;
   sku: string | null;
@@ -44,6 +44,10 @@ export interface ProductRow {
   brand: string | null;
   cost: number | null;
   asin: string | null;
+}
+
+/** One product as the table and the fee breakdown show it. */
+export interface ProductRow extends ProductCore {
   lookupStatus: string;
   candidates: { asin: string; title: string | null; brand: string | null }[] | null;
   salesRank: number | null;
@@ -138,14 +142,7 @@ export function countProducts(db: Db, q: ProductFilters): number {
   return db.prepare(`SELECT count(*) ${needsJoin ? PRODUCTS_FROM : 'FROM products p'} ${w.sql}`).pluck().get(...w.params) as number;
 }
 
-interface DbRow {
-  id: number;
-  gtin14: string | null;
-  sku: string | null;
-  name: string | null;
-  brand: string | null;
-  cost: number | null;
-  asin: string | null;
+interface DbRow extends ProductCore {
   lookup_status: string;
   potential_asins: string | null;
   rank: number | null;

@@ -148,7 +148,7 @@ export function JobsPanel() {
                     Open error report
                   </button>
                 )}
-                {(p?.failed ?? 0) + (p?.skipped ?? 0) > 0 || j.status === 'failed' ? (
+                {(p?.failed ?? 0) > 0 || j.status === 'failed' ? (
                   <button type="button" aria-expanded={problems !== undefined} onClick={() => toggleProblems(j.id)}>
                     Problems
                   </button>
