@@ -2,7 +2,9 @@
 // wired to the real core, after "Try with sample data" ran the whole flow offline (reference catalog lookups).
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createSecrets } from '../../main/app/secrets.ts';
 import type { NetworkPort } from '../../main/ports.ts';
+import { fakeKeyring, memorySecretStore } from '../support/fake-shell.ts';
 import { FINISHED_STATUSES } from '../../main/queue/types.ts';
 import { closeBrowser, e2eUnavailable, startHarness } from './harness.ts';
 
@@ -15,7 +17,8 @@ async function main(): Promise<void> {
   let online = true;
   const listeners: ((o: boolean) => void)[] = [];
   const network: NetworkPort = { isOnline: () => online, onChange: (l) => void listeners.push(l) };
-  const h = await startHarness({ network });
+  // A keyring, as a desktop with one has: Settings shows its normal state.
+  const h = await startHarness({ network, secrets: createSecrets(fakeKeyring(), memorySecretStore().store) });
   try {
     const page = h.page;
     await page.setViewportSize({ width: 1280, height: 900 });
