@@ -46,11 +46,14 @@ export function createProductReader(dbPath: string): ProductReader {
     if (res.ok) w.resolve(res.value);
     else w.reject(new Error(res.message));
   });
-  worker.on('error', (err) => failAll(err));
-  worker.on('exit', () => failAll(new Error('The products reader stopped.')));
+  // A reader that died answers nothing more: later calls fail at once instead of waiting forever.
+  let dead: Error | null = null;
+  worker.on('error', (err) => failAll((dead = err)));
+  worker.on('exit', () => failAll((dead ??= new Error('The products reader stopped.'))));
   type Ask = ReaderRequest extends infer R ? (R extends ReaderRequest ? Omit<R, 'id'> : never) : never;
   const ask = <T>(req: Ask): Promise<T> =>
     new Promise<T>((resolve, reject) => {
+      if (dead) return reject(dead);
       const id = next++;
       waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
       worker.postMessage({ ...req, id });

@@ -101,4 +101,10 @@ describe('products reader (its own thread, read-only)', () => {
     expect(text.trim().split(/\r?\n/)).toHaveLength(n + 1);
     await expect(reader.exportCsv({}, out)).rejects.toThrow(/EEXIST|exists/);
   });
+
+  it('fails calls at once after its thread has stopped, instead of leaving them waiting', async () => {
+    const other = createProductReader(tmp.path);
+    await other.close();
+    await expect(other.count({})).rejects.toThrow(/stopped/);
+  });
 });
