@@ -5,6 +5,11 @@ export interface Migration {
   version: number;
   name: string;
   up: (db: Database.Database) => void;
+  /**
+   * Table rebuilds (create new, copy, drop old, rename) run with foreign keys off, as SQLite prescribes: with them on,
+   * dropping the old table would fire ON DELETE actions on the rows that reference it. The keys are checked before commit.
+   */
+  rebuildsTables?: boolean;
 }
 
 /** Thrown when the file was written by a newer Pallet: we must not touch a schema we do not know. */
@@ -37,13 +42,29 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
   if (from > latest) throw new DatabaseTooNewError(from, latest);
   for (const m of sorted) {
     if (m.version <= schemaVersion(db)) continue;
-    // IMMEDIATE takes the write lock first, so two processes migrating at once run one after the other
-    // and the second sees the first's user_version instead of failing half-way.
-    db.transaction(() => {
-      if (schemaVersion(db) >= m.version) return;
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    }).immediate();
+    // The pragma is a no-op inside a transaction, so it is switched around it.
+    const keysWereOn = m.rebuildsTables === true && db.pragma('foreign_keys', { simple: true }) === 1;
+    if (keysWereOn) db.pragma('foreign_keys = OFF');
+    try {
+      // IMMEDIATE takes the write lock first, so two processes migrating at once run one after the other
+      // and the second sees the first's user_version instead of failing half-way.
+      db.transaction(() => {
+        if (schemaVersion(db) >= m.version) return;
+        m.up(db);
+        if (m.rebuildsTables) assertForeignKeys(db, m);
+        db.pragma(`user_version = ${m.version}`);
+      }).immediate();
+    } finally {
+      if (keysWereOn) db.pragma('foreign_keys = ON');
+    }
   }
   return { from, to: schemaVersion(db) };
+}
+
+function assertForeignKeys(db: Database.Database, m: Migration): void {
+  const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+  if (broken.length > 0) {
+    const first = broken[0]!;
+    throw new Error(`Migration "${m.name}" would leave ${broken.length} broken references (first: ${first.table} → ${first.parent}); nothing was changed.`);
+  }
 }

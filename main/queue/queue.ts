@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/open.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { JobNotFoundError, JobStateError, LeaseLostError } from './errors.ts';
-import { jobFromRow, type JobRow } from './rows.ts';
+import { CLAIM_RETURNING, COMPLETE_RETURNING, jobFromClaim, jobFromCompletion, jobFromRow, type ClaimRow, type CompleteRow, type JobRow } from './rows.ts';
 import type {
   ClaimedJob,
   EnqueueInput,
@@ -46,15 +46,36 @@ export interface JobErrorEntry {
   raw?: string | null;
 }
 
+/** One finished run for completeMany; `job` is the snapshot its claim returned. */
+export interface CompleteItem {
+  lease: Lease;
+  result?: unknown;
+  job?: Job;
+}
+
 /** A stop request the runner must deliver to the task running the job. */
 export interface StopRequest {
   jobId: number;
   reason: 'cancel' | 'pause';
 }
 
-const ACTIVE_STATUSES = `'scheduled','queued','running','retry_pending','waiting_network','paused'`;
+// The same text as the partial indexes' WHERE clauses (migration 007): SQLite uses a partial index only when the
+// query carries its condition verbatim, and OR chains are far cheaper than IN lists to evaluate on every write.
+const statusIs = (values: readonly JobStatus[]) => `(${values.map((v) => `status = '${v}'`).join(' OR ')})`;
+const ACTIVE = statusIs(['scheduled', 'queued', 'running', 'retry_pending', 'waiting_network', 'paused']);
+const DUE = statusIs(['scheduled', 'retry_pending']);
+const FINISHED = statusIs(['completed', 'failed', 'cancelled']);
+
+/** The claim path's two reads, exported so a test can check they run on the partial indexes. */
+export const CLAIM_PICK_SQL = `SELECT id FROM jobs WHERE status = 'queued' AND kind = ? ORDER BY priority DESC, id LIMIT ?`;
+export const DUE_PICK_SQL = `SELECT id FROM jobs WHERE ${DUE} AND run_at <= ? ORDER BY run_at LIMIT ?`;
 const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
 const PROMOTE_BATCH = 1000;
+// dedupe_key comes last so the multi-row insert (only jobs without one) can leave it NULL.
+const INSERT_COLUMNS = '(kind, status, priority, payload, max_attempts, run_at, parent_id, created_at, updated_at, dedupe_key)';
+const COLUMNS = 9;
+const INSERT_ROW = `(${'?, '.repeat(COLUMNS)}?)`;
+const MULTI_ROW = `(${'?, '.repeat(COLUMNS)}NULL)`;
 
 /** Creates the owner id for this process. */
 export function makeOwnerId(): string {
@@ -96,29 +117,25 @@ export function createQueue(options: QueueOptions) {
   const emit = (e: QueueEvent) => events.emit('event', e);
 
   const stmt = {
-    insert: db.prepare(
-      `INSERT INTO jobs (kind, status, priority, payload, max_attempts, run_at, parent_id, dedupe_key, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
+    insert: db.prepare(`INSERT INTO jobs ${INSERT_COLUMNS} VALUES ${INSERT_ROW}`),
     insertDedupe: db.prepare(
-      `INSERT INTO jobs (kind, status, priority, payload, max_attempts, run_at, parent_id, dedupe_key, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN (${ACTIVE_STATUSES}) DO NOTHING`,
+      `INSERT INTO jobs ${INSERT_COLUMNS} VALUES ${INSERT_ROW}
+       ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND ${ACTIVE} DO NOTHING`,
     ),
-    byDedupe: db.prepare(`SELECT * FROM jobs WHERE dedupe_key = ? AND status IN (${ACTIVE_STATUSES})`),
+    byDedupe: db.prepare(`SELECT * FROM jobs WHERE dedupe_key = ? AND ${ACTIVE}`),
     get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
     isPaused: db.prepare(`SELECT value FROM queue_state WHERE key = 'paused'`).pluck(),
     setState: db.prepare('INSERT INTO queue_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     promote: db.prepare(
       `UPDATE jobs SET status = 'queued', updated_at = ?
-       WHERE id IN (SELECT id FROM jobs WHERE status IN ('scheduled','retry_pending') AND run_at <= ? ORDER BY run_at LIMIT ${PROMOTE_BATCH})`,
+       WHERE id IN (${DUE_PICK_SQL.replace('LIMIT ?', `LIMIT ${PROMOTE_BATCH}`)})`,
     ),
     claim: db.prepare(
       `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_token = ?, lease_expires_at = ?,
               started_at = COALESCE(started_at, ?), updated_at = ?
-       WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' AND kind = ? ORDER BY priority DESC, id LIMIT ?)
-       RETURNING *`,
-    ),
+       WHERE id IN (${CLAIM_PICK_SQL})
+       RETURNING ${CLAIM_RETURNING}`,
+    ).raw(true),
     renew: db.prepare(`UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'`),
     progress: db.prepare(`UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'`),
     checkpoint: db.prepare(`UPDATE jobs SET checkpoint = ?, updated_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'`),
@@ -154,12 +171,12 @@ export function createQueue(options: QueueOptions) {
     ),
     waitingNetwork: db.prepare(`SELECT id FROM jobs WHERE status = 'waiting_network' AND (? IS NULL OR kind = ?)`).pluck(),
     purge: db.prepare(
-      `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE status IN ('completed','failed','cancelled') AND finished_at < ? LIMIT ?)`,
+      `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE ${FINISHED} AND finished_at < ? LIMIT ?)`,
     ),
     addError: db.prepare('INSERT INTO job_errors (job_id, row_number, code, message, raw, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     recentErrors: db.prepare('SELECT row_number, code, message, raw, created_at FROM job_errors WHERE job_id = ? ORDER BY id DESC LIMIT ?'),
     counts: db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
-    nextDue: db.prepare(`SELECT MIN(run_at) FROM jobs WHERE status IN ('scheduled','retry_pending')`).pluck(),
+    nextDue: db.prepare(`SELECT MIN(run_at) FROM jobs WHERE ${DUE}`).pluck(),
   };
 
   function mustGet(id: number): Job {
@@ -174,9 +191,15 @@ export function createQueue(options: QueueOptions) {
     return row;
   }
 
+  // Kinds are few; checking each distinct one once keeps a regex out of the batched enqueue's per-job cost.
+  const knownKinds = new Set<string>();
+
   function validateInput(input: EnqueueInput): void {
-    if (typeof input.kind !== 'string' || !/^[a-z][a-z0-9_.-]{0,63}$/.test(input.kind)) {
-      throw new TypeError(`Job kind must be 1–64 lowercase letters, digits, "_", "." or "-" (got ${JSON.stringify(input.kind)}).`);
+    if (!knownKinds.has(input.kind)) {
+      if (typeof input.kind !== 'string' || !/^[a-z][a-z0-9_.-]{0,63}$/.test(input.kind)) {
+        throw new TypeError(`Job kind must be 1–64 lowercase letters, digits, "_", "." or "-" (got ${JSON.stringify(input.kind)}).`);
+      }
+      if (knownKinds.size < 1000) knownKinds.add(input.kind);
     }
     if (input.priority !== undefined && !Number.isInteger(input.priority)) throw new TypeError('Job priority must be an integer.');
     if (input.maxAttempts !== undefined && (!Number.isInteger(input.maxAttempts) || input.maxAttempts < 1)) {
@@ -188,76 +211,95 @@ export function createQueue(options: QueueOptions) {
     }
   }
 
+  /** Writes one job's values into `args` from `at`, in INSERT_COLUMNS order up to (not including) dedupe_key. */
+  function fillArgs(args: unknown[], at: number, input: EnqueueInput, now: number): void {
+    const runAt = input.runAt ?? now + (input.delayMs ?? 0);
+    args[at] = input.kind;
+    args[at + 1] = runAt > now ? 'scheduled' : 'queued';
+    args[at + 2] = input.priority ?? 0;
+    args[at + 3] = json(input.payload);
+    args[at + 4] = input.maxAttempts ?? defaultMaxAttempts;
+    args[at + 5] = runAt;
+    args[at + 6] = input.parentId ?? null;
+    args[at + 7] = now;
+    args[at + 8] = now;
+  }
+
   function insertOne(input: EnqueueInput, now: number): { id: number; deduped: boolean } {
-    const args = rowArgs(input, now);
-    args[7] = input.dedupeKey ?? null;
-    if (input.dedupeKey == null) return { id: Number(stmt.insert.run(...args).lastInsertRowid), deduped: false };
-    const info = stmt.insertDedupe.run(...args);
+    const args: unknown[] = new Array(COLUMNS + 1);
+    fillArgs(args, 0, input, now);
+    args[COLUMNS] = input.dedupeKey ?? null;
+    if (input.dedupeKey == null) return { id: Number(stmt.insert.run(args).lastInsertRowid), deduped: false };
+    const info = stmt.insertDedupe.run(args);
     if (info.changes === 1) return { id: Number(info.lastInsertRowid), deduped: false };
     const existing = stmt.byDedupe.get(input.dedupeKey) as JobRow;
     return { id: existing.id, deduped: true };
   }
 
   const MULTI = 50;
-  const insertMulti = db.prepare(
-    `INSERT INTO jobs (kind, status, priority, payload, max_attempts, run_at, parent_id, dedupe_key, created_at, updated_at) VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-  );
+  const insertMulti = db.prepare(`INSERT INTO jobs ${INSERT_COLUMNS} VALUES ${Array(MULTI).fill(MULTI_ROW).join(', ')}`);
+  const multiArgs: unknown[] = new Array(MULTI * COLUMNS);
 
-  function rowArgs(input: EnqueueInput, now: number): unknown[] {
-    const runAt = input.runAt ?? now + (input.delayMs ?? 0);
-    return [input.kind, runAt > now ? 'scheduled' : 'queued', input.priority ?? 0, json(input.payload), input.maxAttempts ?? defaultMaxAttempts, runAt, input.parentId ?? null, null, now, now];
-  }
+  const chunkHasDedupe = (inputs: readonly EnqueueInput[], from: number) => {
+    for (let k = from; k < from + MULTI; k++) if (inputs[k]!.dedupeKey != null) return true;
+    return false;
+  };
 
   // Full chunks of jobs without a dedupe key go in one multi-row INSERT (2–3× faster than row by row); inside the
   // transaction the rowids of one statement are consecutive, so the ids follow from the last one.
   const enqueueManyTx = db.transaction((inputs: readonly EnqueueInput[], now: number) => {
-    const out: { id: number; deduped: boolean }[] = [];
+    const ids: number[] = new Array(inputs.length);
+    const fresh: number[] = [];
     let i = 0;
     while (i < inputs.length) {
-      const chunk = inputs.slice(i, i + MULTI);
-      if (chunk.length === MULTI && chunk.every((c) => c.dedupeKey == null)) {
-        const last = Number(insertMulti.run(chunk.flatMap((c) => rowArgs(c, now))).lastInsertRowid);
-        for (let k = 0; k < MULTI; k++) out.push({ id: last - MULTI + 1 + k, deduped: false });
+      if (i + MULTI <= inputs.length && !chunkHasDedupe(inputs, i)) {
+        for (let k = 0; k < MULTI; k++) fillArgs(multiArgs, k * COLUMNS, inputs[i + k]!, now);
+        const first = Number(insertMulti.run(multiArgs).lastInsertRowid) - MULTI + 1;
+        for (let k = 0; k < MULTI; k++) fresh.push((ids[i + k] = first + k));
         i += MULTI;
       } else {
-        out.push(insertOne(inputs[i]!, now));
+        const r = insertOne(inputs[i]!, now);
+        ids[i] = r.id;
+        if (!r.deduped) fresh.push(r.id);
         i++;
       }
     }
-    return out;
+    return { ids, fresh };
   });
 
-  function announce(ids: number[], inputs: readonly EnqueueInput[]): void {
+  function announce(ids: number[], kinds: Iterable<string>): void {
     if (ids.length === 0) return;
-    emit({ type: 'enqueued', jobIds: ids, kinds: [...new Set(inputs.map((i) => i.kind))] });
+    emit({ type: 'enqueued', jobIds: ids, kinds: [...kinds] });
   }
 
   /** Adds one job (or returns the unfinished job holding the same dedupe key). */
   function enqueue(input: EnqueueInput): Job & { deduped: boolean } {
     validateInput(input);
     const { id, deduped } = insertOne(input, clock.now());
-    if (!deduped) announce([id], [input]);
+    if (!deduped) announce([id], [input.kind]);
     return { ...mustGet(id), deduped };
   }
 
   /** Adds many jobs in one transaction; returns their ids in input order. */
   function enqueueMany(inputs: readonly EnqueueInput[]): number[] {
-    inputs.forEach(validateInput);
-    const results = enqueueManyTx(inputs, clock.now());
-    announce(
-      results.filter((r) => !r.deduped).map((r) => r.id),
-      inputs,
-    );
-    return results.map((r) => r.id);
+    const kinds = new Set<string>();
+    for (const input of inputs) {
+      validateInput(input);
+      kinds.add(input.kind);
+    }
+    const { ids, fresh } = enqueueManyTx(inputs, clock.now());
+    announce(fresh, kinds);
+    return ids;
   }
 
   const claimTx = db.transaction((kind: string, limit: number, ownerId: string, lease: number, now: number) => {
     if (stmt.isPaused.get() === '1') return [];
     stmt.promote.run(now, now);
     const token = randomUUID();
-    const rows = stmt.claim.all(ownerId, token, now + lease, now, now, kind, limit) as JobRow[];
-    rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
-    return rows.map((row) => ({ job: jobFromRow(row), lease: { jobId: row.id, token } }));
+    const rows = stmt.claim.all(ownerId, token, now + lease, now, now, kind, limit) as ClaimRow[];
+    const jobs = rows.map((row) => jobFromClaim(row, { owner: ownerId, expiresAt: now + lease, now }));
+    jobs.sort((a, b) => b.priority - a.priority || a.id - b.id);
+    return jobs.map((job) => ({ job, lease: { jobId: job.id, token } }));
   });
 
   /** Atomically leases up to `limit` ready jobs of one kind, highest priority first. */
@@ -354,19 +396,36 @@ export function createQueue(options: QueueOptions) {
     const { job, children } = completeTx.immediate(lease, result, opts.writes, followUps, clock.now());
     runStarts.delete(`${lease.jobId}:${lease.token}`);
     emit({ type: 'completed', job });
-    announce(children, followUps);
+    announce(children, new Set(followUps.map((f) => f.kind)));
     return job;
   }
 
-  const completeManyTx = db.transaction((items: readonly { lease: Lease; result?: unknown }[], now: number) =>
-    items.map((it) => {
-      const row = stmt.complete.get(json(it.result), now, now, it.lease.jobId, it.lease.token) as JobRow | undefined;
-      return row ? jobFromRow(row) : null;
-    }),
-  );
+  const completeBatch = db
+    .prepare(
+      `UPDATE jobs SET status = 'completed', result = j.value -> 2, error = NULL, finished_at = @now, updated_at = @now, ${CLEAR_LEASE}
+       FROM json_each(@items) AS j
+       WHERE jobs.id = j.value ->> 0 AND jobs.lease_token = j.value ->> 1 AND jobs.status = 'running'
+       RETURNING ${COMPLETE_RETURNING}`,
+    )
+    .raw(true);
 
-  /** Completes many jobs in one transaction (used by the in-process runner); a lost lease yields null for that item. */
-  function completeMany(items: readonly { lease: Lease; result?: unknown }[]): (Job | null)[] {
+  const completeManyTx = db.transaction((items: readonly CompleteItem[], now: number) => {
+    // One statement for the whole batch: a statement per job cost more than the update itself.
+    const rows = completeBatch.all({ now, items: JSON.stringify(items.map((it) => [it.lease.jobId, it.lease.token, it.result ?? null])) }) as CompleteRow[];
+    const changed = new Map(rows.map((r) => [r[0], r]));
+    return items.map((it) => {
+      const row = changed.get(it.lease.jobId);
+      if (!row) return null;
+      // The claim snapshot holds every column a run cannot change; the statement returned the ones it can.
+      return it.job ? jobFromCompletion(it.job, row, it.result, now) : mustGet(it.lease.jobId);
+    });
+  });
+
+  /**
+   * Completes many jobs in one transaction (the scheduler's batched path); a lost lease yields null for that item.
+   * Passing the claimed `job` spares a read per job.
+   */
+  function completeMany(items: readonly CompleteItem[]): (Job | null)[] {
     if (items.length === 0) return [];
     const jobs = completeManyTx.immediate(items, clock.now());
     for (const job of jobs) if (job) emit({ type: 'completed', job });

@@ -1,6 +1,6 @@
 import type { JobExecutor, RunOutcome } from '../workers/executor.ts';
 import { LeaseLostError } from './errors.ts';
-import type { Queue } from './queue.ts';
+import type { CompleteItem, Queue } from './queue.ts';
 import type { Recurring } from './recurring.ts';
 import type { ClaimedJob, Lease } from './types.ts';
 
@@ -30,7 +30,7 @@ export function createScheduler(opts: SchedulerOptions) {
   const retentionMs = opts.retentionMs ?? 7 * 24 * 3600_000;
   const onError = opts.onError ?? ((err) => console.error('[scheduler]', err));
   const running = new Map<number, { lease: Lease; kind: string; done: Promise<void> }>();
-  let completions: { lease: Lease; result: unknown }[] = [];
+  let completions: CompleteItem[] = [];
   let timer: NodeJS.Timeout | null = null;
   let renewTimer: NodeJS.Timeout | null = null;
   let housekeepingTimer: NodeJS.Timeout | null = null;
@@ -63,7 +63,7 @@ export function createScheduler(opts: SchedulerOptions) {
     switch (outcome.type) {
       case 'done':
         // Completions are batched into one transaction per turn of the event loop.
-        if (completions.push({ lease, result: outcome.result }) === 1) setImmediate(flushCompletions);
+        if (completions.push({ lease, result: outcome.result, job: c.job }) === 1) setImmediate(flushCompletions);
         return;
       case 'error':
         guard(() => queue.fail(lease, { code: outcome.code, message: outcome.message, retryable: outcome.retryable }));

@@ -59,4 +59,46 @@ describe('openDatabase / migrate', () => {
     expect(() => migrate(db, [{ version: 2, name: 'x', up: () => {} }])).toThrow(/ladder is broken/);
     db.close();
   });
+
+  it('rebuilds the jobs table with foreign keys off: every job, child link and error row survives, keys back on', () => {
+    const old = openDatabase(tmp.path, { migrations: migrations.slice(0, 6) });
+    old.exec(`
+      INSERT INTO jobs (id, kind, status, run_at, created_at, updated_at) VALUES (1, 'import', 'completed', 0, 0, 0);
+      INSERT INTO jobs (id, kind, status, run_at, parent_id, dedupe_key, created_at, updated_at) VALUES (2, 'lookup', 'queued', 0, 1, 'k', 0, 0);
+      INSERT INTO job_errors (job_id, code, message, created_at) VALUES (1, 'bad_row', 'row 3', 0);
+    `);
+    old.close();
+
+    const db = openDatabase(tmp.path);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.prepare('SELECT id, status, parent_id, dedupe_key FROM jobs ORDER BY id').all()).toEqual([
+      { id: 1, status: 'completed', parent_id: null, dedupe_key: null },
+      { id: 2, status: 'queued', parent_id: 1, dedupe_key: 'k' },
+    ]);
+    expect(db.prepare('SELECT count(*) FROM job_errors WHERE job_id = 1').pluck().get()).toBe(1);
+    const sql = db.prepare(`SELECT group_concat(sql, ' ') FROM sqlite_master WHERE tbl_name = 'jobs'`).pluck().get() as string;
+    expect(sql).not.toMatch(/status IN/i);
+    expect(sql).toMatch(/jobs_dedupe/);
+    // The rules still hold: an unknown status is refused, and deleting a parent still clears the child's link.
+    expect(() => db.prepare(`UPDATE jobs SET status = 'lost' WHERE id = 2`).run()).toThrow(/CHECK/);
+    db.prepare('DELETE FROM jobs WHERE id = 1').run();
+    expect(db.prepare('SELECT parent_id FROM jobs WHERE id = 2').pluck().get()).toBeNull();
+    expect(db.prepare('SELECT count(*) FROM job_errors').pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('rolls a table rebuild back when it would leave broken references', () => {
+    const db = new Database(tmp.path);
+    db.pragma('foreign_keys = ON');
+    const ladder = [
+      { version: 1, name: 'a', up: (d: Database.Database) => d.exec('CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p_id REFERENCES p(id)); INSERT INTO p VALUES (1); INSERT INTO c VALUES (1)') },
+      { version: 2, name: 'b', rebuildsTables: true, up: (d: Database.Database) => d.exec('CREATE TABLE p2(id INTEGER PRIMARY KEY); DROP TABLE p; ALTER TABLE p2 RENAME TO p') },
+    ];
+    expect(() => migrate(db, ladder)).toThrow(/"b" would leave 1 broken references/);
+    expect(schemaVersion(db)).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM p').pluck().get()).toBe(1);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
 });

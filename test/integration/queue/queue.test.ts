@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestQueue } from '../../support/temp-db.ts';
 import { LeaseLostError, JobStateError } from '../../../main/queue/errors.ts';
-import { createQueue } from '../../../main/queue/queue.ts';
+import { CLAIM_PICK_SQL, createQueue, DUE_PICK_SQL } from '../../../main/queue/queue.ts';
 import { createRecurring } from '../../../main/queue/recurring.ts';
 import type { QueueEvent } from '../../../main/queue/types.ts';
 
@@ -27,6 +27,48 @@ describe('job queue on a real SQLite file', () => {
     expect(got[0]!.job.leaseExpiresAt).toBe(t.clock.now() + 30_000);
     expect(queue.claim('work')).toEqual([]);
     expect(events.some((e) => e.type === 'enqueued')).toBe(true);
+  });
+
+  it('the job a claim returns equals the stored row, also for a job resumed after a failed attempt', () => {
+    const { queue, clock } = t;
+    const parent = queue.enqueue({ kind: 'other' });
+    const j = queue.enqueue({ kind: 'work', payload: { file: 'a.csv', n: [1, 2] }, priority: 3, maxAttempts: 4, parentId: parent.id, dedupeKey: 'd1' });
+    let [c] = queue.claim('work');
+    expect(c!.job).toEqual(queue.get(j.id));
+    queue.progress(c!.lease, { total: 10, done: 4, note: 'half' });
+    queue.checkpoint(c!.lease, { offset: 99 });
+    queue.fail(c!.lease, { code: 'flaky', message: 'try again', retryable: true });
+    clock.advance(10 * 60_000);
+    [c] = queue.claim('work');
+    expect(c!.job.attempts).toBe(2);
+    expect(c!.job.checkpoint).toEqual({ offset: 99 });
+    expect(c!.job.error).toEqual({ code: 'flaky', message: 'try again', retryable: true });
+    expect(c!.job).toEqual(queue.get(j.id));
+  });
+
+  it('completeMany finishes a batch in one statement: each returned job equals the stored row; a lost lease gives null', () => {
+    const { queue, clock } = t;
+    queue.enqueueMany(Array.from({ length: 5 }, (_, i) => ({ kind: 'work', payload: i })));
+    const claimed = queue.claim('work', { limit: 5 });
+    queue.progress(claimed[1]!.lease, { done: 7 });
+    queue.checkpoint(claimed[1]!.lease, { at: 7 });
+    queue.cancel(claimed[2]!.job.id);
+    clock.advance(5);
+    const stale = { jobId: claimed[3]!.job.id, token: 'not-the-token' };
+    const done = queue.completeMany([
+      { lease: claimed[0]!.lease, result: { rows: 3, skipped: undefined }, job: claimed[0]!.job },
+      { lease: claimed[1]!.lease, result: 'ok', job: claimed[1]!.job },
+      { lease: claimed[2]!.lease, job: claimed[2]!.job },
+      { lease: stale, result: 1, job: claimed[3]!.job },
+      { lease: claimed[4]!.lease, result: [1, 'two'] },
+    ]);
+    expect(done[3]).toBeNull();
+    for (const i of [0, 1, 2, 4]) expect(done[i]).toEqual(queue.get(claimed[i]!.job.id));
+    expect(done.map((j) => j?.result ?? null)).toEqual([{ rows: 3 }, 'ok', null, null, [1, 'two']]);
+    expect(done[1]!.progress!.done).toBe(7);
+    expect(done[2]!.cancelRequested).toBe(true);
+    expect(queue.get(claimed[3]!.job.id).status).toBe('running');
+    expect(events.filter((e) => e.type === 'completed')).toHaveLength(4);
   });
 
   it('does not start a job before run_at and promotes it when due', () => {
@@ -258,11 +300,12 @@ describe('job queue on a real SQLite file', () => {
     db.exec('ANALYZE');
     const plan = (sql: string, ...args: unknown[]) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join(' | ');
-    const claimPlan = plan(`SELECT id FROM jobs WHERE status = 'queued' AND kind = ? ORDER BY priority DESC, id LIMIT ?`, 'work', 1);
+    const claimPlan = plan(CLAIM_PICK_SQL, 'work', 1);
     expect(claimPlan).toMatch(/USING (COVERING )?INDEX jobs_claim/);
     expect(claimPlan).not.toMatch(/TEMP B-TREE/);
-    const duePlan = plan(`SELECT id FROM jobs WHERE status IN ('scheduled','retry_pending') AND run_at <= ? ORDER BY run_at LIMIT ?`, Date.now(), 10);
+    const duePlan = plan(DUE_PICK_SQL, Date.now(), 10);
     expect(duePlan).toMatch(/USING (COVERING )?INDEX jobs_due/);
+    expect(duePlan).not.toMatch(/TEMP B-TREE|MULTI-INDEX OR/);
     expect(queue.claim('work', { limit: 20 })).toHaveLength(10);
   });
 });
