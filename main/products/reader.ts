@@ -1,5 +1,4 @@
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startThread } from '../threads/entry.ts';
 import type { ProductFilters, ProductQuery, ProductRow } from './query.ts';
 import type { AnalysisStats, Targets } from './stats.ts';
 
@@ -20,19 +19,9 @@ export interface ProductReader {
   close(): Promise<void>;
 }
 
-/** Where the thread's code is: the TypeScript source through tsx in development and tests, or the bundle. */
-function threadEntry(): { file: URL; workerData: Record<string, unknown> } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return { file: new URL('./ts-thread.mjs', here), workerData: { entry: new URL('./reader-thread.ts', here).href } };
-  return { file: new URL('./products-reader.js', here), workerData: {} };
-}
-
 /** Starts the reader thread over the app database (read-only: every write stays with the queue and workers). */
 export function createProductReader(dbPath: string): ProductReader {
-  const { file, workerData } = threadEntry();
-  const worker = new Worker(fileURLToPath(file), { workerData: { ...workerData, dbPath } });
-  // The thread must not keep the process alive on its own (the CLI, tests).
-  worker.unref();
+  const worker = startThread(new URL('./reader-thread.ts', import.meta.url), 'products-reader', { dbPath });
   let next = 1;
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   const failAll = (err: Error) => {

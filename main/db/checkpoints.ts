@@ -1,0 +1,72 @@
+import { once } from 'node:events';
+import { startThread } from '../threads/entry.ts';
+import type { Db } from './open.ts';
+
+export interface BackgroundCheckpoints {
+  /** Settles once the thread is up (or failed to start: the connection's own threshold then does the work). */
+  ready: Promise<void>;
+  /** Asks for a pass now; resolves with what it found (log frames, frames copied). */
+  now(): Promise<{ log: number; checkpointed: number } | null>;
+  stop(): Promise<void>;
+}
+
+export interface CheckpointOptions {
+  /** The thread copies the log back once commits have paused this long (default 200 ms)… */
+  idleMs?: number;
+  /** …or this long after the first uncopied commit, under steady writes (default 2 s). */
+  maxDelayMs?: number;
+  /**
+   * The committing connection's own auto-checkpoint threshold, in pages, kept as a safety net should the thread
+   * stop (default 16,384 pages = 64 MiB of log). SQLite's default of 1,000 made every ~4 MiB of writes pay for a
+   * checkpoint inside a commit on the main thread.
+   */
+  safetyPages?: number;
+}
+
+/** Moves WAL checkpoints of `db` (opened on `path`) to a worker thread with its own connection. */
+export function startBackgroundCheckpoints(db: Db, path: string, opts: CheckpointOptions = {}): BackgroundCheckpoints {
+  db.pragma(`wal_autocheckpoint = ${Math.max(1000, Math.floor(opts.safetyPages ?? 16_384))}`);
+  const worker = startThread(new URL('./checkpoint-thread.ts', import.meta.url), 'checkpointer', {
+    dbPath: path,
+    idleMs: Math.max(20, opts.idleMs ?? 200),
+    maxDelayMs: Math.max(20, opts.maxDelayMs ?? 2000),
+  });
+  let stopped = false;
+  let up!: () => void;
+  const ready = new Promise<void>((resolve) => (up = resolve));
+  // A thread that fails is not fatal: the connection's own threshold still bounds the log.
+  worker.on('error', () => up());
+  worker.on('exit', () => up());
+  worker.on('message', (m: { type: string }) => {
+    if (m.type === 'ready') up();
+  });
+  return {
+    ready,
+    async now() {
+      if (stopped) return null;
+      worker.ref();
+      const answer = new Promise<{ log: number; checkpointed: number } | null>((resolve) => {
+        const on = (m: { type: string; result?: { log: number; checkpointed: number } | null }) => {
+          if (m.type !== 'pass') return;
+          worker.off('message', on);
+          resolve(m.result ?? null);
+        };
+        worker.on('message', on);
+      });
+      worker.postMessage({ type: 'now' });
+      const result = await answer;
+      worker.unref();
+      return result;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      const exited = once(worker, 'exit');
+      // Held while it closes its connection: an unreferenced thread would let the process end mid-wait.
+      worker.ref();
+      worker.postMessage({ type: 'stop' });
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { statSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBackgroundCheckpoints, type BackgroundCheckpoints } from '../../../main/db/checkpoints.ts';
+import { openDatabase, type Db } from '../../../main/db/open.ts';
+import { tempDbPath } from '../../support/temp-db.ts';
+
+describe('background checkpoints', () => {
+  let tmp: ReturnType<typeof tempDbPath>;
+  let db: Db;
+  let checkpoints: BackgroundCheckpoints | null;
+  beforeEach(() => {
+    tmp = tempDbPath();
+    db = openDatabase(tmp.path);
+    checkpoints = null;
+  });
+  afterEach(async () => {
+    await checkpoints?.stop();
+    db.close();
+    tmp.cleanup();
+  });
+
+  const write = (n: number) =>
+    db.transaction(() => {
+      const ins = db.prepare('INSERT INTO t (v) VALUES (?)');
+      for (let i = 0; i < n; i++) ins.run('x'.repeat(200));
+    })();
+
+  it('a thread copies the log into the database file; the committing connection no longer does', async () => {
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
+    // Long delays: the test asks for the pass itself.
+    checkpoints = startBackgroundCheckpoints(db, tmp.path, { idleMs: 60_000, maxDelayMs: 60_000 });
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(16_384);
+    const before = statSync(tmp.path).size;
+    write(40_000); // ~9 MiB: more than SQLite's default threshold of 1,000 pages
+    expect(statSync(tmp.path).size).toBe(before); // nothing copied back inside the commit
+    const pass = await checkpoints.now();
+    expect(pass!.log).toBeGreaterThan(1000);
+    expect(pass!.checkpointed).toBe(pass!.log);
+    expect(statSync(tmp.path).size).toBeGreaterThan(8 * 1024 * 1024);
+    expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(40_000);
+  });
+
+  it('copies the log back by itself once commits pause', async () => {
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
+    checkpoints = startBackgroundCheckpoints(db, tmp.path, { idleMs: 50 });
+    const before = statSync(tmp.path).size;
+    write(20_000); // ~4.5 MiB
+    const deadline = Date.now() + 10_000;
+    while (statSync(tmp.path).size < before + 3 * 1024 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(statSync(tmp.path).size).toBeGreaterThan(before + 3 * 1024 * 1024);
+  });
+
+  it('stops cleanly and keeps the safety threshold; a stopped checkpointer answers null', async () => {
+    checkpoints = startBackgroundCheckpoints(db, tmp.path, { idleMs: 20, safetyPages: 5000 });
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(5000);
+    await checkpoints.stop();
+    expect(await checkpoints.now()).toBeNull();
+  });
+});
