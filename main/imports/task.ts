@@ -12,7 +12,7 @@ import { createMappingStore, planImport } from './plan.ts';
 import { MAX_ROW_CHARS, readRecords } from './reader.ts';
 import { openReport, type ReportWriter } from './report.ts';
 import { BadFileError, sniffFile, type Delimiter, type FileEncoding } from './sniff.ts';
-import { openStaging, removeStaging, type DuplicateRow, type StagedRow, type Staging, type StagingState } from './staging.ts';
+import { openStaging, removeStaging, type DuplicateRow, type Staging, type StagingState } from './staging.ts';
 import { createImportStore, fileIdentity, type ImportCounts, type ImportRecord } from './store.ts';
 import { createRowValidator } from './validate.ts';
 
@@ -49,8 +49,7 @@ export interface ImportTaskDeps {
   database(): { db: Db; queue: Queue };
   /** Folder for staging databases and error reports. */
   dataDir: string;
-  /** Rows per staging commit, and per merge transaction. */
-  commitRows?: number;
+  /** Rows per merge transaction (reading commits once per parsed chunk of the file). */
   mergeRows?: number;
 }
 
@@ -58,7 +57,6 @@ const MAX_JOB_ERRORS = 1000;
 
 /** The `import` job: sniff, map, read and validate every row into staging, dedupe, merge into the catalog. */
 export function createImportTask(deps: ImportTaskDeps): Task {
-  const commitRows = deps.commitRows ?? 5000;
   const mergeRows = deps.mergeRows ?? 2000;
 
   return async (ctx) => {
@@ -71,7 +69,7 @@ export function createImportTask(deps: ImportTaskDeps): Task {
 
     const imp = imports.byJob(ctx.job.id) ?? (await startImport(ctx, payload, db, deps.dataDir));
     try {
-      const result = await runImport(ctx, imp, { db, queue, lease, cp, dataDir: deps.dataDir, commitRows, mergeRows, lookupAfter: payload.lookupAfter, imagesAfter: payload.imagesAfter });
+      const result = await runImport(ctx, imp, { db, queue, lease, cp, dataDir: deps.dataDir, mergeRows, lookupAfter: payload.lookupAfter, imagesAfter: payload.imagesAfter });
       if (result === null && (ctx.signal.reason as Error | undefined)?.message === 'cancel') imports.finish(imp.id, 'cancelled', null);
       return result;
     } catch (err) {
@@ -87,14 +85,13 @@ interface RunDeps {
   lease: Lease;
   cp: Checkpoint | null;
   dataDir: string;
-  commitRows: number;
   mergeRows: number;
   lookupAfter: boolean;
   imagesAfter: boolean;
 }
 
 async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Promise<ImportResult | null> {
-  const { db, queue, lease, cp, commitRows, mergeRows } = deps;
+  const { db, queue, lease, cp, mergeRows } = deps;
   const imports = createImportStore(db);
   const stagingPath = join(deps.dataDir, 'staging', `import-${imp.id}.db`);
   const staging = openStaging(stagingPath);
@@ -102,7 +99,7 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
     let state = staging.state();
     if (state.phase === 'reading') {
       if (state.byteOffset > 0) await assertUnchanged(imp);
-      state = await readIntoStaging(ctx, { imp, staging, state, queue, commitRows });
+      state = await readIntoStaging(ctx, { imp, staging, state, queue });
       if (ctx.signal.aborted) return null;
     }
     const merged = await mergeIntoCatalog(ctx, { imp, staging, queue, db, lease, from: cp?.phase === 'merge' ? cp : null, mergeRows });
@@ -193,7 +190,6 @@ interface ReadDeps {
   staging: Staging;
   state: StagingState;
   queue: Queue;
-  commitRows: number;
 }
 
 /** Reads the file from the saved offset into staging; every commit carries the offset and counts it covers. */
@@ -206,26 +202,50 @@ async function readIntoStaging(ctx: TaskContext, d: ReadDeps): Promise<StagingSt
   queue.db.prepare('DELETE FROM job_errors WHERE job_id = ? AND row_number > ?').run(ctx.job.id, state.rowNumber);
   let jobErrors = (queue.db.prepare('SELECT count(*) FROM job_errors WHERE job_id = ?').pluck().get(ctx.job.id) as number) ?? 0;
   let headerPending = state.byteOffset === 0;
-  let pending: StagedRow[] = [];
   let pendingErrors: { rowNumber: number; code: string; message: string }[] = [];
-  let lastFlush = Date.now();
   let lastProgress = 0;
 
   const noteError = (rowNumber: number, code: string, message: string) => {
     if (jobErrors + pendingErrors.length < MAX_JOB_ERRORS) pendingErrors.push({ rowNumber, code, message });
   };
-  const flush = (endByte: number) => {
-    report.flush();
-    state.byteOffset = endByte;
-    state.reportBytes = report.bytes;
-    staging.commit(pending, state);
-    pending = [];
+  /** Commits one parsed chunk: its rows, its report lines and the offset just past it, in one staging transaction. */
+  const stageChunk = (rows: readonly string[][], endByte: number) => {
+    staging.commitWith((stage) => {
+      for (const row of rows) {
+        state.rowNumber++;
+        if (headerPending) {
+          // Leading blank lines come before the header; the header itself is already known from the plan.
+          if (row.every((c) => c.trim() === '')) continue;
+          headerPending = false;
+          continue;
+        }
+        const out = validate(row);
+        if (out.kind === 'blank') state.blank++;
+        else if (out.kind === 'rejected') {
+          state.rejected++;
+          report.add(state.rowNumber, out.problems, row);
+          const p = out.problems[0]!;
+          noteError(state.rowNumber, 'row_rejected', `Row ${state.rowNumber}, ${p.column}${p.value ? ` "${p.value.slice(0, 100)}"` : ''}: ${p.reason}`);
+        } else {
+          state.staged++;
+          stage(state.rowNumber, out.product);
+          if (out.warnings.length) {
+            state.warnings++;
+            const w = out.warnings[0]!;
+            noteError(state.rowNumber, 'row_warning', `Row ${state.rowNumber}, ${w.column} "${w.value.slice(0, 100)}": ${w.reason}`);
+          }
+        }
+      }
+      report.flush();
+      state.byteOffset = endByte;
+      state.reportBytes = report.bytes;
+      return state;
+    });
     if (pendingErrors.length) {
       queue.addErrors(ctx.job.id, pendingErrors);
       jobErrors += pendingErrors.length;
       pendingErrors = [];
     }
-    lastFlush = Date.now();
   };
   const progress = (endByte: number, force = false) => {
     const now = Date.now();
@@ -244,32 +264,7 @@ async function readIntoStaging(ctx: TaskContext, d: ReadDeps): Promise<StagingSt
       newline,
       startByte: headerPending ? bomLength : state.byteOffset,
       onBatch: ({ rows, endByte }) => {
-        for (const row of rows) {
-          state.rowNumber++;
-          if (headerPending) {
-            // Leading blank lines come before the header; the header itself is already known from the plan.
-            if (row.every((c) => c.trim() === '')) continue;
-            headerPending = false;
-            continue;
-          }
-          const out = validate(row);
-          if (out.kind === 'blank') state.blank++;
-          else if (out.kind === 'rejected') {
-            state.rejected++;
-            report.add(state.rowNumber, out.problems, row);
-            const p = out.problems[0]!;
-            noteError(state.rowNumber, 'row_rejected', `Row ${state.rowNumber}, ${p.column}${p.value ? ` "${p.value.slice(0, 100)}"` : ''}: ${p.reason}`);
-          } else {
-            state.staged++;
-            pending.push({ row: state.rowNumber, product: out.product });
-            if (out.warnings.length) {
-              state.warnings++;
-              const w = out.warnings[0]!;
-              noteError(state.rowNumber, 'row_warning', `Row ${state.rowNumber}, ${w.column} "${w.value.slice(0, 100)}": ${w.reason}`);
-            }
-          }
-        }
-        if (pending.length >= d.commitRows || Date.now() - lastFlush > 200 || ctx.signal.aborted) flush(endByte);
+        stageChunk(rows, endByte);
         progress(endByte);
         return ctx.signal.aborted ? 'stop' : undefined;
       },
@@ -282,7 +277,7 @@ async function readIntoStaging(ctx: TaskContext, d: ReadDeps): Promise<StagingSt
       },
     });
     if (ctx.signal.aborted) return state;
-    flush(endByte);
+    stageChunk([], endByte);
     progress(endByte, true);
 
     // Every row is staged: mark in-file duplicates and list them in the report, then mark reading done.
