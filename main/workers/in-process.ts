@@ -1,41 +1,59 @@
-import type { JobExecutor, RunOutcome } from './executor.ts';
-import { NetworkUnavailableError, TaskError, type Task } from './runtime/task.ts';
+import type { Job, Lease } from '../queue/types.ts';
+import type { JobExecutor, RunHandlers, RunOutcome } from './executor.ts';
+import { NetworkUnavailableError, TaskError, type Task, type TaskContext } from './runtime/task.ts';
+
+const quiet = () => {};
+const QUIET_LOG = { info: quiet, warn: quiet, error: quiet };
+
+/**
+ * One run's task context. A class rather than closures per run: a no-op job's whole cost is a few microseconds, and
+ * the controller is made only if the task reads its signal or a stop arrives (making one per job was a tenth of it).
+ */
+class InProcessRun implements TaskContext {
+  readonly job: TaskContext['job'];
+  readonly progress: RunHandlers['onProgress'];
+  readonly checkpoint: RunHandlers['onCheckpoint'];
+  readonly log = QUIET_LOG;
+  stopped: Error | null = null;
+  private abort: AbortController | null = null;
+
+  constructor(job: Job, lease: Lease, handlers: RunHandlers) {
+    this.job = { id: job.id, kind: job.kind, payload: job.payload, checkpoint: job.checkpoint, attempt: job.attempts, leaseToken: lease.token };
+    this.progress = handlers.onProgress;
+    this.checkpoint = handlers.onCheckpoint;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.abort) {
+      this.abort = new AbortController();
+      if (this.stopped) this.abort.abort(this.stopped);
+    }
+    return this.abort.signal;
+  }
+
+  stop(reason: string): void {
+    if (this.stopped) return;
+    this.stopped = new Error(reason);
+    this.abort?.abort(this.stopped);
+  }
+}
 
 /** Runs tasks inside this process: for benchmarks and tests of the scheduler, never for heavy work in the app's main. */
 export function createInProcessExecutor(tasks: Record<string, Task>, capacity = 64): JobExecutor {
-  // A controller is made only when a task reads its signal or a stop arrives: most runs never need one, and making
-  // one per job was a tenth of a no-op job's cost.
-  const running = new Map<number, { abort: AbortController | null; stopped: Error | null }>();
+  const running = new Map<number, InProcessRun>();
   return {
     kinds: () => Object.keys(tasks),
     freeSlots: (kind) => (tasks[kind] ? capacity - running.size : 0),
     async run(job, lease, handlers): Promise<RunOutcome> {
       const task = tasks[job.kind];
       if (!task) return { type: 'error', code: 'unknown_kind', message: `No task for "${job.kind}".`, retryable: false };
-      const run: { abort: AbortController | null; stopped: Error | null } = { abort: null, stopped: null };
+      const run = new InProcessRun(job, lease, handlers);
       running.set(job.id, run);
-      const controller = () => {
-        if (!run.abort) {
-          run.abort = new AbortController();
-          if (run.stopped) run.abort.abort(run.stopped);
-        }
-        return run.abort;
-      };
-      const aborted = () => run.stopped !== null;
-      const quiet = () => {};
       try {
-        const result = await task({
-          job: { id: job.id, kind: job.kind, payload: job.payload, checkpoint: job.checkpoint, attempt: job.attempts, leaseToken: lease.token },
-          get signal() {
-            return controller().signal;
-          },
-          progress: handlers.onProgress,
-          checkpoint: handlers.onCheckpoint,
-          log: { info: quiet, warn: quiet, error: quiet },
-        });
-        return aborted() ? { type: 'stopped' } : { type: 'done', result };
+        const result = await task(run);
+        return run.stopped ? { type: 'stopped' } : { type: 'done', result };
       } catch (err) {
-        if (aborted()) return { type: 'stopped' };
+        if (run.stopped) return { type: 'stopped' };
         if (err instanceof NetworkUnavailableError) return { type: 'waiting_network', message: err.message };
         if (err instanceof TaskError) return { type: 'error', code: err.code, message: err.message, retryable: err.retryable };
         return { type: 'error', code: 'task_crashed', message: err instanceof Error ? err.message : String(err), retryable: true };
@@ -43,12 +61,7 @@ export function createInProcessExecutor(tasks: Record<string, Task>, capacity = 
         running.delete(job.id);
       }
     },
-    stop: (jobId, reason) => {
-      const run = running.get(jobId);
-      if (!run || run.stopped) return;
-      run.stopped = new Error(reason);
-      run.abort?.abort(run.stopped);
-    },
+    stop: (jobId, reason) => running.get(jobId)?.stop(reason),
     isAlive: (jobId) => running.has(jobId),
     shutdown: async () => {},
   };
