@@ -53,7 +53,6 @@ export function createMerger(db: Db, schema: string) {
       `SELECT max(nbk) AS b FROM (SELECT nbk FROM ${st} WHERE gtin14 IS NULL AND nbk > :lo ORDER BY nbk LIMIT :n)`,
     ),
     gtinFirsts: db.prepare(`SELECT count(*) FROM ${st} s WHERE ${gtinRange}`).pluck(),
-    gtinMatched: db.prepare(`SELECT count(*) FROM ${st} s JOIN products p ON p.gtin14 = s.gtin14 WHERE ${gtinRange}`).pluck(),
     gtinRemember: db.prepare(
       `INSERT INTO import_changes (import_id, product_id, before) SELECT :imp, p.id, ${SNAPSHOT}
        FROM ${st} s JOIN products p ON p.gtin14 = s.gtin14 WHERE ${gtinRange} AND (${differs('s', 'p', true)})
@@ -65,7 +64,6 @@ export function createMerger(db: Db, schema: string) {
        WHERE ${differs('excluded', 'products', false)}`,
     ),
     keyFirsts: db.prepare(`SELECT count(*) FROM ${st} s WHERE ${keyRange}`).pluck(),
-    keyMatched: db.prepare(`SELECT count(*) FROM ${st} s JOIN products p ON ${keyMatch} WHERE ${keyRange}`).pluck(),
     keyRemember: db.prepare(
       `INSERT INTO import_changes (import_id, product_id, before) SELECT :imp, p.id, ${SNAPSHOT}
        FROM ${st} s JOIN products p ON ${keyMatch} WHERE ${keyRange} AND (${differs('s', 'p', true)})
@@ -91,19 +89,19 @@ export function createMerger(db: Db, schema: string) {
     mergeRange(part: 'gtin' | 'key', importId: number, lo: string, hi: string, now: number): MergeCounts {
       const range = { lo, hi };
       const p = { ...range, imp: importId, now };
+      // The counts come from the writes themselves: each product that differs is remembered once and updated once,
+      // so what the upsert wrote beyond those was created (a join to count matches cost a lookup per row).
       if (part === 'gtin') {
         const firsts = stmt.gtinFirsts.get(range) as number;
-        const matched = stmt.gtinMatched.get(range) as number;
         const updated = stmt.gtinRemember.run(p).changes;
-        stmt.gtinUpsert.run(p);
-        return { created: firsts - matched, updated, unchanged: matched - updated };
+        const created = stmt.gtinUpsert.run(p).changes - updated;
+        return { created, updated, unchanged: firsts - created - updated };
       }
       const firsts = stmt.keyFirsts.get(range) as number;
-      const matched = stmt.keyMatched.get(range) as number;
       const updated = stmt.keyRemember.run(p).changes;
       stmt.keyUpdate.run(p);
-      stmt.keyInsert.run(p);
-      return { created: firsts - matched, updated, unchanged: matched - updated };
+      const created = stmt.keyInsert.run(p).changes;
+      return { created, updated, unchanged: firsts - created - updated };
     },
   };
 }

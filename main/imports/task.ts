@@ -282,9 +282,10 @@ async function readIntoStaging(ctx: TaskContext, d: ReadDeps): Promise<StagingSt
 
     // Every row is staged: mark in-file duplicates and list them in the report, then mark reading done.
     ctx.progress({ note: 'Finding duplicates' });
-    staging.markDuplicates();
+    const marked = staging.markDuplicates();
     let duplicates = 0;
-    for (const dup of staging.duplicates()) {
+    // Listing them reads the whole staging table: only worth it when there are some.
+    for (const dup of marked > 0 ? staging.duplicates() : []) {
       duplicates++;
       report.add(dup.row, `duplicate of row ${dup.dupOf} (same ${dup.by === 'barcode' ? 'barcode' : 'name and brand'}); the first row was kept`, rebuildRow(imp, dup));
       if (duplicates % 5000 === 0) report.flush();
