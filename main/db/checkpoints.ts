@@ -13,34 +13,24 @@ export interface BackgroundCheckpoints {
 export interface CheckpointOptions {
   /** The thread copies the log back once commits have paused this long (default 200 ms)… */
   idleMs?: number;
-  /** …or this long after the first uncopied commit, under steady writes (default 2 s). */
+  /** …or this long after the first uncopied commit, under steady writes (default 1 s). */
   maxDelayMs?: number;
   /**
-   * The committing connection's own auto-checkpoint threshold, in pages, kept as a safety net should the thread
-   * stop (default 16,384 pages = 64 MiB of log). SQLite's default of 1,000 made every ~4 MiB of writes pay for a
-   * checkpoint inside a commit on the main thread.
+   * The committing connection's own auto-checkpoint threshold, in pages: only a last resort should the thread stop
+   * (default 262,144 pages = 1 GiB of log). SQLite's default of 1,000 made every ~4 MiB of writes pay for a
+   * checkpoint inside a commit on the main thread; with a lower safety net, a worker's bulk writes could still make
+   * a main-process commit copy tens of MiB back (measured: a 645 ms stall during an import).
    */
   safetyPages?: number;
 }
 
-const SAFETY_PAGES = 16_384;
-
-/**
- * Leaves checkpoints of this connection to the engine's checkpoint thread, keeping its own only as a safety net
- * (past `safetyPages` of log). For connections of processes an engine supervises: workers' bulk writes then never
- * pay for copying the log back (measured: a third of an import's merge time).
- */
-export function deferCheckpoints(db: Db, safetyPages = SAFETY_PAGES): void {
-  db.pragma(`wal_autocheckpoint = ${Math.max(1000, Math.floor(safetyPages))}`);
-}
-
 /** Moves WAL checkpoints of `db` (opened on `path`) to a worker thread with its own connection. */
 export function startBackgroundCheckpoints(db: Db, path: string, opts: CheckpointOptions = {}): BackgroundCheckpoints {
-  deferCheckpoints(db, opts.safetyPages);
+  db.pragma(`wal_autocheckpoint = ${Math.max(1000, Math.floor(opts.safetyPages ?? 262_144))}`);
   const worker = startThread(new URL('./checkpoint-thread.ts', import.meta.url), 'checkpointer', {
     dbPath: path,
     idleMs: Math.max(20, opts.idleMs ?? 200),
-    maxDelayMs: Math.max(20, opts.maxDelayMs ?? 2000),
+    maxDelayMs: Math.max(20, opts.maxDelayMs ?? 1000),
   });
   let stopped = false;
   let up!: () => void;

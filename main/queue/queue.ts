@@ -125,6 +125,7 @@ export function createQueue(options: QueueOptions) {
     byDedupe: db.prepare(`SELECT * FROM jobs WHERE dedupe_key = ? AND ${ACTIVE}`),
     get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
     isPaused: db.prepare(`SELECT value FROM queue_state WHERE key = 'paused'`).pluck(),
+    hasWork: db.prepare(`SELECT EXISTS (${CLAIM_PICK_SQL.replace('id LIMIT ?', 'id')}) OR EXISTS (${DUE_PICK_SQL.replace('run_at LIMIT ?', 'run_at')})`).pluck(),
     setState: db.prepare('INSERT INTO queue_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     promote: db.prepare(
       `UPDATE jobs SET status = 'queued', updated_at = ?
@@ -305,8 +306,11 @@ export function createQueue(options: QueueOptions) {
   /** Atomically leases up to `limit` ready jobs of one kind, highest priority first. */
   function claim(kind: string, opts: { limit?: number; leaseMs?: number } = {}): ClaimedJob[] {
     const limit = Math.max(1, Math.min(1000, Math.floor(opts.limit ?? 1)));
+    const now = clock.now();
+    // A read first: with nothing to claim, never wait for the write lock a worker may hold (a main-thread stall).
+    if (!stmt.hasWork.get(kind, now)) return [];
     // IMMEDIATE: take the write lock up front so two processes never both read the same head of the queue.
-    const claimed = claimTx.immediate(kind, limit, owner, opts.leaseMs ?? leaseMs, clock.now());
+    const claimed = claimTx.immediate(kind, limit, owner, opts.leaseMs ?? leaseMs, now);
     for (const c of claimed) emit({ type: 'started', job: c.job });
     return claimed;
   }
@@ -321,8 +325,25 @@ export function createQueue(options: QueueOptions) {
     return renewTx(leases, clock.now() + ms);
   }
 
-  /** Persists progress; derives rate and ETA from this run's start. Returns false if the lease is gone. */
-  function progress(lease: Lease, update: ProgressUpdate): boolean {
+  /** Runs one write without waiting for another process's lock: 'busy' when it is taken right now. */
+  function withoutWaiting<T>(write: () => T): T | 'busy' {
+    const busyTimeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
+    db.pragma('busy_timeout = 0');
+    try {
+      return write();
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') return 'busy';
+      throw err;
+    } finally {
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
+  }
+
+  /**
+   * Persists progress; derives rate and ETA from this run's start. Returns false if the lease is gone, and 'busy'
+   * (nothing saved) when `wait: false` and another process holds the write lock.
+   */
+  function progress(lease: Lease, update: ProgressUpdate, opts: { wait?: boolean } = {}): boolean | 'busy' {
     const now = clock.now();
     const row = stmt.leased.get(lease.jobId, lease.token) as JobRow | undefined;
     if (!row) return false;
@@ -349,7 +370,11 @@ export function createQueue(options: QueueOptions) {
       p.ratePerSec = ((p.done - start.done) * 1000) / elapsed;
       if (p.total !== null) p.etaMs = Math.max(0, Math.round(((p.total - p.done) / p.ratePerSec) * 1000));
     }
-    stmt.progress.run(JSON.stringify(p), now, lease.jobId, lease.token);
+    const text = JSON.stringify(p);
+    const save = () => stmt.progress.run(text, now, lease.jobId, lease.token);
+    if ((opts.wait ?? true) === false) {
+      if (withoutWaiting(save) === 'busy') return 'busy';
+    } else save();
     emit({ type: 'progress', jobId: lease.jobId, progress: p });
     return true;
   }

@@ -2,7 +2,7 @@ import type { JobExecutor, RunOutcome } from '../workers/executor.ts';
 import { LeaseLostError } from './errors.ts';
 import type { CompleteItem, Queue } from './queue.ts';
 import type { Recurring } from './recurring.ts';
-import type { ClaimedJob, Lease } from './types.ts';
+import type { ClaimedJob, Lease, ProgressUpdate } from './types.ts';
 
 export interface SchedulerOptions {
   queue: Queue;
@@ -58,6 +58,29 @@ export function createScheduler(opts: SchedulerOptions) {
     scheduleTick();
   }
 
+  // Progress is advisory: saving it never waits on this thread for a worker's write lock. A busy moment keeps the
+  // latest update (merged with any earlier unsaved one) and tries again shortly.
+  const unsaved = new Map<number, { lease: Lease; update: ProgressUpdate }>();
+  let unsavedTimer: NodeJS.Timeout | null = null;
+
+  function saveProgress(lease: Lease, update: ProgressUpdate): void {
+    const earlier = unsaved.get(lease.jobId);
+    const merged: ProgressUpdate = earlier ? { ...earlier.update } : {};
+    for (const [k, v] of Object.entries(update)) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+    unsaved.delete(lease.jobId);
+    if (guard(() => queue.progress(lease, merged, { wait: false })) !== 'busy') return;
+    unsaved.set(lease.jobId, { lease, update: merged });
+    unsavedTimer ??= setTimeout(retryUnsaved, 100);
+  }
+
+  function retryUnsaved(): void {
+    unsavedTimer = null;
+    for (const [id, u] of [...unsaved]) {
+      if (running.has(id)) saveProgress(u.lease, u.update);
+      else unsaved.delete(id);
+    }
+  }
+
   function settle(c: ClaimedJob, outcome: RunOutcome): void {
     const { lease } = c;
     switch (outcome.type) {
@@ -85,7 +108,7 @@ export function createScheduler(opts: SchedulerOptions) {
   function launch(c: ClaimedJob): void {
     const done = executor
       .run(c.job, c.lease, {
-        onProgress: (p) => guard(() => queue.progress(c.lease, p)),
+        onProgress: (p) => saveProgress(c.lease, p),
         onCheckpoint: (s) => guard(() => queue.checkpoint(c.lease, s)),
       })
       .catch((err): RunOutcome => ({ type: 'crashed', message: err instanceof Error ? err.message : String(err) }))
@@ -153,6 +176,8 @@ export function createScheduler(opts: SchedulerOptions) {
       stopping = true;
       queue.events.off('event', onQueueEvent);
       for (const t of [timer, renewTimer, housekeepingTimer]) if (t) clearInterval(t);
+      if (unsavedTimer) clearTimeout(unsavedTimer);
+      unsavedTimer = null;
       for (const id of running.keys()) executor.stop(id, 'yield');
       const all = Promise.all([...running.values()].map((r) => r.done));
       await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);

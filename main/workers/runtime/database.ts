@@ -1,5 +1,4 @@
 import { dirname } from 'node:path';
-import { deferCheckpoints } from '../../db/checkpoints.ts';
 import { openDatabase, type Db } from '../../db/open.ts';
 import { createQueue, type Queue } from '../../queue/queue.ts';
 import { TaskError } from './task.ts';
@@ -19,8 +18,6 @@ export function workerDatabase(): { db: Db; queue: Queue } {
     const db = openDatabase(workerDbPath());
     // Imports read and write in big sorted ranges: a larger page cache than the main process needs.
     db.pragma('cache_size = -8000');
-    // The engine that supervises this worker runs the checkpoints, on a thread of its own.
-    deferCheckpoints(db);
     shared = { db, queue: createQueue({ db }) };
   }
   return shared;

@@ -29,7 +29,7 @@ describe('background checkpoints', () => {
     db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
     // Long delays: the test asks for the pass itself.
     checkpoints = startBackgroundCheckpoints(db, tmp.path, { idleMs: 60_000, maxDelayMs: 60_000 });
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(16_384);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(262_144);
     const before = statSync(tmp.path).size;
     write(40_000); // ~9 MiB: more than SQLite's default threshold of 1,000 pages
     expect(statSync(tmp.path).size).toBe(before); // nothing copied back inside the commit

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestQueue } from '../../support/temp-db.ts';
+import { openDatabase } from '../../../main/db/open.ts';
 import { LeaseLostError, JobStateError } from '../../../main/queue/errors.ts';
 import { CLAIM_PICK_SQL, createQueue, DUE_PICK_SQL } from '../../../main/queue/queue.ts';
 import { createRecurring } from '../../../main/queue/recurring.ts';
@@ -69,6 +70,29 @@ describe('job queue on a real SQLite file', () => {
     expect(done[2]!.cancelRequested).toBe(true);
     expect(queue.get(claimed[3]!.job.id).status).toBe('running');
     expect(events.filter((e) => e.type === 'completed')).toHaveLength(4);
+  });
+
+  it('never waits on the main thread for a write lock another process holds: an empty claim reads first, progress can skip', () => {
+    const { queue, db, path } = t;
+    db.pragma('busy_timeout = 300');
+    const j = queue.enqueue({ kind: 'work' });
+    const [c] = queue.claim('work');
+    const other = openDatabase(path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const t0 = Date.now();
+      expect(queue.claim('work')).toEqual([]); // nothing queued: no write transaction at all
+      expect(queue.progress(c!.lease, { done: 3, note: 'busy' }, { wait: false })).toBe('busy');
+      expect(Date.now() - t0).toBeLessThan(250);
+      expect(queue.get(j.id).progress).toBeNull();
+      expect(() => queue.enqueue({ kind: 'work' })).toThrow(/locked/); // a real write still waits, then says so
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(queue.progress(c!.lease, { done: 3, note: 'free' }, { wait: false })).toBe(true);
+    expect(queue.get(j.id).progress).toMatchObject({ done: 3, note: 'free' });
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(300);
   });
 
   it('does not start a job before run_at and promotes it when due', () => {
