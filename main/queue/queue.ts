@@ -165,6 +165,8 @@ export function createQueue(options: QueueOptions) {
               cancel_requested = 0, pause_requested = 0, updated_at = ? WHERE id = ? RETURNING *`,
     ),
     expired: db.prepare(`SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT 500`),
+    anyExpired: db.prepare(`SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'running' AND lease_expires_at < ?)`).pluck(),
+    anyPurgeable: db.prepare(`SELECT EXISTS (SELECT 1 FROM jobs WHERE ${FINISHED} AND finished_at < ?)`).pluck(),
     running: db.prepare(`SELECT * FROM jobs WHERE status = 'running'`),
     stopRequests: db.prepare(
       `SELECT id, cancel_requested, pause_requested FROM jobs
@@ -319,10 +321,11 @@ export function createQueue(options: QueueOptions) {
     leases.reduce((n, l) => n + stmt.renew.run(until, l.jobId, l.token).changes, 0),
   );
 
-  /** Extends the leases of jobs still held; returns how many were renewed. */
-  function renew(leases: readonly Lease[], ms = leaseMs): number {
+  /** Extends the leases of jobs still held; returns how many were renewed ('busy' as for progress with `wait: false`). */
+  function renew(leases: readonly Lease[], ms = leaseMs, opts: { wait?: boolean } = {}): number | 'busy' {
     if (leases.length === 0) return 0;
-    return renewTx(leases, clock.now() + ms);
+    const until = clock.now() + ms;
+    return (opts.wait ?? true) ? renewTx(leases, until) : withoutWaiting(() => renewTx(leases, until));
   }
 
   /** Runs one write without waiting for another process's lock: 'busy' when it is taken right now. */
@@ -643,7 +646,10 @@ export function createQueue(options: QueueOptions) {
 
   /** Returns running jobs whose lease ran out to the queue (the attempt counts); they resume from their checkpoint. */
   function recoverExpired(): number {
-    const results = recoverExpiredTx.immediate(clock.now());
+    const now = clock.now();
+    // Housekeeping runs on main's event loop: with nothing to recover, never wait for a worker's write lock.
+    if (!stmt.anyExpired.get(now)) return 0;
+    const results = recoverExpiredTx.immediate(now);
     announceRecovered(results);
     return results.length;
   }
@@ -667,6 +673,7 @@ export function createQueue(options: QueueOptions) {
   /** Deletes finished jobs older than `olderThanMs`, in short batches; returns how many went. */
   function purgeFinished(olderThanMs = 7 * 24 * 3600_000, batch = 5_000): number {
     const cutoff = clock.now() - olderThanMs;
+    if (!stmt.anyPurgeable.get(cutoff)) return 0;
     let total = 0;
     for (;;) {
       const n = stmt.purge.run(cutoff, batch).changes;

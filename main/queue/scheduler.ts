@@ -141,9 +141,13 @@ export function createScheduler(opts: SchedulerOptions) {
     setImmediate(tick);
   }
 
+  let renewRetry: NodeJS.Timeout | null = null;
   function renewLeases(): void {
+    renewRetry = null;
     const live = [...running.entries()].filter(([id]) => executor.isAlive(id)).map(([, r]) => r.lease);
-    guard(() => queue.renew(live, leaseMs));
+    // Renewing comes a third into the lease: when a worker holds the write lock, try again shortly instead of
+    // stalling main's event loop until it commits.
+    if (guard(() => queue.renew(live, leaseMs, { wait: false })) === 'busy' && !stopping) renewRetry = setTimeout(renewLeases, 200);
   }
 
   function housekeeping(): void {
@@ -176,8 +180,8 @@ export function createScheduler(opts: SchedulerOptions) {
       stopping = true;
       queue.events.off('event', onQueueEvent);
       for (const t of [timer, renewTimer, housekeepingTimer]) if (t) clearInterval(t);
-      if (unsavedTimer) clearTimeout(unsavedTimer);
-      unsavedTimer = null;
+      for (const t of [unsavedTimer, renewRetry]) if (t) clearTimeout(t);
+      unsavedTimer = renewRetry = null;
       for (const id of running.keys()) executor.stop(id, 'yield');
       const all = Promise.all([...running.values()].map((r) => r.done));
       await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);

@@ -72,7 +72,7 @@ describe('job queue on a real SQLite file', () => {
     expect(events.filter((e) => e.type === 'completed')).toHaveLength(4);
   });
 
-  it('never waits on the main thread for a write lock another process holds: an empty claim reads first, progress can skip', () => {
+  it('never waits on the main thread for a write lock another process holds: empty claims and housekeeping read first, progress and renewals can skip', () => {
     const { queue, db, path } = t;
     db.pragma('busy_timeout = 300');
     const j = queue.enqueue({ kind: 'work' });
@@ -83,6 +83,9 @@ describe('job queue on a real SQLite file', () => {
       const t0 = Date.now();
       expect(queue.claim('work')).toEqual([]); // nothing queued: no write transaction at all
       expect(queue.progress(c!.lease, { done: 3, note: 'busy' }, { wait: false })).toBe('busy');
+      expect(queue.renew([c!.lease], 60_000, { wait: false })).toBe('busy');
+      expect(queue.recoverExpired()).toBe(0); // nothing expired, nothing old to purge: reads only
+      expect(queue.purgeFinished()).toBe(0);
       expect(Date.now() - t0).toBeLessThan(250);
       expect(queue.get(j.id).progress).toBeNull();
       expect(() => queue.enqueue({ kind: 'work' })).toThrow(/locked/); // a real write still waits, then says so
