@@ -4,8 +4,16 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { dbPath, idleMs, maxDelayMs } = workerData as { dbPath: string; idleMs: number; maxDelayMs: number };
-const db = new Database(dbPath, { fileMustExist: true });
-db.pragma('busy_timeout = 5000');
+let opened: Database.Database;
+try {
+  opened = new Database(dbPath, { fileMustExist: true });
+  opened.pragma('busy_timeout = 5000');
+} catch (err) {
+  // Said in a message: an error thrown across the thread boundary may arrive without its text.
+  parentPort!.postMessage({ type: 'failed', message: (err as Error).message });
+  process.exit(1);
+}
+const db = opened;
 
 function checkpoint(): { log: number; checkpointed: number } | null {
   try {

@@ -3,8 +3,10 @@ import { startThread } from '../threads/entry.ts';
 import type { Db } from './open.ts';
 
 export interface BackgroundCheckpoints {
-  /** Settles once the thread is up (or failed to start: the connection's own threshold then does the work). */
+  /** Settles once the thread is up (or failed to start: the connection then checkpoints itself again). */
   ready: Promise<void>;
+  /** False once stopped, or once the thread failed and the connection went back to its own checkpoints. */
+  readonly running: boolean;
   /** Asks for a pass now; resolves with what it found (log frames, frames copied). */
   now(): Promise<{ log: number; checkpointed: number } | null>;
   stop(): Promise<void>;
@@ -22,7 +24,11 @@ export interface CheckpointOptions {
    * a main-process commit copy tens of MiB back (measured: a 645 ms stall during an import).
    */
   safetyPages?: number;
+  /** Where a failed thread is reported (default: stderr). */
+  onError?: (message: string) => void;
 }
+
+const SQLITE_DEFAULT_PAGES = 1000;
 
 /** Moves WAL checkpoints of `db` (opened on `path`) to a worker thread with its own connection. */
 export function startBackgroundCheckpoints(db: Db, path: string, opts: CheckpointOptions = {}): BackgroundCheckpoints {
@@ -33,18 +39,31 @@ export function startBackgroundCheckpoints(db: Db, path: string, opts: Checkpoin
     maxDelayMs: Math.max(20, opts.maxDelayMs ?? 1000),
   });
   let stopped = false;
+  let failed = false;
   let up!: () => void;
   const ready = new Promise<void>((resolve) => (up = resolve));
-  // A thread that fails is not fatal: the connection's own threshold still bounds the log.
-  worker.on('error', () => up());
-  worker.on('exit', () => up());
-  worker.on('message', (m: { type: string }) => {
+  // A thread that fails to start or dies is not fatal: the connection goes back to checkpointing itself as SQLite
+  // does by default, and the reason is logged once.
+  const fallBack = (reason: string) => {
+    up();
+    if (stopped || failed) return;
+    failed = true;
+    if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_PAGES}`);
+    (opts.onError ?? ((m: string) => console.error(`[checkpoints] ${m}`)))(`the checkpoint thread stopped (${reason}); checkpoints run in commits again`);
+  };
+  worker.on('error', (err: unknown) => fallBack(err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)));
+  worker.on('exit', (code) => fallBack(`exit code ${code}`));
+  worker.on('message', (m: { type: string; message?: string }) => {
     if (m.type === 'ready') up();
+    else if (m.type === 'failed') fallBack(m.message ?? 'unknown error');
   });
   return {
     ready,
+    get running() {
+      return !stopped && !failed;
+    },
     async now() {
-      if (stopped) return null;
+      if (stopped || failed) return null;
       worker.ref();
       const answer = new Promise<{ log: number; checkpointed: number } | null>((resolve) => {
         const on = (m: { type: string; result?: { log: number; checkpointed: number } | null }) => {
@@ -62,6 +81,7 @@ export function startBackgroundCheckpoints(db: Db, path: string, opts: Checkpoin
     async stop() {
       if (stopped) return;
       stopped = true;
+      if (failed) return; // the thread is gone already
       const exited = once(worker, 'exit');
       // Held while it closes its connection: an unreferenced thread would let the process end mid-wait.
       worker.ref();

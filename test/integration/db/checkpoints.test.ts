@@ -56,4 +56,18 @@ describe('background checkpoints', () => {
     await checkpoints.stop();
     expect(await checkpoints.now()).toBeNull();
   });
+
+  it('a thread that cannot open the database hands checkpoints back to the connection and says why', async () => {
+    const messages: string[] = [];
+    checkpoints = startBackgroundCheckpoints(db, `${tmp.path}.missing`, { onError: (m) => messages.push(m) });
+    await checkpoints.ready;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(checkpoints.running).toBe(false);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^the checkpoint thread stopped \(.+\); checkpoints run in commits again$/);
+    expect(messages[0]).not.toMatch(/undefined/);
+    expect(messages[0]).toMatch(/unable to open|cannot open|no such file|SQLITE_CANTOPEN/i);
+    expect(await checkpoints.now()).toBeNull();
+  });
 });
