@@ -58,18 +58,20 @@ export function createScheduler(opts: SchedulerOptions) {
     scheduleTick();
   }
 
-  // Progress is advisory: saving it never waits on this thread for a worker's write lock. A busy moment keeps the
-  // latest update (merged with any earlier unsaved one) and tries again shortly.
-  const unsaved = new Map<number, { lease: Lease; update: ProgressUpdate }>();
+  // Progress is advisory: saving it does not wait on this thread for a worker's write lock. A busy moment keeps the
+  // latest update (merged with any earlier unsaved one) and tries again shortly; after five misses (0.5 s) it waits,
+  // so a worker writing back to back cannot keep the window's progress stale.
+  const unsaved = new Map<number, { lease: Lease; update: ProgressUpdate; misses: number }>();
   let unsavedTimer: NodeJS.Timeout | null = null;
 
   function saveProgress(lease: Lease, update: ProgressUpdate): void {
     const earlier = unsaved.get(lease.jobId);
     const merged: ProgressUpdate = earlier ? { ...earlier.update } : {};
     for (const [k, v] of Object.entries(update)) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+    const misses = earlier?.misses ?? 0;
     unsaved.delete(lease.jobId);
-    if (guard(() => queue.progress(lease, merged, { wait: false })) !== 'busy') return;
-    unsaved.set(lease.jobId, { lease, update: merged });
+    if (guard(() => queue.progress(lease, merged, { wait: misses >= 5 })) !== 'busy') return;
+    unsaved.set(lease.jobId, { lease, update: merged, misses: misses + 1 });
     unsavedTimer ??= setTimeout(retryUnsaved, 100);
   }
 
@@ -142,12 +144,19 @@ export function createScheduler(opts: SchedulerOptions) {
   }
 
   let renewRetry: NodeJS.Timeout | null = null;
+  let renewMisses = 0;
   function renewLeases(): void {
+    if (renewRetry) clearTimeout(renewRetry);
     renewRetry = null;
     const live = [...running.entries()].filter(([id]) => executor.isAlive(id)).map(([, r]) => r.lease);
     // Renewing comes a third into the lease: when a worker holds the write lock, try again shortly instead of
-    // stalling main's event loop until it commits.
-    if (guard(() => queue.renew(live, leaseMs, { wait: false })) === 'busy' && !stopping) renewRetry = setTimeout(renewLeases, 200);
+    // stalling main's event loop until it commits. After ten misses (2 s) it waits for the lock: a lease must not
+    // run out under a job that is alive.
+    const wait = renewMisses >= 10;
+    if (guard(() => queue.renew(live, leaseMs, { wait })) === 'busy' && !stopping) {
+      renewMisses++;
+      renewRetry = setTimeout(renewLeases, 200);
+    } else renewMisses = 0;
   }
 
   function housekeeping(): void {
