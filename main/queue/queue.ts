@@ -321,17 +321,21 @@ export function createQueue(options: QueueOptions) {
     leases.reduce((n, l) => n + stmt.renew.run(until, l.jobId, l.token).changes, 0),
   );
 
-  /** Extends the leases of jobs still held; returns how many were renewed ('busy' as for progress with `wait: false`). */
-  function renew(leases: readonly Lease[], ms = leaseMs, opts: { wait?: boolean } = {}): number | 'busy' {
+  /** Extends the leases of jobs still held; returns how many were renewed ('busy' as for progress with `waitMs`). */
+  function renew(leases: readonly Lease[], ms = leaseMs, opts: { waitMs?: number } = {}): number | 'busy' {
     if (leases.length === 0) return 0;
     const until = clock.now() + ms;
-    return (opts.wait ?? true) ? renewTx(leases, until) : withoutWaiting(() => renewTx(leases, until));
+    return waitingAtMost(opts.waitMs, () => renewTx(leases, until));
   }
 
-  /** Runs one write without waiting for another process's lock: 'busy' when it is taken right now. */
-  function withoutWaiting<T>(write: () => T): T | 'busy' {
+  /**
+   * Runs one write waiting at most `waitMs` for another process's lock ('busy' if it is still taken then), or as
+   * long as the connection's busy timeout says when `waitMs` is undefined.
+   */
+  function waitingAtMost<T>(waitMs: number | undefined, write: () => T): T | 'busy' {
+    if (waitMs === undefined) return write();
     const busyTimeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
-    db.pragma('busy_timeout = 0');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(waitMs))}`);
     try {
       return write();
     } catch (err) {
@@ -344,9 +348,9 @@ export function createQueue(options: QueueOptions) {
 
   /**
    * Persists progress; derives rate and ETA from this run's start. Returns false if the lease is gone, and 'busy'
-   * (nothing saved) when `wait: false` and another process holds the write lock.
+   * (nothing saved) when another process held the write lock for longer than `waitMs`.
    */
-  function progress(lease: Lease, update: ProgressUpdate, opts: { wait?: boolean } = {}): boolean | 'busy' {
+  function progress(lease: Lease, update: ProgressUpdate, opts: { waitMs?: number } = {}): boolean | 'busy' {
     const now = clock.now();
     const row = stmt.leased.get(lease.jobId, lease.token) as JobRow | undefined;
     if (!row) return false;
@@ -374,10 +378,7 @@ export function createQueue(options: QueueOptions) {
       if (p.total !== null) p.etaMs = Math.max(0, Math.round(((p.total - p.done) / p.ratePerSec) * 1000));
     }
     const text = JSON.stringify(p);
-    const save = () => stmt.progress.run(text, now, lease.jobId, lease.token);
-    if ((opts.wait ?? true) === false) {
-      if (withoutWaiting(save) === 'busy') return 'busy';
-    } else save();
+    if (waitingAtMost(opts.waitMs, () => stmt.progress.run(text, now, lease.jobId, lease.token)) === 'busy') return 'busy';
     emit({ type: 'progress', jobId: lease.jobId, progress: p });
     return true;
   }

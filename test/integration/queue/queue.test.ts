@@ -74,7 +74,7 @@ describe('job queue on a real SQLite file', () => {
 
   it('never waits on the main thread for a write lock another process holds: empty claims and housekeeping read first, progress and renewals can skip', () => {
     const { queue, db, path } = t;
-    db.pragma('busy_timeout = 300');
+    db.pragma('busy_timeout = 3000');
     const j = queue.enqueue({ kind: 'work' });
     const [c] = queue.claim('work');
     const other = openDatabase(path);
@@ -82,20 +82,24 @@ describe('job queue on a real SQLite file', () => {
     try {
       const t0 = Date.now();
       expect(queue.claim('work')).toEqual([]); // nothing queued: no write transaction at all
-      expect(queue.progress(c!.lease, { done: 3, note: 'busy' }, { wait: false })).toBe('busy');
-      expect(queue.renew([c!.lease], 60_000, { wait: false })).toBe('busy');
+      expect(queue.progress(c!.lease, { done: 3, note: 'busy' }, { waitMs: 0 })).toBe('busy');
+      expect(queue.renew([c!.lease], 60_000, { waitMs: 0 })).toBe('busy');
       expect(queue.recoverExpired()).toBe(0); // nothing expired, nothing old to purge: reads only
       expect(queue.purgeFinished()).toBe(0);
-      expect(Date.now() - t0).toBeLessThan(250);
+      expect(Date.now() - t0).toBeLessThan(2000); // any one of them waiting would take the 3 s busy timeout
+      const t1 = Date.now();
+      expect(queue.progress(c!.lease, { done: 3 }, { waitMs: 60 })).toBe('busy'); // waits that long, no longer
+      expect(Date.now() - t1).toBeGreaterThanOrEqual(40);
+      expect(Date.now() - t1).toBeLessThan(2000);
       expect(queue.get(j.id).progress).toBeNull();
       expect(() => queue.enqueue({ kind: 'work' })).toThrow(/locked/); // a real write still waits, then says so
     } finally {
       other.exec('ROLLBACK');
       other.close();
     }
-    expect(queue.progress(c!.lease, { done: 3, note: 'free' }, { wait: false })).toBe(true);
+    expect(queue.progress(c!.lease, { done: 3, note: 'free' }, { waitMs: 0 })).toBe(true);
     expect(queue.get(j.id).progress).toMatchObject({ done: 3, note: 'free' });
-    expect(db.pragma('busy_timeout', { simple: true })).toBe(300);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(3000);
   });
 
   it('does not start a job before run_at and promotes it when due', () => {
