@@ -1,5 +1,5 @@
-import { startBackgroundCheckpoints } from '../db/checkpoints.ts';
-import { openDatabase, type Db } from '../db/open.ts';
+import { openWithCheckpoints } from '../db/checkpoints.ts';
+import type { Db } from '../db/open.ts';
 import { createQueue, type Queue, type QueueOptions } from '../queue/queue.ts';
 import { createRecurring, type Recurring } from '../queue/recurring.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from '../queue/scheduler.ts';
@@ -41,9 +41,8 @@ export interface Engine {
 
 /** The job engine the app and the CLI run: database, queue, recurring jobs, worker pool and scheduler. */
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
-  const db = openDatabase(opts.dbPath);
   // Checkpoints (and their fsyncs) run on a thread of their own, not inside this process's commits.
-  const checkpoints = startBackgroundCheckpoints(db, opts.dbPath);
+  const { db, checkpoints } = await openWithCheckpoints(opts.dbPath);
   const queue = createQueue({ db, ...opts.queue });
   const recurring = createRecurring({ db, queue, clock: { now: () => Date.now() } });
   const { entry, execArgv } = opts.workerEntry ?? defaultWorkerEntry();

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startBackgroundCheckpoints } from '../db/checkpoints.ts';
-import { openDatabase, type Db } from '../db/open.ts';
+import { openWithCheckpoints } from '../db/checkpoints.ts';
+import type { Db } from '../db/open.ts';
 import { createQueue, type Queue } from '../queue/queue.ts';
 import { createScheduler } from '../queue/scheduler.ts';
 import { defaultWorkerEntry } from '../workers/entry-path.ts';
@@ -39,12 +39,8 @@ function spread(key: string, values: number[]): Record<string, number> {
 /** Runs `fn` on a queue over a fresh temporary database, removed afterwards. */
 async function withDb<T>(fn: (db: Db, queue: Queue) => T | Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'pallet-bench-'));
-  const path = join(dir, 'bench.db');
-  const db = openDatabase(path);
-  // As the engine runs it: checkpoints on their own thread.
-  const checkpoints = startBackgroundCheckpoints(db, path);
-  // Its start-up (a module load) must not overlap a timed section.
-  await checkpoints.ready;
+  // As the engine opens it; the checkpoint thread's start-up (a module load) is over before any timed section.
+  const { db, checkpoints } = await openWithCheckpoints(join(dir, 'bench.db'));
   try {
     return await fn(db, createQueue({ db }));
   } finally {

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { startThread } from '../threads/entry.ts';
-import type { Db } from './open.ts';
+import { openDatabase, type Db } from './open.ts';
 
 export interface BackgroundCheckpoints {
   /** Settles once the thread is up (or failed to start: the connection then checkpoints itself again). */
@@ -66,12 +66,18 @@ export function startBackgroundCheckpoints(db: Db, path: string, opts: Checkpoin
       if (stopped || failed) return null;
       worker.ref();
       const answer = new Promise<{ log: number; checkpointed: number } | null>((resolve) => {
-        const on = (m: { type: string; result?: { log: number; checkpointed: number } | null }) => {
-          if (m.type !== 'pass') return;
+        const done = (result: { log: number; checkpointed: number } | null) => {
           worker.off('message', on);
-          resolve(m.result ?? null);
+          worker.off('exit', gone);
+          resolve(result);
         };
+        const on = (m: { type: string; result?: { log: number; checkpointed: number } | null }) => {
+          if (m.type === 'pass') done(m.result ?? null);
+        };
+        // A thread that dies before answering answers nothing: the caller gets null instead of waiting forever.
+        const gone = () => done(null);
         worker.on('message', on);
+        worker.on('exit', gone);
       });
       worker.postMessage({ type: 'now' });
       const result = await answer;
@@ -90,4 +96,12 @@ export function startBackgroundCheckpoints(db: Db, path: string, opts: Checkpoin
       await worker.terminate();
     },
   };
+}
+
+/** Opens the app database as the engine runs it: checkpoints on their own thread, which is up when this resolves. */
+export async function openWithCheckpoints(path: string): Promise<{ db: Db; checkpoints: BackgroundCheckpoints }> {
+  const db = openDatabase(path);
+  const checkpoints = startBackgroundCheckpoints(db, path);
+  await checkpoints.ready;
+  return { db, checkpoints };
 }
