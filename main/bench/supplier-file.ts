@@ -5,18 +5,28 @@ import { gs1CheckDigit } from '../catalog/gtin.ts';
 const BRANDS = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark', 'Wayne', 'Wonka', 'Tyrell', 'Cyberdyne'];
 const CATEGORIES = ['Toys & Games', 'Home & Kitchen', 'Beauty', 'Grocery', 'Sports & Outdoors', 'Office Products'];
 
-/** The n-th of a sequence of distinct, valid UPC-A codes in scrambled order (a bijection mod 10^11). */
+/** The n-th of a sequence of distinct, valid UPC-A codes (ascending while n < 12.6 million). */
 export function syntheticUpc(i: number): string {
   const body = ((i * 7919 + 12345) % 1e11).toString().padStart(11, '0');
   return body + gs1CheckDigit(body);
 }
 
-/** Writes a realistic supplier price list with `rows` unique products: UPC, name, brand, costs, MSRP, case pack, size. */
-export async function writeSupplierFile(path: string, rows: number): Promise<void> {
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * Writes a realistic supplier price list with `rows` unique products: UPC, name, brand, costs, MSRP, case pack, size.
+ * `order: 'barcode'` lists them by UPC (as an export sorted by barcode); 'shuffled' in a scrambled order (as a list
+ * sorted by anything else), the same products either way.
+ */
+export async function writeSupplierFile(path: string, rows: number, order: 'barcode' | 'shuffled' = 'barcode'): Promise<void> {
+  // A multiplier coprime to `rows` permutes 0..rows-1.
+  let step = order === 'shuffled' ? 1_000_003 : 1;
+  while (gcd(step, rows) !== 1) step += 2;
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   out.write('UPC,SKU,Item Description,Brand,Category,Unit Cost,MSRP,Case Pack,Weight (lb),Length (in),Width (in),Height (in)\n');
   let buf = '';
-  for (let i = 0; i < rows; i++) {
+  for (let n = 0; n < rows; n++) {
+    const i = (n * step) % rows;
     const brand = BRANDS[i % BRANDS.length]!;
     const cost = 1 + ((i * 37) % 5000) / 100;
     buf += `${syntheticUpc(i)},SKU-${i},"${brand} Product ${i}, ${(i % 12) + 1}-pack",${brand},${CATEGORIES[i % CATEGORIES.length]},$${cost.toFixed(2)},${(cost * 2.1).toFixed(2)},${(i % 24) + 1},${(0.1 + (i % 50) / 10).toFixed(2)},${4 + (i % 20)},${3 + (i % 9)},${1 + (i % 5)}\n`;

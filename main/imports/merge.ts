@@ -43,6 +43,8 @@ const SET_FROM = (src: string, stagedNames: boolean) =>
 export function createMerger(db: Db, schema: string) {
   const st = `${schema}.staged`;
   const gtinRange = `s.gtin14 > :lo AND s.gtin14 <= :hi AND s.dup_of IS NULL`;
+  // A product this import already wrote while reading (appended in file order) makes a staged row a duplicate.
+  const notSeen = `NOT EXISTS (SELECT 1 FROM products q WHERE q.gtin14 = s.gtin14 AND q.seen_import_id = :imp)`;
   const keyRange = `s.gtin14 IS NULL AND s.nbk > :lo AND s.nbk <= :hi AND s.dup_of IS NULL`;
   const keyMatch = `p.id = (SELECT min(id) FROM products WHERE name_brand_key = s.nbk AND gtin14 IS NULL)`;
   const stmt = {
@@ -52,14 +54,18 @@ export function createMerger(db: Db, schema: string) {
     keyBound: db.prepare<{ lo: string; n: number }, { b: string }>(
       `SELECT max(nbk) AS b FROM (SELECT nbk FROM ${st} WHERE gtin14 IS NULL AND nbk > :lo ORDER BY nbk LIMIT :n)`,
     ),
-    gtinFirsts: db.prepare(`SELECT count(*) FROM ${st} s WHERE ${gtinRange}`).pluck(),
+    gtinFirsts: db.prepare(`SELECT count(*) FROM ${st} s WHERE ${gtinRange} AND ${notSeen}`).pluck(),
+    gtinSeen: db.prepare<{ lo: string; hi: string; imp: number }, { row: number; dupOf: number }>(
+      `SELECT s.row, q.seen_row AS dupOf FROM ${st} s JOIN products q ON q.gtin14 = s.gtin14
+       WHERE ${gtinRange} AND q.seen_import_id = :imp AND q.seen_row IS NOT s.row ORDER BY s.row`,
+    ),
     gtinRemember: db.prepare(
       `INSERT INTO import_changes (import_id, product_id, before) SELECT :imp, p.id, ${SNAPSHOT}
-       FROM ${st} s JOIN products p ON p.gtin14 = s.gtin14 WHERE ${gtinRange} AND (${differs('s', 'p', true)})
+       FROM ${st} s JOIN products p ON p.gtin14 = s.gtin14 WHERE ${gtinRange} AND ${notSeen} AND (${differs('s', 'p', true)})
        ON CONFLICT DO NOTHING`,
     ),
     gtinUpsert: db.prepare(
-      `INSERT INTO products (${INSERT_COLS}) SELECT ${SELECT_STAGED(':imp')} FROM ${st} s WHERE ${gtinRange} ORDER BY s.gtin14
+      `INSERT INTO products (${INSERT_COLS}) SELECT ${SELECT_STAGED(':imp')} FROM ${st} s WHERE ${gtinRange} AND ${notSeen} ORDER BY s.gtin14
        ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${SET_FROM('excluded', false)}
        WHERE ${differs('excluded', 'products', false)}`,
     ),
@@ -85,6 +91,10 @@ export function createMerger(db: Db, schema: string) {
     nextBound(part: 'gtin' | 'key', lo: string, n: number): string | null {
       return (part === 'gtin' ? stmt.gtinBound : stmt.keyBound).get({ lo, n })?.b ?? null;
     },
+    /** Staged barcode rows in (lo, hi] repeating a row this import already wrote while reading: duplicates. */
+    seenRows(importId: number, lo: string, hi: string): { row: number; dupOf: number }[] {
+      return stmt.gtinSeen.all({ lo, hi, imp: importId });
+    },
     /** Merges the staged rows in (lo, hi] of one part into products. */
     mergeRange(part: 'gtin' | 'key', importId: number, lo: string, hi: string, now: number): MergeCounts {
       const range = { lo, hi };
@@ -92,7 +102,7 @@ export function createMerger(db: Db, schema: string) {
       // The counts come from the writes themselves: each product that differs is remembered once and updated once,
       // so what the upsert wrote beyond those was created (a join to count matches cost a lookup per row).
       if (part === 'gtin') {
-        const firsts = stmt.gtinFirsts.get(range) as number;
+        const firsts = stmt.gtinFirsts.get({ ...range, imp: importId }) as number;
         const updated = stmt.gtinRemember.run(p).changes;
         const created = stmt.gtinUpsert.run(p).changes - updated;
         return { created, updated, unchanged: firsts - created - updated };

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { z } from 'zod';
@@ -7,14 +8,17 @@ import type { Lease } from '../queue/types.ts';
 import { TaskError, type Task, type TaskContext, parsePayload } from '../workers/runtime/task.ts';
 import { FIELDS, type Field } from './fields.ts';
 import { describeMapping, MappingError, type ColumnMapping } from './mapping.ts';
-import { createMerger, type MergeCounts } from './merge.ts';
 import { createMappingStore, planImport } from './plan.ts';
-import { MAX_ROW_CHARS, readRecords } from './reader.ts';
+import type { ParsedChunk } from './chunks.ts';
+import { parseOnThread } from './chunk-source.ts';
+import type { ParseFileOptions } from './parse-file.ts';
+import { ROW_WIDTH, rowProduct } from './product-row.ts';
 import { openReport, type ReportWriter } from './report.ts';
 import { BadFileError, sniffFile, type Delimiter, type FileEncoding } from './sniff.ts';
-import { openStaging, removeStaging, type DuplicateRow, type Staging, type StagingState } from './staging.ts';
 import { createImportStore, fileIdentity, type ImportCounts, type ImportRecord } from './store.ts';
-import { createRowValidator } from './validate.ts';
+import { createMerger } from './merge.ts';
+import { openStaging, removeStaging, stagedProduct, type Staging, type StagedRow } from './staging.ts';
+import { createCatalogWriter } from './writer.ts';
 
 /** What an `import` job is asked to do. */
 export const importPayloadSchema = z.object({
@@ -40,9 +44,30 @@ export interface ImportResult extends ImportCounts {
   mapping: Partial<Record<Field, string>>;
 }
 
-type Checkpoint =
-  | { phase: 'merge'; part: 'gtin' | 'key'; lo: string; counts: MergeCounts }
-  | { phase: 'done'; result: ImportResult };
+/** Where reading stopped and what it did so far: saved in the same transaction as the rows it covers. */
+interface ReadState {
+  phase: 'reading';
+  /** Byte offset of the next record to read (0 = the header is not read yet). */
+  byteOffset: number;
+  /** Number of the last record consumed (the header is row 1). */
+  rowNumber: number;
+  counts: Omit<ImportCounts, 'rows'>;
+  /** Rows set aside for the merge (counted once merged). */
+  staged: number;
+  /** Length of the error report covering the rows above. */
+  reportBytes: number;
+}
+
+/** Merging staged rows: the next range starts after `lo` of `part`. */
+interface MergeState {
+  phase: 'merging';
+  part: 'gtin' | 'key';
+  lo: string;
+  counts: Omit<ImportCounts, 'rows'>;
+  reportBytes: number;
+}
+
+type Checkpoint = ReadState | MergeState | { phase: 'done'; result: ImportResult };
 
 export interface ImportTaskDeps {
   /** The worker's connection to the app database and a queue over it. */
@@ -55,21 +80,24 @@ export interface ImportTaskDeps {
 
 const MAX_JOB_ERRORS = 1000;
 
-/** The `import` job: sniff, map, read and validate every row into staging, dedupe, merge into the catalog. */
+/** The `import` job: sniff, map, then read, validate and write every row into the catalog, chunk by chunk. */
 export function createImportTask(deps: ImportTaskDeps): Task {
-  const mergeRows = deps.mergeRows ?? 2000;
-
   return async (ctx) => {
     const payload = parsePayload(importPayloadSchema, ctx.job.payload, 'import');
     const { db, queue } = deps.database();
     const imports = createImportStore(db);
     const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
-    const cp = ctx.job.checkpoint as Checkpoint | null;
-    if (cp?.phase === 'done') return cp.result;
+    const cp = ctx.job.checkpoint as Checkpoint | { phase: string } | null;
+    if (cp?.phase === 'done') return (cp as Extract<Checkpoint, { phase: 'done' }>).result;
 
     const imp = imports.byJob(ctx.job.id) ?? (await startImport(ctx, payload, db, deps.dataDir));
     try {
-      const result = await runImport(ctx, imp, { db, queue, lease, cp, dataDir: deps.dataDir, mergeRows, lookupAfter: payload.lookupAfter, imagesAfter: payload.imagesAfter });
+      if (cp && cp.phase !== 'reading' && cp.phase !== 'merging') {
+        // Saved by an older Pallet that staged rows in a side file: its state cannot be continued here.
+        rmSync(join(deps.dataDir, 'staging', `import-${imp.id}.db`), { force: true });
+        throw new TaskError('restart_needed', `"${imp.fileName}" was being imported by an older version of Pallet and cannot resume. Undo import #${imp.id}, then import the file again.`);
+      }
+      const result = await runImport(ctx, imp, { db, queue, lease, from: cp as ReadState | MergeState | null, dataDir: deps.dataDir, mergeRows: deps.mergeRows ?? 2000, lookupAfter: payload.lookupAfter, imagesAfter: payload.imagesAfter });
       if (result === null && (ctx.signal.reason as Error | undefined)?.message === 'cancel') imports.finish(imp.id, 'cancelled', null);
       return result;
     } catch (err) {
@@ -83,7 +111,7 @@ interface RunDeps {
   db: Db;
   queue: Queue;
   lease: Lease;
-  cp: Checkpoint | null;
+  from: ReadState | MergeState | null;
   dataDir: string;
   mergeRows: number;
   lookupAfter: boolean;
@@ -91,48 +119,45 @@ interface RunDeps {
 }
 
 async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Promise<ImportResult | null> {
-  const { db, queue, lease, cp, mergeRows } = deps;
+  const { db, queue, lease } = deps;
   const imports = createImportStore(db);
   const stagingPath = join(deps.dataDir, 'staging', `import-${imp.id}.db`);
   const staging = openStaging(stagingPath);
+  let merged: MergeState | null;
   try {
-    let state = staging.state();
-    if (state.phase === 'reading') {
-      if (state.byteOffset > 0) await assertUnchanged(imp);
-      state = await readIntoStaging(ctx, { imp, staging, state, queue });
-      if (ctx.signal.aborted) return null;
+    let from = deps.from ?? { phase: 'reading', byteOffset: 0, rowNumber: 0, counts: { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: 0, blank: 0, warnings: 0 }, staged: 0, reportBytes: 0 };
+    if (from.phase === 'reading') {
+      if (from.byteOffset > 0) await assertUnchanged(imp);
+      const read = await readIntoCatalog(ctx, imp, { db, queue, lease, staging, from });
+      if (read === null) return null;
+      from = listDuplicates(imp, staging, queue, lease, read);
     }
-    const merged = await mergeIntoCatalog(ctx, { imp, staging, queue, db, lease, from: cp?.phase === 'merge' ? cp : null, mergeRows });
-    if (!merged) return null;
-    const counts: ImportCounts = {
-      rows: state.staged + state.rejected,
-      ...merged,
-      duplicates: state.duplicates,
-      rejected: state.rejected,
-      blank: state.blank,
-      warnings: state.warnings,
-    };
-    const result: ImportResult = {
-      importId: imp.id,
-      ...counts,
-      errorReport: state.rejected + state.duplicates > 0 ? imp.errorReport : null,
-      encoding: imp.encoding,
-      delimiter: imp.delimiter,
-      decimal: imp.decimal,
-      mapping: imp.mapping,
-    };
-    queue.checkpoint(lease, { phase: 'done', result } satisfies Checkpoint, () => {
+    merged = await mergeIntoCatalog(ctx, { imp, staging, db, queue, lease, from, mergeRows: deps.mergeRows });
+  } finally {
+    staging.close();
+  }
+  if (merged === null) return null;
+  removeStaging(stagingPath);
+  const c = merged.counts;
+  const counts: ImportCounts = { rows: c.created + c.updated + c.unchanged + c.duplicates + c.rejected, ...c };
+  const result: ImportResult = {
+    importId: imp.id,
+    ...counts,
+    errorReport: c.rejected + c.duplicates > 0 ? imp.errorReport : null,
+    encoding: imp.encoding,
+    delimiter: imp.delimiter,
+    decimal: imp.decimal,
+    mapping: imp.mapping,
+  };
+  const changed = c.created + c.updated > 0;
+  queue.checkpoint(lease, { phase: 'done', result } satisfies Checkpoint, () => {
     imports.finish(imp.id, 'completed', counts);
     // New or changed barcodes get looked up right away (the sweep's dedupe key: never two pending sweeps).
-    if (deps.lookupAfter && merged.created + merged.updated > 0) queue.enqueue({ kind: 'lookup', payload: { provider: 'auto', scope: 'pending' }, dedupeKey: 'recurring:lookup-sweep', parentId: ctx.job.id });
-    if (deps.imagesAfter && imp.mapping.image_url && merged.created + merged.updated > 0) queue.enqueue({ kind: 'images', payload: { importId: imp.id }, parentId: ctx.job.id });
+    if (deps.lookupAfter && changed) queue.enqueue({ kind: 'lookup', payload: { provider: 'auto', scope: 'pending' }, dedupeKey: 'recurring:lookup-sweep', parentId: ctx.job.id });
+    if (deps.imagesAfter && imp.mapping.image_url && changed) queue.enqueue({ kind: 'images', payload: { importId: imp.id }, parentId: ctx.job.id });
   });
-    staging.close();
-    removeStaging(stagingPath);
-    return result;
-  } finally {
-    if (staging.db.open) staging.close();
-  }
+  if (!result.errorReport) rmSync(imp.errorReport!, { force: true });
+  return result;
 }
 
 async function startImport(ctx: TaskContext, payload: ImportPayload, db: Db, dataDir: string): Promise<ImportRecord> {
@@ -186,125 +211,193 @@ function columnMapping(imp: ImportRecord): ColumnMapping {
 }
 
 interface ReadDeps {
-  imp: ImportRecord;
-  staging: Staging;
-  state: StagingState;
+  db: Db;
   queue: Queue;
+  lease: Lease;
+  staging: Staging;
+  from: ReadState;
 }
 
-/** Reads the file from the saved offset into staging; every commit carries the offset and counts it covers. */
-async function readIntoStaging(ctx: TaskContext, d: ReadDeps): Promise<StagingState> {
-  const { imp, staging, queue } = d;
-  const state = { ...d.state };
-  const validate = createRowValidator({ headers: imp.headers, mapping: columnMapping(imp), decimal: imp.decimal });
+/**
+ * Reads the file from the saved offset and writes its rows into the catalog: one transaction per parsed chunk
+ * carries the rows, the error report's length and the offset just past them. Returns null when stopped.
+ */
+async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps): Promise<ReadState | null> {
+  const { db, queue, lease, staging } = d;
+  let state = d.from;
   const report: ReportWriter = openReport(imp.errorReport!, imp.headers, state.reportBytes);
   // Errors past the checkpoint will be found again when those rows are read again.
   queue.db.prepare('DELETE FROM job_errors WHERE job_id = ? AND row_number > ?').run(ctx.job.id, state.rowNumber);
-  let jobErrors = (queue.db.prepare('SELECT count(*) FROM job_errors WHERE job_id = ?').pluck().get(ctx.job.id) as number) ?? 0;
-  let headerPending = state.byteOffset === 0;
-  let pendingErrors: { rowNumber: number; code: string; message: string }[] = [];
+  const jobErrors = (queue.db.prepare('SELECT count(*) FROM job_errors WHERE job_id = ?').pluck().get(ctx.job.id) as number) ?? 0;
+  const writer = createCatalogWriter(db, imp.id);
   let lastProgress = 0;
 
-  const noteError = (rowNumber: number, code: string, message: string) => {
-    if (jobErrors + pendingErrors.length < MAX_JOB_ERRORS) pendingErrors.push({ rowNumber, code, message });
-  };
-  /** Commits one parsed chunk: its rows, its report lines and the offset just past it, in one staging transaction. */
-  const stageChunk = (rows: readonly string[][], endByte: number) => {
-    staging.commitWith((stage) => {
-      for (const row of rows) {
-        state.rowNumber++;
-        if (headerPending) {
-          // Leading blank lines come before the header; the header itself is already known from the plan.
-          if (row.every((c) => c.trim() === '')) continue;
-          headerPending = false;
-          continue;
-        }
-        const out = validate(row);
-        if (out.kind === 'blank') state.blank++;
-        else if (out.kind === 'rejected') {
-          state.rejected++;
-          report.add(state.rowNumber, out.problems, row);
-          const p = out.problems[0]!;
-          noteError(state.rowNumber, 'row_rejected', `Row ${state.rowNumber}, ${p.column}${p.value ? ` "${p.value.slice(0, 100)}"` : ''}: ${p.reason}`);
-        } else {
-          state.staged++;
-          stage(state.rowNumber, out.product);
-          if (out.warnings.length) {
-            state.warnings++;
-            const w = out.warnings[0]!;
-            noteError(state.rowNumber, 'row_warning', `Row ${state.rowNumber}, ${w.column} "${w.value.slice(0, 100)}": ${w.reason}`);
-          }
-        }
+  /**
+   * Commits one chunk: rows that extend the catalog's barcodes go in at once with their report lines, errors and
+   * the state just past them; the rest were staged just before (staged again harmlessly if this commit is lost).
+   */
+  const writeChunk = (chunk: ParsedChunk) => {
+    for (const r of chunk.rejected) report.add(r.row, r.problems, r.cells);
+    const { append, stage } = writer.split(chunk.barcoded);
+    staging.stage(stage);
+    staging.stage(chunk.keyed);
+    const staged = (stage.length + chunk.keyed.length) / ROW_WIDTH;
+    state = queue.checkpointAfter(lease, (): ReadState => {
+      const w = writer.write(append, Date.now());
+      const notes: { rowNumber: number; code: string; message: string }[] = chunk.notes.map((n) => ({ rowNumber: n.row, code: n.code, message: n.message }));
+      for (const dup of w.duplicates.sort((a, b) => a.row - b.row)) {
+        report.add(dup.row, duplicateReason(dup.dupOf, 'barcode'), rebuildRow(imp, rowProduct(dup.values, dup.offset)));
       }
       report.flush();
-      state.byteOffset = endByte;
-      state.reportBytes = report.bytes;
-      return state;
+      if (notes.length) queue.addErrors(ctx.job.id, notes);
+      const c = state.counts;
+      return {
+        phase: 'reading',
+        byteOffset: chunk.endByte,
+        rowNumber: chunk.rowNumber,
+        counts: {
+          created: c.created + w.created,
+          updated: c.updated + w.updated,
+          unchanged: c.unchanged + w.unchanged,
+          duplicates: c.duplicates + w.duplicates.length,
+          rejected: c.rejected + chunk.rejected.length,
+          blank: c.blank + chunk.blank,
+          warnings: c.warnings + chunk.warned,
+        },
+        staged: state.staged + staged,
+        reportBytes: report.bytes,
+      };
     });
-    if (pendingErrors.length) {
-      queue.addErrors(ctx.job.id, pendingErrors);
-      jobErrors += pendingErrors.length;
-      pendingErrors = [];
-    }
   };
   const progress = (endByte: number, force = false) => {
     const now = Date.now();
     if (!force && now - lastProgress < 250) return;
     lastProgress = now;
-    ctx.progress({ total: imp.fileSize, done: endByte, succeeded: state.staged, failed: state.rejected, skipped: state.blank, note: `Reading rows: ${(state.rowNumber - 1).toLocaleString('en-US')} read` });
+    const c = state.counts;
+    ctx.progress({
+      total: imp.fileSize,
+      done: endByte,
+      succeeded: c.created + c.updated + c.unchanged + state.staged,
+      failed: c.rejected,
+      skipped: c.blank + c.duplicates,
+      note: `Reading rows: ${Math.max(0, state.rowNumber - 1).toLocaleString('en-US')} read`,
+    });
   };
 
+  writer.begin();
   try {
     // Line break and byte-order mark are read again from the (unchanged, hash-checked) file rather than stored.
     const { newline, bomLength } = await sniffFile(imp.filePath);
-    const { endByte } = await readRecords({
+    const options: ParseFileOptions = {
       path: imp.filePath,
       encoding: imp.encoding as FileEncoding,
       delimiter: imp.delimiter as Delimiter,
       newline,
-      startByte: headerPending ? bomLength : state.byteOffset,
-      onBatch: ({ rows, endByte }) => {
-        stageChunk(rows, endByte);
-        progress(endByte);
-        return ctx.signal.aborted ? 'stop' : undefined;
-      },
-      onOversized: () => {
-        state.rowNumber++;
-        state.rejected++;
-        const reason = `the row is longer than ${MAX_ROW_CHARS / (1 << 20)} MiB (usually a quote that never closes); it was skipped`;
-        report.add(state.rowNumber, reason, []);
-        noteError(state.rowNumber, 'row_too_long', `Row ${state.rowNumber}: ${reason}`);
-      },
+      startByte: state.byteOffset === 0 ? bomLength : state.byteOffset,
+      headers: imp.headers,
+      mapping: columnMapping(imp),
+      decimal: imp.decimal,
+      rowNumber: state.rowNumber,
+      noteBudget: MAX_JOB_ERRORS - jobErrors,
+    };
+    const { stopped } = await parseOnThread(options, (chunk) => {
+      writeChunk(chunk);
+      progress(chunk.endByte);
+      return ctx.signal.aborted ? 'stop' : undefined;
     });
-    if (ctx.signal.aborted) return state;
-    stageChunk([], endByte);
-    progress(endByte, true);
-
-    // Every row is staged: mark in-file duplicates and list them in the report, then mark reading done.
-    ctx.progress({ note: 'Finding duplicates' });
-    const marked = staging.markDuplicates();
-    let duplicates = 0;
-    // Listing them reads the whole staging table: only worth it when there are some.
-    for (const dup of marked > 0 ? staging.duplicates() : []) {
-      duplicates++;
-      report.add(dup.row, `duplicate of row ${dup.dupOf} (same ${dup.by === 'barcode' ? 'barcode' : 'name and brand'}); the first row was kept`, rebuildRow(imp, dup));
-      if (duplicates % 5000 === 0) report.flush();
-    }
-    report.flush();
-    Object.assign(state, { phase: 'staged', duplicates, reportBytes: report.bytes });
-    staging.saveState(state);
+    if (stopped || ctx.signal.aborted) return null;
+    progress(state.byteOffset, true);
     return state;
   } catch (err) {
     if (err instanceof BadFileError) throw new TaskError(err.code, err.message);
     throw err;
   } finally {
+    writer.end();
     report.close();
   }
 }
 
-/** The cells of a duplicate row for the report, rebuilt from what was staged (values as normalized). */
-function rebuildRow(imp: ImportRecord, dup: DuplicateRow): string[] {
-  const p = dup.product;
+const duplicateReason = (dupOf: number, by: 'barcode' | 'name_brand') =>
+  `duplicate of row ${dupOf} (same ${by === 'barcode' ? 'barcode' : 'name and brand'}); the first row was kept`;
+
+/** Marks in-file duplicates among staged rows and lists them in the report; then merging can start. */
+function listDuplicates(imp: ImportRecord, staging: Staging, queue: Queue, lease: Lease, read: ReadState): MergeState {
+  const report = openReport(imp.errorReport!, imp.headers, read.reportBytes);
+  try {
+    let duplicates = 0;
+    // Listing them reads the whole staging table: only worth it when there are some.
+    for (const dup of staging.markDuplicates() > 0 ? staging.duplicates() : []) {
+      duplicates++;
+      report.add(dup.row, duplicateReason(dup.dupOf, dup.by), rebuildRow(imp, dup.product));
+      if (duplicates % 5000 === 0) report.flush();
+    }
+    report.flush();
+    const next: MergeState = { phase: 'merging', part: 'gtin', lo: '', counts: { ...read.counts, duplicates: read.counts.duplicates + duplicates }, reportBytes: report.bytes };
+    queue.checkpoint(lease, next);
+    return next;
+  } finally {
+    report.close();
+  }
+}
+
+interface MergeDeps {
+  imp: ImportRecord;
+  staging: Staging;
+  queue: Queue;
+  db: Db;
+  lease: Lease;
+  from: MergeState;
+  mergeRows: number;
+}
+
+/** Merges staging into products range by range; each range commits with the checkpoint that moves past it. */
+async function mergeIntoCatalog(ctx: TaskContext, d: MergeDeps): Promise<MergeState | null> {
+  const { db, queue, lease, imp } = d;
+  const schema = `st_${imp.id}`;
+  const report = openReport(imp.errorReport!, imp.headers, d.from.reportBytes);
+  const productAt = d.staging.db.prepare('SELECT * FROM staged WHERE row = ?');
+  db.prepare(`ATTACH DATABASE ? AS ${schema}`).run(d.staging.path);
+  try {
+    const merger = createMerger(db, schema);
+    let cp = d.from;
+    const total = d.staging.db.prepare('SELECT count(*) FROM staged WHERE dup_of IS NULL').pluck().get() as number;
+    let done = 0;
+    for (;;) {
+      if (ctx.signal.aborted) return null;
+      const hi = merger.nextBound(cp.part, cp.lo, d.mergeRows);
+      if (hi === null) {
+        if (cp.part === 'key') return cp;
+        cp = { ...cp, part: 'key', lo: '' };
+        continue;
+      }
+      const prev = cp;
+      cp = queue.checkpointAfter(lease, (): MergeState => {
+        // Staged rows repeating a row this import appended while reading are duplicates, listed like the others.
+        const seen = prev.part === 'gtin' ? merger.seenRows(imp.id, prev.lo, hi) : [];
+        for (const s of seen) report.add(s.row, duplicateReason(s.dupOf, 'barcode'), rebuildRow(imp, stagedProduct(productAt.get(s.row) as StagedRow)));
+        report.flush();
+        const c = merger.mergeRange(prev.part, imp.id, prev.lo, hi, Date.now());
+        const n = prev.counts;
+        return {
+          ...prev,
+          lo: hi,
+          counts: { ...n, created: n.created + c.created, updated: n.updated + c.updated, unchanged: n.unchanged + c.unchanged, duplicates: n.duplicates + seen.length },
+          reportBytes: report.bytes,
+        };
+      });
+      done = Math.min(total, done + d.mergeRows);
+      ctx.progress({ total, done, note: `Saving to the catalog: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` });
+      // Let cancel messages and heartbeats through between transactions.
+      await yieldToLoop();
+    }
+  } finally {
+    db.prepare(`DETACH DATABASE ${schema}`).run();
+    report.close();
+  }
+}
+
+/** The cells of a duplicate row for the report, rebuilt from its validated values (as normalized). */
+function rebuildRow(imp: ImportRecord, p: ReturnType<typeof rowProduct>): string[] {
   const byField: Partial<Record<Field, unknown>> = {
     gtin: p.gtin14, sku: p.sku, mpn: p.mpn, asin: p.asin, name: p.name, brand: p.brand, category: p.category, cost: p.cost,
     price: p.price, pack_size: p.packSize, currency: p.currency, quantity: p.quantity, image_url: p.imageUrl, description: p.description,
@@ -315,51 +408,4 @@ function rebuildRow(imp: ImportRecord, dup: DuplicateRow): string[] {
     const v = field ? byField[field] : p.attributes[h];
     return v === null || v === undefined ? '' : String(v);
   });
-}
-
-interface MergeDeps {
-  imp: ImportRecord;
-  staging: Staging;
-  queue: Queue;
-  db: Db;
-  lease: Lease;
-  from: Extract<Checkpoint, { phase: 'merge' }> | null;
-  mergeRows: number;
-}
-
-/** Merges staging into products range by range; each range commits with the checkpoint that moves past it. */
-async function mergeIntoCatalog(ctx: TaskContext, d: MergeDeps): Promise<MergeCounts | null> {
-  const { db, queue, lease, imp } = d;
-  const schema = `st_${imp.id}`;
-  db.prepare(`ATTACH DATABASE ? AS ${schema}`).run(d.staging.path);
-  try {
-    const merger = createMerger(db, schema);
-    let cp: Extract<Checkpoint, { phase: 'merge' }> = d.from ?? { phase: 'merge', part: 'gtin', lo: '', counts: { created: 0, updated: 0, unchanged: 0 } };
-    const total = d.staging.db.prepare('SELECT count(*) FROM staged WHERE dup_of IS NULL').pluck().get() as number;
-    for (;;) {
-      if (ctx.signal.aborted) return null;
-      const hi = merger.nextBound(cp.part, cp.lo, d.mergeRows);
-      if (hi === null) {
-        if (cp.part === 'key') return cp.counts;
-        cp = { ...cp, part: 'key', lo: '' };
-        continue;
-      }
-      const prev = cp;
-      cp = queue.checkpointAfter(lease, () => {
-        const c = merger.mergeRange(prev.part, imp.id, prev.lo, hi, Date.now());
-        return {
-          phase: 'merge' as const,
-          part: prev.part,
-          lo: hi,
-          counts: { created: prev.counts.created + c.created, updated: prev.counts.updated + c.updated, unchanged: prev.counts.unchanged + c.unchanged },
-        };
-      });
-      const done = cp.counts.created + cp.counts.updated + cp.counts.unchanged;
-      ctx.progress({ total, done, note: `Saving to the catalog: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` });
-      // Let cancel messages and heartbeats through between transactions.
-      await yieldToLoop();
-    }
-  } finally {
-    db.prepare(`DETACH DATABASE ${schema}`).run();
-  }
 }

@@ -22,8 +22,9 @@ function sqliteCliRowsPerSec(path: string, rows: number): number | null {
 }
 
 /**
- * Generates a supplier file of `rows` unique products, imports it with every feature on through a real worker,
- * and times the sqlite3 CLI on the same file in the same run. Also: worker peak RSS, the main event loop's lag
+ * Generates a supplier file of `rows` unique products (listed by barcode), imports it with every feature on
+ * through a real worker, and times the sqlite3 CLI on the same file in the same run; then the same products in a
+ * shuffled order into a fresh catalog (the path an unsorted file takes). Also: worker peak RSS, the main event loop's lag
  * while the import runs, and how fast cancel takes effect.
  */
 export async function runImportBench(opts: { rows?: number; cancels?: number; log?: (l: string) => void } = {}) {
@@ -68,6 +69,25 @@ export async function runImportBench(opts: { rows?: number; cancels?: number; lo
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
       const importRate = rows / seconds;
+
+      // The same products listed in another order (a price list sorted by anything but the barcode), fresh catalog.
+      log('import, shuffled order');
+      const shuffledPath = join(dir, 'shuffled.csv');
+      await writeSupplierFile(shuffledPath, rows, 'shuffled');
+      const shuffled = await createEngine({ dbPath: join(dir, 'shuffled.db'), launcher: createNodeLauncher(), workers: 1, workerEntry, kinds: KINDS });
+      let shuffledRate: number;
+      let shuffledRss: number | null;
+      try {
+        const t1 = process.hrtime.bigint();
+        const s = shuffled.queue.enqueue({ kind: 'import', payload: { path: shuffledPath } });
+        await waitDone(shuffled, s.id);
+        shuffledRate = rows / (Number(process.hrtime.bigint() - t1) / 1e9);
+        const end = shuffled.queue.get(s.id);
+        if (end.status !== 'completed' || (end.result as ImportResult).created !== rows) throw new Error(`the shuffled import ended ${end.status}: ${end.error?.message}`);
+        shuffledRss = peakRssMib(shuffled.workers[0]!.pid);
+      } finally {
+        await shuffled.stop();
+      }
       return {
         rows,
         worker_entry: workerEntry ? 'built' : 'source',
@@ -77,6 +97,9 @@ export async function runImportBench(opts: { rows?: number; cancels?: number; lo
         sqlite_cli_rows_per_s: cli === null ? null : Math.round(cli),
         import_ratio_vs_sqlite_cli: cli === null ? null : Math.round((importRate / cli) * 1000) / 1000,
         worker_peak_rss_mib: rss,
+        import_shuffled_rows_per_s: Math.round(shuffledRate),
+        import_shuffled_ratio_vs_sqlite_cli: cli === null ? null : Math.round((shuffledRate / cli) * 1000) / 1000,
+        worker_peak_rss_mib_shuffled: shuffledRss,
         main_loop_lag_p99_ms: Math.round((lag.percentile(99) / 1e6) * 10) / 10,
         main_loop_lag_max_ms: Math.round((lag.max / 1e6) * 10) / 10,
         cancel_p50_ms: Math.round(percentile(latencies, 50)),

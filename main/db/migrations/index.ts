@@ -6,6 +6,7 @@ import { lookupsMigration } from './004-lookups.ts';
 import { pricingMigration } from './005-pricing.ts';
 import { imagesMigration } from './006-images.ts';
 import { statusPredicatesMigration } from './007-status-predicates.ts';
+import { importSeenMigration } from './008-import-seen.ts';
 
 /** The app's schema ladder, oldest first. Append only: never edit a migration that has shipped. */
-export const migrations: readonly Migration[] = [jobsMigration, catalogMigration, analysisMigration, lookupsMigration, pricingMigration, imagesMigration, statusPredicatesMigration];
+export const migrations: readonly Migration[] = [jobsMigration, catalogMigration, analysisMigration, lookupsMigration, pricingMigration, imagesMigration, statusPredicatesMigration, importSeenMigration];

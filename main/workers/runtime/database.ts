@@ -16,8 +16,7 @@ export function workerDbPath(env: NodeJS.ProcessEnv = process.env): string {
 export function workerDatabase(): { db: Db; queue: Queue } {
   if (!shared) {
     const db = openDatabase(workerDbPath());
-    // Imports read and write in big sorted ranges: a larger page cache than the main process needs.
-    db.pragma('cache_size = -8000');
+    // SQLite's default page cache (2 MiB): imports append or merge in key order, and a worker's memory is budgeted.
     shared = { db, queue: createQueue({ db }) };
   }
   return shared;

@@ -1,0 +1,32 @@
+import { createChunkParser, type ChunkParserOptions, type ParsedChunk } from './chunks.ts';
+import { readRecords } from './reader.ts';
+import type { Delimiter, FileEncoding, Newline } from './sniff.ts';
+
+/** Everything needed to read and validate a file from a saved place: plain data, so it can cross to a thread. */
+export interface ParseFileOptions extends ChunkParserOptions {
+  path: string;
+  encoding: FileEncoding;
+  delimiter: Delimiter;
+  newline: Newline;
+  /** Byte offset of a record boundary to start from (past any byte-order mark). */
+  startByte: number;
+}
+
+/**
+ * Reads the file from `startByte` and hands each validated chunk to `onChunk` (synchronously, in file order); the
+ * last one (`last`, possibly without rows) ends at the end of the file. Returning 'stop' ends reading after it.
+ */
+export async function parseFile(opts: ParseFileOptions, onChunk: (chunk: ParsedChunk, last: boolean) => void | 'stop'): Promise<{ stopped: boolean }> {
+  const parser = createChunkParser(opts);
+  const { endByte, stopped } = await readRecords({
+    path: opts.path,
+    encoding: opts.encoding,
+    delimiter: opts.delimiter,
+    newline: opts.newline,
+    startByte: opts.startByte,
+    onBatch: ({ rows, endByte }) => onChunk(parser.parse(rows, endByte), false),
+    onOversized: () => parser.oversized(),
+  });
+  if (stopped) return { stopped };
+  return { stopped: onChunk(parser.parse([], endByte), true) === 'stop' };
+}

@@ -1,0 +1,25 @@
+// The parsing thread of an import: reads, parses and validates the file while the worker's own thread writes the
+// previous chunks into the catalog — the two halves of an import's work run on two cores.
+import { parentPort, workerData } from 'node:worker_threads';
+import { parseFile, type ParseFileOptions } from './parse-file.ts';
+import { BadFileError } from './sniff.ts';
+
+const { options, flow } = workerData as { options: ParseFileOptions; flow: SharedArrayBuffer };
+// [0] chunks posted and not yet written, [1] 1 when the writer wants reading to stop.
+const state = new Int32Array(flow);
+const MAX_IN_FLIGHT = 2;
+
+try {
+  await parseFile(options, (chunk, last) => {
+    // Bounded memory: wait while the writer is behind (it wakes us when it finishes a chunk).
+    for (let n = Atomics.load(state, 0); n >= MAX_IN_FLIGHT && Atomics.load(state, 1) === 0; n = Atomics.load(state, 0)) Atomics.wait(state, 0, n, 1000);
+    if (Atomics.load(state, 1) === 1) return 'stop';
+    Atomics.add(state, 0, 1);
+    parentPort!.postMessage({ type: 'chunk', chunk, last });
+    return undefined;
+  });
+} catch (err) {
+  // Said in a message: an error thrown across the thread boundary may arrive without its class or text.
+  const e = err as Error;
+  parentPort!.postMessage({ type: 'failed', message: e.message, badFile: err instanceof BadFileError ? err.code : null });
+}
