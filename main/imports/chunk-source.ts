@@ -10,7 +10,7 @@ type Message =
 
 /**
  * Parses and validates the file on a thread and hands its chunks to `onChunk` in file order, on this thread, as
- * they arrive (at most two wait at a time). `onChunk` returning 'stop' (or throwing) ends reading; resolves with
+ * they arrive (at most four wait at a time). `onChunk` returning 'stop' (or throwing) ends reading; resolves with
  * whether the end of the file was reached.
  */
 export function parseOnThread(options: ParseFileOptions, onChunk: (chunk: ParsedChunk) => void | 'stop'): Promise<{ stopped: boolean }> {

@@ -10,6 +10,8 @@ export interface ParseFileOptions extends ChunkParserOptions {
   newline: Newline;
   /** Byte offset of a record boundary to start from (past any byte-order mark). */
   startByte: number;
+  /** Bytes of the file parsed per chunk (one catalog transaction each). */
+  chunkBytes?: number;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function parseFile(opts: ParseFileOptions, onChunk: (chunk: ParsedC
     delimiter: opts.delimiter,
     newline: opts.newline,
     startByte: opts.startByte,
+    chunkBytes: opts.chunkBytes,
     onBatch: ({ rows, endByte }) => onChunk(parser.parse(rows, endByte), false),
     onOversized: () => parser.oversized(),
   });

@@ -7,7 +7,8 @@ import { BadFileError } from './sniff.ts';
 const { options, flow } = workerData as { options: ParseFileOptions; flow: SharedArrayBuffer };
 // [0] chunks posted and not yet written, [1] 1 when the writer wants reading to stop.
 const state = new Int32Array(flow);
-const MAX_IN_FLIGHT = 2;
+// Chunks posted and not yet written (16 KiB of file each): enough to keep the writer busy, in bounded memory.
+const MAX_IN_FLIGHT = 4;
 
 try {
   await parseFile(options, (chunk, last) => {

@@ -79,6 +79,10 @@ export interface ImportTaskDeps {
 }
 
 const MAX_JOB_ERRORS = 1000;
+// File bytes per chunk, i.e. per catalog transaction (~160 rows of a typical price list). Measured at 1M rows
+// against 256 KiB: ~20% faster end to end and ~10 MiB less peak memory (smaller batches in flight between the
+// threads, and their objects die young); 8 KiB was slower again.
+const CHUNK_BYTES = 16 * 1024;
 
 /** The `import` job: sniff, map, then read, validate and write every row into the catalog, chunk by chunk. */
 export function createImportTask(deps: ImportTaskDeps): Task {
@@ -294,6 +298,7 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
       delimiter: imp.delimiter as Delimiter,
       newline,
       startByte: state.byteOffset === 0 ? bomLength : state.byteOffset,
+      chunkBytes: CHUNK_BYTES,
       headers: imp.headers,
       mapping: columnMapping(imp),
       decimal: imp.decimal,
