@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.ts';
 import { ROW_COLUMNS, ROW_WIDTH } from './product-row.ts';
 
@@ -47,8 +48,6 @@ function setFrom(s: string): string {
   ].join(', ');
 }
 
-const INSERT_INTO = `INSERT INTO products (${ROW_COLUMNS.join(', ')}, import_id, created_import_id, seen_import_id, created_at, updated_at)`;
-const ROW_VALUES = `(${ROW_COLUMNS.map(() => '?').join(', ')}, :imp, :imp, :imp, :now, :now)`;
 // Barcoded rows go 16 per statement: one call into SQLite per row cost ~1 µs of the row's few.
 const MULTI = 16;
 
@@ -58,15 +57,28 @@ const MULTI = 16;
  * duplicate and is left alone (the file's first row wins). Every product an import changes keeps its prior state.
  */
 export function createCatalogWriter(db: Db, importId: number) {
-  const upsert = (n: number) =>
+  const upsert = (cols: readonly number[], n: number) =>
     db.prepare(
-      `${INSERT_INTO} VALUES ${Array(n).fill(ROW_VALUES).join(', ')}
+      `INSERT INTO products (${cols.map((c) => ROW_COLUMNS[c]).join(', ')}, import_id, created_import_id, seen_import_id, created_at, updated_at)
+       VALUES ${Array(n).fill(`(${cols.map(() => '?').join(', ')}, :imp, :imp, :imp, :now, :now)`).join(', ')}
        ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${setFrom('excluded')}
        WHERE products.seen_import_id IS NOT :imp`,
     );
+  // Statements by the set of columns a chunk has values in: a price list leaves many columns empty, and binding
+  // a NULL costs as much as a value (a left-out column is NULL all the same, for the insert and the update).
+  const upserts = new Map<number, { cols: number[]; multi: Database.Statement; one: Database.Statement }>();
+  const upsertsFor = (values: readonly unknown[]) => {
+    let mask = 0;
+    for (let o = 0; o < values.length; o += ROW_WIDTH) for (let i = 0; i < ROW_WIDTH; i++) if (values[o + i] !== null) mask |= 1 << i;
+    let u = upserts.get(mask);
+    if (!u) {
+      const cols = ROW_COLUMNS.map((_, i) => i).filter((i) => mask & (1 << i));
+      u = { cols, multi: upsert(cols, MULTI), one: upsert(cols, 1) };
+      upserts.set(mask, u);
+    }
+    return u;
+  };
   const stmt = {
-    upsertOne: upsert(1),
-    upsertMulti: upsert(MULTI),
     maxId: db.prepare('SELECT coalesce(max(id), 0) FROM products').pluck(),
     // The condition lets the planner read the end of the (partial) barcode index instead of scanning the table.
     maxGtin: db.prepare('SELECT max(gtin14) FROM products WHERE gtin14 IS NOT NULL').pluck(),
@@ -77,10 +89,6 @@ export function createCatalogWriter(db: Db, importId: number) {
   const trigger = `temp.import_${importId}_remembers`;
 
   const params = { imp: importId, now: 0 };
-  const args: unknown[] = new Array(MULTI * ROW_WIDTH + 1);
-  args[MULTI * ROW_WIDTH] = params;
-  const one: unknown[] = new Array(ROW_WIDTH + 1);
-  one[ROW_WIDTH] = params;
 
   /** Finds which rows of a statement were duplicates (rare: only when the statement wrote fewer rows than it had). */
   const findDuplicates = (values: readonly unknown[], from: number, to: number, out: DuplicateFound[]) => {
@@ -127,21 +135,28 @@ export function createCatalogWriter(db: Db, importId: number) {
     write(barcoded: readonly unknown[], now: number): WriteCounts & { duplicates: DuplicateFound[] } {
       params.now = now;
       const duplicates: DuplicateFound[] = [];
+      if (barcoded.length === 0) return { created: 0, updated: 0, unchanged: 0, duplicates };
       const maxBefore = stmt.maxId.get() as number;
       const changesBefore = stmt.totalChanges.get() as number;
       let written = 0;
       const n = barcoded.length;
       let o = 0;
+      const { cols, multi, one } = upsertsFor(barcoded);
+      const w = cols.length;
+      const args: unknown[] = new Array(MULTI * w + 1);
+      args[MULTI * w] = params;
       // Created, updated and unchanged rows each write their product once; a duplicate writes nothing.
       for (const step = MULTI * ROW_WIDTH; o + step <= n; o += step) {
-        for (let i = 0; i < step; i++) args[i] = barcoded[i + o];
-        const c = stmt.upsertMulti.run(...args).changes;
+        for (let r = 0; r < MULTI; r++) for (let i = 0; i < w; i++) args[r * w + i] = barcoded[o + r * ROW_WIDTH + cols[i]!];
+        const c = multi.run(...args).changes;
         written += c;
         if (c < MULTI) findDuplicates(barcoded, o, o + step, duplicates);
       }
+      const single: unknown[] = new Array(w + 1);
+      single[w] = params;
       for (; o < n; o += ROW_WIDTH) {
-        for (let i = 0; i < ROW_WIDTH; i++) one[i] = barcoded[i + o];
-        const c = stmt.upsertOne.run(...one).changes;
+        for (let i = 0; i < w; i++) single[i] = barcoded[o + cols[i]!];
+        const c = one.run(...single).changes;
         written += c;
         if (c === 0) findDuplicates(barcoded, o, o + ROW_WIDTH, duplicates);
       }
