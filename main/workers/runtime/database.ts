@@ -17,7 +17,6 @@ export function workerDatabase(): { db: Db; queue: Queue } {
   if (!shared) {
     const db = openDatabase(workerDbPath());
     // SQLite's default page cache (2 MiB): imports append or merge in key order, and a worker's memory is budgeted.
-    if (process.env.PALLET_WAC) db.pragma(`wal_autocheckpoint = ${Number(process.env.PALLET_WAC)}`);
     shared = { db, queue: createQueue({ db }) };
   }
   return shared;
