@@ -51,6 +51,9 @@ function setFrom(s: string): string {
 // Barcoded rows go 16 per statement: one call into SQLite per row cost ~1 µs of the row's few.
 const MULTI = 16;
 
+/** The catalog's last barcode. The condition lets the planner read the end of the (partial) barcode index. */
+export const MAX_GTIN_SQL = 'SELECT max(gtin14) FROM products WHERE gtin14 IS NOT NULL';
+
 /**
  * Writes barcoded rows straight into products, in the caller's transaction, by an upsert on the GTIN; each product
  * remembers it was seen by this import at that row. A product already seen by this import makes the row a
@@ -80,8 +83,7 @@ export function createCatalogWriter(db: Db, importId: number) {
   };
   const stmt = {
     maxId: db.prepare('SELECT coalesce(max(id), 0) FROM products').pluck(),
-    // The condition lets the planner read the end of the (partial) barcode index instead of scanning the table.
-    maxGtin: db.prepare('SELECT max(gtin14) FROM products WHERE gtin14 IS NOT NULL').pluck(),
+    maxGtin: db.prepare(MAX_GTIN_SQL).pluck(),
     countFrom: db.prepare('SELECT count(*) FROM products WHERE id > ?').pluck(),
     totalChanges: db.prepare('SELECT total_changes()').pluck(),
     seenRow: db.prepare<[string], number | null>('SELECT seen_row FROM products WHERE gtin14 = ?').pluck(),

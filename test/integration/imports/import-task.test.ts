@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeSupplierFile } from '../../../main/bench/supplier-file.ts';
 import type { ImportResult } from '../../../main/imports/task.ts';
@@ -113,6 +113,26 @@ describe('import job', () => {
     const bad = await t.run({ kind: 'import', payload: { path: 42 } });
     expect(bad).toMatchObject({ status: 'failed', error: { code: 'bad_payload' } });
     expect(t.products()).toEqual(before);
+  });
+
+  it('a file that stops being UTF-8 past its first megabyte fails clearly from the parsing thread', async () => {
+    const head = 'UPC,Name,Brand,Cost\n' + '036000291452,Widget,Acme,1\n'.repeat(60_000);
+    const path = t.file('mixed.csv', Buffer.concat([Buffer.from(head), Buffer.from([0x61, 0xe9, 0x2c, 0x62, 0x0a])]));
+    const job = await t.run({ kind: 'import', payload: { path } });
+    expect(job).toMatchObject({ status: 'failed', error: { code: 'encoding', message: expect.stringMatching(/not valid UTF-8 near byte/) } });
+  });
+
+  it('a job saved mid-merge by an older version fails with what to do, and its staging file is removed', async () => {
+    const path = t.file('list.csv', 'UPC,Name,Brand,Cost\n036000291452,Widget,Acme,2.50\n');
+    // The older version's staging file for import #1, beside the database.
+    mkdirSync(`${t.dir}/staging`);
+    const staged = t.file('staging/import-1.db', 'rows staged by the older version');
+    const job = t.queue.enqueue({ kind: 'import', payload: { path }, delayMs: 400 });
+    t.db.prepare('UPDATE jobs SET checkpoint = ? WHERE id = ?').run(JSON.stringify({ phase: 'merge', part: 'gtin', lo: '', counts: { created: 0, updated: 0, unchanged: 0 } }), job.id);
+    await waitFor(() => ['failed', 'completed'].includes(t.queue.get(job.id).status), 'the job to end');
+    expect(t.queue.get(job.id)).toMatchObject({ status: 'failed', error: { code: 'restart_needed', message: expect.stringMatching(/older version of Pallet.*Undo import #\d+, then import the file again/) } });
+    expect(t.products()).toEqual([]);
+    expect(existsSync(staged)).toBe(false);
   });
 
   it('a field over the row limit rejects that row only, in bounded memory', async () => {
