@@ -134,6 +134,7 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
       if (from.byteOffset > 0) await assertUnchanged(imp);
       const read = await readIntoCatalog(ctx, imp, { db, queue, lease, staging, from });
       if (read === null) return null;
+      ctx.progress({ note: 'Finding duplicates' });
       from = listDuplicates(imp, staging, queue, lease, read);
     }
     merged = await mergeIntoCatalog(ctx, { imp, staging, db, queue, lease, from, mergeRows: deps.mergeRows });

@@ -19,10 +19,13 @@ function productsDigest(t: TestEngine): string {
 }
 
 describe('import crash safety', () => {
-  it(`${TRIALS} trials of a ${ROWS / 1000}k-row import, each SIGKILLed at random moments, all end equal to a clean import`, { timeout: 900_000 }, async () => {
+  it(`${TRIALS} trials of a ${ROWS / 1000}k-row import (in barcode order and shuffled, by turns), each SIGKILLed at random moments, all end equal to a clean import`, { timeout: 900_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pallet-kill-'));
     const path = join(dir, 'supplier.csv');
     await writeSupplierFile(path, ROWS);
+    // The same products in another order take the staged path (staging, dedupe, sorted merge) instead of appends.
+    const shuffled = join(dir, 'shuffled.csv');
+    await writeSupplierFile(shuffled, ROWS, 'shuffled');
     const clean = await startTestEngine();
     const started = Date.now();
     await clean.run({ kind: 'import', payload: { path, lookupAfter: false } }, 300_000);
@@ -32,24 +35,26 @@ describe('import crash safety', () => {
 
     const notes: string[] = [];
     let kills = 0;
-    // The kill moments are drawn from a window as long as the clean run; on a loaded machine a later import can
+    // The kill moments are drawn from a window as long as a clean run; on a loaded machine a later import can
     // outrun it, so a trial whose import finished before any kill landed runs again with a shorter window.
-    let windowMs = cleanMs;
+    // The staged path (shuffled file) takes about twice as long.
+    const windowMs = new Map([[path, cleanMs], [shuffled, cleanMs * 2]]);
     try {
       for (let trial = 0; trial < TRIALS; trial++) {
         let killed = 0;
+        const file = trial % 2 === 0 ? path : shuffled;
         for (let attempt = 0; killed === 0 && attempt < 6; attempt++) {
           const t = await startTestEngine({
             queue: { backoff: { baseMs: 20, maxMs: 200 } },
             supervisor: { restartBaseMs: 20, restartMaxMs: 200, breakerCrashes: 1_000 },
           });
           try {
-            const job = t.queue.enqueue({ kind: 'import', payload: { path, lookupAfter: false }, maxAttempts: 1_000 });
+            const job = t.queue.enqueue({ kind: 'import', payload: { path: file, lookupAfter: false }, maxAttempts: 1_000 });
             const worker = t.engine.workers[0]!;
             // One to three kills per trial, each at a random moment of the window.
             for (let k = 1 + Math.floor(Math.random() * 3); k > 0; k--) {
               await waitFor(() => t.queue.get(job.id).status === 'running' || t.queue.get(job.id).status === 'completed', 'the import to run', 60_000);
-              await new Promise((r) => setTimeout(r, Math.random() * windowMs));
+              await new Promise((r) => setTimeout(r, Math.random() * windowMs.get(file)!));
               const j = t.queue.get(job.id);
               if (j.status !== 'running' || worker.pid === undefined) break;
               notes.push(j.progress?.note?.split(':')[0] ?? 'starting');
@@ -62,7 +67,7 @@ describe('import crash safety', () => {
           } finally {
             await t.stop();
           }
-          if (killed === 0) windowMs *= 0.6;
+          if (killed === 0) windowMs.set(file, windowMs.get(file)! * 0.6);
         }
         kills += killed;
       }
