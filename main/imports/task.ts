@@ -84,7 +84,10 @@ const MAX_JOB_ERRORS = 1000;
 // threads, and their objects die young); 8 KiB was slower again.
 const CHUNK_BYTES = 16 * 1024;
 
-/** The `import` job: sniff, map, then read, validate and write every row into the catalog, chunk by chunk. */
+/**
+ * The `import` job: sniff, map, then read and validate the file on a thread while rows that extend the catalog are
+ * written at once and the rest staged; then dedupe the staged rows and merge them in sorted ranges.
+ */
 export function createImportTask(deps: ImportTaskDeps): Task {
   return async (ctx) => {
     const payload = parsePayload(importPayloadSchema, ctx.job.payload, 'import');
@@ -142,7 +145,6 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
     staging.close();
   }
   if (merged === null) return null;
-  removeStaging(stagingPath);
   const c = merged.counts;
   const counts: ImportCounts = { rows: c.created + c.updated + c.unchanged + c.duplicates + c.rejected, ...c };
   const result: ImportResult = {
@@ -161,6 +163,7 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
     if (deps.lookupAfter && changed) queue.enqueue({ kind: 'lookup', payload: { provider: 'auto', scope: 'pending' }, dedupeKey: 'recurring:lookup-sweep', parentId: ctx.job.id });
     if (deps.imagesAfter && imp.mapping.image_url && changed) queue.enqueue({ kind: 'images', payload: { importId: imp.id }, parentId: ctx.job.id });
   });
+  removeStaging(stagingPath);
   if (!result.errorReport) rmSync(imp.errorReport!, { force: true });
   return result;
 }
@@ -331,10 +334,13 @@ function listDuplicates(imp: ImportRecord, staging: Staging, queue: Queue, lease
   const report = openReport(imp.errorReport!, imp.headers, read.reportBytes);
   try {
     let duplicates = 0;
+    // A staged group's first row may itself repeat a row written while reading: that row is the one kept.
+    const seenRow = queue.db.prepare<[string, number], number>('SELECT seen_row FROM products WHERE gtin14 = ? AND seen_import_id = ?').pluck();
     // Listing them reads the whole staging table: only worth it when there are some.
     for (const dup of staging.markDuplicates() > 0 ? staging.duplicates() : []) {
       duplicates++;
-      report.add(dup.row, duplicateReason(dup.dupOf, dup.by), rebuildRow(imp, dup.product));
+      const kept = dup.product.gtin14 ? seenRow.get(dup.product.gtin14, imp.id) : undefined;
+      report.add(dup.row, duplicateReason(kept !== undefined && kept < dup.dupOf ? kept : dup.dupOf, dup.by), rebuildRow(imp, dup.product));
       if (duplicates % 5000 === 0) report.flush();
     }
     report.flush();

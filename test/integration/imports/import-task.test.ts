@@ -57,7 +57,17 @@ describe('import job', () => {
     expect(t.queue.recentErrors(1).map((e) => e.row_number)).toEqual([8]);
   });
 
-  it('a second import of the same file changes nothing; a changed file updates; undo puts everything back', async () => {
+  it('repeats of a row written while reading are duplicates of that row, also when staged after another repeat', async () => {
+    // Row 2 extends the empty catalog and is written at once; rows 3–5 come after a larger barcode and are staged.
+    const csv = 'UPC,Name,Brand,Cost\n4006381333931,Gadget,Globex,1\n036000291452,Widget,Acme,2\n4006381333931,Gadget 2,Globex,3\n4006381333931,Gadget 3,Globex,4\n';
+    const r = await importOk(t.file('repeats.csv', csv));
+    expect(r).toMatchObject({ rows: 4, created: 2, duplicates: 2 });
+    const dups = report(r).slice(1).sort((a, b) => parseInt(a) - parseInt(b));
+    expect(dups.map((l) => l.split(',')[0] + ' ' + /duplicate of row \d+/.exec(l)![0])).toEqual(['4 duplicate of row 2', '5 duplicate of row 2']);
+    expect(t.db.prepare(`SELECT name, cost FROM products WHERE gtin14 = '04006381333931'`).get()).toEqual({ name: 'Gadget', cost: 1 });
+  });
+
+    it('a second import of the same file changes nothing; a changed file updates; undo puts everything back', async () => {
     const path = t.file('list.csv', 'UPC,Name,Brand,Cost,MSRP\n036000291452,Widget,Acme,2.50,9.99\n4006381333931,Gadget,Globex,1.00,\n');
     const first = await importOk(path);
     expect(first).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
