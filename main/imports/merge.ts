@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.ts';
+import { differs, snapshotOf, takeCells, UPDATABLE } from './product-sql.ts';
 
 /** What merging a range of staged rows into the catalog did. */
 export interface MergeCounts {
@@ -7,34 +8,11 @@ export interface MergeCounts {
   unchanged: number;
 }
 
-// Product columns an import fills; a value the file leaves empty never erases what the catalog has.
-const COLS: readonly [product: string, staged: string][] = [
-  ['sku', 'sku'], ['mpn', 'mpn'], ['asin', 'asin'], ['name', 'name'], ['brand', 'brand'], ['category', 'category'],
-  ['cost', 'cost'], ['currency', 'currency'], ['price', 'price'], ['pack_size', 'pack_size'], ['quantity', 'quantity'],
-  ['image_url', 'image_url'], ['description', 'description'], ['weight_lb', 'weight_lb'], ['length_in', 'length_in'],
-  ['width_in', 'width_in'], ['height_in', 'height_in'], ['name_brand_key', 'nbk'],
-];
-
-/** SQL true when the incoming row `s` would change product `p`; `stagedNames` when `s` uses staging column names. */
-function differs(s: string, p: string, stagedNames: boolean): string {
-  return [
-    ...COLS.map((c) => `(${s}.${stagedNames ? c[1] : c[0]} IS NOT NULL AND ${s}.${stagedNames ? c[1] : c[0]} IS NOT ${p}.${c[0]})`),
-    `(${s}.attributes <> '{}' AND json_patch(${p}.attributes, ${s}.attributes) <> ${p}.attributes)`,
-  ].join(' OR ');
-}
-
-const SNAPSHOT = `json_object(${[...COLS.map((c) => c[0]), 'attributes', 'quality_score', 'import_id', 'updated_at']
-  .map((c) => `'${c}', p.${c}`)
-  .join(', ')})`;
-
-const INSERT_COLS = `gtin14, ${COLS.map((c) => c[0]).join(', ')}, attributes, quality_score, import_id, created_import_id, created_at, updated_at`;
-const SELECT_STAGED = (imp: string) =>
-  `s.gtin14, ${COLS.map((c) => `s.${c[1]}`).join(', ')}, s.attributes, s.quality, ${imp}, ${imp}, :now, :now`;
+const INSERT_COLS = `gtin14, ${UPDATABLE.join(', ')}, attributes, quality_score, import_id, created_import_id, created_at, updated_at`;
+const SELECT_STAGED = (imp: string) => `s.gtin14, ${UPDATABLE.map((c) => `s.${c}`).join(', ')}, s.attributes, s.quality_score, ${imp}, ${imp}, :now, :now`;
 /** The SET list of an update from incoming row `src`: empty cells keep the catalog's value, attributes merge. */
-const SET_FROM = (src: string, stagedNames: boolean) =>
-  `${COLS.map((c) => `${c[0]} = coalesce(${src}.${stagedNames ? c[1] : c[0]}, products.${c[0]})`).join(', ')}, ` +
-  `attributes = json_patch(products.attributes, ${src}.attributes), ` +
-  `quality_score = max(products.quality_score, ${src}.${stagedNames ? 'quality' : 'quality_score'}), import_id = :imp, updated_at = :now`;
+const SET_FROM = (src: string) =>
+  [...takeCells(src), `quality_score = max(products.quality_score, ${src}.quality_score)`, 'import_id = :imp', 'updated_at = :now'].join(', ');
 
 /**
  * Merges staged rows into products in bounded, sorted ranges: barcode rows by GTIN-14, the rest by name+brand key.
@@ -45,14 +23,14 @@ export function createMerger(db: Db, schema: string) {
   const gtinRange = `s.gtin14 > :lo AND s.gtin14 <= :hi AND s.dup_of IS NULL`;
   // A product this import already wrote while reading (appended in file order) makes a staged row a duplicate.
   const notSeen = `NOT EXISTS (SELECT 1 FROM products q WHERE q.gtin14 = s.gtin14 AND q.seen_import_id = :imp)`;
-  const keyRange = `s.gtin14 IS NULL AND s.nbk > :lo AND s.nbk <= :hi AND s.dup_of IS NULL`;
-  const keyMatch = `p.id = (SELECT min(id) FROM products WHERE name_brand_key = s.nbk AND gtin14 IS NULL)`;
+  const keyRange = `s.gtin14 IS NULL AND s.name_brand_key > :lo AND s.name_brand_key <= :hi AND s.dup_of IS NULL`;
+  const keyMatch = `p.id = (SELECT min(id) FROM products WHERE name_brand_key = s.name_brand_key AND gtin14 IS NULL)`;
   const stmt = {
     gtinBound: db.prepare<{ lo: string; n: number }, { b: string }>(
       `SELECT max(gtin14) AS b FROM (SELECT gtin14 FROM ${st} WHERE gtin14 > :lo ORDER BY gtin14 LIMIT :n)`,
     ),
     keyBound: db.prepare<{ lo: string; n: number }, { b: string }>(
-      `SELECT max(nbk) AS b FROM (SELECT nbk FROM ${st} WHERE gtin14 IS NULL AND nbk > :lo ORDER BY nbk LIMIT :n)`,
+      `SELECT max(name_brand_key) AS b FROM (SELECT name_brand_key FROM ${st} WHERE gtin14 IS NULL AND name_brand_key > :lo ORDER BY name_brand_key LIMIT :n)`,
     ),
     gtinFirsts: db.prepare(`SELECT count(*) FROM ${st} s WHERE ${gtinRange} AND ${notSeen}`).pluck(),
     gtinSeen: db.prepare<{ lo: string; hi: string; imp: number }, { row: number; dupOf: number }>(
@@ -60,29 +38,29 @@ export function createMerger(db: Db, schema: string) {
        WHERE ${gtinRange} AND q.seen_import_id = :imp AND q.seen_row IS NOT s.row ORDER BY s.row`,
     ),
     gtinRemember: db.prepare(
-      `INSERT INTO import_changes (import_id, product_id, before) SELECT :imp, p.id, ${SNAPSHOT}
-       FROM ${st} s JOIN products p ON p.gtin14 = s.gtin14 WHERE ${gtinRange} AND ${notSeen} AND (${differs('s', 'p', true)})
+      `INSERT INTO import_changes (import_id, product_id, before) SELECT :imp, p.id, ${snapshotOf('p')}
+       FROM ${st} s JOIN products p ON p.gtin14 = s.gtin14 WHERE ${gtinRange} AND ${notSeen} AND (${differs('s', 'p')})
        ON CONFLICT DO NOTHING`,
     ),
     gtinUpsert: db.prepare(
       `INSERT INTO products (${INSERT_COLS}) SELECT ${SELECT_STAGED(':imp')} FROM ${st} s WHERE ${gtinRange} AND ${notSeen} ORDER BY s.gtin14
-       ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${SET_FROM('excluded', false)}
-       WHERE ${differs('excluded', 'products', false)}`,
+       ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${SET_FROM('excluded')}
+       WHERE ${differs('excluded', 'products')}`,
     ),
     keyFirsts: db.prepare(`SELECT count(*) FROM ${st} s WHERE ${keyRange}`).pluck(),
     keyRemember: db.prepare(
-      `INSERT INTO import_changes (import_id, product_id, before) SELECT :imp, p.id, ${SNAPSHOT}
-       FROM ${st} s JOIN products p ON ${keyMatch} WHERE ${keyRange} AND (${differs('s', 'p', true)})
+      `INSERT INTO import_changes (import_id, product_id, before) SELECT :imp, p.id, ${snapshotOf('p')}
+       FROM ${st} s JOIN products p ON ${keyMatch} WHERE ${keyRange} AND (${differs('s', 'p')})
        ON CONFLICT DO NOTHING`,
     ),
     keyUpdate: db.prepare(
-      `UPDATE products SET ${SET_FROM('s', true)}
-       FROM (SELECT s.*, (SELECT min(id) FROM products WHERE name_brand_key = s.nbk AND gtin14 IS NULL) AS pid FROM ${st} s WHERE ${keyRange}) AS s
-       WHERE products.id = s.pid AND (${differs('s', 'products', true)})`,
+      `UPDATE products SET ${SET_FROM('s')}
+       FROM (SELECT s.*, (SELECT min(id) FROM products WHERE name_brand_key = s.name_brand_key AND gtin14 IS NULL) AS pid FROM ${st} s WHERE ${keyRange}) AS s
+       WHERE products.id = s.pid AND (${differs('s', 'products')})`,
     ),
     keyInsert: db.prepare(
       `INSERT INTO products (${INSERT_COLS}) SELECT ${SELECT_STAGED(':imp')} FROM ${st} s
-       WHERE ${keyRange} AND NOT EXISTS (SELECT 1 FROM products p WHERE p.name_brand_key = s.nbk AND p.gtin14 IS NULL) ORDER BY s.nbk`,
+       WHERE ${keyRange} AND NOT EXISTS (SELECT 1 FROM products p WHERE p.name_brand_key = s.name_brand_key AND p.gtin14 IS NULL) ORDER BY s.name_brand_key`,
     ),
   };
 

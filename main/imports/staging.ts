@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ROW_WIDTH } from './product-row.ts';
+import { ROW_COLUMNS, ROW_WIDTH } from './product-row.ts';
 import type { CleanProduct } from './validate.ts';
 
 /** A staged row as stored (staging's column names). */
@@ -9,7 +9,7 @@ export interface StagedRow {
   row: number; gtin14: string | null; sku: string | null; mpn: string | null; asin: string | null; name: string | null; brand: string | null;
   category: string | null; cost: number; currency: string | null; price: number | null; pack_size: number | null; quantity: number | null;
   image_url: string | null; description: string | null; weight_lb: number | null; length_in: number | null; width_in: number | null;
-  height_in: number | null; attributes: string; quality: number; nbk: string | null; dup_of: number | null;
+  height_in: number | null; attributes: string; quality_score: number; name_brand_key: string | null; dup_of: number | null;
 }
 
 /** The product a staged row holds, as validated. */
@@ -29,8 +29,9 @@ export interface DuplicateRow {
   product: Omit<CleanProduct, 'nameBrandKey' | 'qualityScore'>;
 }
 
-// Staging's names for ROW_COLUMNS, in that order (a staged row is bound straight from a chunk's flat values).
-const COLUMNS = ['gtin14', 'sku', 'mpn', 'asin', 'name', 'brand', 'category', 'cost', 'currency', 'price', 'pack_size', 'quantity', 'image_url', 'description', 'weight_lb', 'length_in', 'width_in', 'height_in', 'nbk', 'attributes', 'quality', 'row'] as const;
+// Staged rows use the product's column names (one SQL for staged and incoming rows), keyed by row number; they are
+// bound straight from a chunk's flat values, in ROW_COLUMNS order.
+const COLUMNS = ROW_COLUMNS.map((c) => (c === 'seen_row' ? 'row' : c));
 
 /**
  * A per-import scratch database beside the main one for rows that cannot simply be appended to the catalog: they
@@ -45,11 +46,14 @@ export function openStaging(path: string) {
   db.pragma('journal_mode = PERSIST');
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -2000');
+  // A file left by the previous version (it kept its reading state here, and other column names): its import starts
+  // reading again from the top, so its rows go.
+  if (db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'state'`).get()) db.exec('DROP TABLE state; DROP TABLE IF EXISTS staged;');
   db.exec(`
     CREATE TABLE IF NOT EXISTS staged (
       row INTEGER PRIMARY KEY, gtin14 TEXT, sku TEXT, mpn TEXT, asin TEXT, name TEXT, brand TEXT, category TEXT,
       cost REAL NOT NULL, currency TEXT, price REAL, pack_size INTEGER, quantity INTEGER, image_url TEXT, description TEXT,
-      weight_lb REAL, length_in REAL, width_in REAL, height_in REAL, attributes TEXT NOT NULL, quality INTEGER NOT NULL, nbk TEXT, dup_of INTEGER
+      weight_lb REAL, length_in REAL, width_in REAL, height_in REAL, attributes TEXT NOT NULL, quality_score INTEGER NOT NULL, name_brand_key TEXT, dup_of INTEGER
     );
   `);
   const rowSql = `(${COLUMNS.map(() => '?').join(',')})`;
@@ -87,7 +91,7 @@ export function openStaging(path: string) {
     markDuplicates(): number {
       db.exec(`
         CREATE INDEX IF NOT EXISTS staged_gtin ON staged(gtin14, row) WHERE gtin14 IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS staged_nbk ON staged(nbk, row) WHERE gtin14 IS NULL;
+        CREATE INDEX IF NOT EXISTS staged_key ON staged(name_brand_key, row) WHERE gtin14 IS NULL;
       `);
       // Only groups with more than one row are touched: a streaming scan of the index finds them (half the time of a
       // window over every row, which read the whole table twice even in a file without duplicates).
@@ -97,8 +101,8 @@ export function openStaging(path: string) {
         ) AS d WHERE staged.gtin14 = d.gtin14 AND staged.row <> d.first`);
       const byKey = db.prepare(`
         UPDATE staged SET dup_of = d.first FROM (
-          SELECT nbk, min(row) AS first FROM staged WHERE gtin14 IS NULL GROUP BY nbk HAVING count(*) > 1
-        ) AS d WHERE staged.gtin14 IS NULL AND staged.nbk = d.nbk AND staged.row <> d.first`);
+          SELECT name_brand_key, min(row) AS first FROM staged WHERE gtin14 IS NULL GROUP BY name_brand_key HAVING count(*) > 1
+        ) AS d WHERE staged.gtin14 IS NULL AND staged.name_brand_key = d.name_brand_key AND staged.row <> d.first`);
       return db.transaction(() => byGtin.run().changes + byKey.run().changes)();
     },
     /** In-file duplicates in row order, with the row each repeats; streamed, never all in memory. */

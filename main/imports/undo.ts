@@ -4,6 +4,7 @@ import type { Db } from '../db/open.ts';
 import type { Queue } from '../queue/queue.ts';
 import { FINISHED_STATUSES, type Lease } from '../queue/types.ts';
 import { TaskError, type Task, parsePayload } from '../workers/runtime/task.ts';
+import { SNAPSHOT_COLUMNS } from './product-sql.ts';
 import { createImportStore } from './store.ts';
 
 export const undoPayloadSchema = z.object({ importId: z.number().int().positive() });
@@ -21,8 +22,6 @@ export interface UndoResult {
 
 type Checkpoint = { step: 'restore' | 'delete'; lo: number; counts: Omit<UndoResult, 'importId'> } | { step: 'done'; result: UndoResult };
 
-// Columns an import writes, as saved in import_changes.before.
-const RESTORE = ['sku', 'mpn', 'asin', 'name', 'brand', 'category', 'cost', 'currency', 'price', 'pack_size', 'quantity', 'image_url', 'description', 'weight_lb', 'length_in', 'width_in', 'height_in', 'name_brand_key', 'attributes', 'quality_score', 'import_id', 'updated_at'];
 
 /** The `import_undo` job: restores what an import changed and removes what it created, in bounded transactions. */
 export function createUndoTask(deps: { database(): { db: Db; queue: Queue }; chunk?: number }): Task {
@@ -52,7 +51,7 @@ export function createUndoTask(deps: { database(): { db: Db; queue: Queue }; chu
       'SELECT count(*) FROM import_changes c JOIN products p ON p.id = c.product_id WHERE c.import_id = ? AND c.product_id > ? AND c.product_id <= ? AND p.import_id IS NOT ?',
     ).pluck();
     const restore = db.prepare(
-      `UPDATE products SET ${RESTORE.map((c) => `${c} = json_extract(c.before, '$.${c}')`).join(', ')}
+      `UPDATE products SET ${SNAPSHOT_COLUMNS.map((c) => `${c} = json_extract(c.before, '$.${c}')`).join(', ')}
        FROM import_changes c WHERE c.import_id = :imp AND c.product_id = products.id AND c.product_id > :lo AND c.product_id <= :hi AND products.import_id = :imp`,
     );
     const nextCreated = db.prepare('SELECT max(id) FROM (SELECT id FROM products WHERE created_import_id = ? AND id > ? ORDER BY id LIMIT ?)').pluck();

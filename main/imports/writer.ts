@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.ts';
 import { ROW_COLUMNS, ROW_WIDTH } from './product-row.ts';
+import { differs, snapshotOf, takeCells } from './product-sql.ts';
 
 /** What writing a chunk into the catalog did. */
 export interface WriteCounts {
@@ -18,19 +19,6 @@ export interface DuplicateFound {
   offset: number;
 }
 
-// Columns a row can change; a value the file leaves empty never erases what the catalog has.
-const UPDATABLE = ROW_COLUMNS.slice(1, 19);
-// What undo restores (import_changes.before); must cover every column an import writes.
-const SNAPSHOT_COLUMNS = [...UPDATABLE, 'attributes', 'quality_score', 'import_id', 'updated_at'];
-
-/** SQL true when incoming row `s` would change product `p`. */
-function differs(s: string, p: string): string {
-  return [
-    ...UPDATABLE.map((c) => `(${s}.${c} IS NOT NULL AND ${s}.${c} IS NOT ${p}.${c})`),
-    `(${s}.attributes <> '{}' AND json_patch(${p}.attributes, ${s}.attributes) <> ${p}.attributes)`,
-  ].join(' OR ');
-}
-
 /**
  * The SET list for incoming row `s` over products: every row marks the product seen by this import at its row;
  * only a row that differs changes it (empty cells keep the catalog's value, attributes merge) and stamps it.
@@ -38,8 +26,7 @@ function differs(s: string, p: string): string {
 function setFrom(s: string): string {
   const d = differs(s, 'products');
   return [
-    ...UPDATABLE.map((c) => `${c} = coalesce(${s}.${c}, products.${c})`),
-    `attributes = json_patch(products.attributes, ${s}.attributes)`,
+    ...takeCells(s),
     `quality_score = CASE WHEN ${d} THEN max(products.quality_score, ${s}.quality_score) ELSE products.quality_score END`,
     `import_id = CASE WHEN ${d} THEN :imp ELSE products.import_id END`,
     `updated_at = CASE WHEN ${d} THEN :now ELSE products.updated_at END`,
@@ -109,7 +96,7 @@ export function createCatalogWriter(db: Db, importId: number) {
         WHEN NEW.import_id IS ${importId} AND OLD.import_id IS NOT ${importId}
         BEGIN
           INSERT INTO import_changes (import_id, product_id, before)
-          VALUES (${importId}, OLD.id, json_object(${SNAPSHOT_COLUMNS.map((c) => `'${c}', OLD.${c}`).join(', ')}))
+          VALUES (${importId}, OLD.id, ${snapshotOf('OLD')})
           ON CONFLICT DO NOTHING;
         END;`);
     },

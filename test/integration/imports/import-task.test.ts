@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeSupplierFile } from '../../../main/bench/supplier-file.ts';
@@ -143,6 +144,17 @@ describe('import job', () => {
     expect(t.queue.get(job.id)).toMatchObject({ status: 'failed', error: { code: 'restart_needed', message: expect.stringMatching(/older version of Pallet.*Undo import #\d+, then import the file again/) } });
     expect(t.products()).toEqual([]);
     expect(existsSync(staged)).toBe(false);
+  });
+
+  it('a staging file the previous version left mid-reading is dropped and the file read again', async () => {
+    mkdirSync(`${t.dir}/staging`);
+    const old = new Database(`${t.dir}/staging/import-1.db`);
+    old.exec(`CREATE TABLE state (id INTEGER PRIMARY KEY, json TEXT NOT NULL); INSERT INTO state VALUES (1, '{"phase":"reading","byteOffset":40}');
+              CREATE TABLE staged (row INTEGER PRIMARY KEY, gtin14 TEXT, nbk TEXT, quality INTEGER); INSERT INTO staged VALUES (2, '00000000000017', NULL, 1);`);
+    old.close();
+    const r = await importOk(t.file('list.csv', 'UPC,Name,Brand,Cost\n4006381333931,Gadget,Globex,1\n036000291452,Widget,Acme,2\n'));
+    expect(r).toMatchObject({ importId: 1, rows: 2, created: 2, duplicates: 0 });
+    expect(t.products().map((p) => p.gtin14)).toEqual(['00036000291452', '04006381333931']);
   });
 
   it('a field over the row limit rejects that row only, in bounded memory', async () => {

@@ -1,0 +1,25 @@
+import { ROW_COLUMNS } from './product-row.ts';
+
+/** Product columns a row can change; a value the file leaves empty never erases what the catalog has. */
+export const UPDATABLE = ROW_COLUMNS.slice(1, 19);
+
+/** What undo restores (import_changes.before): every column an import writes. */
+export const SNAPSHOT_COLUMNS = [...UPDATABLE, 'attributes', 'quality_score', 'import_id', 'updated_at'] as const;
+
+/** SQL true when incoming row `s` (product column names) would change product `p`. */
+export function differs(s: string, p: string): string {
+  return [
+    ...UPDATABLE.map((c) => `(${s}.${c} IS NOT NULL AND ${s}.${c} IS NOT ${p}.${c})`),
+    `(${s}.attributes <> '{}' AND json_patch(${p}.attributes, ${s}.attributes) <> ${p}.attributes)`,
+  ].join(' OR ');
+}
+
+/** SET items taking incoming row `s`'s non-empty cells over `products` and merging its attributes. */
+export function takeCells(s: string): string[] {
+  return [...UPDATABLE.map((c) => `${c} = coalesce(${s}.${c}, products.${c})`), `attributes = json_patch(products.attributes, ${s}.attributes)`];
+}
+
+/** SQL for product `p`'s state as undo restores it. */
+export function snapshotOf(p: string): string {
+  return `json_object(${SNAPSHOT_COLUMNS.map((c) => `'${c}', ${p}.${c}`).join(', ')})`;
+}
