@@ -140,9 +140,11 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
       ctx.progress({ note: 'Finding duplicates' });
       from = listDuplicates(imp, staging, queue, lease, read);
     }
-    merged = await mergeIntoCatalog(ctx, { imp, staging, db, queue, lease, from, mergeRows: deps.mergeRows });
-  } finally {
+    // The merge reads staging through the catalog's connection: this one's memory goes back first.
     staging.close();
+    merged = await mergeIntoCatalog(ctx, { imp, stagingPath, db, queue, lease, from, mergeRows: deps.mergeRows });
+  } finally {
+    if (staging.db.open) staging.close();
   }
   if (merged === null) return null;
   const c = merged.counts;
@@ -354,7 +356,7 @@ function listDuplicates(imp: ImportRecord, staging: Staging, queue: Queue, lease
 
 interface MergeDeps {
   imp: ImportRecord;
-  staging: Staging;
+  stagingPath: string;
   queue: Queue;
   db: Db;
   lease: Lease;
@@ -367,12 +369,12 @@ async function mergeIntoCatalog(ctx: TaskContext, d: MergeDeps): Promise<MergeSt
   const { db, queue, lease, imp } = d;
   const schema = `st_${imp.id}`;
   const report = openReport(imp.errorReport!, imp.headers, d.from.reportBytes);
-  const productAt = d.staging.db.prepare('SELECT * FROM staged WHERE row = ?');
-  db.prepare(`ATTACH DATABASE ? AS ${schema}`).run(d.staging.path);
+  db.prepare(`ATTACH DATABASE ? AS ${schema}`).run(d.stagingPath);
+  const productAt = db.prepare(`SELECT * FROM ${schema}.staged WHERE row = ?`);
   try {
     const merger = createMerger(db, schema);
     let cp = d.from;
-    const total = d.staging.db.prepare('SELECT count(*) FROM staged WHERE dup_of IS NULL').pluck().get() as number;
+    const total = db.prepare(`SELECT count(*) FROM ${schema}.staged WHERE dup_of IS NULL`).pluck().get() as number;
     let done = 0;
     for (;;) {
       if (ctx.signal.aborted) return null;

@@ -164,10 +164,12 @@ describe('import job', () => {
     expect(report(r)[1]).toMatch(/^2,the row is longer than 1 MiB/);
   });
 
-  /** Starts a 60k-row import and cancels it once it is under way. */
+  const BIG = 200_000;
+  /** Starts a 200k-row import and cancels it once it is under way. */
   async function cancelledBigImport(order: 'barcode' | 'shuffled' = 'barcode') {
     const path = `${t.dir}/big.csv`;
-    await writeSupplierFile(path, 60_000, order);
+    // Big enough that the import is still running when the cancel lands (it reads ~100–150k rows a second).
+    await writeSupplierFile(path, BIG, order);
     const job = t.queue.enqueue({ kind: 'import', payload: { path } });
     await waitFor(() => (t.queue.get(job.id).progress?.succeeded ?? 0) > 5_000, 'the import to be under way');
     t.queue.cancel(job.id);
@@ -178,10 +180,10 @@ describe('import job', () => {
   it.each(['barcode', 'shuffled'] as const)('cancel stops a running import of a file in %s order with its checkpoint; retry resumes it to exactly a clean import', async (order) => {
     const { path, job } = await cancelledBigImport(order);
     const stoppedAt = t.db.prepare('SELECT count(*) FROM products').pluck().get() as number;
-    expect(stoppedAt).toBeLessThan(60_000);
+    expect(stoppedAt).toBeLessThan(BIG);
     t.queue.retry(job.id);
     await waitFor(() => t.queue.get(job.id).status === 'completed', 'the resumed import', 120_000);
-    expect(t.queue.get(job.id).result).toMatchObject({ rows: 60_000, created: 60_000, duplicates: 0, rejected: 0 });
+    expect(t.queue.get(job.id).result).toMatchObject({ rows: BIG, created: BIG, duplicates: 0, rejected: 0 });
 
     const clean = await startTestEngine();
     try {
