@@ -388,14 +388,15 @@ async function mergeIntoCatalog(ctx: TaskContext, d: MergeDeps): Promise<MergeSt
       cp = queue.checkpointAfter(lease, (): MergeState => {
         // Staged rows repeating a row this import appended while reading are duplicates, listed like the others.
         const seen = prev.part === 'gtin' ? merger.seenRows(imp.id, prev.lo, hi) : [];
-        for (const s of seen) report.add(s.row, duplicateReason(s.dupOf, 'barcode'), rebuildRow(imp, stagedProduct(productAt.get(s.row) as StagedRow)));
+        const repeats = seen.filter((s) => s.dupOf !== s.row);
+        for (const s of repeats) report.add(s.row, duplicateReason(s.dupOf, 'barcode'), rebuildRow(imp, stagedProduct(productAt.get(s.row) as StagedRow)));
         report.flush();
-        const c = merger.mergeRange(prev.part, imp.id, prev.lo, hi, Date.now());
+        const c = merger.mergeRange(prev.part, imp.id, prev.lo, hi, Date.now(), seen.length);
         const n = prev.counts;
         return {
           ...prev,
           lo: hi,
-          counts: { ...n, created: n.created + c.created, updated: n.updated + c.updated, unchanged: n.unchanged + c.unchanged, duplicates: n.duplicates + seen.length },
+          counts: { ...n, created: n.created + c.created, updated: n.updated + c.updated, unchanged: n.unchanged + c.unchanged, duplicates: n.duplicates + repeats.length },
           reportBytes: report.bytes,
         };
       });
