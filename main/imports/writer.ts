@@ -57,9 +57,12 @@ export function createCatalogWriter(db: Db, importId: number) {
   // Statements by the set of columns a chunk has values in: a price list leaves many columns empty, and binding
   // a NULL costs as much as a value (a left-out column is NULL all the same, for the insert and the update).
   const upserts = new Map<number, { cols: number[]; multi: Database.Statement; one: Database.Statement }>();
+  const ALL = (1 << ROW_WIDTH) - 1;
   const upsertsFor = (values: readonly unknown[]) => {
     let mask = 0;
     for (let o = 0; o < values.length; o += ROW_WIDTH) for (let i = 0; i < ROW_WIDTH; i++) if (values[o + i] !== null) mask |= 1 << i;
+    // A file whose empty columns change from chunk to chunk would prepare statements without end: past a few, bind all.
+    if (!upserts.has(mask) && upserts.size >= 8) mask = ALL;
     let u = upserts.get(mask);
     if (!u) {
       const cols = ROW_COLUMNS.map((_, i) => i).filter((i) => mask & (1 << i));

@@ -86,4 +86,16 @@ describe('catalog writer', () => {
     w.end();
     expect(t.db.prepare('SELECT count(*), count(mpn), count(description), sum(cost) FROM products').raw().get()).toEqual([40, 20, 20, 820]);
   });
+
+  it('a file whose filled columns change with every chunk is written whole', () => {
+    const w = createCatalogWriter(t.db, 1);
+    w.begin();
+    const optional: (keyof CleanProduct)[] = ['sku', 'mpn', 'asin', 'category', 'price', 'packSize', 'quantity', 'imageUrl', 'description', 'weightLb', 'lengthIn', 'widthIn', 'heightIn'];
+    // Each chunk fills one optional column and leaves every other one empty: thirteen different column sets.
+    optional.forEach((field, k) => inTx(() => w.write(flat([k + 2, product(k + 1, { sku: null, [field]: field === 'sku' || field === 'mpn' || field === 'asin' || field === 'category' || field === 'imageUrl' || field === 'description' ? `v${k}` : k + 1 })]), 1)));
+    w.end();
+    const filled = t.db.prepare('SELECT count(sku) + count(mpn) + count(asin) + count(category) + count(price) + count(pack_size) + count(quantity) + count(image_url) + count(description) + count(weight_lb) + count(length_in) + count(width_in) + count(height_in) FROM products').pluck().get();
+    expect(filled).toBe(optional.length);
+    expect(t.db.prepare('SELECT count(*) FROM products').pluck().get()).toBe(optional.length);
+  });
 });
