@@ -46,7 +46,7 @@ const timer = setInterval(
       dirtySince = 0;
     }
   },
-  Math.max(5, Math.min(50, Math.floor(idleMs / 4))),
+  Math.max(5, Math.min(50, Math.floor(idleMs / 4), Math.floor(maxDelayMs / 4))),
 );
 
 parentPort!.postMessage({ type: 'ready' });

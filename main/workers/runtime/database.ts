@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { WORKER_CHECKPOINT_PAGES } from '../../db/checkpoints.ts';
 import { openDatabase, type Db } from '../../db/open.ts';
 import { createQueue, type Queue } from '../../queue/queue.ts';
 import { TaskError } from './task.ts';
@@ -16,6 +17,7 @@ export function workerDbPath(env: NodeJS.ProcessEnv = process.env): string {
 export function workerDatabase(): { db: Db; queue: Queue } {
   if (!shared) {
     const db = openDatabase(workerDbPath());
+    db.pragma(`wal_autocheckpoint = ${WORKER_CHECKPOINT_PAGES}`);
     // SQLite's default page cache (2 MiB): imports append or merge in key order, and a worker's memory is budgeted.
     shared = { db, queue: createQueue({ db }) };
   }

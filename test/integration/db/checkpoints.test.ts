@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBackgroundCheckpoints, type BackgroundCheckpoints } from '../../../main/db/checkpoints.ts';
+import { startBackgroundCheckpoints, WORKER_CHECKPOINT_PAGES, type BackgroundCheckpoints } from '../../../main/db/checkpoints.ts';
 import { openDatabase, type Db } from '../../../main/db/open.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
 
@@ -48,6 +48,33 @@ describe('background checkpoints', () => {
     const deadline = Date.now() + 10_000;
     while (statSync(tmp.path).size < before + 3 * 1024 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(statSync(tmp.path).size).toBeGreaterThan(before + 3 * 1024 * 1024);
+  });
+
+  it("copies a worker's steady commits back while they go on, with no pause needed", async () => {
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
+    checkpoints = startBackgroundCheckpoints(db, tmp.path);
+    await checkpoints.ready;
+    // A second connection, as a worker opens it: it leaves checkpoints to the thread.
+    const worker = openDatabase(tmp.path);
+    worker.pragma(`wal_autocheckpoint = ${WORKER_CHECKPOINT_PAGES}`);
+    try {
+      const ins = worker.prepare('INSERT INTO t (v) VALUES (?)');
+      const commit = worker.transaction(() => {
+        for (let i = 0; i < 200; i++) ins.run('x'.repeat(200));
+      });
+      const before = statSync(tmp.path).size;
+      let commits = 0;
+      // Commits every few milliseconds never leave the thread an idle moment; it copies on its own rhythm.
+      while (statSync(tmp.path).size <= before && commits < 1000) {
+        commit();
+        commits++;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(statSync(tmp.path).size).toBeGreaterThan(before);
+      expect(commits).toBeLessThan(1000); // ~44 MiB by then: below the worker's own threshold
+    } finally {
+      worker.close();
+    }
   });
 
   it('stops cleanly and keeps the safety threshold; a stopped checkpointer answers null', async () => {
