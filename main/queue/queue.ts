@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { writeWaitingAtMost } from '../db/busy.ts';
 import type { Db } from '../db/open.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { JobNotFoundError, JobStateError, LeaseLostError } from './errors.ts';
@@ -328,23 +329,7 @@ export function createQueue(options: QueueOptions) {
     return waitingAtMost(opts.waitMs, () => renewTx(leases, until));
   }
 
-  /**
-   * Runs one write waiting at most `waitMs` for another process's lock ('busy' if it is still taken then), or as
-   * long as the connection's busy timeout says when `waitMs` is undefined.
-   */
-  function waitingAtMost<T>(waitMs: number | undefined, write: () => T): T | 'busy' {
-    if (waitMs === undefined) return write();
-    const busyTimeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(waitMs))}`);
-    try {
-      return write();
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_BUSY') return 'busy';
-      throw err;
-    } finally {
-      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    }
-  }
+  const waitingAtMost = <T>(waitMs: number | undefined, write: () => T): T | 'busy' => writeWaitingAtMost(db, waitMs, write);
 
   /**
    * Persists progress; derives rate and ETA from this run's start. Returns false if the lease is gone, and 'busy'

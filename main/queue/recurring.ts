@@ -1,3 +1,4 @@
+import { writeWaitingAtMost } from '../db/busy.ts';
 import type { Db } from '../db/open.ts';
 import type { Clock, Queue } from './queue.ts';
 
@@ -54,8 +55,16 @@ export function createRecurring(deps: { db: Db; queue: Queue; clock: Clock }) {
   return {
     define,
     undefine: (name: string) => remove.run(name).changes > 0,
-    /** Enqueues every recurring job that is due; returns the new job ids. */
-    tick: (): number[] => tickTx.immediate(clock.now()),
+    /**
+     * Enqueues every recurring job that is due; returns the new job ids. Takes the write lock only when one is due,
+     * and then waits at most `waitMs` for it ('busy': nothing enqueued, the next tick tries again).
+     */
+    tick: (opts: { waitMs?: number } = {}): number[] | 'busy' => {
+      const now = clock.now();
+      const next = nextAt.get() as number | null;
+      if (next === null || next > now) return [];
+      return writeWaitingAtMost(db, opts.waitMs, () => tickTx.immediate(now));
+    },
     nextRunAt: (): number | null => (nextAt.get() as number | null) ?? null,
   };
 }

@@ -123,7 +123,8 @@ export function createScheduler(opts: SchedulerOptions) {
   function tick(): void {
     tickQueued = false;
     if (stopping) return;
-    if (recurring) guard(() => recurring.tick());
+    // Never waits for a worker's write lock: a tick that finds it taken leaves the due jobs to the next tick.
+    if (recurring) guard(() => recurring.tick({ waitMs: 0 }));
     for (const req of guard(() => queue.stopRequests()) ?? []) executor.stop(req.jobId, req.reason);
     if (guard(() => queue.isPaused())) {
       for (const id of running.keys()) executor.stop(id, 'yield');

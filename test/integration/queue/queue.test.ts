@@ -324,6 +324,27 @@ describe('job queue on a real SQLite file', () => {
     expect(recurring.tick()).toHaveLength(1);
   });
 
+  it("a recurring tick takes the write lock only when a job is due, and then need not wait for another process's", () => {
+    const { queue, db, clock, path } = t;
+    db.pragma('busy_timeout = 3000');
+    const recurring = createRecurring({ db, queue, clock });
+    recurring.define({ name: 'lookup-sweep', kind: 'sweep', intervalMs: 5 * 60_000 }, clock.now() + 60_000);
+    const other = openDatabase(path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const t0 = Date.now();
+      expect(recurring.tick()).toEqual([]); // not due yet: reads only, even with the full busy timeout
+      clock.advance(60_000);
+      expect(recurring.tick({ waitMs: 0 })).toBe('busy'); // due, but the lock is taken: nothing enqueued
+      expect(Date.now() - t0).toBeLessThan(2000);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(recurring.tick({ waitMs: 0 })).toHaveLength(1); // the next tick enqueues it
+    expect(recurring.tick({ waitMs: 0 })).toEqual([]);
+  });
+
   it('claims use the partial indexes, also beside many delayed jobs', () => {
     const { db, queue } = t;
     queue.enqueueMany(Array.from({ length: 2000 }, (_, i) => ({ kind: 'work', delayMs: 60_000 + i })));
