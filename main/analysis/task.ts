@@ -90,13 +90,16 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
     const ids = p.ids ? [...new Set(p.ids)].sort((a, b) => a - b) : null;
     const shard = p.shard ? `AND id % ${p.shard.count} = ${p.shard.index}` : '';
     const total = ids ? ids.length : (db.prepare(`SELECT count(*) FROM products WHERE 1 ${shard}`).pluck().get() as number);
-    const nextAll = db.prepare<[number, number], AnalysisRow>(`${ANALYSIS_SELECT} WHERE id > ? ${shard} ORDER BY id LIMIT ?`);
-    const byId = db.prepare<[number], AnalysisRow>(`${ANALYSIS_SELECT} WHERE id = ?`);
+    // Rows come as arrays: better-sqlite3 builds a row object property by property, which took ~3.5 µs a row here
+    // against ~1.6 for the array and a literal (a third of each worker's time went to reading).
+    const nextAll = db.prepare<[number, number], unknown[]>(`${ANALYSIS_SELECT} WHERE id > ? ${shard} ORDER BY id LIMIT ?`).raw();
+    const byId = db.prepare<[number], unknown[]>(`${ANALYSIS_SELECT} WHERE id = ?`).raw();
     let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? { lastId: 0, index: 0, counts: { analyzed: 0, withProfit: 0, winners: 0, missingPrice: 0, missingDimensions: 0 } };
 
     for (;;) {
       if (ctx.signal.aborted) return null;
-      const rows = ids ? ids.slice(cp.index, cp.index + chunk).flatMap((id) => byId.get(id) ?? []) : nextAll.all(cp.lastId, chunk);
+      const raw = ids ? ids.slice(cp.index, cp.index + chunk).map((id) => byId.get(id)).filter((r) => r !== undefined) : nextAll.all(cp.lastId, chunk);
+      const rows = raw.map(analysisRow);
       const consumed = ids ? Math.min(chunk, ids.length - cp.index) : rows.length;
       if (consumed === 0) break;
       const now = Date.now();
@@ -118,6 +121,16 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
       await yieldToLoop();
     }
     return { ...cp.counts, feeSchedule: schedule.id } satisfies AnalysisJobResult;
+  };
+}
+
+/** A product row read as an array (ANALYSIS_SELECT's column order). */
+function analysisRow(v: unknown[]): AnalysisRow {
+  return {
+    id: v[0] as number, cost: v[1] as number | null, price: v[2] as number | null, user_price: v[3] as number | null,
+    amazon_price: v[4] as number | null, category: v[5] as string | null, amazon_category: v[6] as string | null,
+    weight_lb: v[7] as number | null, length_in: v[8] as number | null, width_in: v[9] as number | null,
+    height_in: v[10] as number | null, sales_rank: v[11] as number | null,
   };
 }
 
