@@ -1,10 +1,10 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import { pollForWriteLock } from '../db/busy.ts';
-import { WORKER_CHECKPOINT_PAGES } from '../db/checkpoints.ts';
-import { openDatabase, type Db } from '../db/open.ts';
+import type { Db } from '../db/open.ts';
 import { createQueue, type Queue } from '../queue/queue.ts';
 import type { Lease } from '../queue/types.ts';
+import { openWorkerDatabase } from '../workers/runtime/database.ts';
 import { TaskError, type Task, parsePayload } from '../workers/runtime/task.ts';
 import { analyzeProduct, type AnalysisOptions, type AnalysisResult } from './analyze.ts';
 import { scheduleFor } from './schedule.ts';
@@ -99,8 +99,7 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
 
     // Shards write through a connection of their own that never sleeps in SQLite's busy handler: it polls for the
     // write lock instead (busy.ts). Two shards taking turns lost ~8 ms a turn to those sleeps.
-    const own = openDatabase(db.name, { busyTimeoutMs: 0 });
-    own.pragma(`wal_autocheckpoint = ${WORKER_CHECKPOINT_PAGES}`);
+    const own = openWorkerDatabase(db.name, { busyTimeoutMs: 0 });
     const ownQueue = createQueue({ db: own });
     const write = createAnalysisWriter(own);
     try {

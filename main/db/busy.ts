@@ -25,8 +25,9 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 /**
  * Runs `write` — a write transaction that begins with BEGIN IMMEDIATE, on a connection opened with a busy timeout of
  * 0 — and while another connection holds the write lock tries again every `pollMs`, for up to `timeoutMs`. A
- * transaction refused at its BEGIN has done nothing, so trying again is safe. SQLite's own busy handler sleeps 1, 2,
- * 5, 10 … ms: two workers taking turns at the lock lost most of a turn that way. Blocks its thread: workers only.
+ * transaction refused with SQLITE_BUSY did nothing (refused at its BEGIN) or was rolled back whole, so `write` must
+ * have no effect outside the database. SQLite's own busy handler sleeps 1, 2, 5, 10 … ms: two workers taking turns
+ * at the lock lost most of a turn that way. Blocks its thread: workers only.
  */
 export function pollForWriteLock<T>(write: () => T, opts: { pollMs?: number; timeoutMs?: number } = {}): T {
   const deadline = Date.now() + (opts.timeoutMs ?? 5000);

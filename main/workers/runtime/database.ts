@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { WORKER_CHECKPOINT_PAGES } from '../../db/checkpoints.ts';
-import { openDatabase, type Db } from '../../db/open.ts';
+import { openDatabase, type Db, type OpenOptions } from '../../db/open.ts';
 import { createQueue, type Queue } from '../../queue/queue.ts';
 import { TaskError } from './task.ts';
 
@@ -13,11 +13,17 @@ export function workerDbPath(env: NodeJS.ProcessEnv = process.env): string {
   return path;
 }
 
+/** Opens a connection to the app database as workers do: its WAL checkpoints are left to the app's checkpoint thread. */
+export function openWorkerDatabase(path: string, opts: OpenOptions = {}): Db {
+  const db = openDatabase(path, opts);
+  db.pragma(`wal_autocheckpoint = ${WORKER_CHECKPOINT_PAGES}`);
+  return db;
+}
+
 /** The worker's one connection to the app database (opened on first use) and a queue over it. */
 export function workerDatabase(): { db: Db; queue: Queue } {
   if (!shared) {
-    const db = openDatabase(workerDbPath());
-    db.pragma(`wal_autocheckpoint = ${WORKER_CHECKPOINT_PAGES}`);
+    const db = openWorkerDatabase(workerDbPath());
     // SQLite's default page cache (2 MiB): imports append or merge in key order, and a worker's memory is budgeted.
     shared = { db, queue: createQueue({ db }) };
   }
