@@ -99,7 +99,9 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
 
     // Shards write through a connection of their own that never sleeps in SQLite's busy handler: it polls for the
     // write lock instead (busy.ts). Two shards taking turns lost ~8 ms a turn to those sleeps.
-    const own = openWorkerDatabase(db.name, { busyTimeoutMs: 0 });
+    const own = openWorkerDatabase(db.name);
+    // Set once it is open: opening may have to wait (a migration, a log being recovered); its writes never do.
+    own.pragma('busy_timeout = 0');
     const ownQueue = createQueue({ db: own });
     const write = createAnalysisWriter(own);
     try {

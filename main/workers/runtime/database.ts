@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { WORKER_CHECKPOINT_PAGES } from '../../db/checkpoints.ts';
-import { openDatabase, type Db, type OpenOptions } from '../../db/open.ts';
+import { openDatabase, type Db } from '../../db/open.ts';
 import { createQueue, type Queue } from '../../queue/queue.ts';
 import { TaskError } from './task.ts';
 
@@ -14,8 +14,8 @@ export function workerDbPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Opens a connection to the app database as workers do: its WAL checkpoints are left to the app's checkpoint thread. */
-export function openWorkerDatabase(path: string, opts: OpenOptions = {}): Db {
-  const db = openDatabase(path, opts);
+export function openWorkerDatabase(path: string): Db {
+  const db = openDatabase(path);
   db.pragma(`wal_autocheckpoint = ${WORKER_CHECKPOINT_PAGES}`);
   return db;
 }
