@@ -8,17 +8,57 @@ type Message =
   | { type: 'chunk'; chunk: ParsedChunk; last: boolean }
   | { type: 'failed'; message: string; badFile: BadFileError['code'] | null };
 
+/** A parsing thread, started ahead of the file it will read. */
+export interface Parser {
+  /**
+   * Parses and validates the file and hands its chunks to `onChunk` in file order, on this thread, as they arrive
+   * (at most four wait at a time). `onChunk` returning 'stop' (or throwing) ends reading; resolves with whether the
+   * end of the file was reached. Once only.
+   */
+  read(options: ParseFileOptions, onChunk: (chunk: ParsedChunk) => void | 'stop'): Promise<{ stopped: boolean }>;
+  /** Ends the thread (a no-op once reading has ended). */
+  close(): void;
+}
+
 /**
- * Parses and validates the file on a thread and hands its chunks to `onChunk` in file order, on this thread, as
- * they arrive (at most four wait at a time). `onChunk` returning 'stop' (or throwing) ends reading; resolves with
- * whether the end of the file was reached.
+ * Starts the parsing thread now: booting it (an isolate, the parser's code) took ~80 ms, which an import spends
+ * planning meanwhile. It waits for `read`.
  */
-export function parseOnThread(options: ParseFileOptions, onChunk: (chunk: ParsedChunk) => void | 'stop'): Promise<{ stopped: boolean }> {
+export function startParser(): Parser {
+  let worker: Worker | null = null;
+  let bootError: unknown = null;
+  let exitCode: number | null = null;
+  try {
+    worker = startThread(new URL('./parse-thread.ts', import.meta.url), 'import-parser', {});
+    // Until `read` listens: a thread that fails to boot is reported there.
+    worker.once('error', (err) => (bootError ??= err));
+    worker.once('exit', (code) => (exitCode = code));
+  } catch (err) {
+    bootError = err;
+  }
+  let used = false;
+  return {
+    read(options, onChunk) {
+      if (used) return Promise.reject(new Error('This parsing thread has read its file already.'));
+      used = true;
+      if (!worker || bootError) return Promise.reject(bootError ?? new Error('The parsing thread did not start.'));
+      if (exitCode !== null) return Promise.reject(new Error(`The file's reading thread stopped (exit code ${exitCode}) before reading.`));
+      return readOn(worker, options, onChunk);
+    },
+    close() {
+      if (!used) {
+        used = true;
+        void worker?.terminate();
+      }
+    },
+  };
+}
+
+function readOn(worker: Worker, options: ParseFileOptions, onChunk: (chunk: ParsedChunk) => void | 'stop'): Promise<{ stopped: boolean }> {
   const flow = new SharedArrayBuffer(8);
   const state = new Int32Array(flow);
   return new Promise((resolve, reject) => {
     let settled = false;
-    let worker: Worker;
     const finish = (err: unknown, stopped = false) => {
       if (settled) return;
       settled = true;
@@ -28,12 +68,6 @@ export function parseOnThread(options: ParseFileOptions, onChunk: (chunk: Parsed
       if (err) reject(err);
       else resolve({ stopped });
     };
-    try {
-      worker = startThread(new URL('./parse-thread.ts', import.meta.url), 'import-parser', { options, flow });
-    } catch (err) {
-      reject(err);
-      return;
-    }
     worker.ref();
     // Chunks are written one per turn of the event loop: a port drains every message it has in one go, and the
     // thread refills it as fast as chunks are written, so writing inside the handler would starve cancels and
@@ -63,5 +97,6 @@ export function parseOnThread(options: ParseFileOptions, onChunk: (chunk: Parsed
     worker.on('error', (err) => finish(err));
     // The thread ends once it has posted the last chunk, which may still wait here to be written.
     worker.on('exit', (code) => sawLast || finish(new Error(`The file's reading thread stopped (exit code ${code}) before the end of the file.`)));
+    worker.postMessage({ options, flow });
   });
 }

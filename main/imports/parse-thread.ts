@@ -1,10 +1,12 @@
 // The parsing thread of an import: reads, parses and validates the file while the worker's own thread writes the
 // previous chunks into the catalog — the two halves of an import's work run on two cores.
-import { parentPort, workerData } from 'node:worker_threads';
+import { once } from 'node:events';
+import { parentPort } from 'node:worker_threads';
 import { parseFile, type ParseFileOptions } from './parse-file.ts';
 import { BadFileError } from './sniff.ts';
 
-const { options, flow } = workerData as { options: ParseFileOptions; flow: SharedArrayBuffer };
+// The thread is started while the import still plans; what to read comes in its first message.
+const [{ options, flow }] = (await once(parentPort!, 'message')) as [{ options: ParseFileOptions; flow: SharedArrayBuffer }];
 // [0] chunks posted and not yet written, [1] 1 when the writer wants reading to stop.
 const state = new Int32Array(flow);
 // Chunks posted and not yet written (16 KiB of file each): enough to keep the writer busy, in bounded memory.

@@ -10,11 +10,11 @@ import { FIELDS, type Field } from './fields.ts';
 import { describeMapping, MappingError, type ColumnMapping } from './mapping.ts';
 import { createMappingStore, planImport } from './plan.ts';
 import type { ParsedChunk } from './chunks.ts';
-import { parseOnThread } from './chunk-source.ts';
+import { startParser, type Parser } from './chunk-source.ts';
 import type { ParseFileOptions } from './parse-file.ts';
 import { ROW_WIDTH, rowProduct } from './product-row.ts';
 import { openReport, type ReportWriter } from './report.ts';
-import { BadFileError, sniffFile, type Delimiter, type FileEncoding } from './sniff.ts';
+import { BadFileError, sniffFile, type Delimiter, type FileEncoding, type Sniffed } from './sniff.ts';
 import { createImportStore, fileIdentity, type ImportCounts, type ImportRecord } from './store.ts';
 import { createMerger } from './merge.ts';
 import { openStaging, removeStaging, stagedProduct, type Staging, type StagedRow } from './staging.ts';
@@ -97,19 +97,28 @@ export function createImportTask(deps: ImportTaskDeps): Task {
     const cp = ctx.job.checkpoint as Checkpoint | { phase: string } | null;
     if (cp?.phase === 'done') return (cp as Extract<Checkpoint, { phase: 'done' }>).result;
 
-    const imp = imports.byJob(ctx.job.id) ?? (await startImport(ctx, payload, db, deps.dataDir));
+    // The parsing thread boots while the import plans (an import about to merge has no file left to read).
+    const parser = cp?.phase === 'merging' ? null : startParser();
     try {
-      if (cp && cp.phase !== 'reading' && cp.phase !== 'merging') {
-        // Saved by an older Pallet that staged rows in a side file: its state cannot be continued here.
-        rmSync(join(deps.dataDir, 'staging', `import-${imp.id}.db`), { force: true });
-        throw new TaskError('restart_needed', `"${imp.fileName}" was being imported by an older version of Pallet and cannot resume. Undo import #${imp.id}, then import the file again.`);
+      const known = imports.byJob(ctx.job.id);
+      const started = known ? null : await startImport(ctx, payload, db, deps.dataDir);
+      const imp = known ?? started!.imp;
+      try {
+        if (cp && cp.phase !== 'reading' && cp.phase !== 'merging') {
+          // Saved by an older Pallet that staged rows in a side file: its state cannot be continued here.
+          rmSync(join(deps.dataDir, 'staging', `import-${imp.id}.db`), { force: true });
+          throw new TaskError('restart_needed', `"${imp.fileName}" was being imported by an older version of Pallet and cannot resume. Undo import #${imp.id}, then import the file again.`);
+        }
+        const from = cp as ReadState | MergeState | null;
+        const result = await runImport(ctx, imp, { db, queue, lease, parser, sniffed: started?.sniffed ?? null, from, dataDir: deps.dataDir, mergeRows: deps.mergeRows ?? 2000, lookupAfter: payload.lookupAfter, imagesAfter: payload.imagesAfter });
+        if (result === null && (ctx.signal.reason as Error | undefined)?.message === 'cancel') imports.finish(imp.id, 'cancelled', null);
+        return result;
+      } catch (err) {
+        if (err instanceof TaskError && !err.retryable) imports.finish(imp.id, 'failed', null);
+        throw err;
       }
-      const result = await runImport(ctx, imp, { db, queue, lease, from: cp as ReadState | MergeState | null, dataDir: deps.dataDir, mergeRows: deps.mergeRows ?? 2000, lookupAfter: payload.lookupAfter, imagesAfter: payload.imagesAfter });
-      if (result === null && (ctx.signal.reason as Error | undefined)?.message === 'cancel') imports.finish(imp.id, 'cancelled', null);
-      return result;
-    } catch (err) {
-      if (err instanceof TaskError && !err.retryable) imports.finish(imp.id, 'failed', null);
-      throw err;
+    } finally {
+      parser?.close();
     }
   };
 }
@@ -118,6 +127,10 @@ interface RunDeps {
   db: Db;
   queue: Queue;
   lease: Lease;
+  /** The parsing thread, started with the task (null for an import that only has its merge left). */
+  parser: Parser | null;
+  /** What planning found about the file, when this run planned it (a resumed import sniffs it again). */
+  sniffed: Sniffed | null;
   from: ReadState | MergeState | null;
   dataDir: string;
   mergeRows: number;
@@ -135,7 +148,7 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
     let from = deps.from ?? { phase: 'reading', byteOffset: 0, rowNumber: 0, counts: { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: 0, blank: 0, warnings: 0 }, staged: 0, reportBytes: 0 };
     if (from.phase === 'reading') {
       if (from.byteOffset > 0) await assertUnchanged(imp);
-      const read = await readIntoCatalog(ctx, imp, { db, queue, lease, staging, from });
+      const read = await readIntoCatalog(ctx, imp, { db, queue, lease, staging, from, parser: deps.parser ?? startParser(), sniffed: deps.sniffed });
       if (read === null) return null;
       ctx.progress({ note: 'Finding duplicates' });
       from = listDuplicates(imp, staging, queue, lease, read);
@@ -170,7 +183,7 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
   return result;
 }
 
-async function startImport(ctx: TaskContext, payload: ImportPayload, db: Db, dataDir: string): Promise<ImportRecord> {
+async function startImport(ctx: TaskContext, payload: ImportPayload, db: Db, dataDir: string): Promise<{ imp: ImportRecord; sniffed: Sniffed }> {
   let plan;
   try {
     plan = await planImport(payload.path, payload, db, 50);
@@ -198,7 +211,7 @@ async function startImport(ctx: TaskContext, payload: ImportPayload, db: Db, dat
   });
   const errorReport = join(dataDir, 'reports', `import-${rec.id}-errors.csv`);
   db.prepare('UPDATE imports SET error_report = ? WHERE id = ?').run(errorReport, rec.id);
-  return { ...rec, errorReport };
+  return { imp: { ...rec, errorReport }, sniffed: plan.sniffed };
 }
 
 /** A resume reads on from a byte offset: only sound if the file is still the one the import started on. */
@@ -226,6 +239,8 @@ interface ReadDeps {
   lease: Lease;
   staging: Staging;
   from: ReadState;
+  parser: Parser;
+  sniffed: Sniffed | null;
 }
 
 /**
@@ -296,8 +311,9 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
 
   writer.begin();
   try {
-    // Line break and byte-order mark are read again from the (unchanged, hash-checked) file rather than stored.
-    const { newline, bomLength } = await sniffFile(imp.filePath);
+    // Line break and byte-order mark: as planning just found them, or read again from the (unchanged, hash-checked)
+    // file rather than stored.
+    const { newline, bomLength } = d.sniffed ?? (await sniffFile(imp.filePath));
     const options: ParseFileOptions = {
       path: imp.filePath,
       encoding: imp.encoding as FileEncoding,
@@ -311,7 +327,7 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
       rowNumber: state.rowNumber,
       noteBudget: MAX_JOB_ERRORS - jobErrors,
     };
-    const { stopped } = await parseOnThread(options, (chunk) => {
+    const { stopped } = await d.parser.read(options, (chunk) => {
       writeChunk(chunk);
       progress(chunk.endByte);
       return ctx.signal.aborted ? 'stop' : undefined;
