@@ -339,6 +339,7 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
     if (err instanceof BadFileError) throw new TaskError(err.code, err.message);
     throw err;
   } finally {
+    d.parser.close();
     writer.end();
     report.close();
   }
