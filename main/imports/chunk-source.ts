@@ -1,4 +1,5 @@
-import type { Worker } from 'node:worker_threads';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { MessageChannel, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import { startThread } from '../threads/entry.ts';
 import type { ParsedChunk } from './chunks.ts';
 import type { ParseFileOptions } from './parse-file.ts';
@@ -12,7 +13,7 @@ type Message =
 export interface Parser {
   /**
    * Parses and validates the file and hands its chunks to `onChunk` in file order, on this thread, as they arrive
-   * (at most four wait at a time). `onChunk` returning 'stop' (or throwing) ends reading; resolves with whether the
+   * (at most 16 wait at a time). `onChunk` returning 'stop' (or throwing) ends reading; resolves with whether the
    * end of the file was reached. Once only.
    */
   read(options: ParseFileOptions, onChunk: (chunk: ParsedChunk) => void | 'stop'): Promise<{ stopped: boolean }>;
@@ -57,46 +58,50 @@ export function startParser(): Parser {
 function readOn(worker: Worker, options: ParseFileOptions, onChunk: (chunk: ParsedChunk) => void | 'stop'): Promise<{ stopped: boolean }> {
   const flow = new SharedArrayBuffer(8);
   const state = new Int32Array(flow);
+  // Chunks wait in the channel, serialized, until the writer takes the next one: many can wait without filling
+  // this thread's heap (a port's listener would take them all at once).
+  const { port1, port2 } = new MessageChannel();
   return new Promise((resolve, reject) => {
     let settled = false;
+    let exitCode: number | null = null;
     const finish = (err: unknown, stopped = false) => {
       if (settled) return;
       settled = true;
       Atomics.store(state, 1, 1);
       Atomics.notify(state, 0);
+      port1.close();
       void worker.terminate();
       if (err) reject(err);
       else resolve({ stopped });
     };
-    worker.ref();
-    // Chunks are written one per turn of the event loop: a port drains every message it has in one go, and the
-    // thread refills it as fast as chunks are written, so writing inside the handler would starve cancels and
-    // lease renewals arriving over IPC.
-    let sawLast = false;
-    const waiting: Extract<Message, { type: 'chunk' }>[] = [];
-    const writeNext = () => {
-      const m = waiting.shift();
-      if (!m || settled) return;
-      try {
+    // One chunk per turn of the event loop, so cancels and lease renewals arriving over IPC get through.
+    const pump = async () => {
+      while (!settled) {
+        const m = receiveMessageOnPort(port1)?.message as Message | undefined;
+        if (!m) {
+          // The thread ends once it has posted its last chunk: one that ends without it stopped early.
+          if (exitCode !== null) return finish(new Error(`The file's reading thread stopped (exit code ${exitCode}) before the end of the file.`));
+          // Nothing posted yet: sleep until the thread posts (or ends, or fails).
+          const wait = Atomics.waitAsync(state, 0, 0, 1000);
+          if (wait.async) await wait.value;
+          continue;
+        }
+        if (m.type === 'failed') return finish(m.badFile ? new BadFileError(m.badFile, m.message) : new Error(`Reading the file failed: ${m.message}`));
         const stop = onChunk(m.chunk) === 'stop';
         Atomics.sub(state, 0, 1);
         Atomics.notify(state, 0);
-        if (stop) finish(null, true);
-        else if (m.last) finish(null);
-        else if (waiting.length > 0) setImmediate(writeNext);
-      } catch (err) {
-        finish(err);
+        if (stop) return finish(null, true);
+        if (m.last) return finish(null);
+        await yieldToLoop();
       }
     };
-    worker.on('message', (m: Message) => {
-      if (settled) return;
-      if (m.type === 'failed') return finish(m.badFile ? new BadFileError(m.badFile, m.message) : new Error(`Reading the file failed: ${m.message}`));
-      if (m.last) sawLast = true;
-      if (waiting.push(m) === 1) setImmediate(writeNext);
-    });
+    worker.ref();
     worker.on('error', (err) => finish(err));
-    // The thread ends once it has posted the last chunk, which may still wait here to be written.
-    worker.on('exit', (code) => sawLast || finish(new Error(`The file's reading thread stopped (exit code ${code}) before the end of the file.`)));
-    worker.postMessage({ options, flow });
+    worker.on('exit', (code) => {
+      exitCode = code;
+      Atomics.notify(state, 0);
+    });
+    worker.postMessage({ options, flow, port: port2 }, [port2]);
+    pump().catch((err: unknown) => finish(err));
   });
 }

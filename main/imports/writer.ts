@@ -111,8 +111,12 @@ export function createCatalogWriter(db: Db, importId: number) {
      * cheaply, since they extend the index at its end — and the rest, which the caller stages for a sorted merge.
      * Files listed in barcode order go straight in; any other order costs no more than staging everything.
      */
-    split(barcoded: readonly unknown[]): { append: unknown[]; stage: unknown[] } {
+    split(barcoded: readonly unknown[]): { append: readonly unknown[]; stage: readonly unknown[] } {
       let max = (stmt.maxGtin.get() as string | null) ?? '';
+      // Most often (a file in barcode order) every row goes past the last: the chunk is appended as it came.
+      let o = 0;
+      for (let last = max; o < barcoded.length && (barcoded[o] as string) > last; o += ROW_WIDTH) last = barcoded[o] as string;
+      if (o >= barcoded.length) return { append: barcoded as unknown[], stage: [] };
       const append: unknown[] = [];
       const stage: unknown[] = [];
       for (let o = 0; o < barcoded.length; o += ROW_WIDTH) {

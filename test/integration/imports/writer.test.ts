@@ -32,7 +32,7 @@ const flat = (...rows: [number, CleanProduct][]) => {
   for (const [row, p] of rows) pushRow(out, row, p);
   return out;
 };
-const gtinsOf = (values: unknown[]) => values.filter((_, i) => i % 22 === 0);
+const gtinsOf = (values: readonly unknown[]) => values.filter((_, i) => i % 22 === 0);
 const inTx = <T>(fn: () => T): T => t.db.transaction(fn)();
 
 describe('catalog writer', () => {
@@ -43,6 +43,11 @@ describe('catalog writer', () => {
     const { append, stage } = w.split(flat([3, product(50)], [4, product(30)], [5, product(70)], [6, product(70)], [7, product(60)]));
     expect(gtinsOf(append)).toEqual([gtin(50), gtin(70)]);
     expect(gtinsOf(stage)).toEqual([gtin(30), gtin(70), gtin(60)]);
+    // A chunk wholly past the last barcode is appended as it came (not copied); one row short of that is split.
+    const ascending = flat([8, product(80)], [9, product(90)]);
+    expect(w.split(ascending)).toEqual({ append: ascending, stage: [] });
+    expect(w.split(ascending).append).toBe(ascending);
+    expect(gtinsOf(w.split(flat([10, product(80)], [11, product(85)], [12, product(85)])).stage)).toEqual([gtin(85)]);
     w.end();
   });
 
