@@ -32,6 +32,8 @@ export function detectDecimalSeparator(samples: Iterable<string>): DecimalSepara
 
 /** Parses a money cell: currency symbols or codes, thousands separators, the file's decimal separator, `(1.00)` negatives. */
 export function parseMoney(raw: string, decimal: DecimalSeparator): MoneyResult {
+  const amount = plainAmount(raw, decimal);
+  if (amount === amount) return { ok: true, value: amount, currency: null };
   // Fast path for the common shapes (`12.50`, `$12.50`, `12,50 €`): same results as the general path below.
   const plain = (decimal === '.' ? PLAIN_POINT : PLAIN_COMMA).exec(raw);
   if (plain) {
@@ -73,6 +75,24 @@ export function parseMoney(raw: string, decimal: DecimalSeparator): MoneyResult 
   const value = Number(s.split(thousands).join('').replace(',', '.'));
   if (!Number.isFinite(value)) return { ok: false, reason: 'not an amount' };
   return { ok: true, value: negative ? -value : value, currency };
+}
+
+/**
+ * A cell of digits with at most one decimal separator between them (`12`, `12.50`, `0,5`), read without a regular
+ * expression (an import reads several such cells a row); NaN for any other shape.
+ */
+export function plainAmount(raw: string, decimal: DecimalSeparator): number {
+  const n = raw.length;
+  const sep = decimal === '.' ? 46 : 44;
+  let at = -1;
+  for (let i = 0; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    if (c !== sep || at >= 0 || i === 0 || i === n - 1) return NaN;
+    at = i;
+  }
+  if (n === 0) return NaN;
+  return at < 0 || decimal === '.' ? Number(raw) : Number(`${raw.slice(0, at)}.${raw.slice(at + 1)}`);
 }
 
 /** Parses a case-pack / pack-size cell: a whole number of units, at least 1 (`12`, `12 pcs`, `x12`, `12.0`). */

@@ -3,7 +3,9 @@ import { nameBrandKey } from '../catalog/keys.ts';
 import { qualityScore } from '../catalog/quality.ts';
 import type { Field } from './fields.ts';
 import type { ColumnMapping } from './mapping.ts';
-import { parseMoney, parsePackSize, type DecimalSeparator } from './money.ts';
+import { parseMoney, parsePackSize, plainAmount, type DecimalSeparator } from './money.ts';
+
+const UNIT_SUFFIX = /\s*(kg|g|lbs?|oz|cm|mm|in|")\.?$/i;
 
 /** A product row ready to stage: normalized, validated, scored. */
 export interface CleanProduct {
@@ -196,7 +198,9 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
     const measure = (c: number): number | null => {
       const raw = cell(row, c);
       if (raw === null) return null;
-      const r = parseMoney(raw.replace(/\s*(kg|g|lbs?|oz|cm|mm|in|")\.?$/i, ''), decimal);
+      // Most cells are plain numbers: only others can end in a unit.
+      const plain = plainAmount(raw, decimal);
+      const r = plain === plain ? { ok: true as const, value: plain } : parseMoney(raw.replace(UNIT_SUFFIX, ''), decimal);
       if (r.ok && r.value > 0) return Math.round(r.value * factor[c]! * 10_000) / 10_000;
       (warnings ??= []).push({ column: header(c), value: raw, reason: 'not a positive number' });
       return null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectDecimalSeparator, parseMoney, parsePackSize } from '../../../main/imports/money.ts';
+import { detectDecimalSeparator, parseMoney, parsePackSize, plainAmount } from '../../../main/imports/money.ts';
 
 const value = (raw: string, d: '.' | ',' = '.') => {
   const r = parseMoney(raw, d);
@@ -30,6 +30,27 @@ describe('parseMoney', () => {
   it('rejects what is not an amount', () => {
     for (const raw of ['abc', '1.2.3', '12,50', '', 'N/A']) expect(parseMoney(raw, '.').ok).toBe(false);
     expect(parseMoney('12.50', ',')).toMatchObject({ ok: false, reason: expect.stringMatching(/decimal comma/) });
+  });
+});
+
+describe('plainAmount', () => {
+  it('reads digits with one decimal separator between them, and nothing else', () => {
+    expect(plainAmount('12', '.')).toBe(12);
+    expect(plainAmount('0012.50', '.')).toBe(12.5);
+    expect(plainAmount('0,5', ',')).toBe(0.5);
+    for (const raw of ['', '.5', '5.', '1.2.3', '12,50', '$1', ' 1', '1e3', '-1', '١٢']) expect(plainAmount(raw, '.')).toBeNaN();
+    expect(plainAmount('12.50', ',')).toBeNaN();
+  });
+
+  it('agrees with the general path wherever it answers', () => {
+    const cells = ['7', '12.5', '12,5', '0.01', '1234567', '99,999', '3.14159', '000', '0,0', '10.'];
+    for (const d of ['.', ','] as const) {
+      for (const raw of cells) {
+        const fast = plainAmount(raw, d);
+        const slow = parseMoney(`${raw} `, d);
+        if (fast === fast) expect(slow).toEqual({ ok: true, value: fast, currency: null });
+      }
+    }
   });
 });
 
