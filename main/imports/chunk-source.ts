@@ -12,11 +12,11 @@ type Message =
 /** A parsing thread, started ahead of the file it will read. */
 export interface Parser {
   /**
-   * Parses and validates the file and hands its chunks to `onChunk` in file order, on this thread, as they arrive
-   * (at most 16 wait at a time). `onChunk` returning 'stop' (or throwing) ends reading; resolves with whether the
-   * end of the file was reached. Once only.
+   * Parses and validates the file and hands its chunks to `onChunks` in file order, on this thread: each call gets
+   * the chunks waiting at that moment (one at least, four at most; at most 16 wait). `onChunks` returning 'stop'
+   * (or throwing) ends reading; resolves with whether the end of the file was reached. Once only.
    */
-  read(options: ParseFileOptions, onChunk: (chunk: ParsedChunk) => void | 'stop'): Promise<{ stopped: boolean }>;
+  read(options: ParseFileOptions, onChunks: (chunks: ParsedChunk[]) => void | 'stop'): Promise<{ stopped: boolean }>;
   /** Ends the thread (a no-op once reading has ended). */
   close(): void;
 }
@@ -39,12 +39,12 @@ export function startParser(): Parser {
   }
   let used = false;
   return {
-    read(options, onChunk) {
+    read(options, onChunks) {
       if (used) return Promise.reject(new Error('This parsing thread has read its file already.'));
       used = true;
       if (!worker || bootError) return Promise.reject(bootError ?? new Error('The parsing thread did not start.'));
       if (exitCode !== null) return Promise.reject(new Error(`The file's reading thread stopped (exit code ${exitCode}) before reading.`));
-      return readOn(worker, options, onChunk);
+      return readOn(worker, options, onChunks);
     },
     close() {
       if (!used) {
@@ -55,7 +55,12 @@ export function startParser(): Parser {
   };
 }
 
-function readOn(worker: Worker, options: ParseFileOptions, onChunk: (chunk: ParsedChunk) => void | 'stop'): Promise<{ stopped: boolean }> {
+// Chunks handed over at once at most (64 KiB of file), written in one transaction: fewer commits write fewer log
+// pages a row. Measured at 1M rows, side by side: 4.70–4.75 µs a row against 5.17–5.27 one chunk at a time
+// (2: 4.78–4.87; 8: no better than 4, with longer transactions).
+const MAX_BATCH = 4;
+
+function readOn(worker: Worker, options: ParseFileOptions, onChunks: (chunks: ParsedChunk[]) => void | 'stop'): Promise<{ stopped: boolean }> {
   const flow = new SharedArrayBuffer(8);
   const state = new Int32Array(flow);
   // Chunks wait in the channel, serialized, until the writer takes the next one: many can wait without filling
@@ -74,7 +79,8 @@ function readOn(worker: Worker, options: ParseFileOptions, onChunk: (chunk: Pars
       if (err) reject(err);
       else resolve({ stopped });
     };
-    // One chunk per turn of the event loop, so cancels and lease renewals arriving over IPC get through.
+    const failure = (m: Extract<Message, { type: 'failed' }>) => (m.badFile ? new BadFileError(m.badFile, m.message) : new Error(`Reading the file failed: ${m.message}`));
+    // One batch per turn of the event loop, so cancels and lease renewals arriving over IPC get through.
     const pump = async () => {
       while (!settled) {
         const m = receiveMessageOnPort(port1)?.message as Message | undefined;
@@ -86,12 +92,27 @@ function readOn(worker: Worker, options: ParseFileOptions, onChunk: (chunk: Pars
           if (wait.async) await wait.value;
           continue;
         }
-        if (m.type === 'failed') return finish(m.badFile ? new BadFileError(m.badFile, m.message) : new Error(`Reading the file failed: ${m.message}`));
-        const stop = onChunk(m.chunk) === 'stop';
-        Atomics.sub(state, 0, 1);
+        if (m.type === 'failed') return finish(failure(m));
+        // The chunks already waiting behind it join the batch (never waiting for more).
+        const batch = [m.chunk];
+        let last = m.last;
+        let failed: Extract<Message, { type: 'failed' }> | null = null;
+        while (!last && batch.length < MAX_BATCH) {
+          const next = receiveMessageOnPort(port1)?.message as Message | undefined;
+          if (!next) break;
+          if (next.type === 'failed') {
+            failed = next;
+            break;
+          }
+          batch.push(next.chunk);
+          last = next.last;
+        }
+        const stop = onChunks(batch) === 'stop';
+        Atomics.sub(state, 0, batch.length);
         Atomics.notify(state, 0);
+        if (failed) return finish(failure(failed));
         if (stop) return finish(null, true);
-        if (m.last) return finish(null);
+        if (last) return finish(null);
         await yieldToLoop();
       }
     };

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startParser } from '../../../main/imports/chunk-source.ts';
+import type { ParsedChunk } from '../../../main/imports/chunks.ts';
 import type { ParseFileOptions } from '../../../main/imports/parse-file.ts';
 import { ROW_WIDTH } from '../../../main/imports/product-row.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
@@ -13,6 +14,8 @@ const options = (path: string): ParseFileOptions => ({
   headers: ['UPC', 'Name', 'Brand', 'Cost'], mapping: { gtin: 0, name: 1, brand: 2, cost: 3 }, decimal: '.', rowNumber: 0, noteBudget: 100,
 });
 
+const rowNumbers = (chunks: ParsedChunk[]) => chunks.flatMap((c) => c.keyed.filter((_, i) => i % ROW_WIDTH === ROW_WIDTH - 1).map(Number));
+
 describe('the parsing thread, started ahead of its file', () => {
   it('waits for what to read, then hands over every row in file order', async () => {
     const parser = startParser(); // booting while the caller still plans
@@ -20,10 +23,27 @@ describe('the parsing thread, started ahead of its file', () => {
     const path = tmp.file('list.csv', ['UPC,Name,Brand,Cost', ...Array.from({ length: 20 }, (_, i) => `,Item ${i},Acme,${i + 1}`)].join('\n'));
     await new Promise((r) => setTimeout(r, 20));
     const rows: number[] = [];
-    const { stopped } = await parser.read(options(path), (chunk) => void rows.push(...chunk.keyed.filter((_, i) => i % ROW_WIDTH === ROW_WIDTH - 1).map(Number)));
+    const { stopped } = await parser.read(options(path), (chunks) => void rows.push(...rowNumbers(chunks)));
     expect(stopped).toBe(false);
     expect(rows).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
     await expect(parser.read(options(path), () => undefined)).rejects.toThrow(/read its file already/);
+  });
+
+  it('hands over the chunks waiting behind a slow write together, four at most, still in file order', async () => {
+    const parser = startParser();
+    const path = tmp.file('list.csv', ['UPC,Name,Brand,Cost', ...Array.from({ length: 40 }, (_, i) => `,Item ${i},Acme,${i + 1}`)].join('\n'));
+    const rows: number[] = [];
+    const sizes: number[] = [];
+    await parser.read(options(path), (chunks) => {
+      // The first write takes long: meanwhile the thread parses ahead.
+      if (sizes.length === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+      sizes.push(chunks.length);
+      rows.push(...rowNumbers(chunks));
+    });
+    expect(rows).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
+    expect(sizes[0]).toBe(1);
+    expect(sizes[1]).toBe(4);
+    expect(Math.max(...sizes)).toBe(4);
   });
 
   it('closed unused, it reads nothing; a read after that is refused', async () => {
