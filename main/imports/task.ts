@@ -266,9 +266,11 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
   const writeChunks = (chunks: readonly ParsedChunk[]) => {
     const appends: (readonly unknown[])[] = [];
     let staged = 0;
+    let last: string | undefined;
     for (const chunk of chunks) {
       for (const r of chunk.rejected) report.add(r.row, r.problems, r.cells);
-      const { append, stage } = writer.split(chunk.barcoded);
+      const { append, stage, last: after } = writer.split(chunk.barcoded, last);
+      last = after;
       staging.stage(stage);
       staging.stage(chunk.keyed);
       appends.push(append);

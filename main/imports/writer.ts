@@ -110,13 +110,16 @@ export function createCatalogWriter(db: Db, importId: number) {
      * Splits barcoded rows (flat) into those that go past every barcode the catalog has — appended here at once,
      * cheaply, since they extend the index at its end — and the rest, which the caller stages for a sorted merge.
      * Files listed in barcode order go straight in; any other order costs no more than staging everything.
+     * `after` is the `last` of the chunk split just before, when both are written in one transaction (the catalog
+     * has not seen its rows yet); `last` is the last barcode once this chunk's appends are in.
      */
-    split(barcoded: readonly unknown[]): { append: readonly unknown[]; stage: readonly unknown[] } {
-      let max = (stmt.maxGtin.get() as string | null) ?? '';
+    split(barcoded: readonly unknown[], after?: string): { append: readonly unknown[]; stage: readonly unknown[]; last: string } {
+      let max = after ?? (stmt.maxGtin.get() as string | null) ?? '';
       // Most often (a file in barcode order) every row goes past the last: the chunk is appended as it came.
       let o = 0;
-      for (let last = max; o < barcoded.length && (barcoded[o] as string) > last; o += ROW_WIDTH) last = barcoded[o] as string;
-      if (o >= barcoded.length) return { append: barcoded as unknown[], stage: [] };
+      let last = max;
+      for (; o < barcoded.length && (barcoded[o] as string) > last; o += ROW_WIDTH) last = barcoded[o] as string;
+      if (o >= barcoded.length) return { append: barcoded, stage: [], last };
       const append: unknown[] = [];
       const stage: unknown[] = [];
       for (let o = 0; o < barcoded.length; o += ROW_WIDTH) {
@@ -125,7 +128,7 @@ export function createCatalogWriter(db: Db, importId: number) {
         if (to === append) max = g;
         for (let i = 0; i < ROW_WIDTH; i++) to.push(barcoded[o + i]);
       }
-      return { append, stage };
+      return { append, stage, last: max };
     },
     /** Writes barcoded rows by an upsert; returns the counts and the duplicates it found. */
     write(barcoded: readonly unknown[], now: number): WriteCounts & { duplicates: DuplicateFound[] } {

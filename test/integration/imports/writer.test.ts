@@ -45,9 +45,14 @@ describe('catalog writer', () => {
     expect(gtinsOf(stage)).toEqual([gtin(30), gtin(70), gtin(60)]);
     // A chunk wholly past the last barcode is appended as it came (not copied); one row short of that is split.
     const ascending = flat([8, product(80)], [9, product(90)]);
-    expect(w.split(ascending)).toEqual({ append: ascending, stage: [] });
+    expect(w.split(ascending)).toEqual({ append: ascending, stage: [], last: gtin(90) });
     expect(w.split(ascending).append).toBe(ascending);
     expect(gtinsOf(w.split(flat([10, product(80)], [11, product(85)], [12, product(85)])).stage)).toEqual([gtin(85)]);
+    // A chunk split after another of the same transaction goes on from that one's last barcode, not the catalog's.
+    const next = w.split(flat([13, product(45)], [14, product(95)]), w.split(ascending).last);
+    expect(gtinsOf(next.append)).toEqual([gtin(95)]);
+    expect(gtinsOf(next.stage)).toEqual([gtin(45)]);
+    expect(next.last).toBe(gtin(95));
     w.end();
   });
 
