@@ -81,6 +81,9 @@ describe('import job', () => {
     expect(second).toMatchObject({ created: 1, updated: 1, unchanged: 1 });
     const widget = t.db.prepare(`SELECT cost, price, import_id FROM products WHERE gtin14 = '00036000291452'`).get();
     expect(widget).toEqual({ cost: 2.75, price: 9.99, import_id: second.importId });
+    // Every reference the imports wrote holds (products and import_changes to their import, job_errors to its job).
+    expect(t.db.prepare('SELECT count(*) FROM import_changes WHERE import_id = ?').pluck().get(second.importId)).toBe(1);
+    expect(t.db.pragma('foreign_key_check')).toEqual([]);
 
     const undo = await t.run({ kind: 'import_undo', payload: { importId: second.importId } });
     expect(undo.result as UndoResult).toEqual({ importId: second.importId, deleted: 1, restored: 1, kept: 0 });
