@@ -38,7 +38,9 @@ export function parseMoney(raw: string, decimal: DecimalSeparator): MoneyResult 
   const plain = (decimal === '.' ? PLAIN_POINT : PLAIN_COMMA).exec(raw);
   if (plain) {
     const sym = plain[1] ?? plain[3];
-    return { ok: true, value: Number(decimal === '.' ? plain[2] : plain[2]!.replace(',', '.')), currency: sym ? CURRENCY_SYMBOLS[sym]! : null };
+    const value = Number(decimal === '.' ? plain[2] : plain[2]!.replace(',', '.'));
+    // Hundreds of digits make Infinity: not an amount (the general path says so).
+    if (Number.isFinite(value)) return { ok: true, value, currency: sym ? CURRENCY_SYMBOLS[sym]! : null };
   }
   let s = raw.trim();
   if (s === '') return { ok: false, reason: 'empty' };
@@ -79,7 +81,7 @@ export function parseMoney(raw: string, decimal: DecimalSeparator): MoneyResult 
 
 /**
  * A cell of digits with at most one decimal separator between them (`12`, `12.50`, `0,5`), read without a regular
- * expression (an import reads several such cells a row); NaN for any other shape.
+ * expression (an import reads several such cells a row); NaN for any other shape, and for digits beyond a double.
  */
 export function plainAmount(raw: string, decimal: DecimalSeparator): number {
   const n = raw.length;
@@ -92,7 +94,8 @@ export function plainAmount(raw: string, decimal: DecimalSeparator): number {
     at = i;
   }
   if (n === 0) return NaN;
-  return at < 0 || decimal === '.' ? Number(raw) : Number(`${raw.slice(0, at)}.${raw.slice(at + 1)}`);
+  const value = at < 0 || decimal === '.' ? Number(raw) : Number(`${raw.slice(0, at)}.${raw.slice(at + 1)}`);
+  return Number.isFinite(value) ? value : NaN;
 }
 
 /** Parses a case-pack / pack-size cell: a whole number of units, at least 1 (`12`, `12 pcs`, `x12`, `12.0`). */

@@ -116,10 +116,10 @@ export function createCatalogWriter(db: Db, importId: number) {
     split(barcoded: readonly unknown[], after?: string): { append: readonly unknown[]; stage: readonly unknown[]; last: string } {
       let max = after ?? (stmt.maxGtin.get() as string | null) ?? '';
       // Most often (a file in barcode order) every row goes past the last: the chunk is appended as it came.
-      let o = 0;
+      let ascending = 0;
       let last = max;
-      for (; o < barcoded.length && (barcoded[o] as string) > last; o += ROW_WIDTH) last = barcoded[o] as string;
-      if (o >= barcoded.length) return { append: barcoded, stage: [], last };
+      for (; ascending < barcoded.length && (barcoded[ascending] as string) > last; ascending += ROW_WIDTH) last = barcoded[ascending] as string;
+      if (ascending >= barcoded.length) return { append: barcoded, stage: [], last };
       const append: unknown[] = [];
       const stage: unknown[] = [];
       for (let o = 0; o < barcoded.length; o += ROW_WIDTH) {

@@ -28,7 +28,7 @@ describe('parseMoney', () => {
   });
 
   it('rejects what is not an amount', () => {
-    for (const raw of ['abc', '1.2.3', '12,50', '', 'N/A']) expect(parseMoney(raw, '.').ok).toBe(false);
+    for (const raw of ['abc', '1.2.3', '12,50', '', 'N/A', '9'.repeat(400), `$${'9'.repeat(400)}.00`]) expect(parseMoney(raw, '.').ok).toBe(false);
     expect(parseMoney('12.50', ',')).toMatchObject({ ok: false, reason: expect.stringMatching(/decimal comma/) });
   });
 });
@@ -40,6 +40,7 @@ describe('plainAmount', () => {
     expect(plainAmount('0,5', ',')).toBe(0.5);
     for (const raw of ['', '.5', '5.', '1.2.3', '12,50', '$1', ' 1', '1e3', '-1', '١٢']) expect(plainAmount(raw, '.')).toBeNaN();
     expect(plainAmount('12.50', ',')).toBeNaN();
+    expect(plainAmount('9'.repeat(400), '.')).toBeNaN();
   });
 
   it('agrees with the general path wherever it answers', () => {
