@@ -87,9 +87,10 @@ function readOn(worker: Worker, options: ParseFileOptions, onChunks: (chunks: Pa
         if (!m) {
           // The thread ends once it has posted its last chunk: one that ends without it stopped early.
           if (exitCode !== null) return finish(new Error(`The file's reading thread stopped (exit code ${exitCode}) before the end of the file.`));
-          // Nothing posted yet: sleep until the thread posts (or ends, or fails).
+          // Nothing posted yet: sleep until the thread posts (or ends, or fails). The count may run a message ahead
+          // of the channel or behind it for an instant (the thread posts, then counts): then try again next turn.
           const wait = Atomics.waitAsync(state, 0, 0, 1000);
-          if (wait.async) await wait.value;
+          await (wait.async ? wait.value : yieldToLoop());
           continue;
         }
         if (m.type === 'failed') return finish(failure(m));
