@@ -326,10 +326,8 @@ export function createQueue(options: QueueOptions) {
   function renew(leases: readonly Lease[], ms = leaseMs, opts: { waitMs?: number } = {}): number | 'busy' {
     if (leases.length === 0) return 0;
     const until = clock.now() + ms;
-    return waitingAtMost(opts.waitMs, () => renewTx(leases, until));
+    return writeWaitingAtMost(db, opts.waitMs, () => renewTx(leases, until));
   }
-
-  const waitingAtMost = <T>(waitMs: number | undefined, write: () => T): T | 'busy' => writeWaitingAtMost(db, waitMs, write);
 
   /**
    * Persists progress; derives rate and ETA from this run's start. Returns false if the lease is gone, and 'busy'
@@ -363,7 +361,7 @@ export function createQueue(options: QueueOptions) {
       if (p.total !== null) p.etaMs = Math.max(0, Math.round(((p.total - p.done) / p.ratePerSec) * 1000));
     }
     const text = JSON.stringify(p);
-    if (waitingAtMost(opts.waitMs, () => stmt.progress.run(text, now, lease.jobId, lease.token)) === 'busy') return 'busy';
+    if (writeWaitingAtMost(db, opts.waitMs, () => stmt.progress.run(text, now, lease.jobId, lease.token)) === 'busy') return 'busy';
     emit({ type: 'progress', jobId: lease.jobId, progress: p });
     return true;
   }
