@@ -61,6 +61,8 @@ export interface AppLifecyclePort {
   /** macOS "open with Pallet". */
   onOpenFile(listener: (path: string) => void): void;
   onBeforeQuit(listener: (e: { preventDefault(): void }) => void): void;
+  /** macOS: the Dock icon was clicked (or the app launched again) — bring the window back from the tray. */
+  onActivate(listener: () => void): void;
 }
 
 export interface NetworkPort {

@@ -156,6 +156,7 @@ export function createDesktop(d: DesktopDeps) {
         importFiles(csvArgs(argv));
       });
       d.lifecycle.onOpenFile((path) => importFiles(csvArgs([path])));
+      d.lifecycle.onActivate(() => showJob(null));
       // After sleep, leases may have expired while nothing ran: recover them now rather than at the next sweep.
       d.power.onResume(() => {
         try {

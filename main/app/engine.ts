@@ -3,7 +3,7 @@ import type { Db } from '../db/open.ts';
 import { createQueue, type Queue, type QueueOptions } from '../queue/queue.ts';
 import { createRecurring, type Recurring } from '../queue/recurring.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from '../queue/scheduler.ts';
-import { defaultWorkerEntry } from '../workers/entry-path.ts';
+import { defaultWorkerEntry, type WorkerEntry } from '../workers/entry-path.ts';
 import { allowlistEnv, type ProcessLauncher } from '../workers/launcher.ts';
 import { createWorkerPool } from '../workers/pool.ts';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from '../workers/supervisor.ts';
@@ -14,7 +14,9 @@ export interface EngineOptions {
   dbPath: string;
   launcher: ProcessLauncher;
   workers?: number;
-  workerEntry?: { entry: string; execArgv: string[] };
+  workerEntry?: WorkerEntry;
+  /** An installed app: development-only endpoints are not passed to workers (see DEVELOPMENT_ONLY_ENV). */
+  packaged?: boolean;
   /** Restricts the kinds this engine claims; default all. */
   kinds?: readonly string[];
   concurrency?: Record<string, number>;
@@ -45,13 +47,13 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const { db, checkpoints } = await openWithCheckpoints(opts.dbPath);
   const queue = createQueue({ db, ...opts.queue });
   const recurring = createRecurring({ db, queue, clock: { now: () => Date.now() } });
-  const { entry, execArgv } = opts.workerEntry ?? defaultWorkerEntry();
+  const { entry, execArgv, v8Flags } = opts.workerEntry ?? defaultWorkerEntry();
   // Workers open the same database file; they learn its path from their (allowlisted) environment.
   // glibc's per-thread malloc arenas fragment under libvips' many short-lived image buffers (sharp's docs advise
   // capping them): two arenas cut an images worker's peak RSS by ~15% for ~10% of its speed (images bench).
-  const env = { ...allowlistEnv(process.env), MALLOC_ARENA_MAX: '2', PALLET_DB_PATH: opts.dbPath };
+  const env = { ...allowlistEnv(process.env, [], { packaged: opts.packaged }), MALLOC_ARENA_MAX: '2', PALLET_DB_PATH: opts.dbPath };
   const workers = Array.from({ length: opts.workers ?? 2 }, (_, i) =>
-    createSupervisor({ ...opts.supervisor, secrets: opts.secrets, launcher: opts.launcher, spec: { name: `pallet-worker-${i}`, entry, execArgv, env } }),
+    createSupervisor({ ...opts.supervisor, secrets: opts.secrets, launcher: opts.launcher, spec: { name: `pallet-worker-${i}`, entry, execArgv, v8Flags, env } }),
   );
   const pool = createWorkerPool(workers);
   await pool.start();

@@ -88,10 +88,10 @@ async function endToEnd(queue: Queue, executor: JobExecutor, jobs: number, concu
 }
 
 function workerPool(count: number) {
-  const { entry, execArgv } = defaultWorkerEntry();
+  const { entry, execArgv, v8Flags } = defaultWorkerEntry();
   return createWorkerPool(
     Array.from({ length: count }, (_, i) =>
-      createSupervisor({ launcher: createNodeLauncher(), spec: { name: `bench-${i}`, entry, execArgv, env: allowlistEnv(process.env) }, capacity: 64 }),
+      createSupervisor({ launcher: createNodeLauncher(), spec: { name: `bench-${i}`, entry, execArgv, v8Flags, env: allowlistEnv(process.env) }, capacity: 64 }),
     ),
   );
 }

@@ -1,12 +1,17 @@
 import { ipcMain } from 'electron';
+import type { Channel } from '../../preload/contract/channels.ts';
 import type { Router } from '../ipc/router.ts';
 
-/** Routes every contract channel through the router, with the sending frame's URL and whether it is the main frame. */
-export function registerIpc(router: Router): void {
-  for (const channel of router.channels) {
-    ipcMain.handle(channel, (event, payload) => {
+/**
+ * Registers a handler for every contract channel before the window exists, so the renderer's first calls never meet
+ * Electron's "No handler registered". Each call waits for the router (the app finishing its start) and goes through it
+ * with the sending frame's URL and whether it is the main frame.
+ */
+export function registerIpc(channels: readonly Channel[], router: () => Promise<Router>): void {
+  for (const channel of channels) {
+    ipcMain.handle(channel, async (event, payload) => {
       const frame = event.senderFrame;
-      return router.handle(channel, payload, { url: frame?.url ?? '', isMainFrame: frame !== null && frame === event.sender.mainFrame });
+      return (await router()).handle(channel, payload, { url: frame?.url ?? '', isMainFrame: frame !== null && frame === event.sender.mainFrame });
     });
   }
 }

@@ -1,13 +1,26 @@
-import { app, dialog, Menu, nativeImage, net, Notification, powerMonitor, powerSaveBlocker, shell, Tray } from 'electron';
+import { app, dialog, Menu, nativeImage, net, Notification, powerMonitor, powerSaveBlocker, shell, Tray, type NativeImage } from 'electron';
+import { join } from 'node:path';
+import type { LaunchInbox } from '../app/launch-inbox.ts';
 import type { AppLifecyclePort, DialogPort, FilesPort, NetworkPort, NotifierPort, PowerPort, TrayActionId, TrayPort } from '../ports.ts';
 
-// A 16×16 pallet glyph, embedded so the tray needs no file on disk.
-const TRAY_ICON =
+// A 16×16 pallet glyph, embedded so the tray still has an icon if the icon files are missing.
+const FALLBACK_TRAY_ICON =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAI0lEQVR42mNgGB5AQ8PgPzmYegaMhsFoGKAbQo4YdQwgFwAA/FGPoRX+LaMAAAAASUVORK5CYII=';
 
+/**
+ * The tray icon: on macOS a template image (black and alpha: the menu bar recolours it for light and dark bars),
+ * elsewhere a coloured glyph with an outline that reads on both. `@2x` files beside them are picked up by Electron.
+ */
+export function trayIcon(dir: string, platform: NodeJS.Platform = process.platform): NativeImage {
+  const image = nativeImage.createFromPath(join(dir, platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'));
+  if (image.isEmpty()) return nativeImage.createFromDataURL(FALLBACK_TRAY_ICON);
+  if (platform === 'darwin') image.setTemplateImage(true);
+  return image;
+}
+
 /** The tray icon and its menu. */
-export function createTrayPort(): TrayPort {
-  const tray = new Tray(nativeImage.createFromDataURL(TRAY_ICON));
+export function createTrayPort(iconDir: string): TrayPort {
+  const tray = new Tray(trayIcon(iconDir));
   let listener: (id: TrayActionId) => void = () => {};
   return {
     update(model) {
@@ -20,12 +33,28 @@ export function createTrayPort(): TrayPort {
   };
 }
 
+/** How many shown notifications are kept alive for their click; older ones are let go (Windows may never close them). */
+const KEPT_NOTIFICATIONS = 32;
+
+/**
+ * Desktop notifications. Electron does not keep a shown Notification alive: once collected, its click is lost
+ * (electron/electron#12690), so each is held until it is clicked, closed or fails.
+ */
 export function createNotifierPort(): NotifierPort {
+  const live = new Set<Notification>();
   return {
     show(notice, onClick) {
       if (!Notification.isSupported()) return;
       const n = new Notification({ title: notice.title, body: notice.body });
-      n.on('click', onClick);
+      const release = () => void live.delete(n);
+      n.on('click', () => {
+        release();
+        onClick();
+      });
+      n.on('close', release);
+      n.on('failed', release);
+      live.add(n);
+      if (live.size > KEPT_NOTIFICATIONS) live.delete(live.values().next().value!);
       n.show();
     },
   };
@@ -61,15 +90,43 @@ export function createDialogPort(): DialogPort {
   };
 }
 
-export function createLifecyclePort(): AppLifecyclePort {
+/** What the OS asked of the app, gathered from module top level on (see LaunchInbox). */
+export type LaunchRequest = { type: 'open-file'; path: string } | { type: 'second-instance'; argv: readonly string[] } | { type: 'activate' };
+
+/**
+ * Listens, from the very start, for the OS's requests: a file opened with Pallet (macOS sends it before `ready`), a
+ * second launch, a Dock click. They wait in the inbox until the desktop subscribes.
+ */
+export function listenForLaunchRequests(inbox: LaunchInbox<LaunchRequest>): void {
+  app.on('open-file', (e, path) => {
+    e.preventDefault();
+    inbox.push({ type: 'open-file', path });
+  });
+  app.on('second-instance', (_e, argv) => inbox.push({ type: 'second-instance', argv }));
+  app.on('activate', () => inbox.push({ type: 'activate' }));
+}
+
+/** The app's lifecycle, with the launch requests gathered since start. */
+export function createLifecyclePort(inbox: LaunchInbox<LaunchRequest>): AppLifecyclePort {
+  const listeners: { openFile?: (p: string) => void; secondInstance?: (argv: readonly string[]) => void; activate?: () => void } = {};
+  // Subscribing replays what came before: do it once every listener is attached (the desktop attaches all in start()).
+  let subscribed = false;
+  const subscribeSoon = () => {
+    if (subscribed) return;
+    subscribed = true;
+    queueMicrotask(() =>
+      inbox.subscribe((r) => {
+        if (r.type === 'open-file') listeners.openFile?.(r.path);
+        else if (r.type === 'second-instance') listeners.secondInstance?.(r.argv);
+        else listeners.activate?.();
+      }),
+    );
+  };
   return {
     quit: () => app.quit(),
-    onSecondInstance: (l) => void app.on('second-instance', (_e, argv) => l(argv)),
-    onOpenFile: (l) =>
-      void app.on('open-file', (e, path) => {
-        e.preventDefault();
-        l(path);
-      }),
+    onSecondInstance: (l) => void ((listeners.secondInstance = l), subscribeSoon()),
+    onOpenFile: (l) => void ((listeners.openFile = l), subscribeSoon()),
+    onActivate: (l) => void ((listeners.activate = l), subscribeSoon()),
     onBeforeQuit: (l) => void app.on('before-quit', (e) => l(e)),
   };
 }

@@ -1,12 +1,30 @@
-import { safeStorage } from 'electron';
+import { app, safeStorage } from 'electron';
 import Store from 'electron-store';
+import { join } from 'node:path';
+import { moveAsideDamaged } from '../app/damaged-file.ts';
 import { createSecrets } from '../app/secrets.ts';
 import { readSettings, type Settings } from '../app/settings.ts';
 import type { SecretsPort, SettingsStore } from '../ports.ts';
 
+/**
+ * Opens an electron-store file. electron-store (conf) rethrows the JSON parse error of a damaged file from its
+ * constructor, which would stop the app: such a file is moved aside (kept for the user) and the store starts empty.
+ */
+function openStore<T extends Record<string, unknown>>(name: string, onProblem: (message: string) => void): Store<T> {
+  try {
+    return new Store<T>({ name });
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    const path = join(app.getPath('userData'), `${name}.json`);
+    const kept = moveAsideDamaged(path);
+    onProblem(`The ${name} file was damaged and could not be read (${err.message}). It was kept as ${kept ?? path}; ${name === 'settings' ? 'the default settings are used' : 'stored credentials must be entered again'}.`);
+    return new Store<T>({ name });
+  }
+}
+
 /** Preferences in electron-store, read through the settings schema (a bad file falls back per value). */
 export function createSettingsStore(onProblem: (message: string) => void): SettingsStore<Settings> {
-  const store = new Store<Record<string, unknown>>({ name: 'settings' });
+  const store = openStore<Record<string, unknown>>('settings', onProblem);
   const { settings, problems } = readSettings(store.store);
   problems.forEach(onProblem);
   return {
@@ -19,8 +37,8 @@ export function createSettingsStore(onProblem: (message: string) => void): Setti
 }
 
 /** Secrets encrypted with safeStorage, kept apart from preferences. */
-export function createSecretsPort(): SecretsPort {
-  const store = new Store<Record<string, string>>({ name: 'secrets' });
+export function createSecretsPort(onProblem: (message: string) => void): SecretsPort {
+  const store = openStore<Record<string, string>>('secrets', onProblem);
   return createSecrets(
     {
       isEncryptionAvailable: () => safeStorage.isEncryptionAvailable(),

@@ -6,14 +6,21 @@ import { fileURLToPath } from 'node:url';
  */
 export const WORKER_V8_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=96'];
 
+/** How a worker process starts: its entry module, Node-only flags and the V8 flags (see LaunchSpec). */
+export interface WorkerEntry {
+  entry: string;
+  execArgv: string[];
+  v8Flags: string[];
+}
+
 /** Where the worker entry is: the TypeScript source (run with tsx) in development and tests, or the built bundle. */
-export function defaultWorkerEntry(): { entry: string; execArgv: string[] } {
+export function defaultWorkerEntry(): WorkerEntry {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
-    return { entry: fileURLToPath(new URL('./runtime/entry.ts', here)), execArgv: [...WORKER_V8_FLAGS, '--import', tsxLoader()] };
+    return { entry: fileURLToPath(new URL('./runtime/entry.ts', here)), execArgv: ['--import', tsxLoader()], v8Flags: [...WORKER_V8_FLAGS] };
   }
   // Bundled: every chunk sits beside worker.js in dist/node.
-  return { entry: fileURLToPath(new URL('./worker.js', here)), execArgv: [...WORKER_V8_FLAGS] };
+  return { entry: fileURLToPath(new URL('./worker.js', here)), execArgv: [], v8Flags: [...WORKER_V8_FLAGS] };
 }
 
 /** The tsx loader, resolved from this project so a child finds it whatever its cwd. */

@@ -7,7 +7,7 @@ export function createNodeLauncher(): ProcessLauncher {
     launch(spec: LaunchSpec): WorkerProcess {
       const child = fork(spec.entry, spec.args ?? [], {
         env: spec.env,
-        execArgv: spec.execArgv ?? [],
+        execArgv: [...(spec.v8Flags ?? []), ...(spec.execArgv ?? [])],
         serialization: 'advanced',
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });

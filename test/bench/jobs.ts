@@ -2,12 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../../main/app/engine.ts';
 import { FINISHED_STATUSES, type EnqueueInput } from '../../main/queue/types.ts';
-import { WORKER_V8_FLAGS } from '../../main/workers/entry-path.ts';
+import { WORKER_V8_FLAGS, type WorkerEntry } from '../../main/workers/entry-path.ts';
 
 /** The worker as it ships (the bundle) when built; benchmarks measure that rather than the source under tsx. */
-export function builtWorkerEntry(): { entry: string; execArgv: string[] } | undefined {
+export function builtWorkerEntry(): WorkerEntry | undefined {
   const built = fileURLToPath(new URL('../../dist/node/worker.js', import.meta.url));
-  return existsSync(built) ? { entry: built, execArgv: WORKER_V8_FLAGS } : undefined;
+  return existsSync(built) ? { entry: built, execArgv: [], v8Flags: [...WORKER_V8_FLAGS] } : undefined;
 }
 
 /** Resolves when the job has finished, whatever its end. */

@@ -23,6 +23,7 @@ export function fakeShell(opts: { confirmQuit?: boolean } = {}) {
   let secondInstance: (argv: readonly string[]) => void = () => {};
   let openFile: (p: string) => void = () => {};
   let beforeQuit: (e: { preventDefault(): void }) => void = () => {};
+  let activate: () => void = () => {};
 
   const window: WindowPort = {
     show: () => void (rec.visible = true),
@@ -43,6 +44,7 @@ export function fakeShell(opts: { confirmQuit?: boolean } = {}) {
     onSecondInstance: (l) => void (secondInstance = l),
     onOpenFile: (l) => void (openFile = l),
     onBeforeQuit: (l) => void (beforeQuit = l),
+    onActivate: (l) => void (activate = l),
   };
   const files: FilesPort = { open: async (p) => void rec.opened.push(p), showInFolder: (p) => void rec.revealed.push(p) };
   return {
@@ -59,6 +61,8 @@ export function fakeShell(opts: { confirmQuit?: boolean } = {}) {
     clickNotification: (i: number) => clicks[i]?.(),
     launchAgain: (argv: readonly string[]) => secondInstance(argv),
     openFile: (p: string) => openFile(p),
+    /** macOS: the user clicks the Dock icon. */
+    activate: () => activate(),
     /** The OS asks the app to quit (Cmd-Q, logout); returns whether quitting went ahead at once. */
     beforeQuit(): boolean {
       let prevented = false;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appDataDir } from '../../main/app/paths.ts';
 import { backoffDelay } from '../../main/queue/backoff.ts';
-import { allowlistEnv } from '../../main/workers/launcher.ts';
+import { allowlistEnv, utilityExecArgv } from '../../main/workers/launcher.ts';
 import { parseFromWorker } from '../../main/workers/protocol.ts';
 
 describe('appDataDir', () => {
@@ -27,6 +27,22 @@ describe('allowlistEnv', () => {
   it('keeps allowlisted and PALLET_* settings, drops secrets and everything else', () => {
     const env = allowlistEnv({ PATH: '/bin', PALLET_HEARTBEAT_MS: '5', PALLET_SPAPI_TOKEN: 't', AWS_SECRET: 's', HOME: '/h' });
     expect(env).toEqual({ PATH: '/bin', PALLET_HEARTBEAT_MS: '5', HOME: '/h' });
+  });
+
+  it('an installed app never passes the endpoints that would send credentials elsewhere', () => {
+    const source = { PALLET_LWA_URL: 'http://127.0.0.1:9/token', PALLET_SPAPI_ENDPOINT: 'http://127.0.0.1:9', PALLET_SQLITE_BINDING: '/x.node' };
+    expect(allowlistEnv(source)).toEqual(source);
+    expect(allowlistEnv(source, [], { packaged: true })).toEqual({ PALLET_SQLITE_BINDING: '/x.node' });
+  });
+});
+
+describe('utilityExecArgv', () => {
+  it('folds V8 flags into --js-flags (a utility process ignores bare V8 flags) and reports Node-only flags it would drop', () => {
+    expect(utilityExecArgv({ v8Flags: ['--max-semi-space-size=2', '--max-old-space-size=96'], execArgv: ['--import', 'tsx', '--trace-warnings'] })).toEqual({
+      execArgv: ['--js-flags=--max-semi-space-size=2 --max-old-space-size=96', '--trace-warnings'],
+      dropped: ['--import', 'tsx'],
+    });
+    expect(utilityExecArgv({})).toEqual({ execArgv: [], dropped: [] });
   });
 });
 

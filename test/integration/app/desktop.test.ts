@@ -118,6 +118,14 @@ describe('desktop behaviour', () => {
     expect(t.queue.isPaused()).toBe(false);
   });
 
+  it('clicking the Dock icon (macOS activate) brings the window back from the tray', () => {
+    expect(shell.closeWindow()).toBe(false);
+    expect(shell.rec.visible).toBe(false);
+    shell.activate();
+    expect(shell.rec.visible).toBe(true);
+    expect(shell.rec.focused).toBe(true);
+  });
+
   it('waking from sleep recovers leases that ran out meanwhile', async () => {
     const job = t.queue.enqueue({ kind: 'work' });
     await waitFor(() => t.queue.get(job.id).status === 'running', 'the job to run');
