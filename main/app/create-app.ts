@@ -33,6 +33,8 @@ export interface CreateAppOptions {
   files?: FilesPort;
   /** The sample supplier file and reference catalog; default: the repository's resources/sample. */
   sampleDir?: string;
+  /** Folder of the app's log files (`app.getPath('logs')` in the app), opened by Settings' "Open logs folder". */
+  logsDir?: string;
   /** How often the lookup sweep takes pending and due products (default 5 minutes). */
   sweepIntervalMs?: number;
   log?: (message: string) => void;
@@ -74,6 +76,7 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
         files: o.files ?? { open: () => Promise.reject(new Error('Opening files is not available here.')), showInFolder: () => {} },
         fileRoots: () => [join(dirname(o.dbPath), 'reports'), exportDir()],
         sampleDir: o.sampleDir ?? fileURLToPath(new URL('../../resources/sample', import.meta.url)),
+        logsDir: o.logsDir,
       },
     }),
     appOrigin: o.appOrigin,

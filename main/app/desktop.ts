@@ -107,7 +107,8 @@ export function createDesktop(d: DesktopDeps) {
     }
   }
 
-  async function quit(): Promise<void> {
+  /** Asks if jobs run, drains, stops the engine, then quits — or hands over to `exit` (an update's quit-and-install). */
+  async function quit(exit: () => void = () => d.lifecycle.quit()): Promise<void> {
     if (quitting !== 'no') return;
     const running = d.scheduler.runningCount();
     if (running > 0 && !(await d.dialog.confirmQuit(running))) return;
@@ -121,7 +122,7 @@ export function createDesktop(d: DesktopDeps) {
     }
     quitting = 'done';
     d.power.allowSleep();
-    d.lifecycle.quit();
+    exit();
   }
 
   function importFiles(paths: readonly string[]): void {

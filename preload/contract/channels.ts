@@ -114,6 +114,8 @@ export interface Channels {
   'catalog:import': { input: { path: string }; output: { jobId: number } };
   'files:open': { input: { path: string }; output: { ok: true } };
   'files:reveal': { input: { path: string }; output: { ok: true } };
+  /** Opens the folder of Pallet's log files in the file manager; answers with its path. */
+  'app:openLogs': { input: void; output: { path: string } };
   'jobs:retryFailed': { input: void; output: { count: number } };
 }
 
@@ -132,7 +134,7 @@ export const EVENT_CHANNEL = 'app:event';
 
 /** Named methods the preload exposes as `window.pallet`, each bound to one channel. */
 export const METHODS = {
-  app: { info: 'app:info', status: 'app:status', trySample: 'app:trySample', openFile: 'files:open', revealFile: 'files:reveal' },
+  app: { info: 'app:info', status: 'app:status', trySample: 'app:trySample', openFile: 'files:open', revealFile: 'files:reveal', openLogs: 'app:openLogs' },
   settings: { get: 'settings:get', set: 'settings:set', setCredentials: 'credentials:set', clearCredentials: 'credentials:clear', importCatalog: 'catalog:import' },
   jobs: {
     list: 'jobs:list',

@@ -75,6 +75,7 @@ export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
   'catalog:import': z.object({ path: z.string().min(1).max(4096) }).strict(),
   'files:open': z.object({ path: z.string().min(1).max(4096) }).strict(),
   'files:reveal': z.object({ path: z.string().min(1).max(4096) }).strict(),
+  'app:openLogs': none,
   'jobs:retryFailed': none,
 };
 

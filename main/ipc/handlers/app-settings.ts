@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { mkdir, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { SettingsView } from '../../../preload/contract/channels.ts';
 import type { Settings } from '../../app/settings.ts';
@@ -19,9 +19,11 @@ export interface AppSettingsDeps {
   onCredentialsChanged?: () => void;
   /** Folder holding the sample supplier file and reference catalog shipped with the app. */
   sampleDir: string;
+  /** Folder of the app's log files; absent outside the desktop app (CLI, e2e harness). */
+  logsDir?: string;
 }
 
-type AppSettingsChannels = 'settings:get' | 'settings:set' | 'credentials:set' | 'credentials:clear' | 'app:status' | 'app:trySample' | 'catalog:import' | 'files:open' | 'files:reveal';
+type AppSettingsChannels = 'settings:get' | 'settings:set' | 'credentials:set' | 'credentials:clear' | 'app:status' | 'app:trySample' | 'catalog:import' | 'files:open' | 'files:reveal' | 'app:openLogs';
 
 /** Preferences, write-only credentials, the network banner's facts, the sample data and the reference catalog. */
 export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, AppSettingsChannels> {
@@ -69,6 +71,18 @@ export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, Ap
     'files:reveal': async ({ path }) => {
       d.files.showInFolder(await ownFile(path, d.fileRoots()));
       return { ok: true as const };
+    },
+    'app:openLogs': async () => {
+      if (!d.logsDir) throw new IpcError('NOT_FOUND', 'Logs are kept by the desktop app only.');
+      // Nothing may have been logged yet: the folder is made so the file manager has something to open.
+      await mkdir(d.logsDir, { recursive: true });
+      try {
+        await d.files.open(d.logsDir);
+      } catch (err) {
+        // The path lets the user find the folder by hand when the file manager will not open.
+        throw new IpcError('INTERNAL', `Could not open the logs folder ${d.logsDir}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      return { path: d.logsDir };
     },
     'catalog:import': ({ path }) => ({ jobId: d.queue.enqueue({ kind: 'catalog_import', payload: { path }, maxAttempts: 1 }).id }),
   };

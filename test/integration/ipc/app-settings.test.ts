@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecrets } from '../../../main/app/secrets.ts';
@@ -16,6 +16,7 @@ let reader: ProductReader;
 let shell: ReturnType<typeof fakeShell>;
 let secrets: ReturnType<typeof memorySecretStore>;
 let changed: number;
+let logsDir: string | undefined;
 const settings = createMemorySettings();
 
 beforeEach(() => {
@@ -24,6 +25,7 @@ beforeEach(() => {
   shell = fakeShell();
   secrets = memorySecretStore();
   changed = 0;
+  logsDir = undefined;
 });
 afterEach(async () => {
   await reader.close();
@@ -38,7 +40,7 @@ const call = (channel: string, payload?: unknown, keyring = fakeKeyring()) =>
       version: 't',
       reader,
       exportDir: () => join(t.dir, 'exports'),
-      app: { settings, secrets: createSecrets(keyring, secrets.store), sampleDir: join(import.meta.dirname, '../../../resources/sample'), files: shell.files, fileRoots: () => [join(t.dir, 'reports'), join(t.dir, 'exports')], onCredentialsChanged: () => void changed++ },
+      app: { settings, secrets: createSecrets(keyring, secrets.store), sampleDir: join(import.meta.dirname, '../../../resources/sample'), files: shell.files, fileRoots: () => [join(t.dir, 'reports'), join(t.dir, 'exports')], onCredentialsChanged: () => void changed++, logsDir },
     }),
     appOrigin: 'app://pallet',
     classify: classifyError,
@@ -79,6 +81,27 @@ describe('settings, credentials, files and sample data from the window', () => {
     expect(await call('files:open', { path: 'reports/x.csv' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(await call('files:open', { path: join(t.dir, 'reports', 'gone.csv') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(shell.rec.opened).toHaveLength(1);
+  });
+
+  it('opens the logs folder (made if nothing was logged yet), takes no input, and says so without one', async () => {
+    expect(await call('app:openLogs')).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Logs are kept by the desktop app only.' } });
+    logsDir = join(t.dir, 'logs');
+    expect(await call('app:openLogs', { path: '/etc' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(shell.rec.opened).toEqual([]);
+    expect(await call('app:openLogs')).toEqual({ ok: true, value: { path: logsDir } });
+    expect(shell.rec.opened).toEqual([logsDir]);
+    expect(existsSync(logsDir)).toBe(true);
+    // Opening it for a window never widens what files:open allows: the logs are not one of Pallet's file roots.
+    writeFileSync(join(logsDir, 'main.log'), 'x');
+    expect(await call('files:open', { path: join(logsDir, 'main.log') })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
+  it('says where the logs are when the file manager will not open them', async () => {
+    logsDir = join(t.dir, 'logs');
+    shell.files.open = async () => {
+      throw new Error('No application is associated with the specified file');
+    };
+    expect(await call('app:openLogs')).toEqual({ ok: false, error: { code: 'INTERNAL', message: `Could not open the logs folder ${logsDir}: No application is associated with the specified file` } });
   });
 
   it('queues the sample reference catalog, which queues the sample supplier file once it is in', async () => {

@@ -26,6 +26,13 @@ describe('IPC router', () => {
     expect(await router.handle('app:info', undefined, ok)).toMatchObject({ ok: true });
   });
 
+  it('routes app:openLogs with no input and refuses any input', async () => {
+    calls.length = 0;
+    expect(await router.handle('app:openLogs', undefined, ok)).toEqual({ ok: true, value: { echoed: undefined } });
+    expect(await router.handle('app:openLogs', { path: '/etc' }, ok)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(calls).toEqual([['app:openLogs', undefined]]);
+  });
+
   it('has a schema and a route for every channel', () => {
     expect(router.channels.sort()).toEqual(Object.keys(INPUT_SCHEMAS).sort());
   });

@@ -14,6 +14,8 @@ describe('buildApi', () => {
 
   it('exposes exactly the contract: named methods, onEvent and pathForFile', () => {
     expect(Object.keys(api).sort()).toEqual([...Object.keys(METHODS), 'onEvent', 'pathForFile'].sort());
+    // The same top-level keys the e2e and Electron tests list: new calls join an existing namespace.
+    expect(Object.keys(api).sort()).toEqual(['analysis', 'app', 'imports', 'jobs', 'lookups', 'onEvent', 'pathForFile', 'products', 'settings']);
     for (const [group, methods] of Object.entries(METHODS)) expect(Object.keys((api as never)[group]).sort()).toEqual(Object.keys(methods).sort());
     const channels = Object.values(METHODS).flatMap((m) => Object.values(m));
     expect(new Set(channels)).toEqual(new Set(Object.keys(INPUT_SCHEMAS)));
@@ -23,10 +25,12 @@ describe('buildApi', () => {
     await api.jobs.cancel({ id: 3 });
     await api.jobs.pauseAll();
     await api.imports.start({ path: '/x.csv' });
+    await api.app.openLogs();
     expect(invoked).toEqual([
       ['jobs:cancel', { id: 3 }],
       ['queue:pause', undefined],
       ['imports:start', { path: '/x.csv' }],
+      ['app:openLogs', undefined],
     ]);
   });
 

@@ -51,6 +51,8 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
   const state = {
     status: { online: true, waitingNetwork: 0 },
     stored: false,
+    /** When set, app.openLogs fails with this message. */
+    logsError: null as string | null,
     jobs: [] as JobView[],
     settings: { ...settingsSchema.parse({}) } as Settings,
     view: (): SettingsView => ({ settings: { ...state.settings }, credentials: { stored: state.stored, canStore: true, reason: null } }),
@@ -62,6 +64,10 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
       trySample: () => rec('app.trySample', undefined, { jobIds: [1, 2] }),
       openFile: (i) => rec('app.openFile', i, { ok: true as const }),
       revealFile: (i) => rec('app.revealFile', i, { ok: true as const }),
+      openLogs: () => {
+        calls.push({ method: 'app.openLogs', input: undefined });
+        return Promise.resolve(state.logsError ? { ok: false as const, error: { code: 'NOT_FOUND' as const, message: state.logsError } } : { ok: true as const, value: { path: '/home/seller/.config/Pallet/logs' } });
+      },
     },
     settings: {
       get: () => rec('settings.get', undefined, state.view()),

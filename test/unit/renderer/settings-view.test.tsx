@@ -43,6 +43,21 @@ describe('SettingsView', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Import reference catalog' }));
     await waitFor(() => expect(fake.last('settings.importCatalog')).toEqual({ path: '/data/keepa.csv' }));
   });
+
+  it('shows the version and opens the logs folder, with the reason inline when it cannot', async () => {
+    const fake = createFakeApi([]);
+    renderWith(fake, <SettingsView />);
+    await waitFor(() => expect(screen.getByTestId('app-version').textContent).toBe('Pallet test'));
+    fireEvent.click(screen.getByRole('button', { name: 'Open logs folder' }));
+    await waitFor(() => expect(fake.calls.filter((c) => c.method === 'app.openLogs')).toHaveLength(1));
+    expect((await screen.findByText(/^Opened /)).textContent).toBe('Opened /home/seller/.config/Pallet/logs');
+    expect(screen.queryByTestId('logs-error')).toBeNull();
+    fake.state.logsError = 'Logs are kept by the desktop app only.';
+    fireEvent.click(screen.getByRole('button', { name: 'Open logs folder' }));
+    expect((await screen.findByTestId('logs-error')).textContent).toBe('Logs are kept by the desktop app only.');
+    expect(screen.getByTestId('logs-error').getAttribute('role')).toBe('alert');
+    expect(screen.queryByText(/^Opened /)).toBeNull();
+  });
 });
 
 describe('OfflineBanner', () => {

@@ -4,7 +4,7 @@ import { call, useApi } from '../../api.ts';
 
 type NumberKey = 'sweepIntervalMinutes' | 'workers' | 'retentionDays' | 'targetMinProfit' | 'prepPerUnit' | 'inboundPerLb';
 
-/** Preferences, write-only SP-API credentials and the reference catalog import. */
+/** Preferences, write-only SP-API credentials, the reference catalog import, and the version and logs. */
 export function SettingsView() {
   const api = useApi();
   const [view, setView] = useState<View | null>(null);
@@ -167,6 +167,40 @@ export function SettingsView() {
           </button>
         </form>
       </fieldset>
+
+      <AboutSection />
     </section>
+  );
+}
+
+/** The version, and the logs folder to send along with a problem report; a failure to open it shows right here. */
+function AboutSection() {
+  const api = useApi();
+  const [version, setVersion] = useState<string | null>(null);
+  const [logs, setLogs] = useState<{ ok: true; path: string } | { ok: false; message: string } | null>(null);
+  useEffect(() => {
+    call(api.app.info())
+      .then((i) => setVersion(i.version))
+      .catch(() => setVersion(null));
+  }, [api]);
+  const openLogs = () =>
+    call(api.app.openLogs())
+      .then(({ path }) => setLogs({ ok: true, path }))
+      .catch((e: Error) => setLogs({ ok: false, message: e.message }));
+  return (
+    <fieldset aria-label="About Pallet">
+      <legend>About</legend>
+      <p data-testid="app-version">{version ? `Pallet ${version}` : 'Pallet'}</p>
+      <p className="hint">The log files help when reporting a problem.</p>
+      <button type="button" onClick={openLogs}>
+        Open logs folder
+      </button>
+      {logs?.ok === false && (
+        <p role="alert" data-testid="logs-error">
+          {logs.message}
+        </p>
+      )}
+      {logs?.ok && <p role="status">Opened {logs.path}</p>}
+    </fieldset>
   );
 }
