@@ -2,8 +2,10 @@
 //   node     → dist/node/{main,worker,pallet,products-reader,checkpointer,import-parser}.js (Electron main, worker entry, CLI, threads)
 //   preload  → dist/preload/index.cjs (sandboxed preloads must be CommonJS)
 //   renderer → dist/renderer (the React window)
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { defineConfig, type UserConfig } from 'vite';
+import { dirname, join } from 'node:path';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const nodeExternal = [
   'electron',
@@ -14,8 +16,30 @@ const nodeExternal = [
   ...builtinModules.map((m) => `node:${m}`),
 ];
 
+/**
+ * `package.json` `bin` points at dist/node/pallet.js, but the bundler writes it 0644, so `npx pallet` failed with
+ * "Permission denied". After each write: make sure it starts with a shebang (the bundler keeps the one in main/cli/bin.ts;
+ * the fallback prepend shifts its source map by one line) and make it executable (a no-op on Windows, where npm
+ * writes a .cmd shim instead).
+ */
+export function executableBin(fileName: string): Plugin {
+  return {
+    name: 'pallet:executable-bin',
+    apply: 'build',
+    async writeBundle(options) {
+      const dir = options.dir ?? (options.file ? dirname(options.file) : null);
+      if (!dir) return;
+      const file = join(dir, fileName);
+      const code = await readFile(file, 'utf8');
+      if (!code.startsWith('#!')) await writeFile(file, `#!/usr/bin/env node\n${code}`);
+      await chmod(file, 0o755);
+    },
+  };
+}
+
 function nodeTargets(): UserConfig {
   return {
+    plugins: [executableBin('pallet.js')],
     build: {
       ssr: true,
       target: 'node20',

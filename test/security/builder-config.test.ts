@@ -22,10 +22,16 @@ describe('electron-builder.yml', () => {
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/sharp/**', 'node_modules/@img/**']));
   });
 
-  it('builds AppImage + deb, NSIS and DMG, and opens .csv files', () => {
+  it('builds AppImage + deb, NSIS and DMG (+ the zip macOS updates from), and opens .csv files', () => {
     expect((config.linux as { target: string[] }).target).toEqual(['AppImage', 'deb']);
     expect((config.win as { target: string[] }).target).toEqual(['nsis']);
-    expect((config.mac as { target: string[] }).target).toEqual(['dmg']);
-    expect(config.fileAssociations).toEqual([expect.objectContaining({ ext: 'csv' })]);
+    expect((config.mac as { target: string[] }).target).toEqual(['dmg', 'zip']);
+    expect(config.fileAssociations).toContainEqual(expect.objectContaining({ ext: 'csv', mimeType: 'text/csv' }));
+  });
+
+  it('keeps native code and every process entry out of the archive, and never rebuilds node_modules in place', () => {
+    // test/unit/build/packaging.test.ts checks file by file what lands where.
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['dist/native/**', 'dist/node/**']));
+    expect(config.npmRebuild).toBe(false);
   });
 });
