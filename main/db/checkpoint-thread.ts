@@ -1,12 +1,13 @@
 // The checkpoint thread: its own connection copies the write-ahead log back into the database file, so the fsyncs
 // of a checkpoint never run on the thread that commits (the main process's event loop).
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { openSqlite } from './native-binding.ts';
 
 const { dbPath, idleMs, maxDelayMs } = workerData as { dbPath: string; idleMs: number; maxDelayMs: number };
 let opened: Database.Database;
 try {
-  opened = new Database(dbPath, { fileMustExist: true });
+  opened = openSqlite(dbPath, { fileMustExist: true });
   opened.pragma('busy_timeout = 5000');
 } catch (err) {
   // Said in a message: an error thrown across the thread boundary may arrive without its text.

@@ -1,7 +1,8 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrate, type Migration } from './migrate.ts';
+import { openSqlite } from './native-binding.ts';
 import { migrations as appMigrations } from './migrations/index.ts';
 
 export type Db = Database.Database;
@@ -17,7 +18,7 @@ export interface OpenOptions {
 /** Opens (creating if needed) the Pallet database with the pragmas every process must agree on, then migrates it. */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { readonly: options.readonly ?? false });
+  const db = openSqlite(path, { readonly: options.readonly ?? false });
   try {
     // Several processes (app, workers, CLI) share the file: WAL lets readers run beside the one writer.
     if (!options.readonly) db.pragma('journal_mode = WAL');

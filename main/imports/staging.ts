@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { openSqlite } from '../db/native-binding.ts';
 import { ROW_COLUMNS, ROW_WIDTH } from './product-row.ts';
 import type { CleanProduct } from './validate.ts';
 
@@ -40,7 +40,7 @@ const COLUMNS = ROW_COLUMNS.map((c) => (c === 'seen_row' ? 'row' : c));
  */
 export function openStaging(path: string) {
   mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  const db = openSqlite(path);
   // Appends journal almost nothing in rollback mode (new pages need no undo), unlike WAL which writes every
   // page twice. Without fsync a process crash is still safe; an OS crash at worst restarts the import.
   db.pragma('journal_mode = PERSIST');

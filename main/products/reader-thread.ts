@@ -1,13 +1,13 @@
 // The products reader's thread: its own read-only connection, so a deep page or a count over a million rows never
 // blocks the main process's event loop.
-import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { openSqlite } from '../db/native-binding.ts';
 import { exportProducts } from '../analysis/export.ts';
 import { countProducts, productConditions, queryProducts } from './query.ts';
 import { analysisStats } from './stats.ts';
 import type { ReaderRequest, ReaderResponse } from './reader.ts';
 
-const db = new Database((workerData as { dbPath: string }).dbPath, { readonly: true, fileMustExist: true });
+const db = openSqlite((workerData as { dbPath: string }).dbPath, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -32000');
 
