@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openSqlite } from '../db/native-binding.ts';
 import { ROW_COLUMNS, ROW_WIDTH } from './product-row.ts';
@@ -117,8 +117,3 @@ export function openStaging(path: string) {
   };
 }
 export type Staging = ReturnType<typeof openStaging>;
-
-/** Removes a staging database and its WAL files. */
-export function removeStaging(path: string): void {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-}

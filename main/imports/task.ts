@@ -17,7 +17,8 @@ import { openReport, type ReportWriter } from './report.ts';
 import { BadFileError, sniffFile, type Delimiter, type FileEncoding, type Sniffed } from './sniff.ts';
 import { createImportStore, fileIdentity, type ImportCounts, type ImportRecord } from './store.ts';
 import { createMerger } from './merge.ts';
-import { openStaging, removeStaging, stagedProduct, type Staging, type StagedRow } from './staging.ts';
+import { openStaging, stagedProduct, type Staging, type StagedRow } from './staging.ts';
+import { removeStaging, stagingPath as stagingFile } from './staging-files.ts';
 import { createCatalogWriter, type DuplicateFound } from './writer.ts';
 
 /** What an `import` job is asked to do. */
@@ -107,7 +108,7 @@ export function createImportTask(deps: ImportTaskDeps): Task {
       try {
         if (cp && cp.phase !== 'reading' && cp.phase !== 'merging') {
           // Saved by an older Pallet that staged rows in a side file: its state cannot be continued here.
-          rmSync(join(deps.dataDir, 'staging', `import-${imp.id}.db`), { force: true });
+          removeStaging(stagingFile(deps.dataDir, imp.id));
           throw new TaskError('restart_needed', `"${imp.fileName}" was being imported by an older version of Pallet and cannot resume. Undo import #${imp.id}, then import the file again.`);
         }
         const from = cp as ReadState | MergeState | null;
@@ -142,7 +143,7 @@ interface RunDeps {
 async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Promise<ImportResult | null> {
   const { db, queue, lease } = deps;
   const imports = createImportStore(db);
-  const stagingPath = join(deps.dataDir, 'staging', `import-${imp.id}.db`);
+  const stagingPath = stagingFile(deps.dataDir, imp.id);
   const staging = openStaging(stagingPath);
   let merged: MergeState | null;
   try {

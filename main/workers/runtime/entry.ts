@@ -1,23 +1,6 @@
-// Worker process entry: the task kinds this build ships.
-import { createAnalysisTask } from '../../analysis/task.ts';
-import { createImagesTask } from '../../images/task.ts';
-import { createImportTask } from '../../imports/task.ts';
-import { createUndoTask } from '../../imports/undo.ts';
-import { createCatalogImportTask } from '../../lookups/catalog-import.ts';
-import { workerLookupProvider, workerPricing } from '../../lookups/providers.ts';
-import { createPricingTask } from '../../analysis/pricing-task.ts';
-import { createLookupTask } from '../../lookups/task.ts';
-import { workerDatabase, workerDataDir } from './database.ts';
-import { startWorkerHost } from './host.ts';
-import { noopTask } from './tasks/noop.ts';
+// Worker process entry. The parent watch comes first and the task modules only then, by a dynamic import: loading
+// them takes long enough (~1 s from source) that a parent dying meanwhile must already end this process.
+import { watchParent } from './parent-watch.ts';
 
-startWorkerHost({
-  noop: noopTask,
-  import: createImportTask({ database: workerDatabase, get dataDir() { return workerDataDir(); } }),
-  import_undo: createUndoTask({ database: workerDatabase }),
-  analysis: createAnalysisTask({ database: workerDatabase }),
-  lookup: createLookupTask({ database: workerDatabase, provider: workerLookupProvider }),
-  catalog_import: createCatalogImportTask({ database: workerDatabase }),
-  pricing: createPricingTask({ database: workerDatabase, pricing: workerPricing }),
-  images: createImagesTask({ database: workerDatabase, get dataDir() { return workerDataDir(); } }),
-});
+watchParent();
+await import('./worker-main.ts');

@@ -1,3 +1,5 @@
+import { watchParent } from './parent-watch.ts';
+
 /** The slice of Electron's `process.parentPort` the worker host uses. */
 export interface ParentPort {
   postMessage(message: unknown): void;
@@ -17,7 +19,10 @@ export function getParentPort(): ParentPort {
   };
 }
 
-/** Calls `onGone` when the parent disappears, so an orphaned worker never keeps running. */
+/**
+ * Calls `onGone` when the parent disappears, so an orphaned worker never keeps running. A no-op when the worker
+ * entry already watches (see parent-watch.ts: it ends the process itself, from before the task modules load).
+ */
 export function onParentGone(onGone: () => void): void {
-  process.on('disconnect', onGone);
+  watchParent({ onGone });
 }

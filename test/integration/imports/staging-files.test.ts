@@ -1,0 +1,152 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEngine } from '../../../main/app/engine.ts';
+import { writeSupplierFile } from '../../../main/bench/supplier-file.ts';
+import { openDatabase } from '../../../main/db/open.ts';
+import { stagingNeeded } from '../../../main/imports/staging-files.ts';
+import { createImportStore } from '../../../main/imports/store.ts';
+import { createQueue } from '../../../main/queue/queue.ts';
+import type { JobStatus } from '../../../main/queue/types.ts';
+import { createNodeLauncher } from '../../../main/workers/node-launcher.ts';
+import { startTestEngine, type TestEngine } from '../../support/import-engine.ts';
+import { tempDbPath } from '../../support/temp-db.ts';
+import { waitFor } from '../../support/workers.ts';
+
+const BIG = 200_000;
+// writeSupplierFile's shuffle steps by 1,000,003 mod the row count: at 400k rows (a step of 200,003) it scrambles
+// from the first row, so rows are staged at once (at 200k, a step of 3, the first third still comes in order).
+const SHUFFLED = 400_000;
+
+/** What the staging folder beside the database holds. */
+function stagingFiles(dir: string): string[] {
+  return existsSync(join(dir, 'staging')) ? readdirSync(join(dir, 'staging')).sort() : [];
+}
+
+describe('staging files of imports', () => {
+  let t: TestEngine | null = null;
+  afterEach(async () => {
+    await t?.stop();
+    t = null;
+  });
+
+  /** Starts a big import and waits until it has read a few thousand rows. */
+  async function runningImport(e: TestEngine, order: 'barcode' | 'shuffled', maxAttempts = 3) {
+    const path = join(e.dir, `${order}.csv`);
+    await writeSupplierFile(path, order === 'shuffled' ? SHUFFLED : BIG, order);
+    const job = e.queue.enqueue({ kind: 'import', payload: { path, lookupAfter: false }, maxAttempts });
+    await waitFor(() => (e.queue.get(job.id).progress?.succeeded ?? 0) > 5_000, 'the import to be under way');
+    return job;
+  }
+
+  it('a completed import of a shuffled file (the staged path) leaves none, journal included', async () => {
+    t = await startTestEngine();
+    const path = join(t.dir, 'shuffled.csv');
+    await writeSupplierFile(path, 50_000, 'shuffled');
+    const job = await t.run({ kind: 'import', payload: { path, lookupAfter: false } }, 120_000);
+    expect(job.status).toBe('completed');
+    expect(stagingFiles(t.dir)).toEqual([]);
+  });
+
+  it('a cancelled import with nothing staged leaves none', async () => {
+    t = await startTestEngine();
+    const job = await runningImport(t, 'barcode');
+    t.queue.cancel(job.id);
+    await waitFor(() => t!.queue.get(job.id).status === 'cancelled', 'the import to stop');
+    expect(stagingFiles(t.dir)).toEqual([]);
+  });
+
+  /** Cancels a running import of a shuffled file once it has staged rows; returns the job and its import. */
+  async function cancelledWithStagedRows(e: TestEngine) {
+    const job = await runningImport(e, 'shuffled');
+    e.queue.cancel(job.id);
+    await waitFor(() => e.queue.get(job.id).status === 'cancelled', 'the import to stop');
+    const importId = createImportStore(e.db).byJob(job.id)!.id;
+    // Its checkpoint counts on the rows staged so far: a retry resumes from them, so they stay.
+    expect(stagingNeeded(e.db, importId)).toBe(true);
+    expect(stagingFiles(e.dir)).toContain(`import-${importId}.db`);
+    return { job, importId };
+  }
+
+  it('a cancelled import keeps its staged rows for `retry`, and leaves none once the retry completes', async () => {
+    t = await startTestEngine();
+    const { job } = await cancelledWithStagedRows(t);
+    t.queue.retry(job.id);
+    await waitFor(() => t!.queue.get(job.id).status === 'completed', 'the resumed import', 120_000);
+    expect(t.queue.get(job.id).result).toMatchObject({ rows: SHUFFLED, created: SHUFFLED });
+    expect(stagingFiles(t.dir)).toEqual([]);
+  });
+
+  it('a cancelled import with staged rows leaves none once it is undone', async () => {
+    t = await startTestEngine();
+    const { importId } = await cancelledWithStagedRows(t);
+    const undo = await t.run({ kind: 'import_undo', payload: { importId } }, 120_000);
+    expect(undo.status).toBe('completed');
+    expect(stagingFiles(t.dir)).toEqual([]);
+  });
+
+  it('a crashed import leaves none once its job failed for good, or completed on retry', async () => {
+    t = await startTestEngine({ supervisor: { restartBaseMs: 20, restartMaxMs: 200 } });
+    const worker = t.engine.workers[0]!;
+    // Nothing staged (a file in barcode order), one attempt: the kill fails it for good.
+    const once = await runningImport(t, 'barcode', 1);
+    process.kill(worker.pid!, 'SIGKILL');
+    await waitFor(() => t!.queue.get(once.id).status === 'failed', 'the killed import to fail');
+    expect(stagingFiles(t.dir)).toEqual([]);
+
+    // The staged path, attempts left: the kill is retried and the import completes.
+    const retried = await runningImport(t, 'shuffled');
+    const importId = createImportStore(t.db).byJob(retried.id)!.id;
+    await waitFor(() => existsSync(join(t!.dir, 'staging', `import-${importId}.db-journal`)), 'rows to be staged');
+    process.kill(worker.pid!, 'SIGKILL');
+    await waitFor(() => t!.queue.get(retried.id).status === 'completed', 'the retried import', 120_000);
+    expect(t.queue.get(retried.id).attempts).toBeGreaterThan(1);
+    expect(stagingFiles(t.dir)).toEqual([]);
+  });
+
+  it("the start sweep removes staging files of finished or unknown imports and keeps those a live import owns", async () => {
+    const tmp = tempDbPath();
+    try {
+      const db = openDatabase(tmp.path);
+      const queue = createQueue({ db });
+      const imports = createImportStore(db);
+      const seed = (status: JobStatus, checkpoint: unknown, importStatus = 'running') => {
+        const job = queue.enqueue({ kind: 'import', payload: { path: '/nowhere.csv' } });
+        db.prepare('UPDATE jobs SET status = ?, checkpoint = ? WHERE id = ?').run(status, JSON.stringify(checkpoint), job.id);
+        const imp = imports.create({
+          jobId: job.id, fileName: 'f.csv', filePath: '/nowhere.csv', fileSize: 1, fileHash: 'h', encoding: 'utf-8', delimiter: ',', decimal: '.',
+          headers: ['UPC'], mapping: {}, fingerprint: 'x', errorReport: null,
+        });
+        imports.setStatus(imp.id, importStatus as 'running');
+        return imp.id;
+      };
+      const reading = (staged: number) => ({ phase: 'reading', byteOffset: 100, rowNumber: 10, counts: {}, staged, reportBytes: 0 });
+      const ids = {
+        completed: seed('completed', { phase: 'done' }, 'completed'),
+        queued: seed('queued', null),
+        running: seed('running', reading(5)),
+        paused: seed('paused', reading(0)),
+        retryPending: seed('retry_pending', reading(0)),
+        cancelledMidMerge: seed('cancelled', { phase: 'merging', part: 'gtin', lo: '', counts: {}, reportBytes: 0 }, 'cancelled'),
+        cancelledNothingStaged: seed('cancelled', reading(0), 'cancelled'),
+        failedNothingStaged: seed('failed', reading(0), 'failed'),
+        undone: seed('cancelled', reading(7), 'undone'),
+      };
+      db.close();
+      mkdirSync(join(tmp.dir, 'staging'));
+      for (const id of [...Object.values(ids), 99]) {
+        for (const suffix of ['', '-journal']) writeFileSync(join(tmp.dir, 'staging', `import-${id}.db${suffix}`), 'x');
+      }
+      writeFileSync(join(tmp.dir, 'staging', 'import-98.db-wal'), 'x');
+      writeFileSync(join(tmp.dir, 'staging', 'notes.txt'), 'not ours');
+
+      // An engine that claims no imports: the sweep alone acts on the files.
+      const engine = await createEngine({ dbPath: tmp.path, launcher: createNodeLauncher(), workers: 1, kinds: ['noop'] });
+      await engine.stop();
+      const kept = [ids.queued, ids.running, ids.paused, ids.retryPending, ids.cancelledMidMerge].flatMap((id) => [`import-${id}.db`, `import-${id}.db-journal`]);
+      expect(stagingFiles(tmp.dir)).toEqual([...kept, 'notes.txt'].sort());
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
