@@ -1,5 +1,7 @@
+import { dirname } from 'node:path';
 import { openWithCheckpoints } from '../db/checkpoints.ts';
 import type { Db } from '../db/open.ts';
+import { releaseStagingOnEnd, sweepStaging } from '../imports/staging-files.ts';
 import { createQueue, type Queue, type QueueOptions } from '../queue/queue.ts';
 import { createRecurring, type Recurring } from '../queue/recurring.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from '../queue/scheduler.ts';
@@ -47,6 +49,11 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const { db, checkpoints } = await openWithCheckpoints(opts.dbPath);
   const queue = createQueue({ db, ...opts.queue });
   const recurring = createRecurring({ db, queue, clock: { now: () => Date.now() } });
+  // Staging files beside the database: those of imports that ended while no engine watched (a crash, a cancel from
+  // another process) go now, and each import's as it ends from here on.
+  const dataDir = dirname(opts.dbPath);
+  sweepStaging(db, dataDir);
+  const stopStagingRelease = releaseStagingOnEnd(queue, db, dataDir);
   const { entry, execArgv, v8Flags } = opts.workerEntry ?? defaultWorkerEntry();
   // Workers open the same database file; they learn its path from their (allowlisted) environment.
   // glibc's per-thread malloc arenas fragment under libvips' many short-lived image buffers (sharp's docs advise
@@ -73,6 +80,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     async stop() {
       networkWatch.stop();
       await scheduler.drain();
+      stopStagingRelease();
       await checkpoints.stop();
       db.close();
     },
