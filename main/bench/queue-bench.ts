@@ -17,16 +17,28 @@ import type { JobExecutor } from '../workers/executor.ts';
 export interface QueueBenchOptions {
   /** Pending jobs for the "large" claim measurement (1M by default). */
   largePending?: number;
+  /** Smaller runs (the bench smoke); the defaults are what the README's figures were measured with. */
+  sizes?: Partial<QueueBenchSizes>;
   log?: (line: string) => void;
 }
+
+export interface QueueBenchSizes {
+  trials: number;
+  warmupJobs: number;
+  batchedJobs: number;
+  singleJobs: number;
+  e2eJobs: number;
+  workerJobs: number;
+  startSamples: number;
+}
+
+const FULL_SIZES: QueueBenchSizes = { trials: 5, warmupJobs: 50_000, batchedJobs: 200_000, singleJobs: 5_000, e2eJobs: 50_000, workerJobs: 20_000, startSamples: 50 };
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
-
-const TRIALS = 5;
 
 /** `{key: median, key_min, key_max}` of a rate measured over several trials, rounded. */
 function spread(key: string, values: number[]): Record<string, number> {
@@ -100,25 +112,29 @@ function workerPool(count: number) {
 export async function runQueueBench(opts: QueueBenchOptions = {}): Promise<Record<string, number>> {
   const log = opts.log ?? (() => {});
   const large = opts.largePending ?? 1_000_000;
+  const size: QueueBenchSizes = { ...FULL_SIZES, ...opts.sizes };
+  const trials = size.trials;
+  // Claim samples never exceed what was enqueued for them.
+  const largeSamples = Math.min(1_000, large);
   const out: Record<string, number> = {};
 
   log('warm-up (untimed): lets the JIT compile the enqueue, claim and completion paths before any timing');
   await withDb(async (_db, queue) => {
-    await endToEnd(queue, createInProcessExecutor({ noop: async () => null }, 512), 50_000, 512);
+    await endToEnd(queue, createInProcessExecutor({ noop: async () => null }, 512), size.warmupJobs, 512);
   });
 
-  // Rates are the median of TRIALS runs, each on a fresh database: one run of well under a second swings by ±30%
+  // Rates are the median of `trials` runs (5), each on a fresh database: one run of well under a second swings by ±30%
   // on a shared machine. The spread is printed beside them.
-  log(`enqueue: batched and one at a time (${TRIALS} trials each)`);
+  log(`enqueue: batched and one at a time (${trials} trials each)`);
   const batched: number[] = [];
   const single: number[] = [];
-  for (let t = 0; t < TRIALS; t++) {
+  for (let t = 0; t < trials; t++) {
     await withDb((_db, queue) => {
-      const n = 200_000;
+      const n = size.batchedJobs;
       const t0 = performance.now();
       enqueueBatched(queue, n);
       batched.push(n / ((performance.now() - t0) / 1000));
-      const m = 5_000;
+      const m = size.singleJobs;
       const t1 = performance.now();
       for (let i = 0; i < m; i++) queue.enqueue({ kind: 'noop', payload: { i } });
       single.push(m / ((performance.now() - t1) / 1000));
@@ -137,21 +153,21 @@ export async function runQueueBench(opts: QueueBenchOptions = {}): Promise<Recor
   log(`claim latency at ${large} pending, then with ${large} delayed beside them`);
   await withDb((_db, queue) => {
     enqueueBatched(queue, large);
-    let lat = claimLatencies(queue, 1_000);
+    let lat = claimLatencies(queue, largeSamples);
     out.claim_p50_us_1m = round(percentile(lat, 50));
     out.claim_p99_us_1m = round(percentile(lat, 99));
     enqueueBatched(queue, large, { delayMs: 3600_000 });
-    lat = claimLatencies(queue, 1_000);
+    lat = claimLatencies(queue, largeSamples);
     out.claim_p50_us_1m_with_1m_delayed = round(percentile(lat, 50));
     out.claim_p99_us_1m_with_1m_delayed = round(percentile(lat, 99));
   });
   out.claim_p50_growth_ratio_1k_to_1m = round(out.claim_p50_us_1m! / out.claim_p50_us_1k!, 2);
   out.claim_p50_growth_ratio_1k_to_1m_delayed = round(out.claim_p50_us_1m_with_1m_delayed! / out.claim_p50_us_1k!, 2);
 
-  log(`end to end: no-op jobs, in-process (${TRIALS} trials)`);
+  log(`end to end: no-op jobs, in-process (${trials} trials)`);
   const inProcess: number[] = [];
-  for (let t = 0; t < TRIALS; t++) {
-    inProcess.push(await withDb((_db, queue) => endToEnd(queue, createInProcessExecutor({ noop: async () => null }, 512), 50_000, 512)));
+  for (let t = 0; t < trials; t++) {
+    inProcess.push(await withDb((_db, queue) => endToEnd(queue, createInProcessExecutor({ noop: async () => null }, 512), size.e2eJobs, 512)));
   }
   Object.assign(out, spread('e2e_inprocess_jobs_per_s', inProcess));
 
@@ -160,7 +176,7 @@ export async function runQueueBench(opts: QueueBenchOptions = {}): Promise<Recor
     await withDb(async (_db, queue) => {
       const pool = workerPool(2);
       await pool.start();
-      return endToEnd(queue, pool, 20_000, 128);
+      return endToEnd(queue, pool, size.workerJobs, 128);
     }),
   );
 
@@ -171,7 +187,7 @@ export async function runQueueBench(opts: QueueBenchOptions = {}): Promise<Recor
     const scheduler = createScheduler({ queue, executor: pool, tickMs: 500 });
     scheduler.start();
     const samples: number[] = [];
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < size.startSamples; i++) {
       const t0 = performance.now();
       const started = new Promise<void>((resolve) => {
         const on = (e: { type: string }) => {

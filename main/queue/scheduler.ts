@@ -195,7 +195,11 @@ export function createScheduler(opts: SchedulerOptions) {
       unsavedTimer = renewRetry = null;
       for (const id of running.keys()) executor.stop(id, 'yield');
       const all = Promise.all([...running.values()].map((r) => r.done));
-      await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
+      // Referenced and cleared: an unreferenced grace timer let the process end mid-drain (exit 13) when no worker
+      // process was left to hold the loop open.
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([all, new Promise((r) => (grace = setTimeout(r, graceMs)))]);
+      clearTimeout(grace);
       flushCompletions();
       await executor.shutdown();
     },

@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * Starts a worker thread from its TypeScript entry (through tsx, in development and tests) or from its bundle
- * (`dist/node/<bundle>.js`, beside the built main). The thread never keeps the process alive on its own.
+ * (`dist/node/<bundle>.js`, beside the built main). It starts unreferenced, but Node references it again as soon as a
+ * 'message' listener is added (the reader and checkpoint threads add one): such a thread holds the process until closed.
  */
 export function startThread(tsEntry: URL, bundle: string, data: Record<string, unknown>): Worker {
   const fromSource = import.meta.url.endsWith('.ts');

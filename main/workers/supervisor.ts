@@ -85,6 +85,13 @@ export function createSupervisor(opts: SupervisorOptions) {
     }
     switch (m.type) {
       case 'ready':
+        // A worker that finishes booting after shutdown() began must not flip the state back to 'ready': its exit
+        // would then count as a crash, restart it and never settle shutdown(). Repeat the request instead (the
+        // first may have arrived before the worker listened).
+        if (state === 'stopping' || state === 'stopped') {
+          post({ type: 'shutdown' });
+          return;
+        }
         if (m.protocolVersion !== PROTOCOL_VERSION) {
           fatal(`worker speaks protocol ${m.protocolVersion}, expected ${PROTOCOL_VERSION}`);
           return;
@@ -237,13 +244,18 @@ export function createSupervisor(opts: SupervisorOptions) {
         return;
       }
       state = 'stopping';
+      const p = proc;
       const exited = new Promise<void>((resolve) => (exitWaiter = resolve));
       post({ type: 'shutdown' });
-      const killTimer = setTimeout(() => proc?.kill(), graceMs);
-      // Shutdown is bounded even if the exit is never reported: give up waiting 2 s after the kill.
-      const giveUp = new Promise<void>((resolve) => setTimeout(resolve, graceMs + 2_000).unref());
+      const killTimer = setTimeout(() => p.kill(), graceMs);
+      // Shutdown is bounded even if the exit is never reported: give up waiting 2 s after the kill. Referenced, as
+      // the kill timer is: an awaited shutdown must settle, and once the child is gone nothing else may hold the loop.
+      let giveUpTimer: NodeJS.Timeout | undefined;
+      const giveUp = new Promise<void>((resolve) => (giveUpTimer = setTimeout(resolve, graceMs + 2_000)));
       await Promise.race([exited, giveUp]);
       clearTimeout(killTimer);
+      clearTimeout(giveUpTimer);
+      exitWaiter = null;
       proc = null;
       state = 'stopped';
     },

@@ -25,7 +25,7 @@ export async function runImagesBench(opts: { images?: number; log?: (l: string) 
   try {
     log(`making ${count} distinct photos`);
     // A few base shots, each re-coloured per image: distinct bytes and hashes without drawing each one by hand.
-    const bases = await Promise.all(Array.from({ length: 8 }, (_, i) => photo(i + 1, 'png', 1200, 900)));
+    const bases = await Promise.all(Array.from({ length: Math.min(8, count) }, (_, i) => photo(i + 1, 'png', 1200, 900)));
     const files: Record<string, { bytes: Buffer; type: string }>[] = Array.from({ length: HOSTS }, () => ({}));
     let bytes = 0;
     for (let i = 0; i < count; i++) {

@@ -7,6 +7,7 @@ import { createEngine } from '../../main/app/engine.ts';
 import { writeSupplierFile } from '../../main/bench/supplier-file.ts';
 import type { ImportResult } from '../../main/imports/task.ts';
 import { createNodeLauncher } from '../../main/workers/node-launcher.ts';
+import { FINISHED_STATUSES } from '../../main/queue/types.ts';
 import { builtWorkerEntry, peakRssMib, percentile, waitDone } from './jobs.ts';
 
 
@@ -27,9 +28,10 @@ function sqliteCliRowsPerSec(path: string, rows: number): number | null {
  * shuffled order into a fresh catalog (the path an unsorted file takes). Also: worker peak RSS, the main event loop's lag
  * while the import runs, and how fast cancel takes effect.
  */
-export async function runImportBench(opts: { rows?: number; cancels?: number; log?: (l: string) => void } = {}) {
+export async function runImportBench(opts: { rows?: number; cancels?: number; cancelAfterMs?: readonly [number, number]; log?: (l: string) => void } = {}) {
   const rows = opts.rows ?? 1_000_000;
   const cancels = opts.cancels ?? 10;
+  const [cancelMinMs, cancelMaxMs] = opts.cancelAfterMs ?? [100, 1_600];
   const log = opts.log ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), 'pallet-import-bench-'));
   try {
@@ -61,8 +63,12 @@ export async function runImportBench(opts: { rows?: number; cancels?: number; lo
       const latencies: number[] = [];
       for (let i = 0; i < cancels; i++) {
         const c = engine.queue.enqueue({ kind: 'import', payload: { path } });
-        while (engine.queue.get(c.id).status !== 'running') await new Promise((r) => setTimeout(r, 5));
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 1500));
+        // A small file can be imported between two polls: wait for running *or* finished, never for running alone.
+        const status = () => engine.queue.get(c.id).status;
+        while (status() === 'queued' || status() === 'scheduled') await new Promise((r) => setTimeout(r, 5));
+        await new Promise((r) => setTimeout(r, cancelMinMs + Math.random() * (cancelMaxMs - cancelMinMs)));
+        // Only a cancel that lands on a running import is a latency; one that finished first is not counted.
+        if (FINISHED_STATUSES.includes(status())) continue;
         const t0 = process.hrtime.bigint();
         engine.queue.cancel(c.id);
         await waitDone(engine, c.id);

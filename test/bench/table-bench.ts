@@ -23,8 +23,10 @@ function seed(db: Db, rows: number): void {
  * and jumps through it while a long-task observer records every main-thread task over 50 ms in the page. Also times
  * the reader thread's pages (deep offsets, a sort on a computed column) and the main process's event-loop lag.
  */
-export async function runTableBench(opts: { rows?: number; log?: (l: string) => void } = {}) {
+export async function runTableBench(opts: { rows?: number; wheelSteps?: number; stepsPerJump?: number; settleMs?: number; log?: (l: string) => void } = {}) {
   const rows = opts.rows ?? 1_000_000;
+  const wheelSteps = opts.wheelSteps ?? 300;
+  const stepsPerJump = opts.stepsPerJump ?? 40;
   const log = opts.log ?? (() => {});
   const why = e2eUnavailable();
   if (why) throw new Error(`the table bench needs the e2e setup: ${why}`);
@@ -52,7 +54,7 @@ export async function runTableBench(opts: { rows?: number; log?: (l: string) => 
     await page.getByText(`${rows.toLocaleString('en-US')} products`).waitFor({ timeout: 60_000 });
     await page.getByText('Product 1 ').first().waitFor();
     // Measure scrolling, not start-up: let the window settle first.
-    await page.waitForTimeout(1500);
+    await page.waitForTimeout(opts.settleMs ?? 1500);
     await page.evaluate(() => {
       const w = window as unknown as { __long: number[]; __longAt: number[] };
       w.__long = [];
@@ -68,7 +70,7 @@ export async function runTableBench(opts: { rows?: number; log?: (l: string) => 
     const t0 = performance.now();
     let steps = 0;
     // Steady wheel scrolling, as a seller skims.
-    for (let i = 0; i < 300; i++, steps++) {
+    for (let i = 0; i < wheelSteps; i++, steps++) {
       await page.mouse.wheel(0, 600);
       await page.waitForTimeout(16);
     }
@@ -81,7 +83,7 @@ export async function runTableBench(opts: { rows?: number; log?: (l: string) => 
       await grid.evaluate((el, f) => (el.scrollTop = f * (el.scrollHeight - el.clientHeight)), fraction);
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="products-grid"] .loading').length === 0 && document.querySelectorAll('[data-testid="products-grid"] [role="row"]').length > 0);
       loadTimes.push(performance.now() - j0);
-      for (let i = 0; i < 40; i++, steps++) {
+      for (let i = 0; i < stepsPerJump; i++, steps++) {
         await page.mouse.wheel(0, i % 2 ? -900 : 700);
         await page.waitForTimeout(16);
       }

@@ -179,6 +179,9 @@ export async function startHarness(opts: { secrets?: SecretsPort; network?: Netw
     async close() {
       await context.close();
       pallet.desktop.dispose();
+      // As the app's own stop does: the reader thread listens for messages, which keeps it referenced (Node re-refs
+      // an unref'd Worker's port when a 'message' listener is added), so left open it holds the process forever.
+      await pallet.reader.close();
       await pallet.engine.stop();
       server.close();
       other.server.close();

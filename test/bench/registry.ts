@@ -1,0 +1,63 @@
+// Every benchmark `npm run bench` knows, with its tiny size for the smoke run (test/bench/smoke.test.ts).
+// Each bench module is imported only when it runs: the registry stays cheap to load, and a bench's heavy imports
+// (Playwright, vite, sharp) never slow another's start.
+
+/** What the runner hands a bench. */
+export interface BenchContext {
+  /** --rows N, in the bench's own unit (see `rows`). */
+  rows?: number;
+  /** A tiny run that proves the bench still works end to end; its figures mean nothing. */
+  smoke: boolean;
+  log: (line: string) => void;
+}
+
+/** One JSON line's worth of figures; keys name their unit. */
+export type BenchResult = Record<string, number | string | null>;
+
+export interface Bench {
+  /** What --rows counts for this bench, if it takes it. */
+  rows?: string;
+  /** Why this bench cannot run on this machine, or null when it can. */
+  unavailable?: () => Promise<string | null>;
+  run(ctx: BenchContext): Promise<BenchResult>;
+}
+
+/** The benches by name, in the order the README lists them. */
+export const benches: Record<string, Bench> = {
+  queue: {
+    run: async ({ smoke, log }) =>
+      (await import('../../main/bench/queue-bench.ts')).runQueueBench({
+        log,
+        ...(smoke ? { largePending: 2_000, sizes: { trials: 1, warmupJobs: 500, batchedJobs: 2_000, singleJobs: 200, e2eJobs: 500, workerJobs: 200, startSamples: 3 } } : {}),
+      }),
+  },
+  crash: {
+    run: async ({ smoke, log }) => (await import('./crash-bench.ts')).runCrashBench({ log, ...(smoke ? { kills: 4, jobs: 12, steps: 5 } : {}) }),
+  },
+  import: {
+    rows: 'rows',
+    run: async ({ rows, smoke, log }) =>
+      (await import('./import-bench.ts')).runImportBench({ log, rows: rows ?? (smoke ? 2_000 : undefined), ...(smoke ? { cancels: 1, cancelAfterMs: [0, 10] as const } : {}) }),
+  },
+  analysis: {
+    rows: 'rows',
+    run: async ({ rows, smoke, log }) => (await import('./analysis-bench.ts')).runAnalysisBench({ log, rows: rows ?? (smoke ? 1_000 : undefined) }),
+  },
+  lookup: {
+    rows: 'identifiers',
+    run: async ({ rows, smoke, log }) => (await import('./lookup-bench.ts')).runLookupBench({ log, ids: rows ?? (smoke ? 60 : undefined) }),
+  },
+  images: {
+    rows: 'images',
+    run: async ({ rows, smoke, log }) => (await import('./images-bench.ts')).runImagesBench({ log, images: rows ?? (smoke ? 6 : undefined) }),
+  },
+  table: {
+    rows: 'products',
+    unavailable: async () => {
+      const why = (await import('../e2e/harness.ts')).e2eUnavailable();
+      return why && `the table bench needs the e2e setup: ${why}`;
+    },
+    run: async ({ rows, smoke, log }) =>
+      (await import('./table-bench.ts')).runTableBench({ log, rows: rows ?? (smoke ? 2_000 : undefined), ...(smoke ? { wheelSteps: 20, stepsPerJump: 4, settleMs: 100 } : {}) }),
+  },
+};
