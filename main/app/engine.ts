@@ -10,6 +10,7 @@ import { allowlistEnv, type ProcessLauncher } from '../workers/launcher.ts';
 import { createWorkerPool } from '../workers/pool.ts';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from '../workers/supervisor.ts';
 import type { NetworkPort } from '../ports.ts';
+import type { Job, QueueEvent } from '../queue/types.ts';
 import { createNetworkWatch } from './network-watch.ts';
 
 export interface EngineOptions {
@@ -38,6 +39,8 @@ export interface Engine {
   scheduler: Scheduler;
   workers: readonly Supervisor[];
   recurring: Recurring;
+  /** Jobs this engine put back in the queue at start because the process that ran them died (or its lease ran out). */
+  recovered: readonly Job[];
   /** Hands every worker the current credentials (after the user stored or removed them in Settings). */
   refreshSecrets(): void;
   stop(): Promise<void>;
@@ -67,7 +70,14 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   // One lookup job at a time: the provider's rate limit is per account, and each worker holds its own bucket.
   // One images job at a time: they share one work list (and the per-host limits live inside a job).
   const scheduler = createScheduler({ ...opts.scheduler, queue, executor: pool, recurring, kinds: opts.kinds, concurrency: { lookup: 1, images: 1, ...opts.concurrency } });
+  // The scheduler recovers dead owners' jobs as it starts: collect them so a command can say what it took over.
+  const recovered: Job[] = [];
+  const onRecovered = (e: QueueEvent) => {
+    if (e.type === 'requeued' && (e.reason === 'owner_gone' || e.reason === 'lease_expired')) recovered.push(e.job);
+  };
+  queue.events.on('event', onRecovered);
   scheduler.start();
+  queue.events.off('event', onRecovered);
   const networkWatch = createNetworkWatch({ queue, network: opts.network });
   networkWatch.start();
   return {
@@ -76,6 +86,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     scheduler,
     workers,
     recurring,
+    recovered,
     refreshSecrets: () => workers.forEach((w) => w.refreshSecrets()),
     async stop() {
       networkWatch.stop();

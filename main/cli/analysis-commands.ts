@@ -1,6 +1,8 @@
+import { findUnfinishedAnalysis } from '../analysis/attach.ts';
 import { exportProducts, FilterError, parseFilter } from '../analysis/export.ts';
 import { analysisJobs, type AnalysisJobResult, type AnalysisPayload } from '../analysis/task.ts';
 import { openDatabase } from '../db/open.ts';
+import { wakeJob } from '../queue/orphans.ts';
 import { UsageError } from './import-commands.ts';
 import { runJobsToEnd } from './run-job.ts';
 
@@ -33,8 +35,30 @@ export async function analyzeCommand(dbPath: string, v: { all: boolean; ids?: st
     options: { targets: Object.fromEntries(Object.entries(targets).filter(([, x]) => x !== undefined)) },
   };
   const started = Date.now();
+  // The same request still unfinished (its owner died, or the app runs it): attach to it instead of a second run.
+  const db = openDatabase(dbPath);
+  let earlier;
+  try {
+    earlier = findUnfinishedAnalysis(db, payload);
+  } finally {
+    db.close();
+  }
   // A full run is shared by two workers, one shard each.
-  const jobs = await runJobsToEnd(dbPath, analysisJobs(payload, 2));
+  const inputs = analysisJobs(payload, 2);
+  const ran = await runJobsToEnd(
+    dbPath,
+    {
+      kinds: ['analysis'],
+      workers: earlier?.unfinished.length ?? inputs.length,
+      start: (queue) => {
+        if (!earlier) return inputs.map((i) => queue.enqueue(i));
+        o.err(`Attaching to unfinished analysis ${earlier.unfinished.map((j) => `#${j.id}`).join(', ')} of the same products and targets.`);
+        return earlier.unfinished.map((j) => wakeJob(queue, queue.get(j.id)));
+      },
+    },
+    { notify: o.err },
+  );
+  const jobs = [...(earlier?.done ?? []), ...ran].sort((a, b) => a.id - b.id);
   const failed = jobs.find((j) => j.status !== 'completed');
   const r = failed ? null : sumResults(jobs.map((j) => j.result as AnalysisJobResult));
   const status = failed ? failed.status : 'completed';

@@ -19,7 +19,7 @@ export async function imagesCommand(dbPath: string, v: { importId?: string; retr
     importId = Number(v.importId);
   }
   const payload: ImagesPayload = { ...(importId ? { importId } : {}), retryFailed: v.retryFailed };
-  const job = await runJobToEnd(dbPath, { kind: 'images', payload, maxAttempts: 5 });
+  const job = await runJobToEnd(dbPath, { kind: 'images', payload, maxAttempts: 5 }, { notify: o.err });
   const r = job.result as ImagesJobResult | null;
   // An images job an import queued may have run first and done the work: the totals say where everything stands.
   const db = openDatabase(dbPath);

@@ -4,11 +4,13 @@ import { openDatabase } from '../db/open.ts';
 import { FIELDS, FIELD_LABELS, type Field } from '../imports/fields.ts';
 import { describeMapping, type MappingOverrides } from '../imports/mapping.ts';
 import { planImport } from '../imports/plan.ts';
+import { describeResume, findUnfinishedImport } from '../imports/resume.ts';
+import { wakeJob } from '../queue/orphans.ts';
 import { createImportStore } from '../imports/store.ts';
 import type { ImportResult } from '../imports/task.ts';
 import type { UndoResult } from '../imports/undo.ts';
 import type { Job } from '../queue/types.ts';
-import { runJobToEnd } from './run-job.ts';
+import { runJobsToEnd, runJobToEnd } from './run-job.ts';
 
 /** A bad command line, shown with the usage. */
 export class UsageError extends Error {}
@@ -81,16 +83,32 @@ export async function importCommand(
 ): Promise<number> {
   const started = Date.now();
   let lastNote = 0;
-  const job = await runJobToEnd(
+  // The same file with an import still unfinished (a crash, a quit, a pause): resume that one, never start a second.
+  const db = openDatabase(dbPath);
+  const unfinished = await findUnfinishedImport(db, file).finally(() => db.close());
+  const input = { kind: 'import', payload: { path: file, mapping: opts.mapping, decimal: opts.decimal, rememberMapping: opts.remember }, maxAttempts: 3 };
+  const [job] = await runJobsToEnd(
     dbPath,
-    { kind: 'import', payload: { path: file, mapping: opts.mapping, decimal: opts.decimal, rememberMapping: opts.remember }, maxAttempts: 3 },
-    (p) => {
-      if (o.json || Date.now() - lastNote < 1000) return;
-      lastNote = Date.now();
-      const pct = p.total ? ` ${Math.floor((p.done / p.total) * 100)}%` : '';
-      o.err(`…${pct} ${p.note ?? ''}`);
+    {
+      kinds: ['import'],
+      workers: 1,
+      start: (queue) => {
+        if (!unfinished) return [queue.enqueue(input)];
+        o.err(`${describeResume(unfinished)}; its own mapping and options apply (to start over: pallet cancel ${unfinished.job.id}, then import again).`);
+        return [wakeJob(queue, queue.get(unfinished.job.id))];
+      },
+    },
+    {
+      notify: o.err,
+      onProgress: (p) => {
+        if (o.json || Date.now() - lastNote < 1000) return;
+        lastNote = Date.now();
+        const pct = p.total ? ` ${Math.floor((p.done / p.total) * 100)}%` : '';
+        o.err(`…${pct} ${p.note ?? ''}`);
+      },
     },
   );
+  if (!job) throw new Error('the import job vanished');
   const elapsedMs = Date.now() - started;
   const r = job.result as ImportResult | null;
   if (o.json) {
@@ -114,7 +132,7 @@ export async function undoImportCommand(dbPath: string, importId: number, o: Out
     o.err(`pallet: there is no import #${importId}.`);
     return 1;
   }
-  const job = await runJobToEnd(dbPath, { kind: 'import_undo', payload: { importId }, maxAttempts: 3 });
+  const job = await runJobToEnd(dbPath, { kind: 'import_undo', payload: { importId }, maxAttempts: 3 }, { notify: o.err });
   const r = job.result as UndoResult | null;
   if (o.json) o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) }, null, 2));
   else if (job.status === 'completed' && r) {

@@ -45,7 +45,7 @@ export async function lookupCommand(dbPath: string, v: { provider?: string; pend
     provider: provider as 'auto' | 'spapi' | 'catalog',
     ...(v.ids !== undefined ? { scope: 'ids', ids: parseIds(v.ids) } : { scope: v.all ? 'all' : 'pending' }),
   };
-  const job = await runJobToEnd(dbPath, { kind: 'lookup', payload, maxAttempts: 5 }, undefined, { secrets: () => cliSecrets() });
+  const job = await runJobToEnd(dbPath, { kind: 'lookup', payload, maxAttempts: 5 }, { notify: o.err, engine: { secrets: () => cliSecrets() } });
   const r = job.result as LookupJobResult | null;
   if (o.json) o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) }, null, 2));
   else if (job.status === 'completed' && r) {
@@ -56,7 +56,7 @@ export async function lookupCommand(dbPath: string, v: { provider?: string; pend
 
 /** `pallet catalog import FILE`: barcode → ASIN pairs into the local reference catalog. */
 export async function catalogImportCommand(dbPath: string, file: string, o: Out): Promise<number> {
-  const job = await runJobToEnd(dbPath, { kind: 'catalog_import', payload: { path: file }, maxAttempts: 1 });
+  const job = await runJobToEnd(dbPath, { kind: 'catalog_import', payload: { path: file }, maxAttempts: 1 }, { notify: o.err });
   const r = job.result as { file: string; rows: number; pairs: number; skipped: number } | null;
   if (o.json) o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) }, null, 2));
   else if (job.status === 'completed' && r) o.out(`Reference catalog: ${r.pairs} barcode → ASIN pairs from ${r.rows} rows of ${r.file}${r.skipped ? ` (${r.skipped} rows without a valid barcode and ASIN skipped)` : ''}.`);

@@ -6,6 +6,8 @@ import { createQueue } from '../queue/queue.ts';
 import { JobNotFoundError, JobStateError } from '../queue/errors.ts';
 import { DatabaseTooNewError } from '../db/migrate.ts';
 import { runQueueBench } from '../bench/queue-bench.ts';
+import { ownerDied, ownerPid } from '../queue/orphans.ts';
+import { workCommand } from './work-command.ts';
 import { analyzeCommand, exportCommand } from './analysis-commands.ts';
 import { imageDupesCommand, imagesCommand, imagesStatusCommand } from './image-commands.ts';
 import { catalogImportCommand, lookupCommand, lookupStatusCommand } from './lookup-commands.ts';
@@ -14,7 +16,9 @@ import { importCommand, importsCommand, parseMapOptions, previewCommand, templat
 export const USAGE = `Usage: pallet [--db PATH] <command> [options]
 
 Commands:
-  jobs [--status S] [--json]   list jobs, newest first (S: ${JOB_STATUSES.join(', ')})
+  jobs [--status S] [--json]   list jobs, newest first (S: ${JOB_STATUSES.join(', ')}); marks jobs whose process died
+  work                         run every runnable job of every kind (queued, recovered after a crash, retries due
+                               soon) until none is left, with progress; Ctrl-C stops, running jobs keep their checkpoint
   job ID [--json]              show one job
   cancel ID                    cancel a job (a running job stops and keeps its checkpoint)
   retry ID                     put a failed or cancelled job back in the queue
@@ -57,11 +61,23 @@ function parseId(text: string | undefined): number {
   return Number(text);
 }
 
+/** Why a job is not moving, when the queue can tell: its process died, or it waits to be resumed by an engine. */
+function jobHint(j: Job): string | null {
+  if (ownerDied(j)) {
+    const pid = ownerPid(j.leaseOwner);
+    return `owner died${pid ? ` (pid ${pid})` : ''}: run pallet work to resume it`;
+  }
+  // Queued again after it had started (recovered, yielded at a quit, retried): it resumes from its checkpoint.
+  if (j.status === 'queued' && j.startedAt !== null) return 'interrupted, resumes from its checkpoint: run pallet work';
+  return null;
+}
+
 function formatJob(j: Job): string {
   const p = j.progress;
   const progress = p ? ` ${p.done}${p.total !== null ? `/${p.total}` : ''}${p.note ? ` ${p.note}` : ''}` : '';
   const err = j.error ? ` — ${j.error.code}: ${j.error.message}` : '';
-  return `#${j.id}\t${j.kind}\t${j.status}\tattempts ${j.attempts}/${j.maxAttempts}${progress}${err}`;
+  const hint = jobHint(j);
+  return `#${j.id}\t${j.kind}\t${j.status}\tattempts ${j.attempts}/${j.maxAttempts}${progress}${err}${hint ? ` [${hint}]` : ''}`;
 }
 
 /** Runs the `pallet` command line; returns the exit code (0 ok, 1 failed, 2 bad usage). */
@@ -167,6 +183,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'analyze':
         if (rest.length) throw new UsageError(`Too many arguments for "analyze": ${rest.join(' ')}`);
         return await analyzeCommand(dbPath, { all: values.all, ids: values.ids, minRoi: values['min-roi'], minProfit: values['min-profit'], maxRank: values['max-rank'] }, o);
+      case 'work':
+        if (rest.length) throw new UsageError(`Too many arguments for "work": ${rest.join(' ')}`);
+        return await workCommand(dbPath, o);
       case 'export':
         if (rest.length !== 2) throw new UsageError('Usage: pallet export products OUT.csv [--filter EXPR ...]');
         return await exportCommand(dbPath, rest[0]!, rest[1]!, values.filter ?? [], o);
@@ -185,7 +204,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       switch (command) {
         case 'jobs': {
           const jobs = queue.list(values.status ? { status: values.status as JobStatus } : {});
-          print(jobs, jobs.length ? jobs.map(formatJob).join('\n') : 'No jobs.');
+          print(jobs.map((j) => ({ ...j, ownerDied: ownerDied(j) })), jobs.length ? jobs.map(formatJob).join('\n') : 'No jobs.');
           return 0;
         }
         case 'job': {

@@ -165,6 +165,7 @@ export function createQueue(options: QueueOptions) {
       `UPDATE jobs SET status = 'queued', attempts = 0, error = NULL, result = NULL, finished_at = NULL, run_at = ?,
               cancel_requested = 0, pause_requested = 0, updated_at = ? WHERE id = ? RETURNING *`,
     ),
+    runNow: db.prepare(`UPDATE jobs SET status = 'queued', run_at = ?, updated_at = ? WHERE id = ? AND ${DUE} RETURNING *`),
     expired: db.prepare(`SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT 500`),
     anyExpired: db.prepare(`SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'running' AND lease_expires_at < ?)`).pluck(),
     anyPurgeable: db.prepare(`SELECT EXISTS (SELECT 1 FROM jobs WHERE ${FINISHED} AND finished_at < ?)`).pluck(),
@@ -581,6 +582,15 @@ export function createQueue(options: QueueOptions) {
     return job;
   }
 
+  /** Makes a delayed job (scheduled, or waiting for its retry) due now; any other job is returned as it is. */
+  function runNow(id: number): Job {
+    const row = stmt.runNow.get(clock.now(), clock.now(), id) as JobRow | undefined;
+    if (!row) return mustGet(id);
+    const job = jobFromRow(row);
+    emit({ type: 'requeued', job, reason: 'retry' });
+    return job;
+  }
+
   /** Stops all claiming, in every process sharing the file; runners are told to yield their running jobs. */
   function pauseAll(): void {
     stmt.setState.run('paused', '1');
@@ -746,6 +756,7 @@ export function createQueue(options: QueueOptions) {
     pause,
     resume,
     retry,
+    runNow,
     pauseAll,
     resumeAll,
     isPaused,

@@ -6,6 +6,8 @@ import type { Db } from '../../db/open.ts';
 import { describeMapping, MappingError } from '../../imports/mapping.ts';
 import { planImport } from '../../imports/plan.ts';
 import { BadFileError } from '../../imports/sniff.ts';
+import { findUnfinishedImport } from '../../imports/resume.ts';
+import { wakeJob } from '../../queue/orphans.ts';
 import { createImportStore } from '../../imports/store.ts';
 import { analysisJobs } from '../../analysis/task.ts';
 import { chooseAsin, lookupSummary, retryLookups } from '../../lookups/status.ts';
@@ -95,6 +97,9 @@ export function createHandlers({ db, queue, version, reader, exportDir, app }: H
     },
     'imports:start': async (req) => {
       await assertCsvFile(req.path);
+      // The same file with an import still unfinished (after a crash or a pause): that one resumes, never a second.
+      const unfinished = await findUnfinishedImport(db, req.path);
+      if (unfinished) return { jobId: wakeJob(queue, queue.get(unfinished.job.id)).id };
       const job = queue.enqueue({ kind: 'import', payload: req, maxAttempts: 5 });
       return { jobId: job.id };
     },
