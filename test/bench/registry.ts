@@ -34,6 +34,10 @@ export const benches: Record<string, Bench> = {
   crash: {
     run: async ({ smoke, log }) => (await import('./crash-bench.ts')).runCrashBench({ log, ...(smoke ? { kills: 4, jobs: 12, steps: 5 } : {}) }),
   },
+  'crash-owner': {
+    rows: 'rows',
+    run: async ({ rows, smoke, log }) => (await import('./crash-owner-bench.ts')).runCrashOwnerBench({ log, rows: rows ?? (smoke ? 2_000 : undefined), ...(smoke ? { trials: 1, lookupRows: 60, parallel: true } : {}) }),
+  },
   import: {
     rows: 'rows',
     run: async ({ rows, smoke, log }) =>

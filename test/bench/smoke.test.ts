@@ -45,6 +45,18 @@ const SMOKE: Record<string, Promised> = {
     counts: ['kills', 'jobs_total', 'jobs_completed', 'lost_jobs', 'lost_steps', 'doubled_steps'],
     zero: ['lost_jobs', 'lost_steps', 'doubled_steps'],
   },
+  'crash-owner': {
+    measures: ['resumed_ms_p50', 'resumed_ms_p95', 'clean_import_ms', 'clean_analysis_ms', 'clean_import_job_ms', 'clean_analysis_job_ms', 'clean_lookup_job_ms'],
+    counts: [
+      ...['rows', 'trials', 'kills_mid_job', 'lost', 'doubled', 'doubled_import', 'doubled_analysis', 'doubled_lookup', 'digest_mismatches', 'hung_restarts'],
+      ...['orphans_alive', 'staging_files_left', 'lookup_requests_repeated', 'lookup_requests_clean'],
+    ],
+    labels: ['owner_entry', 'restart_command'],
+    // No sample when every kill landed after its job had completed (before the CLI exited): nothing to resume.
+    nullable: ['resumed_ms_p50', 'resumed_ms_p95'],
+    // `doubled` is not here: restarted with the same command (a CLI without `pallet work`), the CLI enqueues its job again.
+    zero: ['lost', 'digest_mismatches', 'hung_restarts', 'orphans_alive', 'staging_files_left', 'lookup_requests_repeated'],
+  },
   import: {
     measures: [
       'file_mib',
