@@ -47,6 +47,8 @@ const smoke = process.argv.includes('--smoke');
 // Before anything reads userData (the single-instance lock does, and Electron caches it at the first read).
 if (process.env.PALLET_DATA_DIR) app.setPath('userData', resolve(process.env.PALLET_DATA_DIR));
 const log = createAppLog({ dir: app.getPath('logs') });
+// Workers' output and fatal errors go to the same log file as main's.
+const workerLog = { line: (worker: string, line: string, stream: 'stdout' | 'stderr') => log.lineSink(worker, stream)(line), error: (m: string) => log.error(m) };
 process.on('uncaughtException', (err) => log.error(`uncaught: ${err.stack ?? err.message}`));
 process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
 if (app.isPackaged) {
@@ -104,7 +106,7 @@ async function start(): Promise<void> {
     appReady.resolve(
       await createApp({
         dbPath: join(app.getPath('userData'), 'pallet.db'),
-        launcher: createUtilityLauncher({ line: (worker, line, stream) => log.lineSink(worker, stream)(line), error: (m) => log.error(m) }),
+        launcher: createUtilityLauncher(workerLog),
         appOrigin: APP_ORIGIN,
         version: app.getVersion(),
         workers: settings.get('workers'),
@@ -146,7 +148,7 @@ async function start(): Promise<void> {
 async function startSmoke(): Promise<void> {
   useElectronSqlite();
   const report = await runSmoke({
-    launcher: createUtilityLauncher({ line: (worker, line, stream) => log.lineSink(worker, stream)(line), error: (m) => log.error(m) }),
+    launcher: createUtilityLauncher(workerLog),
     samplePath: join(resources('sample'), 'supplier-sample.csv'),
     engine: { packaged: app.isPackaged },
   });

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.ts';
 import { jobFromRow, type JobRow } from '../queue/rows.ts';
-import type { Job } from '../queue/types.ts';
+import { ACTIVE_STATUSES, statusIsSql, type Job } from '../queue/types.ts';
 import type { AnalysisPayload } from './task.ts';
 
 /** An earlier request's analysis jobs that have not all finished, and the shards of that run that already have. */
@@ -33,7 +33,7 @@ const shardOf = (job: Job) => (job.payload as { shard?: Shard } | null)?.shard ?
 export function findUnfinishedAnalysis(db: Db, payload: AnalysisPayload): UnfinishedAnalysis | null {
   const key = analysisScopeKey(payload);
   const rows = db
-    .prepare(`SELECT * FROM jobs WHERE kind = 'analysis' AND (status = 'scheduled' OR status = 'queued' OR status = 'running' OR status = 'retry_pending' OR status = 'waiting_network' OR status = 'paused') ORDER BY id DESC`)
+    .prepare(`SELECT * FROM jobs WHERE kind = 'analysis' AND ${statusIsSql(ACTIVE_STATUSES)} ORDER BY id DESC`)
     .all() as JobRow[];
   const same = rows.map(jobFromRow).filter((j) => analysisScopeKey(j.payload as AnalysisPayload) === key);
   if (same.length === 0) return null;

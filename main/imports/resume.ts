@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.ts';
 import { jobFromRow, type JobRow } from '../queue/rows.ts';
-import type { Job } from '../queue/types.ts';
+import { ACTIVE_STATUSES, statusIsSql, type Job } from '../queue/types.ts';
 import { fileIdentity } from './store.ts';
 
 /** An import of the same file that has not finished: the one a new request for that file must resume. */
@@ -13,8 +13,7 @@ export interface UnfinishedImport {
   percent: number | null;
 }
 
-// Not finished: the same set as the queue's ACTIVE predicate.
-const UNFINISHED = `(j.status = 'scheduled' OR j.status = 'queued' OR j.status = 'running' OR j.status = 'retry_pending' OR j.status = 'waiting_network' OR j.status = 'paused')`;
+const UNFINISHED = statusIsSql(ACTIVE_STATUSES, 'j.status');
 
 const percentOf = (job: Job) => (job.progress?.total ? Math.min(100, Math.floor((job.progress.done / job.progress.total) * 100)) : null);
 

@@ -6,16 +6,19 @@ import type { Db } from '../db/open.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { JobNotFoundError, JobStateError, LeaseLostError } from './errors.ts';
 import { CLAIM_RETURNING, COMPLETE_RETURNING, jobFromClaim, jobFromCompletion, jobFromRow, type ClaimRow, type CompleteRow, type JobRow } from './rows.ts';
-import type {
-  ClaimedJob,
-  EnqueueInput,
-  Job,
-  JobError,
-  JobProgress,
-  JobStatus,
-  Lease,
-  ProgressUpdate,
-  QueueEvent,
+import {
+  ACTIVE_STATUSES,
+  FINISHED_STATUSES,
+  statusIsSql,
+  type ClaimedJob,
+  type EnqueueInput,
+  type Job,
+  type JobError,
+  type JobProgress,
+  type JobStatus,
+  type Lease,
+  type ProgressUpdate,
+  type QueueEvent,
 } from './types.ts';
 
 export interface Clock {
@@ -60,12 +63,9 @@ export interface StopRequest {
   reason: 'cancel' | 'pause';
 }
 
-// The same text as the partial indexes' WHERE clauses (migration 007): SQLite uses a partial index only when the
-// query carries its condition verbatim, and OR chains are far cheaper than IN lists to evaluate on every write.
-const statusIs = (values: readonly JobStatus[]) => `(${values.map((v) => `status = '${v}'`).join(' OR ')})`;
-const ACTIVE = statusIs(['scheduled', 'queued', 'running', 'retry_pending', 'waiting_network', 'paused']);
-const DUE = statusIs(['scheduled', 'retry_pending']);
-const FINISHED = statusIs(['completed', 'failed', 'cancelled']);
+const ACTIVE = statusIsSql(ACTIVE_STATUSES);
+const DUE = statusIsSql(['scheduled', 'retry_pending']);
+const FINISHED = statusIsSql(FINISHED_STATUSES);
 
 /** The claim path's two reads, exported so a test can check they run on the partial indexes. */
 export const CLAIM_PICK_SQL = `SELECT id FROM jobs WHERE status = 'queued' AND kind = ? ORDER BY priority DESC, id LIMIT ?`;

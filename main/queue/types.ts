@@ -14,6 +14,18 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const FINISHED_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
+/** Every state but the finished ones: a job some engine still owes work (in JOB_STATUSES order). */
+export const ACTIVE_STATUSES: readonly JobStatus[] = JOB_STATUSES.filter((s) => !FINISHED_STATUSES.includes(s));
+
+/**
+ * `(status = 'a' OR status = 'b' …)`. The same text as the partial indexes' WHERE clauses (migration 007): SQLite uses
+ * a partial index only when the query carries its condition verbatim, and OR chains are far cheaper than IN lists to
+ * evaluate on every write. `column` names it through a table alias where a query joins.
+ */
+export function statusIsSql(values: readonly JobStatus[], column = 'status'): string {
+  return `(${values.map((v) => `${column} = '${v}'`).join(' OR ')})`;
+}
+
 /** Persisted progress of a running job; rate and ETA are derived by the queue. */
 export interface JobProgress {
   total: number | null;

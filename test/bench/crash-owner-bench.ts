@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { syntheticUpc, writeSupplierFile } from '../../main/bench/supplier-file.
 import { stagingNeeded } from '../../main/imports/staging-files.ts';
 import { tsxLoader } from '../../main/workers/entry-path.ts';
 import { CREDENTIALS, startSpApiDouble } from '../support/spapi-double.ts';
+import { alive, childrenOf } from '../support/proc.ts';
 
 // "The owner dies" (issue 24): the process that runs the queue and scheduler — the `pallet` CLI engine, standing in
 // for the app's main — is SIGKILLed at a random moment of an import, an analysis or a lookup, then started again:
@@ -27,30 +28,6 @@ const VOLATILE = new Set(['id', 'product_id', 'import_id', 'created_import_id', 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The pids a process has forked and not yet lost (every thread's list, from /proc; empty off Linux). */
-function childrenOf(pid: number): number[] {
-  try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((t) => {
-      try {
-        return readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
-      } catch {
-        return [];
-      }
-    });
-  } catch {
-    return [];
-  }
-}
-
-/** True while the process exists and is not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 /** A digest of what the catalog holds: products and their analyses, by barcode, without ids and timestamps. */
 export function catalogDigest(dbPath: string): string {

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSupplierFile } from '../../../main/bench/supplier-file.ts';
 import { tsxLoader } from '../../../main/workers/entry-path.ts';
+import { alive, childrenOf } from '../../support/proc.ts';
 
 // Reads /proc: the orphan this guards against was seen on Linux, and the kernel is what tells who is whose child.
 const linux = process.platform === 'linux';
@@ -14,30 +15,6 @@ const BIN = fileURLToPath(new URL('../../../main/cli/bin.ts', import.meta.url));
 const BUILT = process.env.PALLET_ORPHAN_CLI;
 const WATCHER = fileURLToPath(new URL('../../support/parent-watch-child.ts', import.meta.url));
 
-/** The pids a process has forked and not yet lost (every thread's list, from /proc). */
-function childrenOf(pid: number): number[] {
-  try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((t) => {
-      try {
-        return readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
-      } catch {
-        return [];
-      }
-    });
-  } catch {
-    return [];
-  }
-}
-
-/** True while the process exists and is not a zombie (a container's pid 1 may never reap an orphan that exited). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
