@@ -24,7 +24,8 @@ if (!built) console.warn('Boot tests skipped: dist/node/main.js is not built (np
 
 type Result<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 
-describe.skipIf(!built)('the built main under the strict Electron double', () => {
+// Each test boots a whole app with real workers; on a loaded 2-core CI machine one boot + import + drain took > 60 s.
+describe.skipIf(!built)('the built main under the strict Electron double', { timeout: 180_000 }, () => {
   let scratch: string;
   /** A stand-in for better-sqlite3 built for Electron's ABI (the real one cannot load under Node). */
   let standIn: string;
