@@ -15,7 +15,15 @@ export default tseslint.config(
       // Runtime electron imports throw under Node (tests, CLI, benchmarks); type-only imports are fine.
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only main/electron/**, main/index.ts and preload/index.ts may import electron at runtime.', allowTypeImports: true }] },
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only main/electron/**, main/index.ts and preload/index.ts may import electron at runtime.',
+              allowTypeImports: true,
+            },
+          ],
+        },
       ],
     },
   },

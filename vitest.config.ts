@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: process.env.PALLET_TEST_JSON ? ['default', ['json', { outputFile: process.env.PALLET_TEST_JSON }]] : ['default'],
+    reporters: process.env.PALLET_TEST_JSON
+      ? ['default', ['json', { outputFile: process.env.PALLET_TEST_JSON }]]
+      : ['default'],
   },
 });

@@ -41,16 +41,22 @@ const APP_USER_MODEL_ID = 'app.pallet.desktop';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const appRoot = join(here, '../..');
-const resources = (name: string) => (app.isPackaged ? join(process.resourcesPath, name) : join(appRoot, 'resources', name));
+const resources = (name: string) =>
+  app.isPackaged ? join(process.resourcesPath, name) : join(appRoot, 'resources', name);
 const smoke = process.argv.includes('--smoke');
 
 // Before anything reads userData (the single-instance lock does, and Electron caches it at the first read).
 if (process.env.PALLET_DATA_DIR) app.setPath('userData', resolve(process.env.PALLET_DATA_DIR));
 const log = createAppLog({ dir: app.getPath('logs') });
 // Workers' output and fatal errors go to the same log file as main's.
-const workerLog = { line: (worker: string, line: string, stream: 'stdout' | 'stderr') => log.lineSink(worker, stream)(line), error: (m: string) => log.error(m) };
+const workerLog = {
+  line: (worker: string, line: string, stream: 'stdout' | 'stderr') => log.lineSink(worker, stream)(line),
+  error: (m: string) => log.error(m),
+};
 process.on('uncaughtException', (err) => log.error(`uncaught: ${err.stack ?? err.message}`));
-process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+process.on('unhandledRejection', (reason) =>
+  log.error(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
+);
 if (app.isPackaged) {
   for (const name of DEVELOPMENT_ONLY_ENV) {
     if (process.env[name] === undefined) continue;
@@ -78,7 +84,14 @@ if (!smoke && !app.requestSingleInstanceLock()) {
 function useElectronSqlite(): void {
   // A development override (the strict Electron double's stand-in build); an installed app always uses its own.
   const override = app.isPackaged ? undefined : process.env.PALLET_SQLITE_BINDING;
-  const binding = override ?? electronSqliteBinding({ appRoot, isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, abi: process.versions.modules });
+  const binding =
+    override ??
+    electronSqliteBinding({
+      appRoot,
+      isPackaged: app.isPackaged,
+      resourcesPath: process.resourcesPath,
+      abi: process.versions.modules,
+    });
   const probe = probeSqlite(binding, { isPackaged: app.isPackaged });
   if (!probe.ok) throw new Error(probe.message);
   // Worker threads inherit it; utility processes get it through the worker environment's PALLET_* allowlist.
@@ -101,7 +114,10 @@ async function start(): Promise<void> {
   const pallet = new Promise<PalletApp>((resolve, reject) => (appReady = { resolve, reject }));
   pallet.catch(() => {}); // the startup failure is reported once, by failStartup
   registerIpc(Object.keys(INPUT_SCHEMAS) as Channel[], async () => (await pallet).router);
-  const { port: window } = createMainWindow({ preload: join(here, '../preload/index.cjs'), url: `${APP_ORIGIN}/index.html` });
+  const { port: window } = createMainWindow({
+    preload: join(here, '../preload/index.cjs'),
+    url: `${APP_ORIGIN}/index.html`,
+  });
   try {
     appReady.resolve(
       await createApp({
@@ -138,10 +154,16 @@ async function start(): Promise<void> {
   const { desktop } = await pallet;
   // Launched by opening a CSV with Pallet (Windows, Linux): import it.
   desktop.importFiles(csvArgs(process.argv.slice(1)));
-  for (const detail of notices) void dialog.showMessageBox({ type: 'warning', message: 'Pallet could not read a saved file', detail });
+  for (const detail of notices)
+    void dialog.showMessageBox({ type: 'warning', message: 'Pallet could not read a saved file', detail });
   // Updates from the release feed (off in development and without a feed); installing goes through the drain first.
   const updater = createUpdater({ log, isPackaged: app.isPackaged, resourcesPath: process.resourcesPath });
-  createUpdatePolicy({ updater, dialog: createUpdateDialogPort(), log: log.scope('updates'), restart: () => desktop.quit(() => updater.quitAndInstall()) }).start();
+  createUpdatePolicy({
+    updater,
+    dialog: createUpdateDialogPort(),
+    log: log.scope('updates'),
+    restart: () => desktop.quit(() => updater.quitAndInstall()),
+  }).start();
 }
 
 /** `electron . --smoke`: the sample import through real utility-process workers, one JSON line, exit 0 if it worked. */

@@ -12,7 +12,8 @@ export function buildApi(transport: BridgeTransport): AppApi {
   const api: Record<string, unknown> = {};
   for (const [group, methods] of Object.entries(METHODS)) {
     const g: Record<string, (input?: unknown) => Promise<unknown>> = {};
-    for (const [name, channel] of Object.entries(methods)) g[name] = (input?: unknown) => transport.invoke(channel, input);
+    for (const [name, channel] of Object.entries(methods))
+      g[name] = (input?: unknown) => transport.invoke(channel, input);
     api[group] = Object.freeze(g);
   }
   api.onEvent = (listener: (e: AppEvent) => void) => transport.subscribe(EVENT_CHANNEL, (p) => listener(p as AppEvent));

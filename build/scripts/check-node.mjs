@@ -25,7 +25,9 @@ var running = process.env.PALLET_CHECK_NODE_VERSION || process.versions.node;
 if (!atLeast(parse(running), REQUIRED)) {
   console.error(
     "Pallet's `npm start` needs Node ≥ 22.12 (Electron 45 downloads its binary at first start and requires it); " +
-      'you have v' + String(running).replace(/^v/, '') + '. Install Node 22 LTS from https://nodejs.org and run npm start again.',
+      'you have v' +
+      String(running).replace(/^v/, '') +
+      '. Install Node 22 LTS from https://nodejs.org and run npm start again.',
   );
   process.exit(1);
 }

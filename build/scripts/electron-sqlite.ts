@@ -74,12 +74,22 @@ export async function electronAbi(root: string, electronVersion: string): Promis
 }
 
 /** What the installed electron and better-sqlite3 need on this machine. */
-export async function currentTarget(root: string, host: { platform: string; arch: string } = process): Promise<NativeTarget> {
+export async function currentTarget(
+  root: string,
+  host: { platform: string; arch: string } = process,
+): Promise<NativeTarget> {
   const electronPkg = join(root, 'node_modules', 'electron', 'package.json');
   const sqlitePkg = join(root, 'node_modules', 'better-sqlite3', 'package.json');
-  for (const f of [electronPkg, sqlitePkg]) if (!existsSync(f)) throw new ElectronSqliteBuildError(`${f} is missing: run \`npm install\` first.`);
+  for (const f of [electronPkg, sqlitePkg])
+    if (!existsSync(f)) throw new ElectronSqliteBuildError(`${f} is missing: run \`npm install\` first.`);
   const electron = String(readJson(electronPkg).version);
-  return { electron, betterSqlite3: String(readJson(sqlitePkg).version), platform: host.platform, arch: host.arch, abi: await electronAbi(root, electron) };
+  return {
+    electron,
+    betterSqlite3: String(readJson(sqlitePkg).version),
+    platform: host.platform,
+    arch: host.arch,
+    abi: await electronAbi(root, electron),
+  };
 }
 
 /** The stamp at `file`, or null when there is none or it cannot be read. */
@@ -138,10 +148,18 @@ export function prepareScratch(paths: ReturnType<typeof electronSqlitePaths>, ta
   mkdirSync(paths.scratchPackage, { recursive: true });
   for (const entry of SOURCES) {
     const from = join(paths.nodePackage, entry);
-    if (!existsSync(from)) throw new ElectronSqliteBuildError(`${from} is missing: the better-sqlite3 package looks incomplete; run \`npm ci\`.`);
+    if (!existsSync(from))
+      throw new ElectronSqliteBuildError(
+        `${from} is missing: the better-sqlite3 package looks incomplete; run \`npm ci\`.`,
+      );
     cpSync(from, join(paths.scratchPackage, entry), { recursive: true });
   }
-  const app = { name: 'pallet-electron-sqlite', version: '0.0.0', private: true, dependencies: { 'better-sqlite3': target.betterSqlite3 } };
+  const app = {
+    name: 'pallet-electron-sqlite',
+    version: '0.0.0',
+    private: true,
+    dependencies: { 'better-sqlite3': target.betterSqlite3 },
+  };
   writeFileSync(join(paths.scratch, 'package.json'), `${JSON.stringify(app, null, 2)}\n`);
 }
 
@@ -160,43 +178,51 @@ export interface EnsureOptions {
  * Makes sure dist/native holds better-sqlite3 built for the installed Electron: nothing to do when the stamp matches,
  * otherwise rebuild a copy of the package in the scratch app and install its binary with a new stamp.
  */
-export async function ensureElectronSqlite(o: EnsureOptions): Promise<{ status: 'fresh' | 'built'; binary: string; target: NativeTarget }> {
+export async function ensureElectronSqlite(
+  o: EnsureOptions,
+): Promise<{ status: 'fresh' | 'built'; binary: string; target: NativeTarget }> {
   const host = o.host ?? { platform: process.platform, arch: process.arch };
   const log = o.log ?? (() => {});
   const target = await currentTarget(o.root, host);
   const paths = electronSqlitePaths(o.root, target.abi);
-  if (!o.force && isBuildFresh(readStamp(paths.stamp), target, paths.binary)) return { status: 'fresh', binary: paths.binary, target };
+  if (!o.force && isBuildFresh(readStamp(paths.stamp), target, paths.binary))
+    return { status: 'fresh', binary: paths.binary, target };
 
-  log(`Building better-sqlite3 ${target.betterSqlite3} for Electron ${target.electron} (ABI ${target.abi}, ${target.platform}-${target.arch})…`);
+  log(
+    `Building better-sqlite3 ${target.betterSqlite3} for Electron ${target.electron} (ABI ${target.abi}, ${target.platform}-${target.arch})…`,
+  );
   prepareScratch(paths, target);
   try {
-    await withoutNodedir(process.env, () => o.rebuild({
-      buildPath: paths.scratch,
-      // Stops @electron/rebuild's search at the scratch app: walking further up it would find node_modules/better-sqlite3
-      // itself and rebuild the Node build in place.
-      projectRootPath: paths.scratch,
-      electronVersion: target.electron,
-      onlyModules: ['better-sqlite3'],
-      force: true,
-      platform: host.platform,
-      arch: host.arch,
-    }));
+    await withoutNodedir(process.env, () =>
+      o.rebuild({
+        buildPath: paths.scratch,
+        // Stops @electron/rebuild's search at the scratch app: walking further up it would find node_modules/better-sqlite3
+        // itself and rebuild the Node build in place.
+        projectRootPath: paths.scratch,
+        electronVersion: target.electron,
+        onlyModules: ['better-sqlite3'],
+        force: true,
+        platform: host.platform,
+        arch: host.arch,
+      }),
+    );
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new ElectronSqliteBuildError(
       `Could not build better-sqlite3 for Electron ${target.electron}: ${reason}\n` +
-        'It first tries to download a prebuilt binary, then compiles against Electron\'s headers (which need a C++ toolchain); ' +
+        "It first tries to download a prebuilt binary, then compiles against Electron's headers (which need a C++ toolchain); " +
         'both need the network, so the first `npm start` must run online. Run `npm run rebuild:electron` again once online.',
     );
   }
   const built = join(paths.scratchPackage, 'build', 'Release', 'better_sqlite3.node');
-  if (!existsSync(built)) throw new ElectronSqliteBuildError(`The Electron rebuild of better-sqlite3 finished but left no ${built}.`);
+  if (!existsSync(built))
+    throw new ElectronSqliteBuildError(`The Electron rebuild of better-sqlite3 finished but left no ${built}.`);
   // A build for another ABI would only fail once the app starts, and its stamp would keep it: refuse it here.
   const abis = addonAbis(built);
   if (abis.length > 0 && !abis.includes(target.abi)) {
     throw new ElectronSqliteBuildError(
       `The rebuilt better-sqlite3 is for ABI ${abis.join(', ')}, not Electron ${target.electron}'s ABI ${target.abi}: node-gyp used other ` +
-        'headers than Electron\'s (check `npm config get nodedir` and the npm_config_* / NODEDIR environment). Nothing was installed.',
+        "headers than Electron's (check `npm config get nodedir` and the npm_config_* / NODEDIR environment). Nothing was installed.",
     );
   }
   if (abis.length === 0) log(`Warning: could not read the ABI of ${built}; installing it unchecked.`);

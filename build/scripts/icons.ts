@@ -33,7 +33,9 @@ async function rgba(svg: string): Promise<{ data: Buffer; width: number; height:
 }
 
 function toPng(img: { data: Buffer; width: number; height: number }): Promise<Buffer> {
-  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 4 } }).png({ compressionLevel: 9 }).toBuffer();
+  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 4 } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
 }
 
 /** Template image: every pixel black, the shape carried by alpha alone (anything else makes macOS show it as is). */

@@ -27,7 +27,8 @@ export interface AnalysisOptions {
   targets?: { minRoi?: number; minProfit?: number; maxRank?: number };
 }
 
-export type Flag = 'meets_roi' | 'misses_roi' | 'meets_profit' | 'misses_profit' | 'meets_rank' | 'misses_rank' | 'winner';
+export type Flag =
+  'meets_roi' | 'misses_roi' | 'meets_profit' | 'misses_profit' | 'meets_rank' | 'misses_rank' | 'winner';
 
 /** Every number is finite or null; when null, `reasons` says why. */
 export interface AnalysisResult {
@@ -84,8 +85,12 @@ export function analyzeProduct(input: AnalysisInput, schedule: FeeSchedule, opts
   if (sellPrice === null) reasons.push('No sell price: no Amazon price yet, no price of yours and none in the file.');
 
   const pkg = input.package;
-  const full = pkg && positive(pkg.lengthIn) && positive(pkg.widthIn) && positive(pkg.heightIn) && positive(pkg.weightLb) ? (pkg as Package) : null;
-  if (!full) reasons.push('No package dimensions and weight: the FBA fee is unknown until Amazon’s catalog gives them.');
+  const full =
+    pkg && positive(pkg.lengthIn) && positive(pkg.widthIn) && positive(pkg.heightIn) && positive(pkg.weightLb)
+      ? (pkg as Package)
+      : null;
+  if (!full)
+    reasons.push('No package dimensions and weight: the FBA fee is unknown until Amazon’s catalog gives them.');
 
   const cost = input.cost;
   const costOk = positive(cost);
@@ -94,17 +99,28 @@ export function analyzeProduct(input: AnalysisInput, schedule: FeeSchedule, opts
 
   const tierInfo = full ? sizeTier(s, full) : null;
   const referral = sellPrice !== null ? referralFee(s, ref.name, sellPrice) : null;
-  const fulfillment = tierInfo && sellPrice !== null ? fulfillmentFee(s, tierInfo.tier, tierInfo.shippingWeightLb, sellPrice, { fuelSurcharge: opts.fuelSurcharge }) : null;
-  const storage = tierInfo && full ? cents(storageFee(s, full, tierInfo.tier, opts.month) * (opts.storageMonths ?? 1)) : null;
-  const otherCosts = cents((opts.prepPerUnit ?? 0) + (opts.inboundPerUnit ?? 0) + (opts.inboundPerLb ?? 0) * (full?.weightLb ?? 0));
-  const totalFees = referral !== null && fulfillment !== null && storage !== null ? cents(referral + fulfillment + storage) : null;
+  const fulfillment =
+    tierInfo && sellPrice !== null
+      ? fulfillmentFee(s, tierInfo.tier, tierInfo.shippingWeightLb, sellPrice, { fuelSurcharge: opts.fuelSurcharge })
+      : null;
+  const storage =
+    tierInfo && full ? cents(storageFee(s, full, tierInfo.tier, opts.month) * (opts.storageMonths ?? 1)) : null;
+  const otherCosts = cents(
+    (opts.prepPerUnit ?? 0) + (opts.inboundPerUnit ?? 0) + (opts.inboundPerLb ?? 0) * (full?.weightLb ?? 0),
+  );
+  const totalFees =
+    referral !== null && fulfillment !== null && storage !== null ? cents(referral + fulfillment + storage) : null;
   const unitCost = costOk ? cents(cost + otherCosts) : null;
-  const profit = totalFees !== null && sellPrice !== null && unitCost !== null ? cents(sellPrice - totalFees - unitCost) : null;
+  const profit =
+    totalFees !== null && sellPrice !== null && unitCost !== null ? cents(sellPrice - totalFees - unitCost) : null;
   const margin = profit !== null && sellPrice ? round4(profit / sellPrice) : null;
   const roi = profit !== null && unitCost ? round4(profit / unitCost) : null;
   const breakevenCost = totalFees !== null && sellPrice !== null ? cents(sellPrice - totalFees - otherCosts) : null;
   const targetRoi = opts.targets?.minRoi;
-  const maxCostForTargetRoi = totalFees !== null && sellPrice !== null && targetRoi !== undefined ? cents((sellPrice - totalFees) / (1 + targetRoi) - otherCosts) : null;
+  const maxCostForTargetRoi =
+    totalFees !== null && sellPrice !== null && targetRoi !== undefined
+      ? cents((sellPrice - totalFees) / (1 + targetRoi) - otherCosts)
+      : null;
 
   const rank = positive(input.salesRank) ? Math.round(input.salesRank) : null;
   const estMonthlySales = rank !== null ? estimateMonthlySales(rank, ref.name) : null;
@@ -114,8 +130,10 @@ export function analyzeProduct(input: AnalysisInput, schedule: FeeSchedule, opts
   const t = opts.targets ?? {};
   const verdicts: boolean[] = [];
   if (t.minRoi !== undefined && roi !== null) verdicts.push(flagged(flags, roi >= t.minRoi, 'meets_roi', 'misses_roi'));
-  if (t.minProfit !== undefined && profit !== null) verdicts.push(flagged(flags, profit >= t.minProfit, 'meets_profit', 'misses_profit'));
-  if (t.maxRank !== undefined && rank !== null) verdicts.push(flagged(flags, rank <= t.maxRank, 'meets_rank', 'misses_rank'));
+  if (t.minProfit !== undefined && profit !== null)
+    verdicts.push(flagged(flags, profit >= t.minProfit, 'meets_profit', 'misses_profit'));
+  if (t.maxRank !== undefined && rank !== null)
+    verdicts.push(flagged(flags, rank <= t.maxRank, 'meets_rank', 'misses_rank'));
   const wanted = [t.minRoi, t.minProfit, t.maxRank].filter((x) => x !== undefined).length;
   if (wanted > 0 && verdicts.length === wanted && verdicts.every(Boolean)) flags.push('winner');
 

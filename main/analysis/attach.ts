@@ -15,13 +15,26 @@ type Shard = { count: number; index: number };
 function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortedKeys(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, sortedKeys(v)]),
+  );
 }
 
 /** What an analysis request covers and how (products, marketplace, date, options), without its shard: equal keys, same work. */
 export function analysisScopeKey(p: AnalysisPayload): string {
   const ids = p.ids ? [...new Set(p.ids)].sort((a, b) => a - b) : null;
-  return JSON.stringify(sortedKeys({ all: p.all === true, ids, marketplace: p.marketplace ?? 'US', date: p.date ?? null, options: p.options ?? {} }));
+  return JSON.stringify(
+    sortedKeys({
+      all: p.all === true,
+      ids,
+      marketplace: p.marketplace ?? 'US',
+      date: p.date ?? null,
+      options: p.options ?? {},
+    }),
+  );
 }
 
 const shardOf = (job: Job) => (job.payload as { shard?: Shard } | null)?.shard ?? null;
@@ -40,7 +53,9 @@ export function findUnfinishedAnalysis(db: Db, payload: AnalysisPayload): Unfini
   // One run: the newest job and the jobs of its shard set enqueued with it (ids within one shard count of it).
   const newest = same[0]!;
   const count = shardOf(newest)?.count ?? 1;
-  const unfinished = same.filter((j) => (shardOf(j)?.count ?? 1) === count && newest.id - j.id < count).sort((a, b) => a.id - b.id);
+  const unfinished = same
+    .filter((j) => (shardOf(j)?.count ?? 1) === count && newest.id - j.id < count)
+    .sort((a, b) => a.id - b.id);
   if (count === 1) return { unfinished, done: [] };
   const missing = new Set(Array.from({ length: count }, (_, i) => i));
   for (const j of unfinished) missing.delete(shardOf(j)!.index);
@@ -48,10 +63,21 @@ export function findUnfinishedAnalysis(db: Db, payload: AnalysisPayload): Unfini
   if (missing.size) {
     const lo = unfinished[0]!.id - count;
     const hi = unfinished[unfinished.length - 1]!.id + count;
-    const siblings = (db.prepare(`SELECT * FROM jobs WHERE kind = 'analysis' AND status = 'completed' AND id > ? AND id < ? ORDER BY id DESC`).all(lo, hi) as JobRow[]).map(jobFromRow);
+    const siblings = (
+      db
+        .prepare(
+          `SELECT * FROM jobs WHERE kind = 'analysis' AND status = 'completed' AND id > ? AND id < ? ORDER BY id DESC`,
+        )
+        .all(lo, hi) as JobRow[]
+    ).map(jobFromRow);
     for (const s of siblings) {
       const shard = shardOf(s);
-      if (shard && shard.count === count && missing.has(shard.index) && analysisScopeKey(s.payload as AnalysisPayload) === key) {
+      if (
+        shard &&
+        shard.count === count &&
+        missing.has(shard.index) &&
+        analysisScopeKey(s.payload as AnalysisPayload) === key
+      ) {
         missing.delete(shard.index);
         done.push(s);
       }

@@ -60,7 +60,10 @@ const cache = new WeakMap<readonly string[], Map<string, { name: string; note: s
  * The referral category for a product category, or the fallback with the reason it was needed. Memoized per known
  * list: a catalog has few distinct categories and this runs once per analysed product.
  */
-export function referralCategory(category: string | null, known: readonly string[]): { name: string; note: string | null } {
+export function referralCategory(
+  category: string | null,
+  known: readonly string[],
+): { name: string; note: string | null } {
   let memo = cache.get(known);
   if (!memo) cache.set(known, (memo = new Map()));
   const key = category ?? '';
@@ -80,5 +83,8 @@ function resolveCategory(category: string | null, known: readonly string[]): { n
   const words = folded.split(' ');
   const has = (w: string) => words.some((x) => x.startsWith(w));
   for (const [need, name] of RULES) if (need.every(has) && known.includes(name)) return { name, note: null };
-  return { name: 'Everything Else', note: `Category "${category}" is not in the referral fee table: the "Everything Else" rate is used.` };
+  return {
+    name: 'Everything Else',
+    note: `Category "${category}" is not in the referral fee table: the "Everything Else" rate is used.`,
+  };
 }

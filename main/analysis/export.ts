@@ -37,9 +37,33 @@ export function parseFilter(text: string): Filter {
 
 // Columns a seller sorts and filters on in a spreadsheet.
 const HEADERS = [
-  'ASIN', 'Barcode', 'SKU', 'Name', 'Brand', 'Category', 'Cost', 'Sell Price', 'Price Source', 'Referral Fee', 'FBA Fee', 'Storage Fee',
-  'Other Costs', 'Total Fees', 'Amazon Fee Estimate', 'Profit', 'Margin %', 'ROI %', 'Breakeven Cost', 'Max Cost for Target ROI', 'Sales Rank', 'Est. Monthly Sales',
-  'Size Tier', 'Verdict', 'Notes', 'Fee Schedule', 'Lookup Status',
+  'ASIN',
+  'Barcode',
+  'SKU',
+  'Name',
+  'Brand',
+  'Category',
+  'Cost',
+  'Sell Price',
+  'Price Source',
+  'Referral Fee',
+  'FBA Fee',
+  'Storage Fee',
+  'Other Costs',
+  'Total Fees',
+  'Amazon Fee Estimate',
+  'Profit',
+  'Margin %',
+  'ROI %',
+  'Breakeven Cost',
+  'Max Cost for Target ROI',
+  'Sales Rank',
+  'Est. Monthly Sales',
+  'Size Tier',
+  'Verdict',
+  'Notes',
+  'Fee Schedule',
+  'Lookup Status',
 ];
 
 const pct = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
@@ -51,7 +75,12 @@ const pct = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10
 export async function exportProducts(
   db: Db,
   out: string,
-  opts: { filters?: readonly Filter[]; marketplace?: string; page?: number; where?: { sql: string; params: unknown[] } } = {},
+  opts: {
+    filters?: readonly Filter[];
+    marketplace?: string;
+    page?: number;
+    where?: { sql: string; params: unknown[] };
+  } = {},
 ): Promise<number> {
   const filters = opts.filters ?? [];
   const where = filters.map((f) => `${FILTER_FIELDS[f.field]} ${f.op === '!=' ? 'IS NOT' : f.op} ?`);
@@ -78,18 +107,43 @@ export async function exportProducts(
     await write('\ufeff' + toCsv([HEADERS]));
     let last = 0;
     for (;;) {
-      const rows = stmt.all(opts.marketplace ?? 'US', last, ...params, opts.page ?? 5000) as Record<string, number | string | null>[];
+      const rows = stmt.all(opts.marketplace ?? 'US', last, ...params, opts.page ?? 5000) as Record<
+        string,
+        number | string | null
+      >[];
       if (rows.length === 0) break;
       last = rows.at(-1)!.product_key as number;
       const lines = rows.map((r) => {
         const flags = JSON.parse((r.flags as string | null) ?? '[]') as string[];
         const reasons = JSON.parse((r.reasons as string | null) ?? '[]') as string[];
         return [
-          r.asin, r.gtin14 ? displayGtin(r.gtin14 as string) : null, r.sku, r.name, r.brand, r.category, r.cost, r.sell_price, r.price_source,
-          r.referral_fee, r.fulfillment_fee, r.storage_fee, r.other_costs, r.total_fees, r.api_total_fees, r.profit, pct(r.margin as number | null), pct(r.roi as number | null),
-          r.breakeven_cost, r.max_cost_for_target_roi, r.sales_rank,
+          r.asin,
+          r.gtin14 ? displayGtin(r.gtin14 as string) : null,
+          r.sku,
+          r.name,
+          r.brand,
+          r.category,
+          r.cost,
+          r.sell_price,
+          r.price_source,
+          r.referral_fee,
+          r.fulfillment_fee,
+          r.storage_fee,
+          r.other_costs,
+          r.total_fees,
+          r.api_total_fees,
+          r.profit,
+          pct(r.margin as number | null),
+          pct(r.roi as number | null),
+          r.breakeven_cost,
+          r.max_cost_for_target_roi,
+          r.sales_rank,
           r.est_sales_mid === null || r.est_sales_mid === undefined ? null : `${r.est_sales_low}–${r.est_sales_high}`,
-          r.size_tier, flags.includes('winner') ? 'winner' : flags.join(' '), reasons.join(' '), r.fee_schedule, r.lookup_status,
+          r.size_tier,
+          flags.includes('winner') ? 'winner' : flags.join(' '),
+          reasons.join(' '),
+          r.fee_schedule,
+          r.lookup_status,
         ] as (string | number | null)[];
       });
       await write(toCsv(lines));

@@ -32,27 +32,40 @@ export function priceBand(price: number): PriceBand {
 const STANDARD: readonly SizeTier[] = ['small_standard', 'large_standard'];
 
 /** Size tier, dimensional weight and shipping weight of a package (dimensional weight divisor 139; 2" minimums for bulky). */
-export function sizeTier(s: FeeScheduleData, p: Package): { tier: SizeTier; dimensionalWeightLb: number; shippingWeightLb: number } {
-  const [longest, median, shortest] = [p.lengthIn, p.widthIn, p.heightIn].sort((a, b) => b - a) as [number, number, number];
+export function sizeTier(
+  s: FeeScheduleData,
+  p: Package,
+): { tier: SizeTier; dimensionalWeightLb: number; shippingWeightLb: number } {
+  const [longest, median, shortest] = [p.lengthIn, p.widthIn, p.heightIn].sort((a, b) => b - a) as [
+    number,
+    number,
+    number,
+  ];
   const divisor = s.dimensional_weight.divisor_cubic_inches_per_lb;
   const minSide = s.dimensional_weight.min_width_and_height_in_for_bulky_and_extra_large;
   const dimWeight = (longest * median * shortest) / divisor;
   const dimWeightBulky = (longest * Math.max(median, minSide) * Math.max(shortest, minSide)) / divisor;
   const girth = longest + 2 * (median + shortest);
   const t = s.size_tiers.tiers;
-  const fits = (x: { max_longest_in: number; max_median_in: number; max_shortest_in: number }) => longest <= x.max_longest_in && median <= x.max_median_in && shortest <= x.max_shortest_in;
+  const fits = (x: { max_longest_in: number; max_median_in: number; max_shortest_in: number }) =>
+    longest <= x.max_longest_in && median <= x.max_median_in && shortest <= x.max_shortest_in;
 
-  if (p.weightLb <= t.small_standard.max_weight_lb && fits(t.small_standard)) return { tier: 'small_standard', dimensionalWeightLb: dimWeight, shippingWeightLb: p.weightLb };
+  if (p.weightLb <= t.small_standard.max_weight_lb && fits(t.small_standard))
+    return { tier: 'small_standard', dimensionalWeightLb: dimWeight, shippingWeightLb: p.weightLb };
   const standardShipping = Math.max(p.weightLb, dimWeight);
-  if (standardShipping <= t.large_standard.max_weight_lb && fits(t.large_standard)) return { tier: 'large_standard', dimensionalWeightLb: dimWeight, shippingWeightLb: standardShipping };
+  if (standardShipping <= t.large_standard.max_weight_lb && fits(t.large_standard))
+    return { tier: 'large_standard', dimensionalWeightLb: dimWeight, shippingWeightLb: standardShipping };
   const bulkyShipping = Math.max(p.weightLb, dimWeightBulky);
   for (const tier of ['small_bulky', 'large_bulky'] as const) {
     const x = t[tier];
-    if (bulkyShipping <= x.max_weight_lb && fits(x) && girth <= x.max_length_plus_girth_in) return { tier, dimensionalWeightLb: dimWeightBulky, shippingWeightLb: bulkyShipping };
+    if (bulkyShipping <= x.max_weight_lb && fits(x) && girth <= x.max_length_plus_girth_in)
+      return { tier, dimensionalWeightLb: dimWeightBulky, shippingWeightLb: bulkyShipping };
   }
   // Extra-large: banded by shipping weight, except 150+ lb, which goes by unit weight alone.
-  if (p.weightLb > 150) return { tier: 'extra_large_150_plus', dimensionalWeightLb: dimWeightBulky, shippingWeightLb: p.weightLb };
-  const tier: SizeTier = bulkyShipping <= 50 ? 'extra_large_0_50' : bulkyShipping <= 70 ? 'extra_large_50_70' : 'extra_large_70_150';
+  if (p.weightLb > 150)
+    return { tier: 'extra_large_150_plus', dimensionalWeightLb: dimWeightBulky, shippingWeightLb: p.weightLb };
+  const tier: SizeTier =
+    bulkyShipping <= 50 ? 'extra_large_0_50' : bulkyShipping <= 70 ? 'extra_large_50_70' : 'extra_large_70_150';
   return { tier, dimensionalWeightLb: dimWeightBulky, shippingWeightLb: bulkyShipping };
 }
 
@@ -60,7 +73,13 @@ export function sizeTier(s: FeeScheduleData, p: Package): { tier: SizeTier; dime
 export const isStandard = (tier: SizeTier) => STANDARD.includes(tier);
 
 /** FBA fulfillment fee per unit from the rate card: tier, shipping weight (rounded as the card says) and price band. */
-export function fulfillmentFee(s: FeeScheduleData, tier: SizeTier, shippingWeightLb: number, price: number, opts: { fuelSurcharge?: boolean } = {}): number {
+export function fulfillmentFee(
+  s: FeeScheduleData,
+  tier: SizeTier,
+  shippingWeightLb: number,
+  price: number,
+  opts: { fuelSurcharge?: boolean } = {},
+): number {
   const band = priceBand(price);
   const cards = s.fulfillment_fees.tiers;
   let fee: number;
@@ -82,7 +101,9 @@ export function fulfillmentFee(s: FeeScheduleData, tier: SizeTier, shippingWeigh
       if (!row) throw new Error(`No large-standard band for ${lb} lb.`);
       fee = row[band];
     } else {
-      fee = card.above_3_lb.base[band] + card.above_3_lb.per_4oz_above_3_lb * Math.ceil((shippingWeightLb - 3) / 0.25 - EPS);
+      fee =
+        card.above_3_lb.base[band] +
+        card.above_3_lb.per_4oz_above_3_lb * Math.ceil((shippingWeightLb - 3) / 0.25 - EPS);
     }
   } else if (tier === 'small_bulky' || tier === 'large_bulky') {
     const card = cards[tier];
@@ -95,7 +116,10 @@ export function fulfillmentFee(s: FeeScheduleData, tier: SizeTier, shippingWeigh
   return cents(fee);
 }
 
-const categoryIndex = new WeakMap<FeeScheduleData, Map<string, FeeScheduleData['referral_fees']['categories'][number]>>();
+const categoryIndex = new WeakMap<
+  FeeScheduleData,
+  Map<string, FeeScheduleData['referral_fees']['categories'][number]>
+>();
 
 /** Referral fee for a category and total sales price: flat, whole-price or marginal tiers, the minimum, and closing fees. */
 export function referralFee(s: FeeScheduleData, categoryName: string, price: number): number {
@@ -107,7 +131,8 @@ export function referralFee(s: FeeScheduleData, categoryName: string, price: num
   const first = cat.tiers[0]!;
   if (first.type === 'flat') fee = price * first.rate;
   else if (first.type === 'whole') {
-    const tier = cat.tiers.find((t) => t.up_to === null || t.up_to === undefined || price <= t.up_to) ?? cat.tiers.at(-1)!;
+    const tier =
+      cat.tiers.find((t) => t.up_to === null || t.up_to === undefined || price <= t.up_to) ?? cat.tiers.at(-1)!;
     fee = price * tier.rate;
   } else {
     let lower = 0;

@@ -27,13 +27,19 @@ export interface PricingJobResult {
 type Checkpoint = { index: number; counts: PricingJobResult };
 
 /** Referral + FBA: the part of the local fees Amazon's estimate covers (it does not include storage). */
-const comparable = (referral: number | null, fba: number | null) => (referral !== null && fba !== null ? cents(referral + fba) : null);
+const comparable = (referral: number | null, fba: number | null) =>
+  referral !== null && fba !== null ? cents(referral + fba) : null;
 
 /**
  * The `pricing` job (SP-API only): Buy Box price and offer count for found products, then Amazon's own fee estimate
  * at that price as a cross-check of the local engine, whose figures stay the fallback. Differences become reasons.
  */
-export function createPricingTask(deps: { database(): { db: Db; queue: Queue }; pricing(marketplace: string): SpApiPricing; chunk?: number; clock?: () => Date }): Task {
+export function createPricingTask(deps: {
+  database(): { db: Db; queue: Queue };
+  pricing(marketplace: string): SpApiPricing;
+  chunk?: number;
+  clock?: () => Date;
+}): Task {
   const chunk = deps.chunk ?? 20;
   return async (ctx) => {
     const p = parsePayload(pricingPayloadSchema, ctx.job.payload, 'pricing');
@@ -48,29 +54,48 @@ export function createPricingTask(deps: { database(): { db: Db; queue: Queue }; 
     }
     const month = today.getUTCMonth() + 1;
     const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
-    const byId = db.prepare<[number], AnalysisRow & { asin: string | null }>(`${ANALYSIS_SELECT.replace('SELECT id,', 'SELECT id, asin,')} WHERE id = ?`);
-    const setPrice = db.prepare('UPDATE products SET amazon_price = coalesce(?, amazon_price), offer_count = ?, amazon_price_at = ? WHERE id = ?');
-    const setApiFees = db.prepare('UPDATE analyses SET api_total_fees = ?, api_referral_fee = ?, api_fba_fee = ?, api_fees_at = ?, reasons = ? WHERE product_id = ? AND marketplace = ?');
+    const byId = db.prepare<[number], AnalysisRow & { asin: string | null }>(
+      `${ANALYSIS_SELECT.replace('SELECT id,', 'SELECT id, asin,')} WHERE id = ?`,
+    );
+    const setPrice = db.prepare(
+      'UPDATE products SET amazon_price = coalesce(?, amazon_price), offer_count = ?, amazon_price_at = ? WHERE id = ?',
+    );
+    const setApiFees = db.prepare(
+      'UPDATE analyses SET api_total_fees = ?, api_referral_fee = ?, api_fba_fee = ?, api_fees_at = ?, reasons = ? WHERE product_id = ? AND marketplace = ?',
+    );
     const write = createAnalysisWriter(db);
     const ids = [...new Set(p.ids)].sort((a, b) => a - b);
-    let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? { index: 0, counts: { priced: 0, withBuyBox: 0, feeChecks: 0, feeDifferences: 0, errors: 0 } };
+    let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? {
+      index: 0,
+      counts: { priced: 0, withBuyBox: 0, feeChecks: 0, feeDifferences: 0, errors: 0 },
+    };
 
     while (cp.index < ids.length) {
       if (ctx.signal.aborted) return null;
       const slice = ids.slice(cp.index, cp.index + chunk);
-      const rows = slice.flatMap((id) => byId.get(id) ?? []).filter((r): r is AnalysisRow & { asin: string } => !!r.asin);
+      const rows = slice
+        .flatMap((id) => byId.get(id) ?? [])
+        .filter((r): r is AnalysisRow & { asin: string } => !!r.asin);
       let prices: Awaited<ReturnType<SpApiPricing['competitivePrices']>> = [];
       let fees: Awaited<ReturnType<SpApiPricing['feeEstimates']>> = [];
       let failure: ProviderError | null = null;
       try {
-        prices = rows.length ? await api.competitivePrices(rows.map((r) => r.asin), ctx.signal) : [];
+        prices = rows.length
+          ? await api.competitivePrices(
+              rows.map((r) => r.asin),
+              ctx.signal,
+            )
+          : [];
         const priceOf = new Map(prices.map((x) => [x.asin, x.buyBox]));
-        const withPrice = rows.map((r) => ({ asin: r.asin, price: priceOf.get(r.asin) ?? r.user_price ?? r.price })).filter((x): x is { asin: string; price: number } => (x.price ?? 0) > 0);
+        const withPrice = rows
+          .map((r) => ({ asin: r.asin, price: priceOf.get(r.asin) ?? r.user_price ?? r.price }))
+          .filter((x): x is { asin: string; price: number } => (x.price ?? 0) > 0);
         fees = withPrice.length ? await api.feeEstimates(withPrice, ctx.signal) : [];
       } catch (err) {
         if (ctx.signal.aborted) return null;
         // Offline and refused credentials stop the job; an unusable answer skips this chunk (local figures stand).
-        if (!(err instanceof ProviderError) || err.code.startsWith('auth_')) throw err instanceof ProviderError ? new TaskError(err.code, err.message, false) : err;
+        if (!(err instanceof ProviderError) || err.code.startsWith('auth_'))
+          throw err instanceof ProviderError ? new TaskError(err.code, err.message, false) : err;
         failure = err;
         queue.addErrors(ctx.job.id, [{ code: err.code, message: `${rows.length} products: ${err.message}` }]);
       }
@@ -87,7 +112,11 @@ export function createPricingTask(deps: { database(): { db: Db; queue: Queue }; 
           setPrice.run(price?.buyBox ?? null, price?.offers ?? null, now, r.id);
           c.priced++;
           if (price?.buyBox) c.withBuyBox++;
-          const local = analyzeProduct(analysisInput({ ...r, amazon_price: price?.buyBox ?? r.amazon_price }), schedule, { month });
+          const local = analyzeProduct(
+            analysisInput({ ...r, amazon_price: price?.buyBox ?? r.amazon_price }),
+            schedule,
+            { month },
+          );
           write(r.id, p.marketplace, local, now);
           const f = feeOf.get(r.asin);
           if (!f) continue;
@@ -98,14 +127,30 @@ export function createPricingTask(deps: { database(): { db: Db; queue: Queue }; 
             const mine = comparable(local.referralFee, local.fulfillmentFee);
             if (mine !== null && Math.abs(mine - f.total) > 0.05) {
               c.feeDifferences++;
-              reasons.push(`Amazon estimates referral + FBA fees of $${f.total.toFixed(2)}; the local engine $${mine.toFixed(2)} (difference $${(f.total - mine).toFixed(2)}).`);
+              reasons.push(
+                `Amazon estimates referral + FBA fees of $${f.total.toFixed(2)}; the local engine $${mine.toFixed(2)} (difference $${(f.total - mine).toFixed(2)}).`,
+              );
             }
           }
-          setApiFees.run('error' in f ? null : f.total, 'error' in f ? null : f.referral, 'error' in f ? null : f.fba, now, JSON.stringify(reasons), r.id, p.marketplace);
+          setApiFees.run(
+            'error' in f ? null : f.total,
+            'error' in f ? null : f.referral,
+            'error' in f ? null : f.fba,
+            now,
+            JSON.stringify(reasons),
+            r.id,
+            p.marketplace,
+          );
         }
         return { index: prev.index + slice.length, counts: c };
       });
-      ctx.progress({ total: ids.length, done: cp.index, succeeded: cp.counts.priced, failed: cp.counts.errors, note: `Amazon prices and fees: ${cp.counts.priced} of ${ids.length}` });
+      ctx.progress({
+        total: ids.length,
+        done: cp.index,
+        succeeded: cp.counts.priced,
+        failed: cp.counts.errors,
+        note: `Amazon prices and fees: ${cp.counts.priced} of ${ids.length}`,
+      });
       await yieldToLoop();
     }
     return cp.counts;

@@ -15,9 +15,15 @@ export const analysisPayloadSchema = z
     ids: z.array(z.number().int().positive()).max(100_000).optional(),
     marketplace: z.literal('US').default('US'),
     /** The day whose fee schedule applies (default: today). */
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
     /** With `all`: this job takes the products whose id % count = index, so several workers share a full run. */
-    shard: z.object({ count: z.number().int().min(1).max(64), index: z.number().int().min(0) }).refine((s) => s.index < s.count, 'shard index must be below the count').optional(),
+    shard: z
+      .object({ count: z.number().int().min(1).max(64), index: z.number().int().min(0) })
+      .refine((s) => s.index < s.count, 'shard index must be below the count')
+      .optional(),
     options: z
       .object({
         storageMonths: z.number().min(0).max(24).optional(),
@@ -25,7 +31,13 @@ export const analysisPayloadSchema = z
         inboundPerUnit: z.number().min(0).max(1000).optional(),
         inboundPerLb: z.number().min(0).max(100).optional(),
         fuelSurcharge: z.boolean().optional(),
-        targets: z.object({ minRoi: z.number().optional(), minProfit: z.number().optional(), maxRank: z.number().int().positive().optional() }).optional(),
+        targets: z
+          .object({
+            minRoi: z.number().optional(),
+            minProfit: z.number().optional(),
+            maxRank: z.number().int().positive().optional(),
+          })
+          .optional(),
       })
       .default({}),
   })
@@ -33,9 +45,16 @@ export const analysisPayloadSchema = z
 export type AnalysisPayload = z.input<typeof analysisPayloadSchema>;
 
 /** The jobs of one full analysis split across `shards` workers (one job when 1). */
-export function analysisJobs(payload: AnalysisPayload, shards: number): { kind: 'analysis'; payload: AnalysisPayload; maxAttempts: number }[] {
+export function analysisJobs(
+  payload: AnalysisPayload,
+  shards: number,
+): { kind: 'analysis'; payload: AnalysisPayload; maxAttempts: number }[] {
   if (!payload.all || shards <= 1) return [{ kind: 'analysis', payload, maxAttempts: 3 }];
-  return Array.from({ length: shards }, (_, index) => ({ kind: 'analysis', payload: { ...payload, shard: { count: shards, index } }, maxAttempts: 3 }));
+  return Array.from({ length: shards }, (_, index) => ({
+    kind: 'analysis',
+    payload: { ...payload, shard: { count: shards, index } },
+    maxAttempts: 3,
+  }));
 }
 
 export interface AnalysisJobResult {
@@ -65,15 +84,43 @@ export interface AnalysisRow {
 
 type Checkpoint = { lastId: number; index: number; counts: Omit<AnalysisJobResult, 'feeSchedule'> };
 
-export const ANALYSIS_SELECT = 'SELECT id, cost, price, user_price, amazon_price, category, amazon_category, weight_lb, length_in, width_in, height_in, sales_rank FROM products';
+export const ANALYSIS_SELECT =
+  'SELECT id, cost, price, user_price, amazon_price, category, amazon_category, weight_lb, length_in, width_in, height_in, sales_rank FROM products';
 const COLUMNS = [
-  'product_id', 'marketplace', 'sell_price', 'price_source', 'referral_category', 'referral_fee', 'size_tier', 'shipping_weight_lb', 'fulfillment_fee',
-  'storage_fee', 'other_costs', 'unit_cost', 'total_fees', 'profit', 'margin', 'roi', 'breakeven_cost', 'max_cost_for_target_roi', 'sales_rank',
-  'est_sales_low', 'est_sales_mid', 'est_sales_high', 'flags', 'reasons', 'fee_schedule', 'computed_at',
+  'product_id',
+  'marketplace',
+  'sell_price',
+  'price_source',
+  'referral_category',
+  'referral_fee',
+  'size_tier',
+  'shipping_weight_lb',
+  'fulfillment_fee',
+  'storage_fee',
+  'other_costs',
+  'unit_cost',
+  'total_fees',
+  'profit',
+  'margin',
+  'roi',
+  'breakeven_cost',
+  'max_cost_for_target_roi',
+  'sales_rank',
+  'est_sales_low',
+  'est_sales_mid',
+  'est_sales_high',
+  'flags',
+  'reasons',
+  'fee_schedule',
+  'computed_at',
 ];
 
 /** The `analysis` job: fees, profit and ROI for all (or chosen) products, in id order, resumable by checkpoint. */
-export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue }; chunk?: number; clock?: () => Date }): Task {
+export function createAnalysisTask(deps: {
+  database(): { db: Db; queue: Queue };
+  chunk?: number;
+  clock?: () => Date;
+}): Task {
   // ~2,000 rows per transaction: short enough for main's writes to never wait long; larger measured slower.
   const chunk = deps.chunk ?? 2000;
   return async (ctx) => {
@@ -90,12 +137,20 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
     const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
     const ids = p.ids ? [...new Set(p.ids)].sort((a, b) => a - b) : null;
     const shard = p.shard ? `AND id % ${p.shard.count} = ${p.shard.index}` : '';
-    const total = ids ? ids.length : (db.prepare(`SELECT count(*) FROM products WHERE 1 ${shard}`).pluck().get() as number);
+    const total = ids
+      ? ids.length
+      : (db.prepare(`SELECT count(*) FROM products WHERE 1 ${shard}`).pluck().get() as number);
     // Rows come as arrays: better-sqlite3 builds a row object property by property, which took ~3.5 µs a row here
     // against ~1.6 for the array and a literal (a third of each worker's time went to reading).
-    const nextAll = db.prepare<[number, number], unknown[]>(`${ANALYSIS_SELECT} WHERE id > ? ${shard} ORDER BY id LIMIT ?`).raw();
+    const nextAll = db
+      .prepare<[number, number], unknown[]>(`${ANALYSIS_SELECT} WHERE id > ? ${shard} ORDER BY id LIMIT ?`)
+      .raw();
     const byId = db.prepare<[number], unknown[]>(`${ANALYSIS_SELECT} WHERE id = ?`).raw();
-    let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? { lastId: 0, index: 0, counts: { analyzed: 0, withProfit: 0, winners: 0, missingPrice: 0, missingDimensions: 0 } };
+    let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? {
+      lastId: 0,
+      index: 0,
+      counts: { analyzed: 0, withProfit: 0, winners: 0, missingPrice: 0, missingDimensions: 0 },
+    };
 
     // Shards write through a connection of their own that never sleeps in SQLite's busy handler: it polls for the
     // write lock instead (busy.ts). Two shards taking turns lost ~8 ms a turn to those sleeps.
@@ -107,26 +162,41 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
     try {
       for (;;) {
         if (ctx.signal.aborted) return null;
-        const raw = ids ? ids.slice(cp.index, cp.index + chunk).map((id) => byId.get(id)).filter((r) => r !== undefined) : nextAll.all(cp.lastId, chunk);
+        const raw = ids
+          ? ids
+              .slice(cp.index, cp.index + chunk)
+              .map((id) => byId.get(id))
+              .filter((r) => r !== undefined)
+          : nextAll.all(cp.lastId, chunk);
         const rows = raw.map(analysisRow);
         const consumed = ids ? Math.min(chunk, ids.length - cp.index) : rows.length;
         if (consumed === 0) break;
         const now = Date.now();
-        const results: [number, AnalysisResult][] = rows.map((r) => [r.id, analyzeProduct(analysisInput(r), schedule, opts)]);
+        const results: [number, AnalysisResult][] = rows.map((r) => [
+          r.id,
+          analyzeProduct(analysisInput(r), schedule, opts),
+        ]);
         const prev = cp;
-        cp = pollForWriteLock(() => ownQueue.checkpointAfter(lease, (): Checkpoint => {
-          const c = { ...prev.counts };
-          for (const [id, a] of results) {
-            write(id, p.marketplace, a, now);
-            c.analyzed++;
-            if (a.profit !== null) c.withProfit++;
-            if (a.flags.includes('winner')) c.winners++;
-            if (a.sellPrice === null) c.missingPrice++;
-            if (a.sizeTier === null) c.missingDimensions++;
-          }
-          return { lastId: rows.at(-1)?.id ?? prev.lastId, index: prev.index + consumed, counts: c };
-        }));
-        ctx.progress({ total, done: ids ? cp.index : cp.counts.analyzed, succeeded: cp.counts.withProfit, note: `Analysing: ${cp.counts.analyzed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` });
+        cp = pollForWriteLock(() =>
+          ownQueue.checkpointAfter(lease, (): Checkpoint => {
+            const c = { ...prev.counts };
+            for (const [id, a] of results) {
+              write(id, p.marketplace, a, now);
+              c.analyzed++;
+              if (a.profit !== null) c.withProfit++;
+              if (a.flags.includes('winner')) c.winners++;
+              if (a.sellPrice === null) c.missingPrice++;
+              if (a.sizeTier === null) c.missingDimensions++;
+            }
+            return { lastId: rows.at(-1)?.id ?? prev.lastId, index: prev.index + consumed, counts: c };
+          }),
+        );
+        ctx.progress({
+          total,
+          done: ids ? cp.index : cp.counts.analyzed,
+          succeeded: cp.counts.withProfit,
+          note: `Analysing: ${cp.counts.analyzed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
+        });
         await yieldToLoop();
       }
       return { ...cp.counts, feeSchedule: schedule.id } satisfies AnalysisJobResult;
@@ -139,10 +209,18 @@ export function createAnalysisTask(deps: { database(): { db: Db; queue: Queue };
 /** A product row read as an array (ANALYSIS_SELECT's column order). */
 function analysisRow(v: unknown[]): AnalysisRow {
   return {
-    id: v[0] as number, cost: v[1] as number | null, price: v[2] as number | null, user_price: v[3] as number | null,
-    amazon_price: v[4] as number | null, category: v[5] as string | null, amazon_category: v[6] as string | null,
-    weight_lb: v[7] as number | null, length_in: v[8] as number | null, width_in: v[9] as number | null,
-    height_in: v[10] as number | null, sales_rank: v[11] as number | null,
+    id: v[0] as number,
+    cost: v[1] as number | null,
+    price: v[2] as number | null,
+    user_price: v[3] as number | null,
+    amazon_price: v[4] as number | null,
+    category: v[5] as string | null,
+    amazon_category: v[6] as string | null,
+    weight_lb: v[7] as number | null,
+    length_in: v[8] as number | null,
+    width_in: v[9] as number | null,
+    height_in: v[10] as number | null,
+    sales_rank: v[11] as number | null,
   };
 }
 
@@ -154,16 +232,23 @@ export function analysisInput(r: AnalysisRow) {
     userPrice: r.user_price,
     filePrice: r.price,
     category: r.amazon_category ?? r.category,
-    package: r.weight_lb === null ? null : { lengthIn: r.length_in ?? 0, widthIn: r.width_in ?? 0, heightIn: r.height_in ?? 0, weightLb: r.weight_lb },
+    package:
+      r.weight_lb === null
+        ? null
+        : { lengthIn: r.length_in ?? 0, widthIn: r.width_in ?? 0, heightIn: r.height_in ?? 0, weightLb: r.weight_lb },
     salesRank: r.sales_rank,
   };
 }
 
 /** Writes (inserts or replaces) one product's analysis for a marketplace; run inside the caller's transaction. */
-export function createAnalysisWriter(db: Db): (productId: number, marketplace: string, a: AnalysisResult, now: number) => void {
+export function createAnalysisWriter(
+  db: Db,
+): (productId: number, marketplace: string, a: AnalysisResult, now: number) => void {
   const upsert = db.prepare(
     `INSERT INTO analyses (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
-     ON CONFLICT (product_id, marketplace) DO UPDATE SET ${COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}`,
+     ON CONFLICT (product_id, marketplace) DO UPDATE SET ${COLUMNS.slice(2)
+       .map((c) => `${c} = excluded.${c}`)
+       .join(', ')}`,
   );
   // Most products share the same flags and reasons: serialize each distinct list once.
   const jsonMemo = new Map<string, string>();
@@ -178,9 +263,31 @@ export function createAnalysisWriter(db: Db): (productId: number, marketplace: s
   };
   return (id, marketplace, a, now) =>
     void upsert.run(
-      id, marketplace, a.sellPrice, a.priceSource, a.referralCategory, a.referralFee, a.sizeTier, a.shippingWeightLb, a.fulfillmentFee,
-      a.storageFee, a.otherCosts, a.unitCost, a.totalFees, a.profit, a.margin, a.roi, a.breakevenCost, a.maxCostForTargetRoi, a.salesRank,
-      a.estMonthlySales?.low ?? null, a.estMonthlySales?.mid ?? null, a.estMonthlySales?.high ?? null, json(a.flags), json(a.reasons),
-      a.feeSchedule, now,
+      id,
+      marketplace,
+      a.sellPrice,
+      a.priceSource,
+      a.referralCategory,
+      a.referralFee,
+      a.sizeTier,
+      a.shippingWeightLb,
+      a.fulfillmentFee,
+      a.storageFee,
+      a.otherCosts,
+      a.unitCost,
+      a.totalFees,
+      a.profit,
+      a.margin,
+      a.roi,
+      a.breakevenCost,
+      a.maxCostForTargetRoi,
+      a.salesRank,
+      a.estMonthlySales?.low ?? null,
+      a.estMonthlySales?.mid ?? null,
+      a.estMonthlySales?.high ?? null,
+      json(a.flags),
+      json(a.reasons),
+      a.feeSchedule,
+      now,
     );
 }

@@ -37,7 +37,8 @@ const CONTROL = /[\x00-\x08\x0e-\x1f\x7f-\x9f]/g;
 export function formatWorkerLine(name: string, line: string): string {
   // A line never becomes two entries: breaks become spaces, so a worker cannot forge a line of its own.
   let text = line.replace(ANSI, '').replace(BREAKS, ' ').replace(CONTROL, '');
-  if (text.length > MAX_LINE_CHARS) text = `${text.slice(0, MAX_LINE_CHARS)}… (${text.length - MAX_LINE_CHARS} more characters)`;
+  if (text.length > MAX_LINE_CHARS)
+    text = `${text.slice(0, MAX_LINE_CHARS)}… (${text.length - MAX_LINE_CHARS} more characters)`;
   return `[${name}] ${text}`;
 }
 
@@ -91,7 +92,8 @@ export function rotateLogFiles(file: string, keep: number): boolean {
   const archives = archivePaths(file, Math.max(1, keep));
   try {
     rmSync(archives.at(-1)!, { force: true });
-    for (let i = archives.length - 2; i >= 0; i--) if (existsSync(archives[i]!)) renameSync(archives[i]!, archives[i + 1]!);
+    for (let i = archives.length - 2; i >= 0; i--)
+      if (existsSync(archives[i]!)) renameSync(archives[i]!, archives[i + 1]!);
     renameSync(file, archives[0]!);
     return true;
   } catch {
@@ -100,7 +102,9 @@ export function rotateLogFiles(file: string, keep: number): boolean {
 }
 
 /** An AppLog writing to the console only: for the CLI and tests, where there is no log folder. */
-export function createConsoleLog(write: (level: 'info' | 'warn' | 'error', line: string) => void = (l, m) => console[l](m)): AppLog {
+export function createConsoleLog(
+  write: (level: 'info' | 'warn' | 'error', line: string) => void = (l, m) => console[l](m),
+): AppLog {
   const scoped = (prefix: string): LogScope => ({
     info: (m) => write('info', `${prefix}${m}`),
     warn: (m) => write('warn', `${prefix}${m}`),
@@ -111,6 +115,9 @@ export function createConsoleLog(write: (level: 'info' | 'warn' | 'error', line:
     file: '',
     ...scoped(''),
     scope: (name) => scoped(`(${name}) `),
-    lineSink: (name, stream = 'stdout') => (line) => write(stream === 'stderr' ? 'warn' : 'info', formatWorkerLine(name, line)),
+    lineSink:
+      (name, stream = 'stdout') =>
+      (line) =>
+        write(stream === 'stderr' ? 'warn' : 'info', formatWorkerLine(name, line)),
   };
 }

@@ -52,7 +52,12 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
   const log = o.log ?? ((m) => console.error(m));
   const engine = await createEngine({ dbPath: o.dbPath, launcher: o.launcher, workers: o.workers ?? 2, ...o.engine });
   // The sweep: up to 5,000 pending or due products per run, SP-API when credentials exist, else the local catalog.
-  engine.recurring.define({ name: 'lookup-sweep', kind: 'lookup', payload: { provider: 'auto', scope: 'pending', limit: 5000 }, intervalMs: o.sweepIntervalMs ?? 5 * 60_000 });
+  engine.recurring.define({
+    name: 'lookup-sweep',
+    kind: 'lookup',
+    payload: { provider: 'auto', scope: 'pending', limit: 5000 },
+    intervalMs: o.sweepIntervalMs ?? 5 * 60_000,
+  });
   const reader = createProductReader(o.dbPath);
   const exportDir =
     o.exportDir ??
@@ -70,10 +75,18 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
       exportDir,
       app: {
         settings: o.settingsStore ?? createMemorySettings(),
-        secrets: o.secrets ?? createSecrets({ isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' }, { get: () => undefined, set: () => {}, delete: () => {} }),
+        secrets:
+          o.secrets ??
+          createSecrets(
+            { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
+            { get: () => undefined, set: () => {}, delete: () => {} },
+          ),
         network: o.engine?.network,
         onCredentialsChanged: () => engine.refreshSecrets(),
-        files: o.files ?? { open: () => Promise.reject(new Error('Opening files is not available here.')), showInFolder: () => {} },
+        files: o.files ?? {
+          open: () => Promise.reject(new Error('Opening files is not available here.')),
+          showInFolder: () => {},
+        },
         fileRoots: () => [join(dirname(o.dbPath), 'reports'), exportDir()],
         sampleDir: o.sampleDir ?? fileURLToPath(new URL('../../resources/sample', import.meta.url)),
         logsDir: o.logsDir,
@@ -81,7 +94,8 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
     }),
     appOrigin: o.appOrigin,
     classify: classifyError,
-    onInternalError: (channel, err) => log(`[ipc] ${channel}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    onInternalError: (channel, err) =>
+      log(`[ipc] ${channel}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
   });
   const desktop = createDesktop({
     queue: engine.queue,

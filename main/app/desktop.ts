@@ -2,7 +2,16 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { AppEvent } from '../../preload/contract/channels.ts';
 import { jobView } from '../ipc/handlers/index.ts';
-import type { AppLifecyclePort, Clock, DialogPort, NotifierPort, PowerPort, TrayActionId, TrayPort, WindowPort } from '../ports.ts';
+import type {
+  AppLifecyclePort,
+  Clock,
+  DialogPort,
+  NotifierPort,
+  PowerPort,
+  TrayActionId,
+  TrayPort,
+  WindowPort,
+} from '../ports.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { Scheduler } from '../queue/scheduler.ts';
 import type { QueueEvent } from '../queue/types.ts';
@@ -61,7 +70,13 @@ export function createDesktop(d: DesktopDeps) {
     trayTimer = null;
     const running = d.queue.list({ status: 'running', limit: 50 });
     const c = d.queue.counts();
-    d.tray.update(buildTrayModel({ running, queued: c.queued + c.scheduled + c.retry_pending + c.waiting_network, paused: d.queue.isPaused() }));
+    d.tray.update(
+      buildTrayModel({
+        running,
+        queued: c.queued + c.scheduled + c.retry_pending + c.waiting_network,
+        paused: d.queue.isPaused(),
+      }),
+    );
     const busy = running.length > 0;
     if (busy && sleeping) d.power.preventSleep();
     if (!busy && !sleeping) d.power.allowSleep();
@@ -85,7 +100,8 @@ export function createDesktop(d: DesktopDeps) {
 
   function onQueueEvent(e: QueueEvent): void {
     try {
-      if (e.type === 'queue_paused' || e.type === 'queue_resumed') send({ type: 'queue', paused: e.type === 'queue_paused' });
+      if (e.type === 'queue_paused' || e.type === 'queue_resumed')
+        send({ type: 'queue', paused: e.type === 'queue_paused' });
       else if (e.type === 'progress' || e.type === 'checkpoint') {
         const job = d.queue.find(e.jobId);
         if (job) events.push(job.id, { type: 'job', job: jobView(job) });

@@ -61,15 +61,31 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   // Workers open the same database file; they learn its path from their (allowlisted) environment.
   // glibc's per-thread malloc arenas fragment under libvips' many short-lived image buffers (sharp's docs advise
   // capping them): two arenas cut an images worker's peak RSS by ~15% for ~10% of its speed (images bench).
-  const env = { ...allowlistEnv(process.env, [], { packaged: opts.packaged }), MALLOC_ARENA_MAX: '2', PALLET_DB_PATH: opts.dbPath };
+  const env = {
+    ...allowlistEnv(process.env, [], { packaged: opts.packaged }),
+    MALLOC_ARENA_MAX: '2',
+    PALLET_DB_PATH: opts.dbPath,
+  };
   const workers = Array.from({ length: opts.workers ?? 2 }, (_, i) =>
-    createSupervisor({ ...opts.supervisor, secrets: opts.secrets, launcher: opts.launcher, spec: { name: `pallet-worker-${i}`, entry, execArgv, v8Flags, env } }),
+    createSupervisor({
+      ...opts.supervisor,
+      secrets: opts.secrets,
+      launcher: opts.launcher,
+      spec: { name: `pallet-worker-${i}`, entry, execArgv, v8Flags, env },
+    }),
   );
   const pool = createWorkerPool(workers);
   await pool.start();
   // One lookup job at a time: the provider's rate limit is per account, and each worker holds its own bucket.
   // One images job at a time: they share one work list (and the per-host limits live inside a job).
-  const scheduler = createScheduler({ ...opts.scheduler, queue, executor: pool, recurring, kinds: opts.kinds, concurrency: { lookup: 1, images: 1, ...opts.concurrency } });
+  const scheduler = createScheduler({
+    ...opts.scheduler,
+    queue,
+    executor: pool,
+    recurring,
+    kinds: opts.kinds,
+    concurrency: { lookup: 1, images: 1, ...opts.concurrency },
+  });
   // The scheduler recovers dead owners' jobs as it starts: collect them so a command can say what it took over.
   const recovered: Job[] = [];
   const onRecovered = (e: QueueEvent) => {

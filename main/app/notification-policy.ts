@@ -1,7 +1,12 @@
 import type { Job } from '../queue/types.ts';
 import type { Clock, Notice } from '../ports.ts';
 
-const KIND_LABEL: Record<string, string> = { import: 'Import', import_undo: 'Undo', lookup: 'Lookup', analysis: 'Analysis' };
+const KIND_LABEL: Record<string, string> = {
+  import: 'Import',
+  import_undo: 'Undo',
+  lookup: 'Lookup',
+  analysis: 'Analysis',
+};
 
 /** The counts a finished job's result reports, in words. */
 function describeResult(job: Job): string {
@@ -9,7 +14,8 @@ function describeResult(job: Job): string {
   if (job.kind === 'import' && typeof r.rows === 'number') {
     return `${r.rows} rows: ${r.created} new, ${r.updated} updated, ${r.duplicates} duplicates, ${r.rejected} rejected.`;
   }
-  if (job.kind === 'import_undo' && typeof r.deleted === 'number') return `${r.deleted} removed, ${r.restored} restored.`;
+  if (job.kind === 'import_undo' && typeof r.deleted === 'number')
+    return `${r.deleted} removed, ${r.restored} restored.`;
   return 'Done.';
 }
 
@@ -41,8 +47,12 @@ export function createNotificationPolicy(opts: NotificationPolicyOptions) {
       }
       last.set(job.kind, now);
       folded.delete(job.kind);
-      const also = held.completed + held.failed > 0 ? ` (and ${held.completed + held.failed} more ${label.toLowerCase()} jobs finished${held.failed ? `, ${held.failed} failed` : ''})` : '';
-      if (job.status === 'failed') return { title: `${label} failed`, body: `${job.error?.message ?? 'Unknown error'}${also}`, jobId: job.id };
+      const also =
+        held.completed + held.failed > 0
+          ? ` (and ${held.completed + held.failed} more ${label.toLowerCase()} jobs finished${held.failed ? `, ${held.failed} failed` : ''})`
+          : '';
+      if (job.status === 'failed')
+        return { title: `${label} failed`, body: `${job.error?.message ?? 'Unknown error'}${also}`, jobId: job.id };
       return { title: `${label} finished`, body: `${describeResult(job)}${also}`, jobId: job.id };
     },
   };

@@ -19,11 +19,16 @@ export interface SecretStore {
 /** Secrets encrypted by the OS keyring; refused — with the reason — where that protection does not exist. */
 export function createSecrets(backend: EncryptionBackend, store: SecretStore): SecretsPort {
   const availability = (): { ok: true } | { ok: false; reason: string } => {
-    if (!backend.isEncryptionAvailable()) return { ok: false, reason: 'This system offers no encryption for saved passwords, so Pallet will not store credentials.' };
+    if (!backend.isEncryptionAvailable())
+      return {
+        ok: false,
+        reason: 'This system offers no encryption for saved passwords, so Pallet will not store credentials.',
+      };
     if (backend.getSelectedStorageBackend?.() === 'basic_text') {
       return {
         ok: false,
-        reason: 'No system keyring (GNOME Keyring or KWallet) is running, so credentials could only be stored with a publicly known key. Pallet refuses to store them; start a keyring and try again.',
+        reason:
+          'No system keyring (GNOME Keyring or KWallet) is running, so credentials could only be stored with a publicly known key. Pallet refuses to store them; start a keyring and try again.',
       };
     }
     return { ok: true };

@@ -6,7 +6,12 @@ export const settingsSchema = z.object({
   closeToTray: z.boolean().default(true),
   notifications: z.boolean().default(true),
   marketplace: z.enum(['US']).default('US'),
-  sweepIntervalMinutes: z.number().int().min(1).max(24 * 60).default(5),
+  sweepIntervalMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(5),
   workers: z.number().int().min(1).max(8).default(2),
   retentionDays: z.number().int().min(1).max(365).default(7),
   /** The seller's targets: a winner meets each that is set. */
@@ -26,7 +31,10 @@ export type Settings = z.infer<typeof settingsSchema>;
 export function readSettings(raw: unknown): { settings: Settings; problems: string[] } {
   const defaults = settingsSchema.parse({});
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { settings: defaults, problems: raw === undefined ? [] : ['The settings file is not an object; defaults are used.'] };
+    return {
+      settings: defaults,
+      problems: raw === undefined ? [] : ['The settings file is not an object; defaults are used.'],
+    };
   }
   const problems: string[] = [];
   const out: Record<string, unknown> = { ...defaults };
@@ -36,14 +44,21 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
     if (!field) continue; // Unknown keys (a newer version's) are kept in the file, ignored here.
     const parsed = field.safeParse(value);
     if (parsed.success) out[key] = parsed.data;
-    else problems.push(`Setting "${key}" has an invalid value (${JSON.stringify(value)?.slice(0, 50)}); the default ${JSON.stringify(out[key])} is used.`);
+    else
+      problems.push(
+        `Setting "${key}" has an invalid value (${JSON.stringify(value)?.slice(0, 50)}); the default ${JSON.stringify(out[key])} is used.`,
+      );
   }
   return { settings: out as Settings, problems };
 }
 
 /** A change to some settings: each key optional, checked as the file is, and no defaults filled in for the rest. */
 export const settingsPatchSchema = z
-  .object(Object.fromEntries(Object.entries(settingsSchema.shape).map(([k, f]) => [k, (f as z.ZodDefault<z.ZodType>).unwrap().optional()])) as { [K in keyof Settings]: z.ZodOptional<z.ZodType<Settings[K]>> })
+  .object(
+    Object.fromEntries(
+      Object.entries(settingsSchema.shape).map(([k, f]) => [k, (f as z.ZodDefault<z.ZodType>).unwrap().optional()]),
+    ) as { [K in keyof Settings]: z.ZodOptional<z.ZodType<Settings[K]>> },
+  )
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'nothing to change');
 

@@ -38,15 +38,31 @@ export interface SmokeOptions {
 export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
   const started = Date.now();
   const dir = mkdtempSync(join(o.tmpRoot ?? tmpdir(), 'pallet-smoke-'));
-  const report: SmokeReport = { ok: false, status: 'not started', rows: 0, created: 0, rejected: 0, products: 0, worker_pids: [], elapsed_ms: 0 };
+  const report: SmokeReport = {
+    ok: false,
+    status: 'not started',
+    rows: 0,
+    created: 0,
+    rejected: 0,
+    products: 0,
+    worker_pids: [],
+    elapsed_ms: 0,
+  };
   let engine: Awaited<ReturnType<typeof createEngine>> | null = null;
   try {
-    engine = await createEngine({ workers: 1, ...o.engine, dbPath: join(dir, 'pallet.db'), launcher: o.launcher, kinds: ['import'] });
+    engine = await createEngine({
+      workers: 1,
+      ...o.engine,
+      dbPath: join(dir, 'pallet.db'),
+      launcher: o.launcher,
+      kinds: ['import'],
+    });
     const job = engine.queue.enqueue({ kind: 'import', payload: { path: o.samplePath } });
     const deadline = Date.now() + (o.timeoutMs ?? 60_000);
     let now = engine.queue.get(job.id);
     while (!FINISHED_STATUSES.includes(now.status)) {
-      if (Date.now() > deadline) throw new Error(`the sample import did not finish within ${o.timeoutMs ?? 60_000} ms (status ${now.status})`);
+      if (Date.now() > deadline)
+        throw new Error(`the sample import did not finish within ${o.timeoutMs ?? 60_000} ms (status ${now.status})`);
       await new Promise((r) => setTimeout(r, 50));
       now = engine.queue.get(job.id);
     }

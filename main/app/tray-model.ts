@@ -1,7 +1,12 @@
 import type { Job } from '../queue/types.ts';
 import type { TrayModel } from '../ports.ts';
 
-const KIND_LABEL: Record<string, string> = { import: 'Import', import_undo: 'Undo import', lookup: 'Lookups', analysis: 'Analysis' };
+const KIND_LABEL: Record<string, string> = {
+  import: 'Import',
+  import_undo: 'Undo import',
+  lookup: 'Lookups',
+  analysis: 'Analysis',
+};
 
 function percent(j: Job): number | null {
   const p = j.progress;
@@ -23,13 +28,19 @@ export function buildTrayModel(state: { running: readonly Job[]; queued: number;
       : `Pallet — ${running.length} running${overall !== null ? `, ${overall}%` : ''}${paused ? ' (pausing)' : ''}`;
   const items: TrayModel['items'] = running.slice(0, 8).map((j) => {
     const pct = percent(j);
-    return { id: `job:${j.id}` as const, label: `${KIND_LABEL[j.kind] ?? j.kind} #${j.id}${pct !== null ? ` — ${pct}%` : ''}`, enabled: true };
+    return {
+      id: `job:${j.id}` as const,
+      label: `${KIND_LABEL[j.kind] ?? j.kind} #${j.id}${pct !== null ? ` — ${pct}%` : ''}`,
+      enabled: true,
+    };
   });
   if (running.length > 8) items.push({ label: `…and ${running.length - 8} more`, enabled: false });
   if (running.length === 0) items.push({ label: paused ? 'Queue paused' : 'No jobs running', enabled: false });
   items.push(
     { id: 'open', label: 'Open Pallet', enabled: true },
-    paused ? { id: 'resumeAll', label: 'Resume all', enabled: true } : { id: 'pauseAll', label: 'Pause all', enabled: true },
+    paused
+      ? { id: 'resumeAll', label: 'Resume all', enabled: true }
+      : { id: 'pauseAll', label: 'Pause all', enabled: true },
     { id: 'quit', label: 'Quit', enabled: true },
   );
   return { tooltip, items };

@@ -48,15 +48,21 @@ export interface UpdatePolicyDeps {
 export function restartPrompt(version: string): { message: string; detail: string; buttons: ['Restart', 'Later'] } {
   return {
     message: `Pallet ${version} is ready to install. Restart now?`,
-    detail: 'Running jobs stop at their last checkpoint first and carry on after the restart. Later installs it the next time you quit Pallet.',
+    detail:
+      'Running jobs stop at their last checkpoint first and carry on after the restart. Later installs it the next time you quit Pallet.',
     buttons: ['Restart', 'Later'],
   };
 }
 
 /** Whether a build has a release feed: packaged, with electron-builder's app-update.yml among its resources. */
-export function detectFeed(o: { isPackaged: boolean; configPath: string; exists: (path: string) => boolean }): UpdateFeed {
+export function detectFeed(o: {
+  isPackaged: boolean;
+  configPath: string;
+  exists: (path: string) => boolean;
+}): UpdateFeed {
   if (!o.isPackaged) return { on: false, reason: 'this is a development build (not packaged).' };
-  if (!o.exists(o.configPath)) return { on: false, reason: `this build has no release feed (${o.configPath} is missing).` };
+  if (!o.exists(o.configPath))
+    return { on: false, reason: `this build has no release feed (${o.configPath} is missing).` };
   return { on: true };
 }
 

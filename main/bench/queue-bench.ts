@@ -32,7 +32,15 @@ export interface QueueBenchSizes {
   startSamples: number;
 }
 
-const FULL_SIZES: QueueBenchSizes = { trials: 5, warmupJobs: 50_000, batchedJobs: 200_000, singleJobs: 5_000, e2eJobs: 50_000, workerJobs: 20_000, startSamples: 50 };
+const FULL_SIZES: QueueBenchSizes = {
+  trials: 5,
+  warmupJobs: 50_000,
+  batchedJobs: 200_000,
+  singleJobs: 5_000,
+  e2eJobs: 50_000,
+  workerJobs: 20_000,
+  startSamples: 50,
+};
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -45,7 +53,11 @@ function spread(key: string, values: number[]): Record<string, number> {
   const sorted = [...values].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
   const base = key.replace(/_per_s$/, '');
-  return { [key]: Math.round(median), [`${base}_min_per_s`]: Math.round(sorted[0]!), [`${base}_max_per_s`]: Math.round(sorted.at(-1)!) };
+  return {
+    [key]: Math.round(median),
+    [`${base}_min_per_s`]: Math.round(sorted[0]!),
+    [`${base}_max_per_s`]: Math.round(sorted.at(-1)!),
+  };
 }
 
 /** Runs `fn` on a queue over a fresh temporary database, removed afterwards. */
@@ -103,7 +115,11 @@ function workerPool(count: number) {
   const { entry, execArgv, v8Flags } = defaultWorkerEntry();
   return createWorkerPool(
     Array.from({ length: count }, (_, i) =>
-      createSupervisor({ launcher: createNodeLauncher(), spec: { name: `bench-${i}`, entry, execArgv, v8Flags, env: allowlistEnv(process.env) }, capacity: 64 }),
+      createSupervisor({
+        launcher: createNodeLauncher(),
+        spec: { name: `bench-${i}`, entry, execArgv, v8Flags, env: allowlistEnv(process.env) },
+        capacity: 64,
+      }),
     ),
   );
 }
@@ -167,7 +183,11 @@ export async function runQueueBench(opts: QueueBenchOptions = {}): Promise<Recor
   log(`end to end: no-op jobs, in-process (${trials} trials)`);
   const inProcess: number[] = [];
   for (let t = 0; t < trials; t++) {
-    inProcess.push(await withDb((_db, queue) => endToEnd(queue, createInProcessExecutor({ noop: async () => null }, 512), size.e2eJobs, 512)));
+    inProcess.push(
+      await withDb((_db, queue) =>
+        endToEnd(queue, createInProcessExecutor({ noop: async () => null }, 512), size.e2eJobs, 512),
+      ),
+    );
   }
   Object.assign(out, spread('e2e_inprocess_jobs_per_s', inProcess));
 
@@ -203,7 +223,13 @@ export async function runQueueBench(opts: QueueBenchOptions = {}): Promise<Recor
       samples.push(performance.now() - t0);
     }
     await scheduler.drain(1000);
-    return round(percentile(samples.sort((a, b) => a - b), 50), 2);
+    return round(
+      percentile(
+        samples.sort((a, b) => a - b),
+        50,
+      ),
+      2,
+    );
   });
   return out;
 }

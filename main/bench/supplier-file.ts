@@ -18,12 +18,18 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
  * `order: 'barcode'` lists them by UPC (as an export sorted by barcode); 'shuffled' in a scrambled order (as a list
  * sorted by anything else), the same products either way.
  */
-export async function writeSupplierFile(path: string, rows: number, order: 'barcode' | 'shuffled' = 'barcode'): Promise<void> {
+export async function writeSupplierFile(
+  path: string,
+  rows: number,
+  order: 'barcode' | 'shuffled' = 'barcode',
+): Promise<void> {
   // A multiplier coprime to `rows` permutes 0..rows-1.
   let step = order === 'shuffled' ? 1_000_003 : 1;
   while (gcd(step, rows) !== 1) step += 2;
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
-  out.write('UPC,SKU,Item Description,Brand,Category,Unit Cost,MSRP,Case Pack,Weight (lb),Length (in),Width (in),Height (in)\n');
+  out.write(
+    'UPC,SKU,Item Description,Brand,Category,Unit Cost,MSRP,Case Pack,Weight (lb),Length (in),Width (in),Height (in)\n',
+  );
   let buf = '';
   for (let n = 0; n < rows; n++) {
     const i = (n * step) % rows;

@@ -51,14 +51,26 @@ const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?E[+-]?\d+$/i;
 export function normalizeGtin(raw: string): GtinResult {
   // Fast path: a clean 12–14 digit code, the shape of almost every cell.
   if (CLEAN.test(raw) && NONZERO.test(raw)) {
-    if (!hasValidCheckDigit(raw)) return { ok: false, reason: 'check digit does not match (a typo, or digits missing)' };
-    return { ok: true, gtin14: raw.padStart(14, '0'), format: raw.length === 12 ? 'UPC-A' : raw.length === 13 ? 'EAN-13' : 'GTIN-14' };
+    if (!hasValidCheckDigit(raw))
+      return { ok: false, reason: 'check digit does not match (a typo, or digits missing)' };
+    return {
+      ok: true,
+      gtin14: raw.padStart(14, '0'),
+      format: raw.length === 12 ? 'UPC-A' : raw.length === 13 ? 'EAN-13' : 'GTIN-14',
+    };
   }
   // Spreadsheet and export debris: a text-marking apostrophe, `|` wrappers, spaces, dashes, a trailing `.0`.
-  let s = raw.trim().replace(/^'/, '').replace(/^\|+|\|+$/g, '').replace(/[\s\u00a0-]/g, '');
+  let s = raw
+    .trim()
+    .replace(/^'/, '')
+    .replace(/^\|+|\|+$/g, '')
+    .replace(/[\s\u00a0-]/g, '');
   if (s === '') return { ok: false, reason: 'empty' };
   if (SCIENTIFIC.test(s)) {
-    return { ok: false, reason: `scientific notation: the spreadsheet rounded the barcode and its digits are lost. Re-export the column formatted as text.` };
+    return {
+      ok: false,
+      reason: `scientific notation: the spreadsheet rounded the barcode and its digits are lost. Re-export the column formatted as text.`,
+    };
   }
   s = s.replace(/\.0+$/, '');
   if (/^\d{9}x$/.test(s)) s = s.toUpperCase();

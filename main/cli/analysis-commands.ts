@@ -15,7 +15,8 @@ interface Out {
 /** Parses `--ids 1,2,3`. */
 export function parseIds(text: string): number[] {
   const ids = text.split(',').map((s) => s.trim());
-  if (ids.length === 0 || ids.some((s) => !/^\d{1,15}$/.test(s) || Number(s) < 1)) throw new UsageError(`--ids takes product ids separated by commas (got "${text}").`);
+  if (ids.length === 0 || ids.some((s) => !/^\d{1,15}$/.test(s) || Number(s) < 1))
+    throw new UsageError(`--ids takes product ids separated by commas (got "${text}").`);
   return ids.map(Number);
 }
 
@@ -27,9 +28,17 @@ const number = (name: string, text: string | undefined): number | undefined => {
 };
 
 /** `pallet analyze [--all | --ids …]`: fees, profit and ROI through a worker, like the app. */
-export async function analyzeCommand(dbPath: string, v: { all: boolean; ids?: string; minRoi?: string; minProfit?: string; maxRank?: string }, o: Out): Promise<number> {
+export async function analyzeCommand(
+  dbPath: string,
+  v: { all: boolean; ids?: string; minRoi?: string; minProfit?: string; maxRank?: string },
+  o: Out,
+): Promise<number> {
   if (v.all === (v.ids !== undefined)) throw new UsageError('analyze needs either --all or --ids 1,2,3.');
-  const targets = { minRoi: number('min-roi', v.minRoi), minProfit: number('min-profit', v.minProfit), maxRank: number('max-rank', v.maxRank) };
+  const targets = {
+    minRoi: number('min-roi', v.minRoi),
+    minProfit: number('min-profit', v.minProfit),
+    maxRank: number('max-rank', v.maxRank),
+  };
   const payload: AnalysisPayload = {
     ...(v.all ? { all: true } : { ids: parseIds(v.ids!) }),
     options: { targets: Object.fromEntries(Object.entries(targets).filter(([, x]) => x !== undefined)) },
@@ -52,7 +61,9 @@ export async function analyzeCommand(dbPath: string, v: { all: boolean; ids?: st
       workers: earlier?.unfinished.length ?? inputs.length,
       start: (queue) => {
         if (!earlier) return inputs.map((i) => queue.enqueue(i));
-        o.err(`Attaching to unfinished analysis ${earlier.unfinished.map((j) => `#${j.id}`).join(', ')} of the same products and targets.`);
+        o.err(
+          `Attaching to unfinished analysis ${earlier.unfinished.map((j) => `#${j.id}`).join(', ')} of the same products and targets.`,
+        );
         return earlier.unfinished.map((j) => wakeJob(queue, queue.get(j.id)));
       },
     },
@@ -62,9 +73,24 @@ export async function analyzeCommand(dbPath: string, v: { all: boolean; ids?: st
   const failed = jobs.find((j) => j.status !== 'completed');
   const r = failed ? null : sumResults(jobs.map((j) => j.result as AnalysisJobResult));
   const status = failed ? failed.status : 'completed';
-  if (o.json) o.out(JSON.stringify({ jobIds: jobs.map((j) => j.id), status, ...(r ?? {}), elapsedMs: Date.now() - started, ...(failed?.error ? { error: failed.error } : {}) }, null, 2));
+  if (o.json)
+    o.out(
+      JSON.stringify(
+        {
+          jobIds: jobs.map((j) => j.id),
+          status,
+          ...(r ?? {}),
+          elapsedMs: Date.now() - started,
+          ...(failed?.error ? { error: failed.error } : {}),
+        },
+        null,
+        2,
+      ),
+    );
   else if (r) {
-    o.out(`Analysed ${r.analyzed} products (fee schedule ${r.feeSchedule}): ${r.withProfit} with a profit figure, ${r.winners} winners; ${r.missingPrice} without a sell price, ${r.missingDimensions} without package size.`);
+    o.out(
+      `Analysed ${r.analyzed} products (fee schedule ${r.feeSchedule}): ${r.withProfit} with a profit figure, ${r.winners} winners; ${r.missingPrice} without a sell price, ${r.missingDimensions} without package size.`,
+    );
   } else o.err(`pallet: analysis failed: ${failed?.error?.message ?? `the job ended ${status}`}`);
   return r ? 0 : 1;
 }
@@ -72,11 +98,24 @@ export async function analyzeCommand(dbPath: string, v: { all: boolean; ids?: st
 /** Adds up the counts of a run's shards. */
 function sumResults(parts: readonly AnalysisJobResult[]): AnalysisJobResult {
   const sum = (k: Exclude<keyof AnalysisJobResult, 'feeSchedule'>) => parts.reduce((n, p) => n + p[k], 0);
-  return { analyzed: sum('analyzed'), withProfit: sum('withProfit'), winners: sum('winners'), missingPrice: sum('missingPrice'), missingDimensions: sum('missingDimensions'), feeSchedule: parts[0]!.feeSchedule };
+  return {
+    analyzed: sum('analyzed'),
+    withProfit: sum('withProfit'),
+    winners: sum('winners'),
+    missingPrice: sum('missingPrice'),
+    missingDimensions: sum('missingDimensions'),
+    feeSchedule: parts[0]!.feeSchedule,
+  };
 }
 
 /** `pallet export products OUT.csv [--filter roi>=0.3 …]`. */
-export async function exportCommand(dbPath: string, what: string, out: string, filters: readonly string[], o: Out): Promise<number> {
+export async function exportCommand(
+  dbPath: string,
+  what: string,
+  out: string,
+  filters: readonly string[],
+  o: Out,
+): Promise<number> {
   if (what !== 'products') throw new UsageError(`Only "export products" exists (got "${what}").`);
   let parsed;
   try {
@@ -88,7 +127,9 @@ export async function exportCommand(dbPath: string, what: string, out: string, f
   const db = openDatabase(dbPath);
   try {
     const rows = await exportProducts(db, out, { filters: parsed }).catch((err: NodeJS.ErrnoException) => {
-      throw new Error(err.code === 'EEXIST' ? `${out} already exists; choose another name.` : `cannot write ${out}: ${err.message}`);
+      throw new Error(
+        err.code === 'EEXIST' ? `${out} already exists; choose another name.` : `cannot write ${out}: ${err.message}`,
+      );
     });
     o.out(o.json ? JSON.stringify({ file: out, rows }) : `Wrote ${rows} products to ${out}.`);
     return 0;

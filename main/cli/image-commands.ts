@@ -12,10 +12,15 @@ interface Out {
 }
 
 /** `pallet images [--import ID] [--retry-failed]`: fetch pending product images through a worker. */
-export async function imagesCommand(dbPath: string, v: { importId?: string; retryFailed: boolean }, o: Out): Promise<number> {
+export async function imagesCommand(
+  dbPath: string,
+  v: { importId?: string; retryFailed: boolean },
+  o: Out,
+): Promise<number> {
   let importId: number | undefined;
   if (v.importId !== undefined) {
-    if (!/^\d{1,15}$/.test(v.importId) || Number(v.importId) < 1) throw new UsageError(`--import takes an import ID (got "${v.importId}").`);
+    if (!/^\d{1,15}$/.test(v.importId) || Number(v.importId) < 1)
+      throw new UsageError(`--import takes an import ID (got "${v.importId}").`);
     importId = Number(v.importId);
   }
   const payload: ImagesPayload = { ...(importId ? { importId } : {}), retryFailed: v.retryFailed };
@@ -25,11 +30,25 @@ export async function imagesCommand(dbPath: string, v: { importId?: string; retr
   const db = openDatabase(dbPath);
   const all = imageSummary(db);
   db.close();
-  if (o.json) o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}), all }, null, 2));
+  if (o.json)
+    o.out(
+      JSON.stringify(
+        { jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}), all },
+        null,
+        2,
+      ),
+    );
   else if (job.status === 'completed' && r) {
-    o.out(`This run: ${r.done} images stored (${r.reused} shared with other products), ${r.failed} failed, ${r.retrying} to retry later.`);
-    o.out(`All products: ${IMAGE_STATUSES.map((k) => `${all.counts[k]} ${k}`).join(', ')}; ${all.probableDuplicates} probable duplicate pairs (pallet image-dupes).`);
-  } else o.err(`pallet: images ${job.status === 'waiting_network' ? 'wait for the network' : 'failed'}: ${job.error?.message ?? `the job ended ${job.status}`}`);
+    o.out(
+      `This run: ${r.done} images stored (${r.reused} shared with other products), ${r.failed} failed, ${r.retrying} to retry later.`,
+    );
+    o.out(
+      `All products: ${IMAGE_STATUSES.map((k) => `${all.counts[k]} ${k}`).join(', ')}; ${all.probableDuplicates} probable duplicate pairs (pallet image-dupes).`,
+    );
+  } else
+    o.err(
+      `pallet: images ${job.status === 'waiting_network' ? 'wait for the network' : 'failed'}: ${job.error?.message ?? `the job ended ${job.status}`}`,
+    );
   return job.status === 'completed' ? 0 : 1;
 }
 
@@ -65,13 +84,25 @@ export function imageDupesCommand(dbPath: string, dismiss: string | undefined, o
         o.err(`pallet: products ${m[1]} and ${m[2]} are not a reported pair.`);
         return 1;
       }
-      o.out(o.json ? JSON.stringify({ dismissed: [Number(m[1]), Number(m[2])] }) : `Products ${m[1]} and ${m[2]} will not be reported as duplicates again.`);
+      o.out(
+        o.json
+          ? JSON.stringify({ dismissed: [Number(m[1]), Number(m[2])] })
+          : `Products ${m[1]} and ${m[2]} will not be reported as duplicates again.`,
+      );
       return 0;
     }
     const pairs = listProbableDuplicates(db);
     if (o.json) o.out(JSON.stringify(pairs, null, 2));
     else if (pairs.length === 0) o.out('No probable duplicates among products without a barcode.');
-    else o.out(pairs.map((p) => `#${p.aId} "${p.aName}" ≈ #${p.bId} "${p.bName}"${p.brand ? ` (${p.brand})` : ''}: image ${p.distance}/64 bits apart, names ${Math.round(p.similarity * 100)}% alike`).join('\n'));
+    else
+      o.out(
+        pairs
+          .map(
+            (p) =>
+              `#${p.aId} "${p.aName}" ≈ #${p.bId} "${p.bName}"${p.brand ? ` (${p.brand})` : ''}: image ${p.distance}/64 bits apart, names ${Math.round(p.similarity * 100)}% alike`,
+          )
+          .join('\n'),
+      );
     return 0;
   } finally {
     db.close();

@@ -39,7 +39,12 @@ export function parseMapOptions(items: readonly string[]): MappingOverrides {
 const fmtDelimiter = (d: string) => (d === '\t' ? 'tab' : d);
 
 /** `pallet import FILE --preview`: what Pallet sees in the file, without importing. */
-export async function previewCommand(dbPath: string, file: string, opts: { mapping: MappingOverrides; decimal?: '.' | ',' }, o: Out): Promise<number> {
+export async function previewCommand(
+  dbPath: string,
+  file: string,
+  opts: { mapping: MappingOverrides; decimal?: '.' | ',' },
+  o: Out,
+): Promise<number> {
   const db = openDatabase(dbPath);
   try {
     const plan = await planImport(file, { mapping: opts.mapping, decimal: opts.decimal }, db, 10);
@@ -57,7 +62,9 @@ export async function previewCommand(dbPath: string, file: string, opts: { mappi
     };
     if (o.json) o.out(JSON.stringify(data, null, 2));
     else {
-      o.out(`${plan.fileName}: ${plan.sniffed.encoding}, delimiter ${fmtDelimiter(plan.sniffed.delimiter)}, decimal "${plan.decimal}"${plan.savedMappingUsed ? ', saved supplier mapping' : ''}`);
+      o.out(
+        `${plan.fileName}: ${plan.sniffed.encoding}, delimiter ${fmtDelimiter(plan.sniffed.delimiter)}, decimal "${plan.decimal}"${plan.savedMappingUsed ? ', saved supplier mapping' : ''}`,
+      );
       o.out('Mapping:');
       for (const f of FIELDS) if (mapping[f]) o.out(`  ${f.padEnd(12)} ← ${mapping[f]}`);
       const unmapped = plan.headers.filter((h) => !Object.values(mapping).includes(h));
@@ -86,7 +93,11 @@ export async function importCommand(
   // The same file with an import still unfinished (a crash, a quit, a pause): resume that one, never start a second.
   const db = openDatabase(dbPath);
   const unfinished = await findUnfinishedImport(db, file).finally(() => db.close());
-  const input = { kind: 'import', payload: { path: file, mapping: opts.mapping, decimal: opts.decimal, rememberMapping: opts.remember }, maxAttempts: 3 };
+  const input = {
+    kind: 'import',
+    payload: { path: file, mapping: opts.mapping, decimal: opts.decimal, rememberMapping: opts.remember },
+    maxAttempts: 3,
+  };
   const [job] = await runJobsToEnd(
     dbPath,
     {
@@ -94,7 +105,9 @@ export async function importCommand(
       workers: 1,
       start: (queue) => {
         if (!unfinished) return [queue.enqueue(input)];
-        o.err(`${describeResume(unfinished)}; its own mapping and options apply (to start over: pallet cancel ${unfinished.job.id}, then import again).`);
+        o.err(
+          `${describeResume(unfinished)}; its own mapping and options apply (to start over: pallet cancel ${unfinished.job.id}, then import again).`,
+        );
         return [wakeJob(queue, queue.get(unfinished.job.id))];
       },
     },
@@ -112,7 +125,13 @@ export async function importCommand(
   const elapsedMs = Date.now() - started;
   const r = job.result as ImportResult | null;
   if (o.json) {
-    o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), elapsedMs, ...(job.error ? { error: job.error } : {}) }, null, 2));
+    o.out(
+      JSON.stringify(
+        { jobId: job.id, status: job.status, ...(r ?? {}), elapsedMs, ...(job.error ? { error: job.error } : {}) },
+        null,
+        2,
+      ),
+    );
   } else if (job.status === 'completed' && r) {
     o.out(
       `Imported ${r.rows.toLocaleString('en-US')} rows from ${file} in ${(elapsedMs / 1000).toFixed(1)} s (import #${r.importId}): ` +
@@ -132,11 +151,24 @@ export async function undoImportCommand(dbPath: string, importId: number, o: Out
     o.err(`pallet: there is no import #${importId}.`);
     return 1;
   }
-  const job = await runJobToEnd(dbPath, { kind: 'import_undo', payload: { importId }, maxAttempts: 3 }, { notify: o.err });
+  const job = await runJobToEnd(
+    dbPath,
+    { kind: 'import_undo', payload: { importId }, maxAttempts: 3 },
+    { notify: o.err },
+  );
   const r = job.result as UndoResult | null;
-  if (o.json) o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) }, null, 2));
+  if (o.json)
+    o.out(
+      JSON.stringify(
+        { jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) },
+        null,
+        2,
+      ),
+    );
   else if (job.status === 'completed' && r) {
-    o.out(`Undid import #${importId}: ${r.deleted} products removed, ${r.restored} restored${r.kept ? `, ${r.kept} left as a later import changed them` : ''}.`);
+    o.out(
+      `Undid import #${importId}: ${r.deleted} products removed, ${r.restored} restored${r.kept ? `, ${r.kept} left as a later import changed them` : ''}.`,
+    );
   } else o.err(`pallet: undo failed: ${describeFailure(job)}`);
   return job.status === 'completed' ? 0 : 1;
 }
@@ -148,7 +180,11 @@ export function importsCommand(dbPath: string, o: Out): number {
     const list = createImportStore(db).list(50);
     if (o.json) o.out(JSON.stringify(list, null, 2));
     else if (list.length === 0) o.out('No imports.');
-    else for (const i of list) o.out(`#${i.id}\t${i.status}\t${i.fileName}\t${i.counts ? `${i.counts.rows} rows, ${i.counts.created} created, ${i.counts.updated} updated, ${i.counts.rejected} rejected` : ''}`);
+    else
+      for (const i of list)
+        o.out(
+          `#${i.id}\t${i.status}\t${i.fileName}\t${i.counts ? `${i.counts.rows} rows, ${i.counts.created} created, ${i.counts.updated} updated, ${i.counts.rejected} rejected` : ''}`,
+        );
     return 0;
   } finally {
     db.close();
@@ -182,8 +218,16 @@ export const TEMPLATE_HEADERS: Record<Exclude<Field, 'gtin_alt'>, string> = {
 export async function templateCommand(out: string, o: Out): Promise<number> {
   const headers = Object.values(TEMPLATE_HEADERS);
   await writeFile(out, '\ufeff' + toCsv([headers]), { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(err.code === 'EEXIST' ? `${out} already exists; choose another name.` : `cannot write ${out}: ${err.message}`);
+    throw new Error(
+      err.code === 'EEXIST' ? `${out} already exists; choose another name.` : `cannot write ${out}: ${err.message}`,
+    );
   });
-  o.out(o.json ? JSON.stringify({ file: out, columns: headers }) : `Wrote ${out} with ${headers.length} columns:\n${Object.entries(TEMPLATE_HEADERS).map(([f, h]) => `  ${h.padEnd(12)} ${FIELD_LABELS[f as Field]}`).join('\n')}`);
+  o.out(
+    o.json
+      ? JSON.stringify({ file: out, columns: headers })
+      : `Wrote ${out} with ${headers.length} columns:\n${Object.entries(TEMPLATE_HEADERS)
+          .map(([f, h]) => `  ${h.padEnd(12)} ${FIELD_LABELS[f as Field]}`)
+          .join('\n')}`,
+  );
   return 0;
 }

@@ -28,7 +28,10 @@ export function lookupStatusCommand(dbPath: string, o: Out): number {
   try {
     const s = lookupSummary(db);
     if (o.json) o.out(JSON.stringify(s, null, 2));
-    else o.out(`${s.total} products with a barcode, ${s.percentComplete}% looked up: ${LOOKUP_STATUSES.map((k) => `${s.counts[k]} ${k.replace('_', ' ')}`).join(', ')}.`);
+    else
+      o.out(
+        `${s.total} products with a barcode, ${s.percentComplete}% looked up: ${LOOKUP_STATUSES.map((k) => `${s.counts[k]} ${k.replace('_', ' ')}`).join(', ')}.`,
+      );
     return 0;
   } finally {
     db.close();
@@ -36,30 +39,62 @@ export function lookupStatusCommand(dbPath: string, o: Out): number {
 }
 
 /** `pallet lookup [--provider …] [--pending|--all|--ids …]`: barcodes → ASINs through a worker. */
-export async function lookupCommand(dbPath: string, v: { provider?: string; pending: boolean; all: boolean; ids?: string }, o: Out): Promise<number> {
+export async function lookupCommand(
+  dbPath: string,
+  v: { provider?: string; pending: boolean; all: boolean; ids?: string },
+  o: Out,
+): Promise<number> {
   const scopes = [v.pending, v.all, v.ids !== undefined].filter(Boolean).length;
   if (scopes > 1) throw new UsageError('Choose one of --pending, --all or --ids.');
   const provider = v.provider ?? 'auto';
-  if (!['auto', 'spapi', 'catalog'].includes(provider)) throw new UsageError(`--provider is spapi, catalog or auto (got "${provider}").`);
+  if (!['auto', 'spapi', 'catalog'].includes(provider))
+    throw new UsageError(`--provider is spapi, catalog or auto (got "${provider}").`);
   const payload: LookupPayload = {
     provider: provider as 'auto' | 'spapi' | 'catalog',
     ...(v.ids !== undefined ? { scope: 'ids', ids: parseIds(v.ids) } : { scope: v.all ? 'all' : 'pending' }),
   };
-  const job = await runJobToEnd(dbPath, { kind: 'lookup', payload, maxAttempts: 5 }, { notify: o.err, engine: { secrets: () => cliSecrets() } });
+  const job = await runJobToEnd(
+    dbPath,
+    { kind: 'lookup', payload, maxAttempts: 5 },
+    { notify: o.err, engine: { secrets: () => cliSecrets() } },
+  );
   const r = job.result as LookupJobResult | null;
-  if (o.json) o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) }, null, 2));
+  if (o.json)
+    o.out(
+      JSON.stringify(
+        { jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) },
+        null,
+        2,
+      ),
+    );
   else if (job.status === 'completed' && r) {
-    o.out(`Looked up ${r.looked} products (${r.provider}): ${r.found} found, ${r.notFound} not on Amazon, ${r.ambiguous} ambiguous, ${r.retrying} to retry, ${r.failed} failed; ${r.fromCache} from the cache.`);
+    o.out(
+      `Looked up ${r.looked} products (${r.provider}): ${r.found} found, ${r.notFound} not on Amazon, ${r.ambiguous} ambiguous, ${r.retrying} to retry, ${r.failed} failed; ${r.fromCache} from the cache.`,
+    );
   } else o.err(`pallet: lookup failed: ${job.error?.message ?? `the job ended ${job.status}`}`);
   return job.status === 'completed' ? 0 : 1;
 }
 
 /** `pallet catalog import FILE`: barcode → ASIN pairs into the local reference catalog. */
 export async function catalogImportCommand(dbPath: string, file: string, o: Out): Promise<number> {
-  const job = await runJobToEnd(dbPath, { kind: 'catalog_import', payload: { path: file }, maxAttempts: 1 }, { notify: o.err });
+  const job = await runJobToEnd(
+    dbPath,
+    { kind: 'catalog_import', payload: { path: file }, maxAttempts: 1 },
+    { notify: o.err },
+  );
   const r = job.result as { file: string; rows: number; pairs: number; skipped: number } | null;
-  if (o.json) o.out(JSON.stringify({ jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) }, null, 2));
-  else if (job.status === 'completed' && r) o.out(`Reference catalog: ${r.pairs} barcode → ASIN pairs from ${r.rows} rows of ${r.file}${r.skipped ? ` (${r.skipped} rows without a valid barcode and ASIN skipped)` : ''}.`);
+  if (o.json)
+    o.out(
+      JSON.stringify(
+        { jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) },
+        null,
+        2,
+      ),
+    );
+  else if (job.status === 'completed' && r)
+    o.out(
+      `Reference catalog: ${r.pairs} barcode → ASIN pairs from ${r.rows} rows of ${r.file}${r.skipped ? ` (${r.skipped} rows without a valid barcode and ASIN skipped)` : ''}.`,
+    );
   else o.err(`pallet: catalog import failed: ${job.error?.message ?? `the job ended ${job.status}`}`);
   return job.status === 'completed' ? 0 : 1;
 }

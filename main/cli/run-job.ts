@@ -13,7 +13,8 @@ export interface RunOptions {
 }
 
 /** What to run: jobs to enqueue, or a function that finds or enqueues them on the engine's queue (to resume one). */
-export type JobsToRun = readonly EnqueueInput[] | { kinds: readonly string[]; workers: number; start(queue: Queue): Job[] };
+export type JobsToRun =
+  readonly EnqueueInput[] | { kinds: readonly string[]; workers: number; start(queue: Queue): Job[] };
 
 /** "Recovered import #3 (52%), whose process died": one line per job this engine took over at start. */
 export function describeRecovered(engine: Engine): string[] {
@@ -30,18 +31,30 @@ export function describeRecovered(engine: Engine): string[] {
  */
 export async function runJobsToEnd(dbPath: string, what: JobsToRun, opts: RunOptions = {}): Promise<Job[]> {
   const plan = Array.isArray(what)
-    ? { kinds: [...new Set((what as readonly EnqueueInput[]).map((i) => i.kind))], workers: what.length, start: (q: Queue) => (what as readonly EnqueueInput[]).map((i) => q.enqueue(i)) }
+    ? {
+        kinds: [...new Set((what as readonly EnqueueInput[]).map((i) => i.kind))],
+        workers: what.length,
+        start: (q: Queue) => (what as readonly EnqueueInput[]).map((i) => q.enqueue(i)),
+      }
     : (what as Exclude<JobsToRun, readonly EnqueueInput[]>);
   const { kinds, workers } = plan;
-  const engine = await createEngine({ dbPath, launcher: createNodeLauncher(), workers, kinds, concurrency: Object.fromEntries(kinds.map((k) => [k, workers])), ...opts.engine });
+  const engine = await createEngine({
+    dbPath,
+    launcher: createNodeLauncher(),
+    workers,
+    kinds,
+    concurrency: Object.fromEntries(kinds.map((k) => [k, workers])),
+    ...opts.engine,
+  });
   try {
     for (const line of describeRecovered(engine)) opts.notify?.(line);
     const jobs = plan.start(engine.queue);
     const ids = new Set(jobs.map((j) => j.id));
-    const onSigint = () => jobs.forEach((j) => {
-      const now = engine.queue.find(j.id);
-      if (now && !FINISHED_STATUSES.includes(now.status)) engine.queue.cancel(j.id);
-    });
+    const onSigint = () =>
+      jobs.forEach((j) => {
+        const now = engine.queue.find(j.id);
+        if (now && !FINISHED_STATUSES.includes(now.status)) engine.queue.cancel(j.id);
+      });
     process.once('SIGINT', onSigint);
     try {
       return await new Promise<Job[]>((resolve) => {
@@ -54,7 +67,8 @@ export async function runJobsToEnd(dbPath: string, what: JobsToRun, opts: RunOpt
           }
         };
         const onEvent = (e: { type: string; jobId?: number; job?: Job; progress?: JobProgress }) => {
-          if (e.type === 'progress' && e.jobId !== undefined && ids.has(e.jobId) && e.progress) opts.onProgress?.(e.progress);
+          if (e.type === 'progress' && e.jobId !== undefined && ids.has(e.jobId) && e.progress)
+            opts.onProgress?.(e.progress);
           if (e.job && ids.has(e.job.id)) check();
         };
         engine.queue.events.on('event', onEvent);

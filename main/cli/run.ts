@@ -11,7 +11,15 @@ import { workCommand } from './work-command.ts';
 import { analyzeCommand, exportCommand } from './analysis-commands.ts';
 import { imageDupesCommand, imagesCommand, imagesStatusCommand } from './image-commands.ts';
 import { catalogImportCommand, lookupCommand, lookupStatusCommand } from './lookup-commands.ts';
-import { importCommand, importsCommand, parseMapOptions, previewCommand, templateCommand, undoImportCommand, UsageError } from './import-commands.ts';
+import {
+  importCommand,
+  importsCommand,
+  parseMapOptions,
+  previewCommand,
+  templateCommand,
+  undoImportCommand,
+  UsageError,
+} from './import-commands.ts';
 
 export const USAGE = `Usage: pallet [--db PATH] <command> [options]
 
@@ -54,10 +62,10 @@ export interface CliIo {
   err(text: string): void;
 }
 
-
 function parseId(text: string | undefined): number {
   if (text === undefined) throw new UsageError('This command needs an ID.');
-  if (!/^\d{1,15}$/.test(text) || Number(text) < 1) throw new UsageError(`"${text}" is not an ID (a positive whole number).`);
+  if (!/^\d{1,15}$/.test(text) || Number(text) < 1)
+    throw new UsageError(`"${text}" is not an ID (a positive whole number).`);
   return Number(text);
 }
 
@@ -84,7 +92,10 @@ function formatJob(j: Job): string {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let parsed;
   // `lookup --status` is a flag while `jobs --status S` takes a value: give the lookup one its own name.
-  const args = argv.includes('lookup') || argv.includes('images') ? argv.map((a) => (a === '--status' ? '--lookup-status' : a)) : argv;
+  const args =
+    argv.includes('lookup') || argv.includes('images')
+      ? argv.map((a) => (a === '--status' ? '--lookup-status' : a))
+      : argv;
   try {
     parsed = parseArgs({
       args,
@@ -129,35 +140,60 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'bench') {
       if (rest[0] !== 'queue' || rest.length !== 1) throw new UsageError('Usage: pallet bench queue [--json]');
       const result = await runQueueBench({ log: values.json ? () => {} : io.err });
-      print(result, Object.entries(result).map(([k, v]) => `${k}: ${v}`).join('\n'));
+      print(
+        result,
+        Object.entries(result)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\n'),
+      );
       return 0;
     }
     // Which commands each option belongs to.
     const scope: Partial<Record<keyof typeof values, readonly string[]>> = {
-      map: ['import'], decimal: ['import'], remember: ['import'], preview: ['import'],
-      all: ['analyze', 'lookup'], ids: ['analyze', 'lookup'], 'min-roi': ['analyze'], 'min-profit': ['analyze'], 'max-rank': ['analyze'],
-      provider: ['lookup'], pending: ['lookup'], 'lookup-status': ['lookup', 'images'], filter: ['export'],
-      import: ['images'], 'retry-failed': ['images'], dismiss: ['image-dupes'],
+      map: ['import'],
+      decimal: ['import'],
+      remember: ['import'],
+      preview: ['import'],
+      all: ['analyze', 'lookup'],
+      ids: ['analyze', 'lookup'],
+      'min-roi': ['analyze'],
+      'min-profit': ['analyze'],
+      'max-rank': ['analyze'],
+      provider: ['lookup'],
+      pending: ['lookup'],
+      'lookup-status': ['lookup', 'images'],
+      filter: ['export'],
+      import: ['images'],
+      'retry-failed': ['images'],
+      dismiss: ['image-dupes'],
     };
     for (const [key, commands] of Object.entries(scope) as [keyof typeof values, readonly string[]][]) {
       const v = values[key];
       if (v !== undefined && v !== false && !commands.includes(command)) {
-        throw new UsageError(`--${key === 'lookup-status' ? 'status' : String(key)} only applies to ${commands.map((c) => `"${c}"`).join(' and ')}.`);
+        throw new UsageError(
+          `--${key === 'lookup-status' ? 'status' : String(key)} only applies to ${commands.map((c) => `"${c}"`).join(' and ')}.`,
+        );
       }
     }
     const o = { json: values.json, out: io.out, err: io.err };
     const dbPath = values.db ?? defaultDbPath();
     const one = (what: string) => {
-      if (rest.length !== 1) throw new UsageError(rest.length ? `Too many arguments for "${command}": ${rest.join(' ')}` : `"${command}" needs ${what}.`);
+      if (rest.length !== 1)
+        throw new UsageError(
+          rest.length ? `Too many arguments for "${command}": ${rest.join(' ')}` : `"${command}" needs ${what}.`,
+        );
       return rest[0]!;
     };
     switch (command) {
       case 'import': {
         const file = one('a CSV file');
-        if (values.decimal !== undefined && values.decimal !== ',' && values.decimal !== '.') throw new UsageError('--decimal is "," or ".".');
+        if (values.decimal !== undefined && values.decimal !== ',' && values.decimal !== '.')
+          throw new UsageError('--decimal is "," or ".".');
         const mapping = parseMapOptions(values.map ?? []);
         const decimal = values.decimal as '.' | ',' | undefined;
-        return values.preview ? await previewCommand(dbPath, file, { mapping, decimal }, o) : await importCommand(dbPath, file, { mapping, decimal, remember: values.remember }, o);
+        return values.preview
+          ? await previewCommand(dbPath, file, { mapping, decimal }, o)
+          : await importCommand(dbPath, file, { mapping, decimal, remember: values.remember }, o);
       }
       case 'imports':
         if (rest.length) throw new UsageError(`Too many arguments for "imports": ${rest.join(' ')}`);
@@ -169,7 +205,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'lookup':
         if (rest.length) throw new UsageError(`Too many arguments for "lookup": ${rest.join(' ')}`);
         if (values['lookup-status']) return lookupStatusCommand(dbPath, o);
-        return await lookupCommand(dbPath, { provider: values.provider, pending: values.pending, all: values.all, ids: values.ids }, o);
+        return await lookupCommand(
+          dbPath,
+          { provider: values.provider, pending: values.pending, all: values.all, ids: values.ids },
+          o,
+        );
       case 'catalog':
         if (rest[0] !== 'import' || rest.length !== 2) throw new UsageError('Usage: pallet catalog import FILE');
         return await catalogImportCommand(dbPath, rest[1]!, o);
@@ -182,7 +222,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return imageDupesCommand(dbPath, values.dismiss, o);
       case 'analyze':
         if (rest.length) throw new UsageError(`Too many arguments for "analyze": ${rest.join(' ')}`);
-        return await analyzeCommand(dbPath, { all: values.all, ids: values.ids, minRoi: values['min-roi'], minProfit: values['min-profit'], maxRank: values['max-rank'] }, o);
+        return await analyzeCommand(
+          dbPath,
+          {
+            all: values.all,
+            ids: values.ids,
+            minRoi: values['min-roi'],
+            minProfit: values['min-profit'],
+            maxRank: values['max-rank'],
+          },
+          o,
+        );
       case 'work':
         if (rest.length) throw new UsageError(`Too many arguments for "work": ${rest.join(' ')}`);
         return await workCommand(dbPath, o);
@@ -194,8 +244,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (!known.includes(command)) throw new UsageError(`Unknown command "${command}".`);
     const maxArgs = command === 'jobs' ? 0 : 1;
     if (rest.length > maxArgs) throw new UsageError(`Too many arguments for "${command}": ${rest.join(' ')}`);
-    if (values.status !== undefined && (command !== 'jobs' || !(JOB_STATUSES as readonly string[]).includes(values.status))) {
-      throw new UsageError(command !== 'jobs' ? '--status only applies to "jobs".' : `Unknown status "${values.status}".`);
+    if (
+      values.status !== undefined &&
+      (command !== 'jobs' || !(JOB_STATUSES as readonly string[]).includes(values.status))
+    ) {
+      throw new UsageError(
+        command !== 'jobs' ? '--status only applies to "jobs".' : `Unknown status "${values.status}".`,
+      );
     }
 
     const db = openDatabase(dbPath);
@@ -204,17 +259,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       switch (command) {
         case 'jobs': {
           const jobs = queue.list(values.status ? { status: values.status as JobStatus } : {});
-          print(jobs.map((j) => ({ ...j, ownerDied: ownerDied(j) })), jobs.length ? jobs.map(formatJob).join('\n') : 'No jobs.');
+          print(
+            jobs.map((j) => ({ ...j, ownerDied: ownerDied(j) })),
+            jobs.length ? jobs.map(formatJob).join('\n') : 'No jobs.',
+          );
           return 0;
         }
         case 'job': {
           const job = queue.get(parseId(rest[0]));
-          print(job, `${formatJob(job)}\n${JSON.stringify({ payload: job.payload, checkpoint: job.checkpoint, result: job.result }, null, 2)}`);
+          print(
+            job,
+            `${formatJob(job)}\n${JSON.stringify({ payload: job.payload, checkpoint: job.checkpoint, result: job.result }, null, 2)}`,
+          );
           return 0;
         }
         case 'cancel': {
           const job = queue.cancel(parseId(rest[0]));
-          print(job, job.status === 'cancelled' ? `Cancelled job ${job.id}.` : `Asked job ${job.id} to stop; it will end cancelled.`);
+          print(
+            job,
+            job.status === 'cancelled'
+              ? `Cancelled job ${job.id}.`
+              : `Asked job ${job.id} to stop; it will end cancelled.`,
+          );
           return 0;
         }
         case 'retry': {

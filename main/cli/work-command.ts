@@ -25,7 +25,12 @@ const clock = (ms: number) => new Date(ms).toLocaleTimeString('en-GB');
  */
 export async function workCommand(dbPath: string, o: Out, opts: { pollMs?: number } = {}): Promise<number> {
   // Lookups among the jobs get the SP-API credentials from the environment, as `pallet lookup` does.
-  const engine = await createEngine({ dbPath, launcher: createNodeLauncher(), workers: 2, secrets: () => cliSecrets() });
+  const engine = await createEngine({
+    dbPath,
+    launcher: createNodeLauncher(),
+    workers: 2,
+    secrets: () => cliSecrets(),
+  });
   const { queue } = engine;
   const ran = new Map<number, Job>();
   const lastProgress = new Map<number, number>();
@@ -46,14 +51,16 @@ export async function workCommand(dbPath: string, o: Out, opts: { pollMs?: numbe
     if (o.json) return;
     if (e.type === 'completed') o.out(`#${job.id} ${job.kind} completed`);
     else if (e.type === 'failed') o.err(`#${job.id} ${job.kind} failed: ${job.error?.message ?? 'unknown error'}`);
-    else if (e.type === 'retry_scheduled') o.err(`#${job.id} ${job.kind} retries at ${clock(job.runAt)}: ${job.error?.message ?? ''}`);
+    else if (e.type === 'retry_scheduled')
+      o.err(`#${job.id} ${job.kind} retries at ${clock(job.runAt)}: ${job.error?.message ?? ''}`);
     else if (e.type === 'cancelled') o.err(`#${job.id} ${job.kind} cancelled`);
     else if (e.type === 'waiting_network') o.err(`#${job.id} ${job.kind} waits for the network`);
   };
   queue.events.on('event', onEvent);
   // A claim emits no event: runs still going at a stop are found by their lease.
   const noteRunning = () => {
-    for (const j of queue.list({ status: 'running', limit: 1000 })) if (j.leaseOwner === queue.owner && !ran.has(j.id)) ran.set(j.id, j);
+    for (const j of queue.list({ status: 'running', limit: 1000 }))
+      if (j.leaseOwner === queue.owner && !ran.has(j.id)) ran.set(j.id, j);
   };
   const onSigint = () => {
     stopping = true;
@@ -110,9 +117,25 @@ function report(ran: Job[], o: Out, dbPath: string, stopped: boolean): number {
     const done = jobs.filter((j) => j.status === 'completed').length;
     const failed = jobs.filter((j) => j.status === 'failed').length;
     if (o.json) {
-      o.out(JSON.stringify({ ran: jobs.map((j) => ({ id: j.id, kind: j.kind, status: j.status })), completed: done, failed, stopped, left: counts }, null, 2));
+      o.out(
+        JSON.stringify(
+          {
+            ran: jobs.map((j) => ({ id: j.id, kind: j.kind, status: j.status })),
+            completed: done,
+            failed,
+            stopped,
+            left: counts,
+          },
+          null,
+          2,
+        ),
+      );
     } else {
-      o.out(jobs.length ? `Ran ${jobs.length} job${jobs.length === 1 ? '' : 's'}: ${done} completed, ${failed} failed.` : 'Nothing to run.');
+      o.out(
+        jobs.length
+          ? `Ran ${jobs.length} job${jobs.length === 1 ? '' : 's'}: ${done} completed, ${failed} failed.`
+          : 'Nothing to run.',
+      );
       const left = counts.queued + counts.running;
       if (stopped && left) o.out(`${left} job${left === 1 ? '' : 's'} left in the queue: run pallet work to go on.`);
       if (counts.waiting_network) o.out(`${counts.waiting_network} wait for the network.`);

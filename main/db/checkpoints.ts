@@ -61,9 +61,13 @@ export function startBackgroundCheckpoints(db: Db, path: string, opts: Checkpoin
     if (stopped || failed) return;
     failed = true;
     if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_PAGES}`);
-    (opts.onError ?? ((m: string) => console.error(`[checkpoints] ${m}`)))(`the checkpoint thread stopped (${reason}); checkpoints run in commits again`);
+    (opts.onError ?? ((m: string) => console.error(`[checkpoints] ${m}`)))(
+      `the checkpoint thread stopped (${reason}); checkpoints run in commits again`,
+    );
   };
-  worker.on('error', (err: unknown) => fallBack(err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)));
+  worker.on('error', (err: unknown) =>
+    fallBack(err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)),
+  );
   worker.on('exit', (code) => fallBack(`exit code ${code}`));
   worker.on('message', (m: { type: string; message?: string }) => {
     if (m.type === 'ready') up();

@@ -35,7 +35,8 @@ export function schemaVersion(db: Database.Database): number {
 export function migrate(db: Database.Database, migrations: readonly Migration[]): { from: number; to: number } {
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   sorted.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Migration ladder is broken at "${m.name}": expected version ${i + 1}, got ${m.version}`);
+    if (m.version !== i + 1)
+      throw new Error(`Migration ladder is broken at "${m.name}": expected version ${i + 1}, got ${m.version}`);
   });
   const latest = sorted.length;
   const from = schemaVersion(db);
@@ -65,6 +66,8 @@ function assertForeignKeys(db: Database.Database, m: Migration): void {
   const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
   if (broken.length > 0) {
     const first = broken[0]!;
-    throw new Error(`Migration "${m.name}" would leave ${broken.length} broken references (first: ${first.table} → ${first.parent}); nothing was changed.`);
+    throw new Error(
+      `Migration "${m.name}" would leave ${broken.length} broken references (first: ${first.table} → ${first.parent}); nothing was changed.`,
+    );
   }
 }

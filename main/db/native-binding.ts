@@ -34,7 +34,10 @@ export class SqliteBindingError extends Error {
 const looksPackaged = (binding: string) => /[\\/]app\.asar\.unpacked[\\/]/.test(binding);
 
 /** The plain-words explanation of a binding that failed to load, for logs and the start-up dialog. */
-export function sqliteBindingMessage(binding: string, o: { missing: boolean; detail: string; isPackaged?: boolean | undefined; abi?: string | undefined }): string {
+export function sqliteBindingMessage(
+  binding: string,
+  o: { missing: boolean; detail: string; isPackaged?: boolean | undefined; abi?: string | undefined },
+): string {
   const packaged = o.isPackaged ?? looksPackaged(binding);
   const what = o.missing ? `${binding} does not exist` : `${binding} failed to load`;
   if (packaged) {
@@ -55,7 +58,13 @@ function loadBinding(binding: string): object {
   const cached = loaded.get(binding);
   if (cached) return cached;
   // Checked first so a missing file says so, instead of Node's "Cannot find module".
-  if (!existsSync(binding)) throw new SqliteBindingError(binding, true, 'The file is missing.', sqliteBindingMessage(binding, { missing: true, detail: 'The file is missing.' }));
+  if (!existsSync(binding))
+    throw new SqliteBindingError(
+      binding,
+      true,
+      'The file is missing.',
+      sqliteBindingMessage(binding, { missing: true, detail: 'The file is missing.' }),
+    );
   let addon: object;
   try {
     addon = requireNative(binding) as object;
@@ -80,7 +89,10 @@ export function openSqlite(path: string, options: Omit<Database.Options, 'native
 }
 
 // better-sqlite3 takes a loaded addon object as `nativeBinding` (documented, lib/database.js); its types only say string.
-const withAddon = (options: Database.Options, addon: object): Database.Options => ({ ...options, nativeBinding: addon as unknown as string });
+const withAddon = (options: Database.Options, addon: object): Database.Options => ({
+  ...options,
+  nativeBinding: addon as unknown as string,
+});
 
 /**
  * Where the Electron build of better-sqlite3 lives: `<appRoot>/dist/native/electron-abi<abi>/better_sqlite3.node` in
@@ -88,7 +100,12 @@ const withAddon = (options: Database.Options, addon: object): Database.Options =
  * inside an asar archive). `appRoot` is the folder holding package.json; in Electron's main process `abi` is
  * `process.versions.modules`.
  */
-export function electronSqliteBinding(o: { appRoot: string; isPackaged: boolean; resourcesPath: string; abi: string }): string {
+export function electronSqliteBinding(o: {
+  appRoot: string;
+  isPackaged: boolean;
+  resourcesPath: string;
+  abi: string;
+}): string {
   const base = o.isPackaged ? [o.resourcesPath, 'app.asar.unpacked'] : [o.appRoot];
   // Windows paths (C:\…) are joined with backslashes whatever the platform running this, so a packaged Windows path
   // stays one; everything else uses the host's separator.
@@ -106,12 +123,17 @@ export type SqliteProbe = { ok: true } | { ok: false; message: string };
  */
 export function probeSqlite(binding: string | undefined, o: { isPackaged?: boolean; abi?: string } = {}): SqliteProbe {
   try {
-    const db = binding === undefined ? new Database(':memory:') : new Database(':memory:', withAddon({}, loadBinding(binding)));
+    const db =
+      binding === undefined ? new Database(':memory:') : new Database(':memory:', withAddon({}, loadBinding(binding)));
     db.prepare('SELECT sqlite_version()').get();
     db.close();
     return { ok: true };
   } catch (err) {
-    if (err instanceof SqliteBindingError) return { ok: false, message: sqliteBindingMessage(err.binding, { missing: err.missing, detail: err.detail, ...o }) };
+    if (err instanceof SqliteBindingError)
+      return {
+        ok: false,
+        message: sqliteBindingMessage(err.binding, { missing: err.missing, detail: err.detail, ...o }),
+      };
     const detail = err instanceof Error ? err.message : String(err);
     return { ok: false, message: sqliteBindingMessage(binding ?? 'better-sqlite3', { missing: false, detail, ...o }) };
   }

@@ -11,7 +11,10 @@ export function registerIpc(channels: readonly Channel[], router: () => Promise<
   for (const channel of channels) {
     ipcMain.handle(channel, async (event, payload) => {
       const frame = event.senderFrame;
-      return (await router()).handle(channel, payload, { url: frame?.url ?? '', isMainFrame: frame !== null && frame === event.sender.mainFrame });
+      return (await router()).handle(channel, payload, {
+        url: frame?.url ?? '',
+        isMainFrame: frame !== null && frame === event.sender.mainFrame,
+      });
     });
   }
 }

@@ -66,6 +66,9 @@ export function createAppLog(o: { dir?: string; console?: boolean } = {}): AppLo
     warn: (m) => log.warn(m),
     error: (m) => log.error(m),
     scope,
-    lineSink: (name, stream = 'stdout') => (line) => (stream === 'stderr' ? log.warn : log.info)(formatWorkerLine(name, line)),
+    lineSink:
+      (name, stream = 'stdout') =>
+      (line) =>
+        (stream === 'stderr' ? log.warn : log.info)(formatWorkerLine(name, line)),
   };
 }

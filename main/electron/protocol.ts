@@ -15,7 +15,9 @@ const TYPES: Record<string, string> = {
 
 /** Must run before the app is ready: `app://` is a standard, secure scheme (origin, fetch, CSP apply). */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
 }
 
 /** Serves the built renderer from `root` over `app://pallet/`, with the CSP header on every response. */
@@ -26,7 +28,11 @@ export function serveRenderer(root: string): void {
     try {
       const body = await readFile(path);
       return new Response(body, {
-        headers: { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff' },
+        headers: {
+          'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+          'content-security-policy': CONTENT_SECURITY_POLICY,
+          'x-content-type-options': 'nosniff',
+        },
       });
     } catch {
       return new Response('Not found', { status: 404 });

@@ -18,6 +18,8 @@ export function installSecurityHooks(appOrigin: string): void {
       return { action: 'deny' };
     });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(isAllowedPermission(permission)));
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
+    callback(isAllowedPermission(permission)),
+  );
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => isAllowedPermission(permission));
 }

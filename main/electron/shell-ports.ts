@@ -1,7 +1,28 @@
-import { app, dialog, Menu, nativeImage, net, Notification, powerMonitor, powerSaveBlocker, shell, Tray, type NativeImage } from 'electron';
+import {
+  app,
+  dialog,
+  Menu,
+  nativeImage,
+  net,
+  Notification,
+  powerMonitor,
+  powerSaveBlocker,
+  shell,
+  Tray,
+  type NativeImage,
+} from 'electron';
 import { join } from 'node:path';
 import type { LaunchInbox } from '../app/launch-inbox.ts';
-import type { AppLifecyclePort, DialogPort, FilesPort, NetworkPort, NotifierPort, PowerPort, TrayActionId, TrayPort } from '../ports.ts';
+import type {
+  AppLifecyclePort,
+  DialogPort,
+  FilesPort,
+  NetworkPort,
+  NotifierPort,
+  PowerPort,
+  TrayActionId,
+  TrayPort,
+} from '../ports.ts';
 
 // A 16×16 pallet glyph, embedded so the tray still has an icon if the icon files are missing.
 const FALLBACK_TRAY_ICON =
@@ -26,7 +47,13 @@ export function createTrayPort(iconDir: string): TrayPort {
     update(model) {
       tray.setToolTip(model.tooltip);
       tray.setContextMenu(
-        Menu.buildFromTemplate(model.items.map((i) => ({ label: i.label, enabled: i.enabled, click: i.id ? () => listener(i.id!) : undefined }))),
+        Menu.buildFromTemplate(
+          model.items.map((i) => ({
+            label: i.label,
+            enabled: i.enabled,
+            click: i.id ? () => listener(i.id!) : undefined,
+          })),
+        ),
       );
     },
     onAction: (l) => void (listener = l),
@@ -91,7 +118,8 @@ export function createDialogPort(): DialogPort {
 }
 
 /** What the OS asked of the app, gathered from module top level on (see LaunchInbox). */
-export type LaunchRequest = { type: 'open-file'; path: string } | { type: 'second-instance'; argv: readonly string[] } | { type: 'activate' };
+export type LaunchRequest =
+  { type: 'open-file'; path: string } | { type: 'second-instance'; argv: readonly string[] } | { type: 'activate' };
 
 /**
  * Listens, from the very start, for the OS's requests: a file opened with Pallet (macOS sends it before `ready`), a
@@ -108,7 +136,11 @@ export function listenForLaunchRequests(inbox: LaunchInbox<LaunchRequest>): void
 
 /** The app's lifecycle, with the launch requests gathered since start. */
 export function createLifecyclePort(inbox: LaunchInbox<LaunchRequest>): AppLifecyclePort {
-  const listeners: { openFile?: (p: string) => void; secondInstance?: (argv: readonly string[]) => void; activate?: () => void } = {};
+  const listeners: {
+    openFile?: (p: string) => void;
+    secondInstance?: (argv: readonly string[]) => void;
+    activate?: () => void;
+  } = {};
   // Subscribing replays what came before: do it once every listener is attached (the desktop attaches all in start()).
   let subscribed = false;
   const subscribeSoon = () => {

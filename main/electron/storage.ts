@@ -17,7 +17,9 @@ function openStore<T extends Record<string, unknown>>(name: string, onProblem: (
     if (!(err instanceof SyntaxError)) throw err;
     const path = join(app.getPath('userData'), `${name}.json`);
     const kept = moveAsideDamaged(path);
-    onProblem(`The ${name} file was damaged and could not be read (${err.message}). It was kept as ${kept ?? path}; ${name === 'settings' ? 'the default settings are used' : 'stored credentials must be entered again'}.`);
+    onProblem(
+      `The ${name} file was damaged and could not be read (${err.message}). It was kept as ${kept ?? path}; ${name === 'settings' ? 'the default settings are used' : 'stored credentials must be entered again'}.`,
+    );
     return new Store<T>({ name });
   }
 }
@@ -42,7 +44,8 @@ export function createSecretsPort(onProblem: (message: string) => void): Secrets
   return createSecrets(
     {
       isEncryptionAvailable: () => safeStorage.isEncryptionAvailable(),
-      getSelectedStorageBackend: process.platform === 'linux' ? () => safeStorage.getSelectedStorageBackend() : undefined,
+      getSelectedStorageBackend:
+        process.platform === 'linux' ? () => safeStorage.getSelectedStorageBackend() : undefined,
       encryptString: (s) => safeStorage.encryptString(s),
       decryptString: (b) => safeStorage.decryptString(b),
     },

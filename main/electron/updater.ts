@@ -25,7 +25,11 @@ export function createUpdater(o: { log: AppLog; isPackaged?: boolean; resourcesP
   const scope = o.log.scope('updater');
   // electron-updater logs each failure as an error with its stack; offline is routine here, and the policy logs the
   // outcome, so its own account is kept as a warning.
-  autoUpdater.logger = { info: (m: unknown) => scope.info(String(m)), warn: (m: unknown) => scope.warn(String(m)), error: (m: unknown) => scope.warn(String(m)) };
+  autoUpdater.logger = {
+    info: (m: unknown) => scope.info(String(m)),
+    warn: (m: unknown) => scope.warn(String(m)),
+    error: (m: unknown) => scope.warn(String(m)),
+  };
   // The policy downloads what a check finds; a downloaded update left alone installs when the app quits.
   autoUpdater.autoDownload = false;
   autoUpdater.autoInstallOnAppQuit = true;
@@ -48,7 +52,15 @@ export function createUpdateDialogPort(): UpdateDialogPort {
   return {
     async askRestart(version) {
       const p = restartPrompt(version);
-      const { response } = await electron().dialog.showMessageBox({ type: 'info', message: p.message, detail: p.detail, buttons: p.buttons, defaultId: 0, cancelId: 1, noLink: true });
+      const { response } = await electron().dialog.showMessageBox({
+        type: 'info',
+        message: p.message,
+        detail: p.detail,
+        buttons: p.buttons,
+        defaultId: 0,
+        cancelId: 1,
+        noLink: true,
+      });
       return response === 0;
     },
   };

@@ -18,15 +18,23 @@ export function createUtilityLauncher(log: WorkerLog = consoleLog): ProcessLaunc
       const { execArgv, dropped } = utilityExecArgv(spec);
       if (dropped.length) log.error(`[${spec.name}] a utility process ignores ${dropped.join(' ')}`);
       // Piped, so a worker's output reaches the log file, not only a terminal nobody sees in an installed app.
-      const child = utilityProcess.fork(spec.entry, spec.args ?? [], { env: spec.env, execArgv, serviceName: spec.name, stdio: 'pipe' });
+      const child = utilityProcess.fork(spec.entry, spec.args ?? [], {
+        env: spec.env,
+        execArgv,
+        serviceName: spec.name,
+        stdio: 'pipe',
+      });
       const pipe = (stream: NodeJS.ReadableStream | null, name: 'stdout' | 'stderr') => {
-        if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', (l) => log.line(spec.name, l, name));
+        if (stream)
+          createInterface({ input: stream, crlfDelay: Infinity }).on('line', (l) => log.line(spec.name, l, name));
       };
       pipe(child.stdout, 'stdout');
       pipe(child.stderr, 'stderr');
       // A V8 fatal error (out of memory, say) is reported here, then 'exit' follows: the supervisor restarts the worker
       // from the exit. Without a listener Electron's emitter would throw it into main as an uncaught exception.
-      child.on('error', (type, location) => log.error(`[${spec.name}] ${type} at ${location}; the worker ends and restarts`));
+      child.on('error', (type, location) =>
+        log.error(`[${spec.name}] ${type} at ${location}; the worker ends and restarts`),
+      );
       return {
         get pid() {
           return child.pid;

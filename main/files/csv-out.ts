@@ -6,5 +6,8 @@ import Papa from 'papaparse';
  */
 export function toCsv(rows: readonly (readonly (string | number | null)[])[]): string {
   if (rows.length === 0) return '';
-  return Papa.unparse(rows as (string | number | null)[][], { escapeFormulae: true, newline: '\r\n', quotes: false }) + '\r\n';
+  return (
+    Papa.unparse(rows as (string | number | null)[][], { escapeFormulae: true, newline: '\r\n', quotes: false }) +
+    '\r\n'
+  );
 }

@@ -6,7 +6,13 @@ import sharp, { type Sharp } from 'sharp';
  */
 export async function dHash(input: Buffer | Sharp): Promise<string> {
   const pipeline = Buffer.isBuffer(input) ? sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }) : input;
-  const px = await pipeline.clone().flatten({ background: '#ffffff' }).greyscale().resize(9, 8, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer();
+  const px = await pipeline
+    .clone()
+    .flatten({ background: '#ffffff' })
+    .greyscale()
+    .resize(9, 8, { fit: 'fill', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer();
   let bits = 0n;
   for (let y = 0; y < 8; y++) {
     for (let x = 0; x < 8; x++) {

@@ -31,7 +31,8 @@ export function nameSimilarity(a: string, b: string): number {
   const grams = (s: string) => {
     const padded = `  ${s} `;
     const m = new Map<string, number>();
-    for (let i = 0; i + 3 <= padded.length; i++) m.set(padded.slice(i, i + 3), (m.get(padded.slice(i, i + 3)) ?? 0) + 1);
+    for (let i = 0; i + 3 <= padded.length; i++)
+      m.set(padded.slice(i, i + 3), (m.get(padded.slice(i, i + 3)) ?? 0) + 1);
     return m;
   };
   const ga = grams(a);
@@ -60,9 +61,20 @@ export function findProbableDuplicates(db: Db): ProbableDuplicate[] {
        WHERE p.gtin14 IS NULL AND p.name IS NOT NULL`,
     )
     .all()
-    .map((r) => ({ id: r.id, name: foldText(r.name!), brand: r.brand ? foldText(r.brand) : '', hash: BigInt(`0x${r.dhash}`), hex: r.dhash }));
+    .map((r) => ({
+      id: r.id,
+      name: foldText(r.name!),
+      brand: r.brand ? foldText(r.brand) : '',
+      hash: BigInt(`0x${r.dhash}`),
+      hex: r.dhash,
+    }));
 
-  const bands = [new Map<number, Item[]>(), new Map<number, Item[]>(), new Map<number, Item[]>(), new Map<number, Item[]>()];
+  const bands = [
+    new Map<number, Item[]>(),
+    new Map<number, Item[]>(),
+    new Map<number, Item[]>(),
+    new Map<number, Item[]>(),
+  ];
   const band = (h: bigint, b: number) => Number((h >> BigInt(b * 16)) & 0xffffn);
   for (const it of items) {
     bands.forEach((m, b) => {
@@ -86,7 +98,15 @@ export function findProbableDuplicates(db: Db): ProbableDuplicate[] {
           if (it.brand && other.brand && it.brand !== other.brand) continue;
           const similarity = nameSimilarity(it.name, other.name);
           if (similarity < MIN_NAME_SIMILARITY) continue;
-          best.set(pairKey, { aId: it.id, bId: other.id, aName: null, bName: null, brand: it.brand || other.brand || null, distance, similarity: Math.round(similarity * 1000) / 1000 });
+          best.set(pairKey, {
+            aId: it.id,
+            bId: other.id,
+            aName: null,
+            bName: null,
+            brand: it.brand || other.brand || null,
+            distance,
+            similarity: Math.round(similarity * 1000) / 1000,
+          });
         }
       }
     }
@@ -96,8 +116,14 @@ export function findProbableDuplicates(db: Db): ProbableDuplicate[] {
 
 /** Replaces the stored report with a fresh one; pairs the user dismissed stay dismissed and are not reported again. */
 export function saveProbableDuplicates(db: Db, pairs: readonly ProbableDuplicate[], now: number): number {
-  const dismissed = db.prepare<[number, number], number>('SELECT 1 FROM image_duplicates WHERE a_id = ? AND b_id = ? AND dismissed_at IS NOT NULL').pluck();
-  const insert = db.prepare('INSERT OR IGNORE INTO image_duplicates (a_id, b_id, distance, similarity, found_at) VALUES (?, ?, ?, ?, ?)');
+  const dismissed = db
+    .prepare<[number, number], number>(
+      'SELECT 1 FROM image_duplicates WHERE a_id = ? AND b_id = ? AND dismissed_at IS NOT NULL',
+    )
+    .pluck();
+  const insert = db.prepare(
+    'INSERT OR IGNORE INTO image_duplicates (a_id, b_id, distance, similarity, found_at) VALUES (?, ?, ?, ?, ?)',
+  );
   let kept = 0;
   db.transaction(() => {
     db.prepare('DELETE FROM image_duplicates WHERE dismissed_at IS NULL').run();
@@ -123,5 +149,9 @@ export function listProbableDuplicates(db: Db, limit = 1000): ProbableDuplicate[
 /** Marks a reported pair as "not the same product" so it is never reported again. */
 export function dismissDuplicate(db: Db, a: number, b: number, now: number): boolean {
   const [lo, hi] = a < b ? [a, b] : [b, a];
-  return db.prepare('UPDATE image_duplicates SET dismissed_at = ? WHERE a_id = ? AND b_id = ? AND dismissed_at IS NULL').run(now, lo, hi).changes > 0;
+  return (
+    db
+      .prepare('UPDATE image_duplicates SET dismissed_at = ? WHERE a_id = ? AND b_id = ? AND dismissed_at IS NULL')
+      .run(now, lo, hi).changes > 0
+  );
 }

@@ -10,7 +10,10 @@ export class ImageError extends TaskError {
 
 /** The connection itself failed (refused, DNS, unreachable): either this host is down or the whole network is. */
 export class ConnectionError extends Error {
-  constructor(readonly host: string, cause: unknown) {
+  constructor(
+    readonly host: string,
+    cause: unknown,
+  ) {
     super(`Cannot reach ${host}.`, { cause });
     this.name = 'ConnectionError';
   }
@@ -65,23 +68,33 @@ async function readHttp(first: string, limits: FetchLimits, signal: AbortSignal)
     for (let hop = 0; ; hop++) {
       let res: Response;
       try {
-        res = await fetch(url, { redirect: 'manual', signal: both, headers: { accept: 'image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8' } });
+        res = await fetch(url, {
+          redirect: 'manual',
+          signal: both,
+          headers: { accept: 'image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8' },
+        });
       } catch (err) {
         if (isOfflineError(err)) throw new ConnectionError(new URL(url).host, err);
         throw err;
       }
       if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {
         await res.body?.cancel();
-        if (hop >= limits.maxRedirects) throw new ImageError('too_many_redirects', `${first} redirects more than ${limits.maxRedirects} times.`);
+        if (hop >= limits.maxRedirects)
+          throw new ImageError('too_many_redirects', `${first} redirects more than ${limits.maxRedirects} times.`);
         const next = new URL(res.headers.get('location')!, url);
-        if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new ImageError('bad_redirect', `${first} redirects to a ${next.protocol} address.`);
+        if (next.protocol !== 'http:' && next.protocol !== 'https:')
+          throw new ImageError('bad_redirect', `${first} redirects to a ${next.protocol} address.`);
         url = next.href;
         continue;
       }
       if (res.status !== 200) {
         await res.body?.cancel();
         const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
-        throw new ImageError(`http_${res.status}`, `${url} answered HTTP ${res.status}${retryable ? '' : ' (not found or not allowed)'}.`, retryable);
+        throw new ImageError(
+          `http_${res.status}`,
+          `${url} answered HTTP ${res.status}${retryable ? '' : ' (not found or not allowed)'}.`,
+          retryable,
+        );
       }
       const type = res.headers.get('content-type') ?? '';
       if (NOT_IMAGE.test(type)) {
@@ -97,7 +110,8 @@ async function readHttp(first: string, limits: FetchLimits, signal: AbortSignal)
     }
   } catch (err) {
     if (signal.aborted) throw err;
-    if (timeout.aborted) throw new ImageError('timeout', `${first} did not arrive within ${limits.timeoutMs / 1000} s.`, true);
+    if (timeout.aborted)
+      throw new ImageError('timeout', `${first} did not arrive within ${limits.timeoutMs / 1000} s.`, true);
     throw err;
   }
 }
@@ -123,7 +137,10 @@ async function readCapped(res: Response, limits: FetchLimits): Promise<Buffer> {
 
 function tooLarge(size: number, limits: FetchLimits, partial = false): ImageError {
   const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
-  return new ImageError('too_large', `The image is ${partial ? 'over ' : ''}${mib(size)}; the limit is ${mib(limits.maxBytes)}.`);
+  return new ImageError(
+    'too_large',
+    `The image is ${partial ? 'over ' : ''}${mib(size)}; the limit is ${mib(limits.maxBytes)}.`,
+  );
 }
 
 /** True when any answer at all comes back from the probe address: the network is up, whatever one host does. */

@@ -32,7 +32,10 @@ export function imagePaths(root: string, sha256: string, format: string) {
   return {
     dir,
     original: join(dir, `${sha256}.${format}`),
-    thumbs: Object.fromEntries(THUMB_SIZES.map((s) => [s, join(dir, `${sha256}-${s}.webp`)])) as Record<(typeof THUMB_SIZES)[number], string>,
+    thumbs: Object.fromEntries(THUMB_SIZES.map((s) => [s, join(dir, `${sha256}-${s}.webp`)])) as Record<
+      (typeof THUMB_SIZES)[number],
+      string
+    >,
   };
 }
 
@@ -48,8 +51,16 @@ export function contentHash(bytes: Buffer): string {
  */
 export async function storeImage(root: string, bytes: Buffer, sha256 = contentHash(bytes)): Promise<StoredImage> {
   const type = await fileTypeFromBuffer(bytes);
-  if (!type) throw new ImageError('not_image', `The file is not an image (its first bytes${looksLikeText(bytes) ? ' are text, e.g. an error page' : ' match no image format'}).`);
-  if (!ACCEPTED.has(type.ext)) throw new ImageError('unsupported_format', `${type.ext.toUpperCase()} images are not supported (JPEG, PNG, WebP, GIF, AVIF and TIFF are).`);
+  if (!type)
+    throw new ImageError(
+      'not_image',
+      `The file is not an image (its first bytes${looksLikeText(bytes) ? ' are text, e.g. an error page' : ' match no image format'}).`,
+    );
+  if (!ACCEPTED.has(type.ext))
+    throw new ImageError(
+      'unsupported_format',
+      `${type.ext.toUpperCase()} images are not supported (JPEG, PNG, WebP, GIF, AVIF and TIFF are).`,
+    );
   const image = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
   let meta;
   try {
@@ -64,10 +75,23 @@ export async function storeImage(root: string, bytes: Buffer, sha256 = contentHa
     const hash = await dHash(upright);
     await writeOnce(paths.original, () => Promise.resolve(bytes));
     for (const size of THUMB_SIZES) {
-      await writeOnce(paths.thumbs[size], () => upright.clone().resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true }).webp({ quality: 80, effort: 2 }).toBuffer());
+      await writeOnce(paths.thumbs[size], () =>
+        upright
+          .clone()
+          .resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true })
+          .webp({ quality: 80, effort: 2 })
+          .toBuffer(),
+      );
     }
     const turned = (meta.orientation ?? 1) >= 5;
-    return { sha256, format: type.ext, width: (turned ? meta.height : meta.width) ?? 0, height: (turned ? meta.width : meta.height) ?? 0, bytes: bytes.length, dhash: hash };
+    return {
+      sha256,
+      format: type.ext,
+      width: (turned ? meta.height : meta.width) ?? 0,
+      height: (turned ? meta.width : meta.height) ?? 0,
+      bytes: bytes.length,
+      dhash: hash,
+    };
   } catch (err) {
     if (err instanceof ImageError) throw err;
     throw decodeError(err);
@@ -76,7 +100,8 @@ export async function storeImage(root: string, bytes: Buffer, sha256 = contentHa
 
 function decodeError(err: unknown): ImageError {
   const msg = (err as Error).message ?? String(err);
-  if (/pixel limit/i.test(msg)) return new ImageError('too_large', `The image has more than ${MAX_INPUT_PIXELS / 1e6} million pixels.`);
+  if (/pixel limit/i.test(msg))
+    return new ImageError('too_large', `The image has more than ${MAX_INPUT_PIXELS / 1e6} million pixels.`);
   return new ImageError('decode_failed', `The image cannot be decoded (${msg.split('\n')[0]}).`);
 }
 

@@ -2,7 +2,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where one image comes from: a web address, or a file on this computer. */
-export type ImageSource = { kind: 'http'; ref: string } | { kind: 'file'; ref: string } | { kind: 'invalid'; ref: string; reason: string };
+export type ImageSource =
+  { kind: 'http'; ref: string } | { kind: 'file'; ref: string } | { kind: 'invalid'; ref: string; reason: string };
 
 /** Most images per product: feeds with dozens of gallery shots gain nothing past the first few. */
 export const MAX_IMAGES_PER_PRODUCT = 8;
@@ -13,7 +14,10 @@ export const MAX_IMAGES_PER_PRODUCT = 8;
  */
 export function parseImageCell(cell: string | null, baseDir: string | null): ImageSource[] {
   if (!cell || !cell.trim()) return [];
-  const parts = cell.split(/\s*(?:\||;|\r?\n)\s*/).flatMap(splitCommas).filter(Boolean);
+  const parts = cell
+    .split(/\s*(?:\||;|\r?\n)\s*/)
+    .flatMap(splitCommas)
+    .filter(Boolean);
   const seen = new Set<string>();
   const out: ImageSource[] = [];
   for (const part of parts) {
@@ -55,9 +59,24 @@ function toSource(text: string, baseDir: string | null): ImageSource {
       return { kind: 'invalid', ref: text, reason: `"${text.slice(0, 200)}" is not a valid file address.` };
     }
   }
-  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(text)) return { kind: 'invalid', ref: text, reason: `Only http(s) addresses and local files are fetched, not "${text.split(':')[0]}:".` };
-  if (/^data:/i.test(text)) return { kind: 'invalid', ref: text.slice(0, 100), reason: 'Inline data: images are not supported; link the image file instead.' };
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(text))
+    return {
+      kind: 'invalid',
+      ref: text,
+      reason: `Only http(s) addresses and local files are fetched, not "${text.split(':')[0]}:".`,
+    };
+  if (/^data:/i.test(text))
+    return {
+      kind: 'invalid',
+      ref: text.slice(0, 100),
+      reason: 'Inline data: images are not supported; link the image file instead.',
+    };
   if (isAbsolute(text) || /^[A-Za-z]:[\\/]/.test(text)) return { kind: 'file', ref: resolve(text) };
-  if (!baseDir) return { kind: 'invalid', ref: text, reason: `"${text.slice(0, 200)}" is a relative path, but the CSV it came from is unknown.` };
+  if (!baseDir)
+    return {
+      kind: 'invalid',
+      ref: text,
+      reason: `"${text.slice(0, 200)}" is a relative path, but the CSV it came from is unknown.`,
+    };
   return { kind: 'file', ref: resolve(baseDir, text) };
 }

@@ -21,7 +21,12 @@ export const imagesPayloadSchema = z.object({
   retryFailed: z.boolean().default(false),
   /** Asked when a host cannot be reached: an answer means that host is down, none means the network is. */
   probeUrl: z.url({ protocol: /^https?$/ }).default(DEFAULT_PROBE_URL),
-  maxBytes: z.number().int().min(1024).max(200 * 1024 * 1024).default(DEFAULT_LIMITS.maxBytes),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(200 * 1024 * 1024)
+    .default(DEFAULT_LIMITS.maxBytes),
   timeoutMs: z.number().int().min(100).max(300_000).default(DEFAULT_LIMITS.timeoutMs),
   concurrency: z.number().int().min(1).max(32).default(6),
   perHost: z.number().int().min(1).max(8).default(2),
@@ -66,9 +71,17 @@ export function createImagesTask(deps: ImagesTaskDeps): Task {
     const { db, queue } = deps.database();
     const store = createImageStore(db, { now, retryDelayMs: deps.retryDelayMs });
     const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
-    const limits: FetchLimits = { maxBytes: p.maxBytes, timeoutMs: p.timeoutMs, maxRedirects: DEFAULT_LIMITS.maxRedirects };
+    const limits: FetchLimits = {
+      maxBytes: p.maxBytes,
+      timeoutMs: p.timeoutMs,
+      maxRedirects: DEFAULT_LIMITS.maxRedirects,
+    };
     const root = join(deps.dataDir, 'images');
-    let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? { phase: 'sync', last: 0, counts: { sources: 0, done: 0, reused: 0, retrying: 0, failed: 0 } };
+    let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? {
+      phase: 'sync',
+      last: 0,
+      counts: { sources: 0, done: 0, reused: 0, retrying: 0, failed: 0 },
+    };
 
     if (cp.phase === 'sync' && cp.last === 0 && p.retryFailed) store.resetFailed();
     while (cp.phase === 'sync') {
@@ -76,7 +89,17 @@ export function createImagesTask(deps: ImagesTaskDeps): Task {
       const prev: Checkpoint & { phase: 'sync' } = cp;
       cp = queue.checkpointAfter(lease, (): Checkpoint => {
         const page = p.sync ? store.syncPage(prev.last, p.importId ?? null) : null;
-        return page ? { phase: 'sync', last: page.last, counts: { ...prev.counts, sources: prev.counts.sources + page.sources, failed: prev.counts.failed + page.invalid } } : { phase: 'fetch', counts: prev.counts };
+        return page
+          ? {
+              phase: 'sync',
+              last: page.last,
+              counts: {
+                ...prev.counts,
+                sources: prev.counts.sources + page.sources,
+                failed: prev.counts.failed + page.invalid,
+              },
+            }
+          : { phase: 'fetch', counts: prev.counts };
       });
       ctx.progress({ note: `Reading image addresses: ${cp.counts.sources} so far` });
       await new Promise((r) => setImmediate(r));
@@ -95,7 +118,9 @@ export function createImagesTask(deps: ImagesTaskDeps): Task {
         groupBySource(todo).map((group) => {
           const source = group[0]!.source;
           const host = hostOf(source);
-          return global(() => perHost(host)(() => fetchOne(group, source, store, root, limits, ctx.signal).then((s) => ({ ...s, host }))));
+          return global(() =>
+            perHost(host)(() => fetchOne(group, source, store, root, limits, ctx.signal).then((s) => ({ ...s, host }))),
+          );
         }),
       );
       const unreachable = settled.filter((s) => s.outcome === 'connection');
@@ -106,7 +131,14 @@ export function createImagesTask(deps: ImagesTaskDeps): Task {
         for (const s of settled) {
           if (s.outcome === 'aborted' || (s.outcome === 'connection' && offline)) continue;
           const outcome: ImageOutcome =
-            s.outcome === 'connection' ? { kind: 'error', code: 'unreachable', message: `Cannot reach ${s.host}: the server does not answer (the network itself is up).`, retryable: true } : s.outcome;
+            s.outcome === 'connection'
+              ? {
+                  kind: 'error',
+                  code: 'unreachable',
+                  message: `Cannot reach ${s.host}: the server does not answer (the network itself is up).`,
+                  retryable: true,
+                }
+              : s.outcome;
           for (const t of s.todo) {
             const status = store.record(t, outcome);
             if (status === 'done') c.done++;
@@ -114,14 +146,29 @@ export function createImagesTask(deps: ImagesTaskDeps): Task {
             else c.failed++;
             if (status === 'done' && (s.reused || t !== s.todo[0])) c.reused++;
           }
-          if (outcome.kind === 'error') queue.addErrors(ctx.job.id, [{ code: outcome.code, message: `Product ${s.todo[0]!.product_id} image ${s.todo[0]!.position + 1}: ${outcome.message}` }]);
+          if (outcome.kind === 'error')
+            queue.addErrors(ctx.job.id, [
+              {
+                code: outcome.code,
+                message: `Product ${s.todo[0]!.product_id} image ${s.todo[0]!.position + 1}: ${outcome.message}`,
+              },
+            ]);
         }
         return { phase: 'fetch', counts: c };
       });
-      ctx.progress({ total, done: cp.counts.done + cp.counts.retrying + cp.counts.failed, succeeded: cp.counts.done, failed: cp.counts.failed, skipped: cp.counts.retrying, note: `Images: ${cp.counts.done} stored (${cp.counts.reused} shared), ${cp.counts.failed} failed, ${cp.counts.retrying} to retry` });
+      ctx.progress({
+        total,
+        done: cp.counts.done + cp.counts.retrying + cp.counts.failed,
+        succeeded: cp.counts.done,
+        failed: cp.counts.failed,
+        skipped: cp.counts.retrying,
+        note: `Images: ${cp.counts.done} stored (${cp.counts.reused} shared), ${cp.counts.failed} failed, ${cp.counts.retrying} to retry`,
+      });
       if (offline) {
         const names = [...new Set(unreachable.map((s) => s.host))].slice(0, 3).join(', ');
-        throw new NetworkUnavailableError(`Cannot reach ${names}: the network looks unavailable. The images wait for it.`);
+        throw new NetworkUnavailableError(
+          `Cannot reach ${names}: the network looks unavailable. The images wait for it.`,
+        );
       }
     }
 
@@ -132,7 +179,14 @@ export function createImagesTask(deps: ImagesTaskDeps): Task {
   };
 }
 
-async function fetchOne(todo: ImageTodo[], source: string, store: ImageStore, root: string, limits: FetchLimits, signal: AbortSignal): Promise<Settled> {
+async function fetchOne(
+  todo: ImageTodo[],
+  source: string,
+  store: ImageStore,
+  root: string,
+  limits: FetchLimits,
+  signal: AbortSignal,
+): Promise<Settled> {
   const known = store.storedFor(source);
   if (known) return { todo, outcome: { kind: 'done', sha256: known, stored: null }, reused: true };
   try {
@@ -144,8 +198,12 @@ async function fetchOne(todo: ImageTodo[], source: string, store: ImageStore, ro
   } catch (err) {
     if (signal.aborted) return { todo, outcome: 'aborted' };
     if (err instanceof ConnectionError) return { todo, outcome: 'connection' };
-    if (err instanceof ImageError) return { todo, outcome: { kind: 'error', code: err.code, message: err.message, retryable: err.retryable } };
-    return { todo, outcome: { kind: 'error', code: 'unexpected', message: (err as Error).message ?? String(err), retryable: true } };
+    if (err instanceof ImageError)
+      return { todo, outcome: { kind: 'error', code: err.code, message: err.message, retryable: err.retryable } };
+    return {
+      todo,
+      outcome: { kind: 'error', code: 'unexpected', message: (err as Error).message ?? String(err), retryable: true },
+    };
   }
 }
 
@@ -165,17 +223,41 @@ function hostOf(source: string): string {
 }
 
 function countTodo(db: Db, now: number): number {
-  return db.prepare<[number], number>(`SELECT count(*) FROM product_images WHERE status = 'pending' OR (status = 'retry' AND next_try_at <= ?)`).pluck().get(now) ?? 0;
+  return (
+    db
+      .prepare<[number], number>(
+        `SELECT count(*) FROM product_images WHERE status = 'pending' OR (status = 'retry' AND next_try_at <= ?)`,
+      )
+      .pluck()
+      .get(now) ?? 0
+  );
 }
 
 const ACTIVE = new Set(['scheduled', 'queued', 'running', 'retry_pending', 'waiting_network', 'paused']);
 
 // Images that failed for a while (timeouts, 5xx, a dead host) get a later run of their own, unless another images
 // job is already on its way (it takes the due retries, and schedules the rest when it ends).
-function scheduleRetries(ctx: TaskContext, queue: Queue, store: ImageStore, p: z.output<typeof imagesPayloadSchema>): void {
+function scheduleRetries(
+  ctx: TaskContext,
+  queue: Queue,
+  store: ImageStore,
+  p: z.output<typeof imagesPayloadSchema>,
+): void {
   const at = store.nextRetryAt();
   if (at === null) return;
   const another = queue.list({ kind: 'images', limit: 50 }).some((j) => j.id !== ctx.job.id && ACTIVE.has(j.status));
   if (another) return;
-  queue.enqueue({ kind: 'images', runAt: at, parentId: ctx.job.id, payload: { sync: false, probeUrl: p.probeUrl, maxBytes: p.maxBytes, timeoutMs: p.timeoutMs, concurrency: p.concurrency, perHost: p.perHost } satisfies ImagesPayload });
+  queue.enqueue({
+    kind: 'images',
+    runAt: at,
+    parentId: ctx.job.id,
+    payload: {
+      sync: false,
+      probeUrl: p.probeUrl,
+      maxBytes: p.maxBytes,
+      timeoutMs: p.timeoutMs,
+      concurrency: p.concurrency,
+      perHost: p.perHost,
+    } satisfies ImagesPayload,
+  });
 }

@@ -43,7 +43,8 @@ export function startParser(): Parser {
       if (used) return Promise.reject(new Error('This parsing thread has read its file already.'));
       used = true;
       if (!worker || bootError) return Promise.reject(bootError ?? new Error('The parsing thread did not start.'));
-      if (exitCode !== null) return Promise.reject(new Error(`The file's reading thread stopped (exit code ${exitCode}) before reading.`));
+      if (exitCode !== null)
+        return Promise.reject(new Error(`The file's reading thread stopped (exit code ${exitCode}) before reading.`));
       return readOn(worker, options, onChunks);
     },
     close() {
@@ -60,7 +61,11 @@ export function startParser(): Parser {
 // (2: 4.78–4.87; 8: no better than 4, with longer transactions).
 const MAX_BATCH = 4;
 
-function readOn(worker: Worker, options: ParseFileOptions, onChunks: (chunks: ParsedChunk[]) => void | 'stop'): Promise<{ stopped: boolean }> {
+function readOn(
+  worker: Worker,
+  options: ParseFileOptions,
+  onChunks: (chunks: ParsedChunk[]) => void | 'stop',
+): Promise<{ stopped: boolean }> {
   const flow = new SharedArrayBuffer(8);
   const state = new Int32Array(flow);
   // Chunks wait in the channel, serialized, until the writer takes the next one: many can wait without filling
@@ -79,14 +84,18 @@ function readOn(worker: Worker, options: ParseFileOptions, onChunks: (chunks: Pa
       if (err) reject(err);
       else resolve({ stopped });
     };
-    const failure = (m: Extract<Message, { type: 'failed' }>) => (m.badFile ? new BadFileError(m.badFile, m.message) : new Error(`Reading the file failed: ${m.message}`));
+    const failure = (m: Extract<Message, { type: 'failed' }>) =>
+      m.badFile ? new BadFileError(m.badFile, m.message) : new Error(`Reading the file failed: ${m.message}`);
     // One batch per turn of the event loop, so cancels and lease renewals arriving over IPC get through.
     const pump = async () => {
       while (!settled) {
         const m = receiveMessageOnPort(port1)?.message as Message | undefined;
         if (!m) {
           // The thread ends once it has posted its last chunk: one that ends without it stopped early.
-          if (exitCode !== null) return finish(new Error(`The file's reading thread stopped (exit code ${exitCode}) before the end of the file.`));
+          if (exitCode !== null)
+            return finish(
+              new Error(`The file's reading thread stopped (exit code ${exitCode}) before the end of the file.`),
+            );
           // Nothing posted yet: sleep until the thread posts (or ends, or fails). The count may run a message ahead
           // of the channel or behind it for an instant (the thread posts, then counts): then try again next turn.
           const wait = Atomics.waitAsync(state, 0, 0, 1000);

@@ -75,13 +75,21 @@ export function createChunkParser(opts: ChunkParserOptions) {
         else if (r.kind === 'rejected') {
           out.rejected.push({ row: rowNumber, problems: r.problems, cells: row });
           const p = r.problems[0]!;
-          note({ row: rowNumber, code: 'row_rejected', message: `Row ${rowNumber}, ${p.column}${p.value ? ` "${p.value.slice(0, 100)}"` : ''}: ${p.reason}` });
+          note({
+            row: rowNumber,
+            code: 'row_rejected',
+            message: `Row ${rowNumber}, ${p.column}${p.value ? ` "${p.value.slice(0, 100)}"` : ''}: ${p.reason}`,
+          });
         } else {
           pushRow(r.product.gtin14 ? out.barcoded : out.keyed, rowNumber, r.product);
           if (r.warnings.length) {
             out.warned++;
             const w = r.warnings[0]!;
-            note({ row: rowNumber, code: 'row_warning', message: `Row ${rowNumber}, ${w.column} "${w.value.slice(0, 100)}": ${w.reason}` });
+            note({
+              row: rowNumber,
+              code: 'row_warning',
+              message: `Row ${rowNumber}, ${w.column} "${w.value.slice(0, 100)}": ${w.reason}`,
+            });
           }
         }
       }

@@ -70,7 +70,11 @@ export class MappingError extends Error {
 }
 
 /** Applies user overrides (header → field | 'ignore') on top of a base mapping; unknown headers or fields are errors. */
-export function applyOverrides(headers: readonly string[], base: ColumnMapping, overrides: MappingOverrides): ColumnMapping {
+export function applyOverrides(
+  headers: readonly string[],
+  base: ColumnMapping,
+  overrides: MappingOverrides,
+): ColumnMapping {
   const mapping: ColumnMapping = { ...base };
   const lower = headers.map((h) => h.toLowerCase());
   for (const [header, field] of Object.entries(overrides)) {
@@ -102,7 +106,9 @@ export function mappingWarnings(mapping: ColumnMapping): string[] {
     warnings.push('A case cost needs the case pack column to give a per-unit cost.');
   }
   if (mapping.gtin === undefined && (mapping.name === undefined || mapping.brand === undefined)) {
-    warnings.push('Neither a barcode column nor both name and brand columns were recognised: rows cannot be identified.');
+    warnings.push(
+      'Neither a barcode column nor both name and brand columns were recognised: rows cannot be identified.',
+    );
   }
   return warnings;
 }

@@ -9,10 +9,16 @@ export interface MergeCounts {
 }
 
 const INSERT_COLS = `gtin14, ${UPDATABLE.join(', ')}, attributes, quality_score, import_id, created_import_id, created_at, updated_at`;
-const SELECT_STAGED = (imp: string) => `s.gtin14, ${UPDATABLE.map((c) => `s.${c}`).join(', ')}, s.attributes, s.quality_score, ${imp}, ${imp}, :now, :now`;
+const SELECT_STAGED = (imp: string) =>
+  `s.gtin14, ${UPDATABLE.map((c) => `s.${c}`).join(', ')}, s.attributes, s.quality_score, ${imp}, ${imp}, :now, :now`;
 /** The SET list of an update from incoming row `src`: empty cells keep the catalog's value, attributes merge. */
 const SET_FROM = (src: string) =>
-  [...takeCells(src), `quality_score = max(products.quality_score, ${src}.quality_score)`, 'import_id = :imp', 'updated_at = :now'].join(', ');
+  [
+    ...takeCells(src),
+    `quality_score = max(products.quality_score, ${src}.quality_score)`,
+    'import_id = :imp',
+    'updated_at = :now',
+  ].join(', ');
 
 /**
  * Merges staged rows into products in bounded, sorted ranges: barcode rows by GTIN-14, the rest by name+brand key.

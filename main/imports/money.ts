@@ -1,7 +1,22 @@
 /** Which character separates the decimals in a file's money columns; decided once per file. */
 export type DecimalSeparator = '.' | ',';
 
-const CURRENCY_SYMBOLS: Record<string, string> = { $: 'USD', US$: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', C$: 'CAD', CA$: 'CAD', A$: 'AUD', 'R$': 'BRL', '₹': 'INR', zł: 'PLN', kr: 'SEK', CHF: 'CHF', Fr: 'CHF' };
+const CURRENCY_SYMBOLS: Record<string, string> = {
+  $: 'USD',
+  US$: 'USD',
+  '€': 'EUR',
+  '£': 'GBP',
+  '¥': 'JPY',
+  C$: 'CAD',
+  CA$: 'CAD',
+  A$: 'AUD',
+  R$: 'BRL',
+  '₹': 'INR',
+  zł: 'PLN',
+  kr: 'SEK',
+  CHF: 'CHF',
+  Fr: 'CHF',
+};
 const CURRENCY_CODES = /\b(USD|EUR|GBP|CAD|AUD|JPY|MXN|BRL|INR|PLN|SEK|CHF|CNY)\b/i;
 const SYMBOLS = /US\$|CA\$|C\$|A\$|R\$|[$€£¥₹]|zł|kr|Fr\b/;
 
@@ -70,7 +85,8 @@ export function parseMoney(raw: string, decimal: DecimalSeparator): MoneyResult 
     s = s.slice(0, -1);
   }
   const thousands = decimal === ',' ? '.' : ',';
-  const pattern = decimal === ',' ? /^(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$|^,\d+$/ : /^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^\.\d+$/;
+  const pattern =
+    decimal === ',' ? /^(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$|^,\d+$/ : /^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^\.\d+$/;
   if (!pattern.test(s)) {
     return { ok: false, reason: `not an amount${decimal === ',' ? ' (this file uses a decimal comma)' : ''}` };
   }
@@ -100,7 +116,9 @@ export function plainAmount(raw: string, decimal: DecimalSeparator): number {
 
 /** Parses a case-pack / pack-size cell: a whole number of units, at least 1 (`12`, `12 pcs`, `x12`, `12.0`). */
 export function parsePackSize(raw: string): { ok: true; value: number } | { ok: false; reason: string } {
-  const m = /^\s*(?:x\s*)?(\d{1,6})(?:[.,]0+)?\s*(?:x|pcs?|pieces?|units?|ct|count|st(?:k|ück)?|pz|uds?)?\.?\s*$/i.exec(raw);
+  const m = /^\s*(?:x\s*)?(\d{1,6})(?:[.,]0+)?\s*(?:x|pcs?|pieces?|units?|ct|count|st(?:k|ück)?|pz|uds?)?\.?\s*$/i.exec(
+    raw,
+  );
   if (!m) return { ok: false, reason: 'not a whole number of units' };
   const value = Number(m[1]);
   if (value < 1) return { ok: false, reason: 'a pack holds at least 1 unit' };

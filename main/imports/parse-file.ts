@@ -18,7 +18,10 @@ export interface ParseFileOptions extends ChunkParserOptions {
  * Reads the file from `startByte` and hands each validated chunk to `onChunk` (synchronously, in file order); the
  * last one (`last`, possibly without rows) ends at the end of the file. Returning 'stop' ends reading after it.
  */
-export async function parseFile(opts: ParseFileOptions, onChunk: (chunk: ParsedChunk, last: boolean) => void | 'stop'): Promise<{ stopped: boolean }> {
+export async function parseFile(
+  opts: ParseFileOptions,
+  onChunk: (chunk: ParsedChunk, last: boolean) => void | 'stop',
+): Promise<{ stopped: boolean }> {
   const parser = createChunkParser(opts);
   const { endByte, stopped } = await readRecords({
     path: opts.path,

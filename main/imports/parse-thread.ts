@@ -6,7 +6,9 @@ import { parseFile, type ParseFileOptions } from './parse-file.ts';
 import { BadFileError } from './sniff.ts';
 
 // The thread is started while the import still plans; what to read comes in its first message.
-const [{ options, flow, port }] = (await once(parentPort!, 'message')) as [{ options: ParseFileOptions; flow: SharedArrayBuffer; port: MessagePort }];
+const [{ options, flow, port }] = (await once(parentPort!, 'message')) as [
+  { options: ParseFileOptions; flow: SharedArrayBuffer; port: MessagePort },
+];
 // [0] chunks posted and not yet written, [1] 1 when the writer wants reading to stop.
 const state = new Int32Array(flow);
 // Chunks posted and not yet written (16 KiB of file each), waiting serialized in the channel: enough to keep the
@@ -24,7 +26,8 @@ function post(message: unknown): void {
 try {
   await parseFile(options, (chunk, last) => {
     // Bounded memory: wait while the writer is behind (it wakes us when it finishes a chunk).
-    for (let n = Atomics.load(state, 0); n >= MAX_IN_FLIGHT && Atomics.load(state, 1) === 0; n = Atomics.load(state, 0)) Atomics.wait(state, 0, n, 1000);
+    for (let n = Atomics.load(state, 0); n >= MAX_IN_FLIGHT && Atomics.load(state, 1) === 0; n = Atomics.load(state, 0))
+      Atomics.wait(state, 0, n, 1000);
     if (Atomics.load(state, 1) === 1) return 'stop';
     post({ type: 'chunk', chunk, last });
     return undefined;

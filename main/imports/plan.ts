@@ -2,7 +2,16 @@ import { basename } from 'node:path';
 import Papa from 'papaparse';
 import type { Db } from '../db/open.ts';
 import type { Field } from './fields.ts';
-import { applyOverrides, describeMapping, headerFingerprint, mappingWarnings, proposeMapping, uniqueHeaders, type ColumnMapping, type MappingOverrides } from './mapping.ts';
+import {
+  applyOverrides,
+  describeMapping,
+  headerFingerprint,
+  mappingWarnings,
+  proposeMapping,
+  uniqueHeaders,
+  type ColumnMapping,
+  type MappingOverrides,
+} from './mapping.ts';
 import type { DecimalSeparator } from './money.ts';
 import { sniffDecimal, sniffFile, type Sniffed } from './sniff.ts';
 
@@ -31,7 +40,9 @@ export interface ImportPlan {
 
 /** Saved per-supplier mappings, keyed by header fingerprint. */
 export function createMappingStore(db: Db) {
-  const get = db.prepare<[string], { mapping: string; decimal_sep: string | null }>('SELECT mapping, decimal_sep FROM supplier_mappings WHERE fingerprint = ?');
+  const get = db.prepare<[string], { mapping: string; decimal_sep: string | null }>(
+    'SELECT mapping, decimal_sep FROM supplier_mappings WHERE fingerprint = ?',
+  );
   const put = db.prepare(
     `INSERT INTO supplier_mappings (fingerprint, headers, mapping, decimal_sep, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT(fingerprint) DO UPDATE SET headers = excluded.headers, mapping = excluded.mapping, decimal_sep = excluded.decimal_sep, updated_at = excluded.updated_at`,
@@ -43,15 +54,30 @@ export function createMappingStore(db: Db) {
       return row ? { mapping: JSON.parse(row.mapping), decimal: row.decimal_sep as DecimalSeparator | null } : null;
     },
     save(fingerprint: string, headers: readonly string[], mapping: ColumnMapping, decimal: DecimalSeparator): void {
-      put.run(fingerprint, JSON.stringify(headers), JSON.stringify(describeMapping(headers, mapping)), decimal, Date.now());
+      put.run(
+        fingerprint,
+        JSON.stringify(headers),
+        JSON.stringify(describeMapping(headers, mapping)),
+        decimal,
+        Date.now(),
+      );
     },
   };
 }
 
 /** Sniffs a file and settles its mapping: proposed by synonyms, then the supplier's saved mapping, then the user's. */
-export async function planImport(path: string, opts: ImportOptions, db: Db | null, previewRows = 20): Promise<ImportPlan> {
+export async function planImport(
+  path: string,
+  opts: ImportOptions,
+  db: Db | null,
+  previewRows = 20,
+): Promise<ImportPlan> {
   const sniffed = await sniffFile(path);
-  const parsed = Papa.parse<string[]>(sniffed.sample, { delimiter: sniffed.delimiter, preview: previewRows + 1, skipEmptyLines: 'greedy' });
+  const parsed = Papa.parse<string[]>(sniffed.sample, {
+    delimiter: sniffed.delimiter,
+    preview: previewRows + 1,
+    skipEmptyLines: 'greedy',
+  });
   const [rawHeaders = [], ...sampleRows] = parsed.data;
   const headers = uniqueHeaders(rawHeaders);
   const fingerprint = headerFingerprint(headers);

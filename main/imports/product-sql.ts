@@ -16,7 +16,10 @@ export function differs(s: string, p: string): string {
 
 /** SET items taking incoming row `s`'s non-empty cells over `products` and merging its attributes. */
 export function takeCells(s: string): string[] {
-  return [...UPDATABLE.map((c) => `${c} = coalesce(${s}.${c}, products.${c})`), `attributes = json_patch(products.attributes, ${s}.attributes)`];
+  return [
+    ...UPDATABLE.map((c) => `${c} = coalesce(${s}.${c}, products.${c})`),
+    `attributes = json_patch(products.attributes, ${s}.attributes)`,
+  ];
 }
 
 /** SQL for product `p`'s state as undo restores it. */

@@ -74,11 +74,15 @@ function decode(decoder: TextDecoder, bytes: Uint8Array | undefined, at: number)
   try {
     return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
   } catch {
-    throw new BadFileError('encoding', `The file is not valid UTF-8 near byte ${at}, although it starts as UTF-8. Save it again as UTF-8 (or as "Unicode text") and import it again.`);
+    throw new BadFileError(
+      'encoding',
+      `The file is not valid UTF-8 near byte ${at}, although it starts as UTF-8. Save it again as UTF-8 (or as "Unicode text") and import it again.`,
+    );
   }
 }
 
-type Outcome = { kind: 'eof'; endByte: number } | { kind: 'stopped'; endByte: number } | { kind: 'oversized'; startByte: number };
+type Outcome =
+  { kind: 'eof'; endByte: number } | { kind: 'stopped'; endByte: number } | { kind: 'oversized'; startByte: number };
 
 async function parseFrom(fh: FileHandle, opts: ReadOptions, startByte: number): Promise<Outcome> {
   const maxRowChars = opts.maxRowChars ?? MAX_ROW_CHARS;
@@ -138,7 +142,12 @@ async function parseFrom(fh: FileHandle, opts: ReadOptions, startByte: number): 
 }
 
 /** Finds where the record starting at `startByte` ends, quote-aware, reading in bounded chunks. */
-export async function findRecordEnd(fh: FileHandle, encoding: FileEncoding, delimiter: Delimiter, startByte: number): Promise<number> {
+export async function findRecordEnd(
+  fh: FileHandle,
+  encoding: FileEncoding,
+  delimiter: Delimiter,
+  startByte: number,
+): Promise<number> {
   const decoder = decoderFor(encoding);
   const len = byteLength(encoding);
   const buf = Buffer.allocUnsafe(256 * 1024);

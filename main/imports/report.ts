@@ -16,7 +16,9 @@ export interface ReportWriter {
 
 /** Says what is wrong with a row in one cell: `Cost: "abc" is not an amount.; UPC: …` */
 export function describeProblems(problems: readonly CellProblem[]): string {
-  return problems.map((p) => `${p.column}: ${p.value && !p.reason.includes(p.value) ? `"${p.value}" ` : ''}${p.reason}`).join('; ');
+  return problems
+    .map((p) => `${p.column}: ${p.value && !p.reason.includes(p.value) ? `"${p.value}" ` : ''}${p.reason}`)
+    .join('; ');
 }
 
 /** Opens (or reopens at `resumeBytes`) the error report: columns Row, Error, then the file's own columns. */

@@ -15,7 +15,8 @@ export interface UnfinishedImport {
 
 const UNFINISHED = statusIsSql(ACTIVE_STATUSES, 'j.status');
 
-const percentOf = (job: Job) => (job.progress?.total ? Math.min(100, Math.floor((job.progress.done / job.progress.total) * 100)) : null);
+const percentOf = (job: Job) =>
+  job.progress?.total ? Math.min(100, Math.floor((job.progress.done / job.progress.total) * 100)) : null;
 
 async function identityOrNull(path: string): Promise<{ size: number; hash: string } | null> {
   try {
@@ -34,15 +35,19 @@ export async function findUnfinishedImport(db: Db, path: string): Promise<Unfini
   // An unreadable file has nothing to match; the import itself reports why it cannot read it.
   if (!id) return null;
   const recorded = db
-    .prepare(`SELECT j.*, i.id AS import_id, i.file_name AS import_file FROM imports i JOIN jobs j ON j.id = i.job_id
-              WHERE i.file_size = ? AND i.file_hash = ? AND j.kind = 'import' AND ${UNFINISHED} ORDER BY j.id LIMIT 1`)
+    .prepare(
+      `SELECT j.*, i.id AS import_id, i.file_name AS import_file FROM imports i JOIN jobs j ON j.id = i.job_id
+              WHERE i.file_size = ? AND i.file_hash = ? AND j.kind = 'import' AND ${UNFINISHED} ORDER BY j.id LIMIT 1`,
+    )
     .get(id.size, id.hash) as (JobRow & { import_id: number; import_file: string }) | undefined;
   if (recorded) {
     const job = jobFromRow(recorded);
     return { job, importId: recorded.import_id, fileName: recorded.import_file, percent: percentOf(job) };
   }
   const unrecorded = db
-    .prepare(`SELECT j.* FROM jobs j WHERE j.kind = 'import' AND ${UNFINISHED} AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.job_id = j.id) ORDER BY j.id`)
+    .prepare(
+      `SELECT j.* FROM jobs j WHERE j.kind = 'import' AND ${UNFINISHED} AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.job_id = j.id) ORDER BY j.id`,
+    )
     .all() as JobRow[];
   for (const row of unrecorded) {
     const job = jobFromRow(row);
@@ -58,6 +63,7 @@ export async function findUnfinishedImport(db: Db, path: string): Promise<Unfini
 
 /** `Resuming import #1 of supplier.csv (52%)`: what a user who asked for the file again is told. */
 export function describeResume(u: UnfinishedImport): string {
-  const what = u.importId !== null ? `import #${u.importId} of ${u.fileName}` : `the import of ${u.fileName} (job #${u.job.id})`;
+  const what =
+    u.importId !== null ? `import #${u.importId} of ${u.fileName}` : `the import of ${u.fileName} (job #${u.job.id})`;
   return `Resuming ${what}${u.percent !== null ? ` (${u.percent}%)` : ''}`;
 }

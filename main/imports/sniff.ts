@@ -91,7 +91,14 @@ export async function sniffFile(path: string): Promise<Sniffed> {
     fh = await open(path, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : code;
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : code;
     throw new BadFileError('unreadable', `Cannot read "${path}": ${why}.`);
   }
   try {
@@ -101,12 +108,17 @@ export async function sniffFile(path: string): Promise<Sniffed> {
     const bytes = buf.subarray(0, bytesRead);
     const isWhole = bytesRead >= size;
     const { encoding, bomLength } = detectEncoding(bytes, isWhole);
-    if (bytes.length - bomLength === 0) throw new BadFileError('empty', 'The file is empty: there is nothing to import.');
+    if (bytes.length - bomLength === 0)
+      throw new BadFileError('empty', 'The file is empty: there is nothing to import.');
     if (looksBinary(bytes, encoding)) {
-      throw new BadFileError('binary', 'This is not a text file (it holds binary data). Export the sheet as CSV and import that.');
+      throw new BadFileError(
+        'binary',
+        'This is not a text file (it holds binary data). Export the sheet as CSV and import that.',
+      );
     }
     let sample = new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes.subarray(bomLength), { stream: !isWhole });
-    if (sample.trim() === '') throw new BadFileError('empty', 'The file holds only blank lines: there is nothing to import.');
+    if (sample.trim() === '')
+      throw new BadFileError('empty', 'The file holds only blank lines: there is nothing to import.');
     if (!isWhole) sample = sample.slice(0, Math.max(sample.lastIndexOf('\n'), 0) || sample.length);
     const linebreak = Papa.parse(sample, { preview: 1 }).meta.linebreak;
     const newline: Newline = linebreak === '\r\n' || linebreak === '\r' ? linebreak : '\n';

@@ -80,7 +80,12 @@ export function releaseStagingOnEnd(queue: Queue, db: Db, dataDir: string): () =
   const importOf = db.prepare<[number], number>('SELECT id FROM imports WHERE job_id = ?').pluck();
   const onEvent = (e: QueueEvent) => {
     if (e.type !== 'completed' && e.type !== 'failed' && e.type !== 'cancelled') return;
-    const importId = e.job.kind === 'import' ? importOf.get(e.job.id) : e.job.kind === 'import_undo' && e.type === 'completed' ? (e.job.payload as { importId?: number }).importId : undefined;
+    const importId =
+      e.job.kind === 'import'
+        ? importOf.get(e.job.id)
+        : e.job.kind === 'import_undo' && e.type === 'completed'
+          ? (e.job.payload as { importId?: number }).importId
+          : undefined;
     if (typeof importId !== 'number') return;
     try {
       releaseStaging(db, dataDir, importId);

@@ -6,18 +6,53 @@ import type { CleanProduct } from './validate.ts';
 
 /** A staged row as stored (staging's column names). */
 export interface StagedRow {
-  row: number; gtin14: string | null; sku: string | null; mpn: string | null; asin: string | null; name: string | null; brand: string | null;
-  category: string | null; cost: number; currency: string | null; price: number | null; pack_size: number | null; quantity: number | null;
-  image_url: string | null; description: string | null; weight_lb: number | null; length_in: number | null; width_in: number | null;
-  height_in: number | null; attributes: string; quality_score: number; name_brand_key: string | null; dup_of: number | null;
+  row: number;
+  gtin14: string | null;
+  sku: string | null;
+  mpn: string | null;
+  asin: string | null;
+  name: string | null;
+  brand: string | null;
+  category: string | null;
+  cost: number;
+  currency: string | null;
+  price: number | null;
+  pack_size: number | null;
+  quantity: number | null;
+  image_url: string | null;
+  description: string | null;
+  weight_lb: number | null;
+  length_in: number | null;
+  width_in: number | null;
+  height_in: number | null;
+  attributes: string;
+  quality_score: number;
+  name_brand_key: string | null;
+  dup_of: number | null;
 }
 
 /** The product a staged row holds, as validated. */
 export function stagedProduct(r: StagedRow): DuplicateRow['product'] {
   return {
-    gtin14: r.gtin14, sku: r.sku, mpn: r.mpn, asin: r.asin, name: r.name, brand: r.brand, category: r.category, cost: r.cost, currency: r.currency,
-    price: r.price, packSize: r.pack_size, quantity: r.quantity, imageUrl: r.image_url, description: r.description, weightLb: r.weight_lb,
-    lengthIn: r.length_in, widthIn: r.width_in, heightIn: r.height_in, attributes: JSON.parse(r.attributes) as Record<string, string>,
+    gtin14: r.gtin14,
+    sku: r.sku,
+    mpn: r.mpn,
+    asin: r.asin,
+    name: r.name,
+    brand: r.brand,
+    category: r.category,
+    cost: r.cost,
+    currency: r.currency,
+    price: r.price,
+    packSize: r.pack_size,
+    quantity: r.quantity,
+    imageUrl: r.image_url,
+    description: r.description,
+    weightLb: r.weight_lb,
+    lengthIn: r.length_in,
+    widthIn: r.width_in,
+    heightIn: r.height_in,
+    attributes: JSON.parse(r.attributes) as Record<string, string>,
   };
 }
 
@@ -48,7 +83,8 @@ export function openStaging(path: string) {
   db.pragma('cache_size = -2000');
   // A file left by the previous version (it kept its reading state here, and other column names): its import starts
   // reading again from the top, so its rows go.
-  if (db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'state'`).get()) db.exec('DROP TABLE state; DROP TABLE IF EXISTS staged;');
+  if (db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'state'`).get())
+    db.exec('DROP TABLE state; DROP TABLE IF EXISTS staged;');
   db.exec(`
     CREATE TABLE IF NOT EXISTS staged (
       row INTEGER PRIMARY KEY, gtin14 TEXT, sku TEXT, mpn TEXT, asin TEXT, name TEXT, brand TEXT, category TEXT,
@@ -61,7 +97,9 @@ export function openStaging(path: string) {
   const insertOne = db.prepare(`INSERT OR IGNORE INTO staged (${COLUMNS.join(',')}) VALUES ${rowSql}`);
   // Rows go in 16 per statement (~15% faster than one per statement; more per statement gained nothing).
   const MULTI = 16;
-  const insertMulti = db.prepare(`INSERT OR IGNORE INTO staged (${COLUMNS.join(',')}) VALUES ${Array(MULTI).fill(rowSql).join(',')}`);
+  const insertMulti = db.prepare(
+    `INSERT OR IGNORE INTO staged (${COLUMNS.join(',')}) VALUES ${Array(MULTI).fill(rowSql).join(',')}`,
+  );
   const args: unknown[] = new Array(MULTI * ROW_WIDTH);
   const one: unknown[] = new Array(ROW_WIDTH);
   const stageTx = db.transaction((values: readonly unknown[]) => {
@@ -107,7 +145,9 @@ export function openStaging(path: string) {
     },
     /** In-file duplicates in row order, with the row each repeats; streamed, never all in memory. */
     *duplicates(): Generator<DuplicateRow> {
-      for (const r of db.prepare<[], StagedRow>('SELECT * FROM staged WHERE dup_of IS NOT NULL ORDER BY row').iterate()) {
+      for (const r of db
+        .prepare<[], StagedRow>('SELECT * FROM staged WHERE dup_of IS NOT NULL ORDER BY row')
+        .iterate()) {
         yield { row: r.row, dupOf: r.dup_of!, by: r.gtin14 ? 'barcode' : 'name_brand', product: stagedProduct(r) };
       }
     },

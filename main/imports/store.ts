@@ -119,7 +119,12 @@ export function createImportStore(db: Db) {
     },
     list: (limit = 100): ImportRecord[] => stmt.list.all(limit).map(fromRow),
     create(rec: NewImport): ImportRecord {
-      const info = stmt.insert.run({ ...rec, headers: JSON.stringify(rec.headers), mapping: JSON.stringify(rec.mapping), createdAt: Date.now() });
+      const info = stmt.insert.run({
+        ...rec,
+        headers: JSON.stringify(rec.headers),
+        mapping: JSON.stringify(rec.mapping),
+        createdAt: Date.now(),
+      });
       return fromRow(stmt.byId.get(Number(info.lastInsertRowid))!);
     },
     finish(id: number, status: ImportRecord['status'], counts: ImportCounts | null): void {

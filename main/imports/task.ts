@@ -27,7 +27,10 @@ export const importPayloadSchema = z.object({
   mapping: z.record(z.string().max(500), z.enum([...FIELDS, 'ignore'])).optional(),
   decimal: z.enum(['.', ',']).optional(),
   rememberMapping: z.boolean().optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
   /** Look up the new and changed barcodes as soon as the import is done (default). */
   lookupAfter: z.boolean().default(true),
   /** Fetch the images of new and changed products when the file has an image column (default). */
@@ -109,11 +112,26 @@ export function createImportTask(deps: ImportTaskDeps): Task {
         if (cp && cp.phase !== 'reading' && cp.phase !== 'merging') {
           // Saved by an older Pallet that staged rows in a side file: its state cannot be continued here.
           removeStaging(stagingFile(deps.dataDir, imp.id));
-          throw new TaskError('restart_needed', `"${imp.fileName}" was being imported by an older version of Pallet and cannot resume. Undo import #${imp.id}, then import the file again.`);
+          throw new TaskError(
+            'restart_needed',
+            `"${imp.fileName}" was being imported by an older version of Pallet and cannot resume. Undo import #${imp.id}, then import the file again.`,
+          );
         }
         const from = cp as ReadState | MergeState | null;
-        const result = await runImport(ctx, imp, { db, queue, lease, parser, sniffed: started?.sniffed ?? null, from, dataDir: deps.dataDir, mergeRows: deps.mergeRows ?? 2000, lookupAfter: payload.lookupAfter, imagesAfter: payload.imagesAfter });
-        if (result === null && (ctx.signal.reason as Error | undefined)?.message === 'cancel') imports.finish(imp.id, 'cancelled', null);
+        const result = await runImport(ctx, imp, {
+          db,
+          queue,
+          lease,
+          parser,
+          sniffed: started?.sniffed ?? null,
+          from,
+          dataDir: deps.dataDir,
+          mergeRows: deps.mergeRows ?? 2000,
+          lookupAfter: payload.lookupAfter,
+          imagesAfter: payload.imagesAfter,
+        });
+        if (result === null && (ctx.signal.reason as Error | undefined)?.message === 'cancel')
+          imports.finish(imp.id, 'cancelled', null);
         return result;
       } catch (err) {
         if (err instanceof TaskError && !err.retryable) imports.finish(imp.id, 'failed', null);
@@ -147,10 +165,25 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
   const staging = openStaging(stagingPath);
   let merged: MergeState | null;
   try {
-    let from = deps.from ?? { phase: 'reading', byteOffset: 0, rowNumber: 0, counts: { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: 0, blank: 0, warnings: 0 }, staged: 0, reportBytes: 0 };
+    let from = deps.from ?? {
+      phase: 'reading',
+      byteOffset: 0,
+      rowNumber: 0,
+      counts: { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: 0, blank: 0, warnings: 0 },
+      staged: 0,
+      reportBytes: 0,
+    };
     if (from.phase === 'reading') {
       if (from.byteOffset > 0) await assertUnchanged(imp);
-      const read = await readIntoCatalog(ctx, imp, { db, queue, lease, staging, from, parser: deps.parser ?? startParser(), sniffed: deps.sniffed });
+      const read = await readIntoCatalog(ctx, imp, {
+        db,
+        queue,
+        lease,
+        staging,
+        from,
+        parser: deps.parser ?? startParser(),
+        sniffed: deps.sniffed,
+      });
       if (read === null) return null;
       ctx.progress({ note: 'Finding duplicates' });
       from = listDuplicates(imp, staging, queue, lease, read);
@@ -177,20 +210,33 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
   queue.checkpoint(lease, { phase: 'done', result } satisfies Checkpoint, () => {
     imports.finish(imp.id, 'completed', counts);
     // New or changed barcodes get looked up right away (the sweep's dedupe key: never two pending sweeps).
-    if (deps.lookupAfter && changed) queue.enqueue({ kind: 'lookup', payload: { provider: 'auto', scope: 'pending' }, dedupeKey: 'recurring:lookup-sweep', parentId: ctx.job.id });
-    if (deps.imagesAfter && imp.mapping.image_url && changed) queue.enqueue({ kind: 'images', payload: { importId: imp.id }, parentId: ctx.job.id });
+    if (deps.lookupAfter && changed)
+      queue.enqueue({
+        kind: 'lookup',
+        payload: { provider: 'auto', scope: 'pending' },
+        dedupeKey: 'recurring:lookup-sweep',
+        parentId: ctx.job.id,
+      });
+    if (deps.imagesAfter && imp.mapping.image_url && changed)
+      queue.enqueue({ kind: 'images', payload: { importId: imp.id }, parentId: ctx.job.id });
   });
   removeStaging(stagingPath);
   if (!result.errorReport) rmSync(imp.errorReport!, { force: true });
   return result;
 }
 
-async function startImport(ctx: TaskContext, payload: ImportPayload, db: Db, dataDir: string): Promise<{ imp: ImportRecord; sniffed: Sniffed }> {
+async function startImport(
+  ctx: TaskContext,
+  payload: ImportPayload,
+  db: Db,
+  dataDir: string,
+): Promise<{ imp: ImportRecord; sniffed: Sniffed }> {
   let plan;
   try {
     plan = await planImport(payload.path, payload, db, 50);
   } catch (err) {
-    if (err instanceof BadFileError || err instanceof MappingError) throw new TaskError(err instanceof BadFileError ? err.code : 'bad_mapping', err.message);
+    if (err instanceof BadFileError || err instanceof MappingError)
+      throw new TaskError(err instanceof BadFileError ? err.code : 'bad_mapping', err.message);
     throw err;
   }
   if (payload.rememberMapping) createMappingStore(db).save(plan.fingerprint, plan.headers, plan.mapping, plan.decimal);
@@ -222,10 +268,16 @@ async function assertUnchanged(imp: ImportRecord): Promise<void> {
   try {
     now = await fileIdentity(imp.filePath);
   } catch {
-    throw new TaskError('file_missing', `"${imp.fileName}" is no longer at ${imp.filePath}: the import cannot resume. Start it again.`);
+    throw new TaskError(
+      'file_missing',
+      `"${imp.fileName}" is no longer at ${imp.filePath}: the import cannot resume. Start it again.`,
+    );
   }
   if (now.size !== imp.fileSize || now.hash !== imp.fileHash) {
-    throw new TaskError('file_changed', `"${imp.fileName}" changed since the import started: resuming could skip or double rows. Start the import again.`);
+    throw new TaskError(
+      'file_changed',
+      `"${imp.fileName}" changed since the import started: resuming could skip or double rows. Start the import again.`,
+    );
   }
 }
 
@@ -255,7 +307,8 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
   const report: ReportWriter = openReport(imp.errorReport!, imp.headers, state.reportBytes);
   // Errors past the checkpoint will be found again when those rows are read again.
   queue.db.prepare('DELETE FROM job_errors WHERE job_id = ? AND row_number > ?').run(ctx.job.id, state.rowNumber);
-  const jobErrors = (queue.db.prepare('SELECT count(*) FROM job_errors WHERE job_id = ?').pluck().get(ctx.job.id) as number) ?? 0;
+  const jobErrors =
+    (queue.db.prepare('SELECT count(*) FROM job_errors WHERE job_id = ?').pluck().get(ctx.job.id) as number) ?? 0;
   const writer = createCatalogWriter(db, imp.id);
   let lastProgress = 0;
 
@@ -293,7 +346,9 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
         report.add(dup.row, duplicateReason(dup.dupOf, 'barcode'), rebuildRow(imp, rowProduct(dup.values, dup.offset)));
       }
       report.flush();
-      const notes = chunks.flatMap((chunk) => chunk.notes.map((n) => ({ rowNumber: n.row, code: n.code, message: n.message })));
+      const notes = chunks.flatMap((chunk) =>
+        chunk.notes.map((n) => ({ rowNumber: n.row, code: n.code, message: n.message })),
+      );
       if (notes.length) queue.addErrors(ctx.job.id, notes);
       for (const chunk of chunks) {
         c.rejected += chunk.rejected.length;
@@ -301,7 +356,14 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
         c.warnings += chunk.warned;
       }
       c.duplicates += duplicates.length;
-      return { phase: 'reading', byteOffset: end.endByte, rowNumber: end.rowNumber, counts: c, staged: state.staged + staged, reportBytes: report.bytes };
+      return {
+        phase: 'reading',
+        byteOffset: end.endByte,
+        rowNumber: end.rowNumber,
+        counts: c,
+        staged: state.staged + staged,
+        reportBytes: report.bytes,
+      };
     });
   };
   const progress = (endByte: number, force = false) => {
@@ -364,16 +426,28 @@ function listDuplicates(imp: ImportRecord, staging: Staging, queue: Queue, lease
   try {
     let duplicates = 0;
     // A staged group's first row may itself repeat a row written while reading: that row is the one kept.
-    const seenRow = queue.db.prepare<[string, number], number>('SELECT seen_row FROM products WHERE gtin14 = ? AND seen_import_id = ?').pluck();
+    const seenRow = queue.db
+      .prepare<[string, number], number>('SELECT seen_row FROM products WHERE gtin14 = ? AND seen_import_id = ?')
+      .pluck();
     // Listing them reads the whole staging table: only worth it when there are some.
     for (const dup of staging.markDuplicates() > 0 ? staging.duplicates() : []) {
       duplicates++;
       const kept = dup.product.gtin14 ? seenRow.get(dup.product.gtin14, imp.id) : undefined;
-      report.add(dup.row, duplicateReason(kept !== undefined && kept < dup.dupOf ? kept : dup.dupOf, dup.by), rebuildRow(imp, dup.product));
+      report.add(
+        dup.row,
+        duplicateReason(kept !== undefined && kept < dup.dupOf ? kept : dup.dupOf, dup.by),
+        rebuildRow(imp, dup.product),
+      );
       if (duplicates % 5000 === 0) report.flush();
     }
     report.flush();
-    const next: MergeState = { phase: 'merging', part: 'gtin', lo: '', counts: { ...read.counts, duplicates: read.counts.duplicates + duplicates }, reportBytes: report.bytes };
+    const next: MergeState = {
+      phase: 'merging',
+      part: 'gtin',
+      lo: '',
+      counts: { ...read.counts, duplicates: read.counts.duplicates + duplicates },
+      reportBytes: report.bytes,
+    };
     queue.checkpoint(lease, next);
     return next;
   } finally {
@@ -416,19 +490,34 @@ async function mergeIntoCatalog(ctx: TaskContext, d: MergeDeps): Promise<MergeSt
         // Staged rows repeating a row this import appended while reading are duplicates, listed like the others.
         const seen = prev.part === 'gtin' ? merger.seenRows(imp.id, prev.lo, hi) : [];
         const repeats = seen.filter((s) => s.dupOf !== s.row);
-        for (const s of repeats) report.add(s.row, duplicateReason(s.dupOf, 'barcode'), rebuildRow(imp, stagedProduct(productAt.get(s.row) as StagedRow)));
+        for (const s of repeats)
+          report.add(
+            s.row,
+            duplicateReason(s.dupOf, 'barcode'),
+            rebuildRow(imp, stagedProduct(productAt.get(s.row) as StagedRow)),
+          );
         report.flush();
         const c = merger.mergeRange(prev.part, imp.id, prev.lo, hi, Date.now(), seen.length);
         const n = prev.counts;
         return {
           ...prev,
           lo: hi,
-          counts: { ...n, created: n.created + c.created, updated: n.updated + c.updated, unchanged: n.unchanged + c.unchanged, duplicates: n.duplicates + repeats.length },
+          counts: {
+            ...n,
+            created: n.created + c.created,
+            updated: n.updated + c.updated,
+            unchanged: n.unchanged + c.unchanged,
+            duplicates: n.duplicates + repeats.length,
+          },
           reportBytes: report.bytes,
         };
       });
       done = Math.min(total, done + d.mergeRows);
-      ctx.progress({ total, done, note: `Saving to the catalog: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` });
+      ctx.progress({
+        total,
+        done,
+        note: `Saving to the catalog: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
+      });
       // Let cancel messages and heartbeats through between transactions.
       await yieldToLoop();
     }
@@ -441,9 +530,24 @@ async function mergeIntoCatalog(ctx: TaskContext, d: MergeDeps): Promise<MergeSt
 /** The cells of a duplicate row for the report, rebuilt from its validated values (as normalized). */
 function rebuildRow(imp: ImportRecord, p: ReturnType<typeof rowProduct>): string[] {
   const byField: Partial<Record<Field, unknown>> = {
-    gtin: p.gtin14, sku: p.sku, mpn: p.mpn, asin: p.asin, name: p.name, brand: p.brand, category: p.category, cost: p.cost,
-    price: p.price, pack_size: p.packSize, currency: p.currency, quantity: p.quantity, image_url: p.imageUrl, description: p.description,
-    weight: p.weightLb, length: p.lengthIn, width: p.widthIn, height: p.heightIn,
+    gtin: p.gtin14,
+    sku: p.sku,
+    mpn: p.mpn,
+    asin: p.asin,
+    name: p.name,
+    brand: p.brand,
+    category: p.category,
+    cost: p.cost,
+    price: p.price,
+    pack_size: p.packSize,
+    currency: p.currency,
+    quantity: p.quantity,
+    image_url: p.imageUrl,
+    description: p.description,
+    weight: p.weightLb,
+    length: p.lengthIn,
+    width: p.widthIn,
+    height: p.heightIn,
   };
   return imp.headers.map((h) => {
     const field = (Object.keys(imp.mapping) as Field[]).find((f) => imp.mapping[f] === h);

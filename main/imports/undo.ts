@@ -20,8 +20,9 @@ export interface UndoResult {
   kept: number;
 }
 
-type Checkpoint = { step: 'restore' | 'delete'; lo: number; counts: Omit<UndoResult, 'importId'> } | { step: 'done'; result: UndoResult };
-
+type Checkpoint =
+  | { step: 'restore' | 'delete'; lo: number; counts: Omit<UndoResult, 'importId'> }
+  | { step: 'done'; result: UndoResult };
 
 /** The `import_undo` job: restores what an import changed and removes what it created, in bounded transactions. */
 export function createUndoTask(deps: { database(): { db: Db; queue: Queue }; chunk?: number }): Task {
@@ -40,28 +41,51 @@ export function createUndoTask(deps: { database(): { db: Db; queue: Queue }; chu
       if (imp.status === 'undone') throw new TaskError('already_undone', `Import #${importId} was already undone.`);
       const job = imp.jobId !== null ? queue.find(imp.jobId) : null;
       if (job && !FINISHED_STATUSES.includes(job.status)) {
-        throw new TaskError('import_running', `Import #${importId} is still ${job.status.replace('_', ' ')}: cancel it or let it finish, then undo it.`);
+        throw new TaskError(
+          'import_running',
+          `Import #${importId} is still ${job.status.replace('_', ' ')}: cancel it or let it finish, then undo it.`,
+        );
       }
       cp = { step: 'restore', lo: 0, counts: { deleted: 0, restored: 0, kept: 0 } };
       imports.setStatus(importId, 'undoing');
     }
 
-    const nextChange = db.prepare('SELECT max(product_id) FROM (SELECT product_id FROM import_changes WHERE import_id = ? AND product_id > ? ORDER BY product_id LIMIT ?)').pluck();
-    const countKept = db.prepare(
-      'SELECT count(*) FROM import_changes c JOIN products p ON p.id = c.product_id WHERE c.import_id = ? AND c.product_id > ? AND c.product_id <= ? AND p.import_id IS NOT ?',
-    ).pluck();
+    const nextChange = db
+      .prepare(
+        'SELECT max(product_id) FROM (SELECT product_id FROM import_changes WHERE import_id = ? AND product_id > ? ORDER BY product_id LIMIT ?)',
+      )
+      .pluck();
+    const countKept = db
+      .prepare(
+        'SELECT count(*) FROM import_changes c JOIN products p ON p.id = c.product_id WHERE c.import_id = ? AND c.product_id > ? AND c.product_id <= ? AND p.import_id IS NOT ?',
+      )
+      .pluck();
     const restore = db.prepare(
       `UPDATE products SET ${SNAPSHOT_COLUMNS.map((c) => `${c} = json_extract(c.before, '$.${c}')`).join(', ')}
        FROM import_changes c WHERE c.import_id = :imp AND c.product_id = products.id AND c.product_id > :lo AND c.product_id <= :hi AND products.import_id = :imp`,
     );
-    const nextCreated = db.prepare('SELECT max(id) FROM (SELECT id FROM products WHERE created_import_id = ? AND id > ? ORDER BY id LIMIT ?)').pluck();
-    const countCreatedKept = db.prepare('SELECT count(*) FROM products WHERE created_import_id = ? AND id > ? AND id <= ? AND import_id IS NOT ?').pluck();
-    const remove = db.prepare('DELETE FROM products WHERE created_import_id = ? AND id > ? AND id <= ? AND import_id = ?');
+    const nextCreated = db
+      .prepare(
+        'SELECT max(id) FROM (SELECT id FROM products WHERE created_import_id = ? AND id > ? ORDER BY id LIMIT ?)',
+      )
+      .pluck();
+    const countCreatedKept = db
+      .prepare(
+        'SELECT count(*) FROM products WHERE created_import_id = ? AND id > ? AND id <= ? AND import_id IS NOT ?',
+      )
+      .pluck();
+    const remove = db.prepare(
+      'DELETE FROM products WHERE created_import_id = ? AND id > ? AND id <= ? AND import_id = ?',
+    );
 
     for (;;) {
       if (ctx.signal.aborted) return null;
       const state = cp as Extract<Checkpoint, { step: 'restore' | 'delete' }>;
-      const hi = (state.step === 'restore' ? nextChange.get(importId, state.lo, chunk) : nextCreated.get(importId, state.lo, chunk)) as number | null;
+      const hi = (
+        state.step === 'restore'
+          ? nextChange.get(importId, state.lo, chunk)
+          : nextCreated.get(importId, state.lo, chunk)
+      ) as number | null;
       if (hi === null) {
         if (state.step === 'restore') {
           cp = { ...state, step: 'delete', lo: 0 };

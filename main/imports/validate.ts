@@ -88,11 +88,67 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
   const attrCols = headers.map((_, i) => i).filter((i) => !mappedCols.has(i));
   // Column indexes as plain numbers (-1 = not mapped): this runs once per row of million-row files.
   const at = (f: Field) => mapping[f] ?? -1;
-  const [cGtin, cGtinAlt, cSku, cMpn, cAsin, cName, cBrand, cCategory, cCost, cCaseCost, cPack, cPrice, cCurrency, cQty, cImage, cDesc] = (
-    ['gtin', 'gtin_alt', 'sku', 'mpn', 'asin', 'name', 'brand', 'category', 'cost', 'case_cost', 'pack_size', 'price', 'currency', 'quantity', 'image_url', 'description'] as const
-  ).map(at) as number[] as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  const [
+    cGtin,
+    cGtinAlt,
+    cSku,
+    cMpn,
+    cAsin,
+    cName,
+    cBrand,
+    cCategory,
+    cCost,
+    cCaseCost,
+    cPack,
+    cPrice,
+    cCurrency,
+    cQty,
+    cImage,
+    cDesc,
+  ] = (
+    [
+      'gtin',
+      'gtin_alt',
+      'sku',
+      'mpn',
+      'asin',
+      'name',
+      'brand',
+      'category',
+      'cost',
+      'case_cost',
+      'pack_size',
+      'price',
+      'currency',
+      'quantity',
+      'image_url',
+      'description',
+    ] as const
+  ).map(at) as number[] as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const header = (c: number) => headers[c]!;
-  const [cWeight, cLength, cWidth, cHeight] = (['weight', 'length', 'width', 'height'] as const).map(at) as [number, number, number, number];
+  const [cWeight, cLength, cWidth, cHeight] = (['weight', 'length', 'width', 'height'] as const).map(at) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const factor = {
     [cWeight]: cWeight >= 0 ? weightFactor(headers[cWeight]!) : 1,
     [cLength]: cLength >= 0 ? lengthFactor(headers[cLength]!) : 1,
@@ -132,9 +188,20 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
     // Only products without a barcode are matched by name and brand, so only they need the key.
     const key = gtin14 ? null : nameBrandKey(name, brand);
     if (!gtin14) {
-      if (barcodeProblems && key) (warnings ??= []).push(...barcodeProblems.map((p) => ({ ...p, reason: `${p.reason}; imported by name and brand instead` })));
-      else if (barcodeProblems) for (const p of barcodeProblems) (problems ??= []).push(problemOf(p.column, p.value, p.reason));
-      else if (!key) (problems ??= []).push(problemOf(cGtin >= 0 ? header(cGtin) : '(barcode)', '', 'no barcode, and not both a name and a brand to identify the product'));
+      if (barcodeProblems && key)
+        (warnings ??= []).push(
+          ...barcodeProblems.map((p) => ({ ...p, reason: `${p.reason}; imported by name and brand instead` })),
+        );
+      else if (barcodeProblems)
+        for (const p of barcodeProblems) (problems ??= []).push(problemOf(p.column, p.value, p.reason));
+      else if (!key)
+        (problems ??= []).push(
+          problemOf(
+            cGtin >= 0 ? header(cGtin) : '(barcode)',
+            '',
+            'no barcode, and not both a name and a brand to identify the product',
+          ),
+        );
     }
 
     // Cost per unit: the cost column, else the case cost divided by the case pack.
@@ -152,13 +219,18 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
     if (costRaw !== null) {
       const r = parseMoney(costRaw, decimal);
       if (!r.ok) (problems ??= []).push(problemOf(header(cCost), costRaw, r.reason));
-      else if (!(r.value > 0)) (problems ??= []).push(problemOf(header(cCost), costRaw, 'the cost must be more than 0'));
+      else if (!(r.value > 0))
+        (problems ??= []).push(problemOf(header(cCost), costRaw, 'the cost must be more than 0'));
       else ({ value: cost, currency } = r);
     } else if (caseRaw !== null) {
       const r = parseMoney(caseRaw, decimal);
       if (!r.ok) (problems ??= []).push(problemOf(header(cCaseCost), caseRaw, r.reason));
-      else if (!(r.value > 0)) (problems ??= []).push(problemOf(header(cCaseCost), caseRaw, 'the cost must be more than 0'));
-      else if (packSize === null) (problems ??= []).push(problemOf(header(cCaseCost), caseRaw, 'a case cost needs a valid case pack to give a cost per unit'));
+      else if (!(r.value > 0))
+        (problems ??= []).push(problemOf(header(cCaseCost), caseRaw, 'the cost must be more than 0'));
+      else if (packSize === null)
+        (problems ??= []).push(
+          problemOf(header(cCaseCost), caseRaw, 'a case cost needs a valid case pack to give a cost per unit'),
+        );
       else ({ value: cost, currency } = { value: r.value / packSize, currency: r.currency });
     } else {
       const c = cCost >= 0 ? cCost : cCaseCost;
@@ -172,12 +244,22 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
       if (r.ok && r.value > 0) {
         price = r.value;
         currency ??= r.currency;
-      } else (warnings ??= []).push({ column: header(cPrice), value: priceRaw, reason: r.ok ? 'a price must be more than 0' : r.reason });
+      } else
+        (warnings ??= []).push({
+          column: header(cPrice),
+          value: priceRaw,
+          reason: r.ok ? 'a price must be more than 0' : r.reason,
+        });
     }
     const currencyRaw = cell(row, cCurrency);
     if (currencyRaw !== null) {
       if (/^[A-Za-z]{3}$/.test(currencyRaw)) currency = currencyRaw.toUpperCase();
-      else (warnings ??= []).push({ column: header(cCurrency), value: currencyRaw, reason: 'not a three-letter currency code' });
+      else
+        (warnings ??= []).push({
+          column: header(cCurrency),
+          value: currencyRaw,
+          reason: 'not a three-letter currency code',
+        });
     }
     let quantity: number | null = null;
     const qtyRaw = cell(row, cQty);
@@ -188,7 +270,11 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
     }
     let asin = cell(row, cAsin)?.toUpperCase() ?? null;
     if (asin !== null && !ASIN.test(asin)) {
-      (warnings ??= []).push({ column: header(cAsin), value: asin, reason: 'not an ASIN (10 characters, usually starting B0)' });
+      (warnings ??= []).push({
+        column: header(cAsin),
+        value: asin,
+        reason: 'not an ASIN (10 characters, usually starting B0)',
+      });
       asin = null;
     }
 
@@ -200,7 +286,8 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
       if (raw === null) return null;
       // Most cells are plain numbers: only others can end in a unit.
       const plain = plainAmount(raw, decimal);
-      const r = plain === plain ? { ok: true as const, value: plain } : parseMoney(raw.replace(UNIT_SUFFIX, ''), decimal);
+      const r =
+        plain === plain ? { ok: true as const, value: plain } : parseMoney(raw.replace(UNIT_SUFFIX, ''), decimal);
       if (r.ok && r.value > 0) return Math.round(r.value * factor[c]! * 10_000) / 10_000;
       (warnings ??= []).push({ column: header(c), value: raw, reason: 'not a positive number' });
       return null;
@@ -253,7 +340,18 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
       heightIn,
       attributes,
       nameBrandKey: key,
-      qualityScore: qualityScore(name, brand, category, gtin14, imageUrl, price, sku ?? mpn, packSize, description, attributeCount),
+      qualityScore: qualityScore(
+        name,
+        brand,
+        category,
+        gtin14,
+        imageUrl,
+        price,
+        sku ?? mpn,
+        packSize,
+        description,
+        attributeCount,
+      ),
     };
     return { kind: 'ok', product, warnings: warnings ?? NO_WARNINGS };
   };

@@ -50,7 +50,9 @@ export function createCatalogWriter(db: Db, importId: number) {
   const upsert = (cols: readonly number[], n: number) =>
     db.prepare(
       `INSERT INTO products (${cols.map((c) => ROW_COLUMNS[c]).join(', ')}, import_id, created_import_id, seen_import_id, created_at, updated_at)
-       VALUES ${Array(n).fill(`(${cols.map(() => '?').join(', ')}, :imp, :imp, :imp, :now, :now)`).join(', ')}
+       VALUES ${Array(n)
+         .fill(`(${cols.map(() => '?').join(', ')}, :imp, :imp, :imp, :now, :now)`)
+         .join(', ')}
        ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${setFrom('excluded')}
        WHERE products.seen_import_id IS NOT :imp`,
     );
@@ -60,7 +62,8 @@ export function createCatalogWriter(db: Db, importId: number) {
   const ALL = (1 << ROW_WIDTH) - 1;
   const upsertsFor = (values: readonly unknown[]) => {
     let mask = 0;
-    for (let o = 0; o < values.length; o += ROW_WIDTH) for (let i = 0; i < ROW_WIDTH; i++) if (values[o + i] !== null) mask |= 1 << i;
+    for (let o = 0; o < values.length; o += ROW_WIDTH)
+      for (let i = 0; i < ROW_WIDTH; i++) if (values[o + i] !== null) mask |= 1 << i;
     // A file whose empty columns change from chunk to chunk would prepare statements without end: past a few, bind all.
     if (!upserts.has(mask) && upserts.size >= 8) mask = ALL;
     let u = upserts.get(mask);
@@ -87,7 +90,8 @@ export function createCatalogWriter(db: Db, importId: number) {
     for (let o = from; o < to; o += ROW_WIDTH) {
       const row = values[o + ROW_WIDTH - 1] as number;
       const first = stmt.seenRow.get(values[o] as string);
-      if (first !== null && first !== undefined && first !== row) out.push({ row, dupOf: first, by: 'barcode', values, offset: o });
+      if (first !== null && first !== undefined && first !== row)
+        out.push({ row, dupOf: first, by: 'barcode', values, offset: o });
     }
   };
 
@@ -113,12 +117,16 @@ export function createCatalogWriter(db: Db, importId: number) {
      * `after` is the `last` of the chunk split just before, when both are written in one transaction (the catalog
      * has not seen its rows yet); `last` is the last barcode once this chunk's appends are in.
      */
-    split(barcoded: readonly unknown[], after?: string): { append: readonly unknown[]; stage: readonly unknown[]; last: string } {
+    split(
+      barcoded: readonly unknown[],
+      after?: string,
+    ): { append: readonly unknown[]; stage: readonly unknown[]; last: string } {
       let max = after ?? (stmt.maxGtin.get() as string | null) ?? '';
       // Most often (a file in barcode order) every row goes past the last: the chunk is appended as it came.
       let ascending = 0;
       let last = max;
-      for (; ascending < barcoded.length && (barcoded[ascending] as string) > last; ascending += ROW_WIDTH) last = barcoded[ascending] as string;
+      for (; ascending < barcoded.length && (barcoded[ascending] as string) > last; ascending += ROW_WIDTH)
+        last = barcoded[ascending] as string;
       if (ascending >= barcoded.length) return { append: barcoded, stage: [], last };
       const append: unknown[] = [];
       const stage: unknown[] = [];
@@ -146,7 +154,8 @@ export function createCatalogWriter(db: Db, importId: number) {
       args[MULTI * w] = params;
       // Created, updated and unchanged rows each write their product once; a duplicate writes nothing.
       for (const step = MULTI * ROW_WIDTH; o + step <= n; o += step) {
-        for (let r = 0; r < MULTI; r++) for (let i = 0; i < w; i++) args[r * w + i] = barcoded[o + r * ROW_WIDTH + cols[i]!];
+        for (let r = 0; r < MULTI; r++)
+          for (let i = 0; i < w; i++) args[r * w + i] = barcoded[o + r * ROW_WIDTH + cols[i]!];
         const c = multi.run(...args).changes;
         written += c;
         if (c < MULTI) findDuplicates(barcoded, o, o + step, duplicates);

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ERROR_CODES, type Channel, type ErrorCode, type Input, type Output, type Result } from '../../preload/contract/channels.ts';
+import {
+  ERROR_CODES,
+  type Channel,
+  type ErrorCode,
+  type Input,
+  type Output,
+  type Result,
+} from '../../preload/contract/channels.ts';
 import { INPUT_SCHEMAS, MAX_PAYLOAD_CHARS } from '../../preload/contract/schemas.ts';
 import { isTrustedSender, type SenderInfo } from '../security/sender.ts';
 
@@ -34,14 +41,16 @@ export function createRouter(opts: RouterOptions) {
     channels: [...channels] as Channel[],
     async handle(channel: unknown, payload: unknown, sender: SenderInfo): Promise<Result<unknown>> {
       if (!isTrustedSender(sender, opts.appOrigin)) return fail('FORBIDDEN', 'This frame may not call Pallet.');
-      if (typeof channel !== 'string' || !channels.has(channel)) return fail('UNKNOWN_CHANNEL', `Unknown channel "${String(channel).slice(0, 100)}".`);
+      if (typeof channel !== 'string' || !channels.has(channel))
+        return fail('UNKNOWN_CHANNEL', `Unknown channel "${String(channel).slice(0, 100)}".`);
       let size: number;
       try {
         size = payload === undefined ? 0 : JSON.stringify(payload).length;
       } catch {
         return fail('INVALID_INPUT', 'The request is not plain data.');
       }
-      if (size > MAX_PAYLOAD_CHARS) return fail('INVALID_INPUT', `The request is too large (${size} characters; at most ${MAX_PAYLOAD_CHARS}).`);
+      if (size > MAX_PAYLOAD_CHARS)
+        return fail('INVALID_INPUT', `The request is too large (${size} characters; at most ${MAX_PAYLOAD_CHARS}).`);
       const parsed = INPUT_SCHEMAS[channel as Channel].safeParse(payload);
       if (!parsed.success) return fail('INVALID_INPUT', z.prettifyError(parsed.error));
       try {

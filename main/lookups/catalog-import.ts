@@ -35,11 +35,16 @@ export function createCatalogImportTask(deps: { database(): { db: Db; queue: Que
     const cG = plan.mapping.gtin;
     const cA = plan.mapping.asin;
     if (cG === undefined || cA === undefined) {
-      throw new TaskError('bad_mapping', `A reference catalog needs a barcode column and an ASIN column; found ${cG === undefined ? 'no barcode' : 'no ASIN'} column among: ${plan.headers.join(', ')}.`);
+      throw new TaskError(
+        'bad_mapping',
+        `A reference catalog needs a barcode column and an ASIN column; found ${cG === undefined ? 'no barcode' : 'no ASIN'} column among: ${plan.headers.join(', ')}.`,
+      );
     }
     const cN = plan.mapping.name;
     const cB = plan.mapping.brand;
-    const insert = db.prepare('INSERT OR REPLACE INTO reference_catalog (gtin14, asin, title, brand, source, imported_at) VALUES (?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT OR REPLACE INTO reference_catalog (gtin14, asin, title, brand, source, imported_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     const counts = { rows: 0, pairs: 0, skipped: 0 };
     let header = true;
     let pending: [string, string, string | null, string | null][] = [];
@@ -68,7 +73,12 @@ export function createCatalogImportTask(deps: { database(): { db: Db; queue: Que
             counts.skipped++;
             continue;
           }
-          pending.push([g.gtin14, asin, cN !== undefined ? row[cN]?.trim() || null : null, cB !== undefined ? row[cB]?.trim() || null : null]);
+          pending.push([
+            g.gtin14,
+            asin,
+            cN !== undefined ? row[cN]?.trim() || null : null,
+            cB !== undefined ? row[cB]?.trim() || null : null,
+          ]);
           counts.pairs++;
         }
         if (pending.length >= 5000) {
@@ -80,7 +90,14 @@ export function createCatalogImportTask(deps: { database(): { db: Db; queue: Que
       },
     });
     flush(pending);
-    if (importAfter) queue.enqueue({ kind: 'import', payload: { path: importAfter }, parentId: ctx.job.id, dedupeKey: `import-after:${ctx.job.id}`, maxAttempts: 3 });
+    if (importAfter)
+      queue.enqueue({
+        kind: 'import',
+        payload: { path: importAfter },
+        parentId: ctx.job.id,
+        dedupeKey: `import-after:${ctx.job.id}`,
+        maxAttempts: 3,
+      });
     return { file: plan.fileName, ...counts };
   };
 }

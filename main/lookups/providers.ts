@@ -11,7 +11,11 @@ import { createSpApiClient } from './sp-api/client.ts';
 import { createSpApiPricing, type SpApiPricing } from './sp-api/pricing.ts';
 
 /** Secret names the SP-API provider reads (set through Settings; handed to workers by main). */
-export const SPAPI_SECRETS = { clientId: 'spapi.clientId', clientSecret: 'spapi.clientSecret', refreshToken: 'spapi.refreshToken' } as const;
+export const SPAPI_SECRETS = {
+  clientId: 'spapi.clientId',
+  clientSecret: 'spapi.clientSecret',
+  refreshToken: 'spapi.refreshToken',
+} as const;
 
 /** The SP-API credentials held by the secrets port, as the worker secrets message carries them (empty when unset). */
 export function spApiSecrets(port: Pick<SecretsPort, 'get'>): Record<string, string> {
@@ -32,7 +36,10 @@ export function spApiSecrets(port: Pick<SecretsPort, 'get'>): Record<string, str
 export function workerPricing(marketplace: string, env: NodeJS.ProcessEnv = process.env): SpApiPricing {
   const s = sharedAuth(marketplace, env);
   const mp = MARKETPLACES[marketplace]!;
-  pricingLimiters ??= { pricing: createRateLimiter({ ratePerSec: 0.5, burst: 1 }), fees: createRateLimiter({ ratePerSec: 0.5, burst: 1 }) };
+  pricingLimiters ??= {
+    pricing: createRateLimiter({ ratePerSec: 0.5, burst: 1 }),
+    fees: createRateLimiter({ ratePerSec: 0.5, burst: 1 }),
+  };
   return createSpApiPricing({
     client: createSpApiClient({ auth: s.auth, endpoint: env.PALLET_SPAPI_ENDPOINT ?? mp.endpoint }),
     marketplaceId: mp.id,
@@ -47,7 +54,12 @@ let pricingLimiters: { pricing: RateLimiter; fees: RateLimiter } | null = null;
 const shared = new Map<string, { auth: LwaAuth; limiter: RateLimiter; key: string }>();
 
 /** Builds the provider a lookup job asked for, in a worker: the local catalog, or SP-API with main's credentials. */
-export function workerLookupProvider(name: 'auto' | 'catalog' | 'spapi', marketplace: string, db: Db, env: NodeJS.ProcessEnv = process.env): LookupProvider {
+export function workerLookupProvider(
+  name: 'auto' | 'catalog' | 'spapi',
+  marketplace: string,
+  db: Db,
+  env: NodeJS.ProcessEnv = process.env,
+): LookupProvider {
   if (name === 'auto') name = workerSecret(SPAPI_SECRETS.refreshToken) ? 'spapi' : 'catalog';
   if (name === 'catalog') return createCatalogProvider(db, marketplace);
   const s = sharedAuth(marketplace, env);
@@ -55,16 +67,26 @@ export function workerLookupProvider(name: 'auto' | 'catalog' | 'spapi', marketp
 }
 
 function sharedAuth(marketplace: string, env: NodeJS.ProcessEnv) {
-  const credentials = { clientId: workerSecret(SPAPI_SECRETS.clientId), clientSecret: workerSecret(SPAPI_SECRETS.clientSecret), refreshToken: workerSecret(SPAPI_SECRETS.refreshToken) };
+  const credentials = {
+    clientId: workerSecret(SPAPI_SECRETS.clientId),
+    clientSecret: workerSecret(SPAPI_SECRETS.clientSecret),
+    refreshToken: workerSecret(SPAPI_SECRETS.refreshToken),
+  };
   if (!credentials.clientId || !credentials.clientSecret || !credentials.refreshToken) {
-    throw new TaskError('no_credentials', 'No SP-API credentials are set: add them in Settings, or look up in the local reference catalog.');
+    throw new TaskError(
+      'no_credentials',
+      'No SP-API credentials are set: add them in Settings, or look up in the local reference catalog.',
+    );
   }
   const key = `${credentials.clientId}:${credentials.refreshToken.slice(-8)}`;
   let s = shared.get(marketplace);
   if (!s || s.key !== key) {
     s = {
       key,
-      auth: createLwaAuth({ credentials: credentials as { clientId: string; clientSecret: string; refreshToken: string }, tokenUrl: env.PALLET_LWA_URL }),
+      auth: createLwaAuth({
+        credentials: credentials as { clientId: string; clientSecret: string; refreshToken: string },
+        tokenUrl: env.PALLET_LWA_URL,
+      }),
       limiter: createRateLimiter({ ratePerSec: 2, burst: 2 }),
     };
     shared.set(marketplace, s);

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import type { Db } from '../db/open.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { Lease } from '../queue/types.ts';
-import { NetworkUnavailableError, TaskError, type Task, type TaskContext, parsePayload } from '../workers/runtime/task.ts';
+import {
+  NetworkUnavailableError,
+  TaskError,
+  type Task,
+  type TaskContext,
+  parsePayload,
+} from '../workers/runtime/task.ts';
 import { ProviderError, type CatalogMatch, type LookupAnswer, type LookupProvider } from './provider.ts';
 import { MAX_LOOKUP_ATTEMPTS } from './status.ts';
 
@@ -77,9 +83,15 @@ export function createLookupTask(deps: LookupTaskDeps): Task {
         : db.prepare<{ last: number; n: number; now: number }, ProductRow>(
             `SELECT id, gtin14, lookup_attempts FROM products WHERE gtin14 IS NOT NULL AND id > @last AND (${PICK[p.scope]}) ORDER BY id LIMIT @n`,
           );
-    const byId = db.prepare<[number], ProductRow>('SELECT id, gtin14, lookup_attempts FROM products WHERE id = ? AND gtin14 IS NOT NULL');
-    const cacheGet = db.prepare<[string, string, string], { matches: string; fetched_at: number }>('SELECT matches, fetched_at FROM lookup_cache WHERE gtin14 = ? AND marketplace = ? AND provider = ?');
-    const cachePut = db.prepare('INSERT OR REPLACE INTO lookup_cache (gtin14, marketplace, provider, matches, fetched_at) VALUES (?, ?, ?, ?, ?)');
+    const byId = db.prepare<[number], ProductRow>(
+      'SELECT id, gtin14, lookup_attempts FROM products WHERE id = ? AND gtin14 IS NOT NULL',
+    );
+    const cacheGet = db.prepare<[string, string, string], { matches: string; fetched_at: number }>(
+      'SELECT matches, fetched_at FROM lookup_cache WHERE gtin14 = ? AND marketplace = ? AND provider = ?',
+    );
+    const cachePut = db.prepare(
+      'INSERT OR REPLACE INTO lookup_cache (gtin14, marketplace, provider, matches, fetched_at) VALUES (?, ?, ?, ?, ?)',
+    );
     const markLooking = db.prepare(`UPDATE products SET lookup_status = 'looking_up' WHERE id = ?`);
     const setFound = db.prepare(
       `UPDATE products SET lookup_status = 'found', asin = @asin, asin_found_at = @now, potential_asins = NULL, lookup_attempts = lookup_attempts + 1,
@@ -92,14 +104,31 @@ export function createLookupTask(deps: LookupTaskDeps): Task {
     const setOther = db.prepare(
       `UPDATE products SET lookup_status = @status, potential_asins = @candidates, lookup_attempts = lookup_attempts + 1, next_lookup_at = @next, updated_at = @now WHERE id = @id`,
     );
-    const total = ids ? ids.length : Math.min(limit, (db.prepare(`SELECT count(*) FROM products WHERE gtin14 IS NOT NULL AND (${PICK[p.scope as 'pending' | 'all']})`).pluck().get({ now: now() }) as number));
+    const total = ids
+      ? ids.length
+      : Math.min(
+          limit,
+          db
+            .prepare(
+              `SELECT count(*) FROM products WHERE gtin14 IS NOT NULL AND (${PICK[p.scope as 'pending' | 'all']})`,
+            )
+            .pluck()
+            .get({ now: now() }) as number,
+        );
 
-    let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? { lastId: 0, index: 0, counts: { looked: 0, found: 0, notFound: 0, ambiguous: 0, retrying: 0, failed: 0, fromCache: 0 }, foundIds: [] };
+    let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? {
+      lastId: 0,
+      index: 0,
+      counts: { looked: 0, found: 0, notFound: 0, ambiguous: 0, retrying: 0, failed: 0, fromCache: 0 },
+      foundIds: [],
+    };
     for (;;) {
       if (ctx.signal.aborted) return null;
       const room = limit - cp.counts.looked;
       if (room <= 0) break;
-      const rows = ids ? ids.slice(cp.index, cp.index + chunk).flatMap((id) => byId.get(id) ?? []) : pickNext!.all({ last: cp.lastId, n: Math.min(chunk, room), now: now() });
+      const rows = ids
+        ? ids.slice(cp.index, cp.index + chunk).flatMap((id) => byId.get(id) ?? [])
+        : pickNext!.all({ last: cp.lastId, n: Math.min(chunk, room), now: now() });
       const consumed = ids ? Math.min(chunk, ids.length - cp.index) : rows.length;
       if (consumed === 0) break;
       db.transaction(() => rows.forEach((r) => markLooking.run(r.id)))();
@@ -128,7 +157,12 @@ export function createLookupTask(deps: LookupTaskDeps): Task {
           if (!(err instanceof ProviderError)) throw err;
           // Refused credentials: no product should spend attempts on them; the user must fix Settings.
           if (err.code.startsWith('auth_')) throw new TaskError(err.code, err.message, false);
-          queue.addErrors(ctx.job.id, [{ code: err.code, message: `${batch.length} barcodes (${batch.slice(0, 3).join(', ')}${batch.length > 3 ? '…' : ''}): ${err.message}` }]);
+          queue.addErrors(ctx.job.id, [
+            {
+              code: err.code,
+              message: `${batch.length} barcodes (${batch.slice(0, 3).join(', ')}${batch.length > 3 ? '…' : ''}): ${err.message}`,
+            },
+          ]);
         }
       }
       const batchErrors = new Map<string, { code: string; message: string; gtins: string[] }>();
@@ -143,7 +177,12 @@ export function createLookupTask(deps: LookupTaskDeps): Task {
         batchErrors.set(key, e);
       }
       for (const e of batchErrors.values()) {
-        queue.addErrors(ctx.job.id, [{ code: e.code, message: `${e.gtins.length} barcodes (${e.gtins.slice(0, 3).join(', ')}${e.gtins.length > 3 ? '…' : ''}): ${e.message}` }]);
+        queue.addErrors(ctx.job.id, [
+          {
+            code: e.code,
+            message: `${e.gtins.length} barcodes (${e.gtins.slice(0, 3).join(', ')}${e.gtins.length > 3 ? '…' : ''}): ${e.message}`,
+          },
+        ]);
       }
 
       const prev = cp;
@@ -151,26 +190,50 @@ export function createLookupTask(deps: LookupTaskDeps): Task {
       cp = queue.checkpointAfter(lease, (): Checkpoint => {
         const c = { ...prev.counts, fromCache: prev.counts.fromCache + fromCache };
         const foundIds = [...prev.foundIds];
-        for (const a of fetched) if (!a.error) cachePut.run(a.gtin14, p.marketplace, provider.id, JSON.stringify(a.matches), t);
+        for (const a of fetched)
+          if (!a.error) cachePut.run(a.gtin14, p.marketplace, provider.id, JSON.stringify(a.matches), t);
         for (const r of rows) {
           c.looked++;
           const matches = answers.get(r.gtin14);
           if (!matches) {
             const attempts = r.lookup_attempts + 1;
             const final = attempts >= MAX_LOOKUP_ATTEMPTS;
-            setOther.run({ id: r.id, status: final ? 'failed' : 'retry_pending', candidates: null, next: final ? null : t + retryDelay(attempts), now: t });
+            setOther.run({
+              id: r.id,
+              status: final ? 'failed' : 'retry_pending',
+              candidates: null,
+              next: final ? null : t + retryDelay(attempts),
+              now: t,
+            });
             if (final) c.failed++;
             else c.retrying++;
           } else if (matches.length === 1) {
             const m = matches[0]!;
-            setFound.run({ id: r.id, asin: m.asin, now: t, rank: m.salesRank, category: m.category, image: m.imageUrl, l: m.package?.lengthIn ?? null, w: m.package?.widthIn ?? null, h: m.package?.heightIn ?? null, lb: m.package?.weightLb ?? null });
+            setFound.run({
+              id: r.id,
+              asin: m.asin,
+              now: t,
+              rank: m.salesRank,
+              category: m.category,
+              image: m.imageUrl,
+              l: m.package?.lengthIn ?? null,
+              w: m.package?.widthIn ?? null,
+              h: m.package?.heightIn ?? null,
+              lb: m.package?.weightLb ?? null,
+            });
             c.found++;
             if (foundIds.length < 100_000) foundIds.push(r.id);
           } else if (matches.length === 0) {
             setOther.run({ id: r.id, status: 'not_found', candidates: null, next: null, now: t });
             c.notFound++;
           } else {
-            setOther.run({ id: r.id, status: 'ambiguous', candidates: JSON.stringify(matches.map((m) => ({ asin: m.asin, title: m.title, brand: m.brand }))), next: null, now: t });
+            setOther.run({
+              id: r.id,
+              status: 'ambiguous',
+              candidates: JSON.stringify(matches.map((m) => ({ asin: m.asin, title: m.title, brand: m.brand }))),
+              next: null,
+              now: t,
+            });
             c.ambiguous++;
           }
         }
@@ -183,8 +246,14 @@ export function createLookupTask(deps: LookupTaskDeps): Task {
     // pricing job writes the analysis too); else the local engine alone. Everything when more were found than a job lists.
     if (cp.counts.found > 0) {
       const listed = cp.foundIds.length === cp.counts.found;
-      if (provider.id === 'spapi' && listed) queue.enqueue({ kind: 'pricing', payload: { ids: cp.foundIds }, parentId: ctx.job.id });
-      else queue.enqueue({ kind: 'analysis', payload: listed ? { ids: cp.foundIds } : { all: true }, parentId: ctx.job.id });
+      if (provider.id === 'spapi' && listed)
+        queue.enqueue({ kind: 'pricing', payload: { ids: cp.foundIds }, parentId: ctx.job.id });
+      else
+        queue.enqueue({
+          kind: 'analysis',
+          payload: listed ? { ids: cp.foundIds } : { all: true },
+          parentId: ctx.job.id,
+        });
     }
     return { ...cp.counts, provider: provider.id } satisfies LookupJobResult;
   };
@@ -192,5 +261,12 @@ export function createLookupTask(deps: LookupTaskDeps): Task {
 
 function progress(ctx: TaskContext, cp: Checkpoint, total: number): void {
   const c = cp.counts;
-  ctx.progress({ total, done: c.looked, succeeded: c.found, failed: c.failed, skipped: c.notFound + c.ambiguous, note: `Looking up: ${c.found} found, ${c.notFound} not on Amazon, ${c.ambiguous} ambiguous` });
+  ctx.progress({
+    total,
+    done: c.looked,
+    succeeded: c.found,
+    failed: c.failed,
+    skipped: c.notFound + c.ambiguous,
+    note: `Looking up: ${c.found} found, ${c.notFound} not on Amazon, ${c.ambiguous} ambiguous`,
+  });
 }

@@ -13,7 +13,16 @@ export const SORTS = {
 } as const;
 export type SortColumn = keyof typeof SORTS;
 
-export const LOOKUP_FILTERS = ['pending', 'looking_up', 'found', 'not_found', 'ambiguous', 'retry_pending', 'failed', 'no_barcode'] as const;
+export const LOOKUP_FILTERS = [
+  'pending',
+  'looking_up',
+  'found',
+  'not_found',
+  'ambiguous',
+  'retry_pending',
+  'failed',
+  'no_barcode',
+] as const;
 
 /** Which products the table, the charts and the export show. */
 export interface ProductFilters {
@@ -84,7 +93,9 @@ export function productConditions(q: ProductFilters): { sql: string; params: unk
   const params: unknown[] = [];
   if (q.lookup?.length) {
     const statuses = q.lookup.filter((s) => s !== 'no_barcode');
-    const ors = statuses.length ? [`(p.gtin14 IS NOT NULL AND p.lookup_status IN (${statuses.map(() => '?').join(',')}))`] : [];
+    const ors = statuses.length
+      ? [`(p.gtin14 IS NOT NULL AND p.lookup_status IN (${statuses.map(() => '?').join(',')}))`]
+      : [];
     params.push(...statuses);
     if (q.lookup.includes('no_barcode')) ors.push('p.gtin14 IS NULL');
     parts.push(`(${ors.join(' OR ')})`);
@@ -100,7 +111,13 @@ export function productConditions(q: ProductFilters): { sql: string; params: unk
   if (q.importId !== undefined) add('(p.import_id = ? OR p.created_import_id = ?)', q.importId, q.importId);
   if (q.search) {
     const like = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    add(`(p.name LIKE ? ESCAPE '\\' OR p.sku LIKE ? ESCAPE '\\' OR p.gtin14 LIKE ? ESCAPE '\\' OR p.asin LIKE ? ESCAPE '\\')`, like, like, like, like);
+    add(
+      `(p.name LIKE ? ESCAPE '\\' OR p.sku LIKE ? ESCAPE '\\' OR p.gtin14 LIKE ? ESCAPE '\\' OR p.asin LIKE ? ESCAPE '\\')`,
+      like,
+      like,
+      like,
+      like,
+    );
   }
   return { sql: parts.join(' AND '), params };
 }
@@ -118,7 +135,10 @@ export function queryProducts(db: Db, q: ProductQuery): ProductRow[] {
   const dir = q.desc ? 'DESC' : 'ASC';
   const order = col === 'p.id' ? `p.id ${dir}` : `${col} IS NULL, ${col} ${dir}, p.id ${dir}`;
   const from = /\ba\./.test(`${w.sql} ${col}`) ? PRODUCTS_FROM : 'FROM products p';
-  const ids = db.prepare(`SELECT p.id ${from} ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`).pluck().all(...w.params, q.limit, q.offset) as number[];
+  const ids = db
+    .prepare(`SELECT p.id ${from} ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .pluck()
+    .all(...w.params, q.limit, q.offset) as number[];
   if (ids.length === 0) return [];
   const rows = db
     .prepare(
@@ -139,7 +159,10 @@ export function queryProducts(db: Db, q: ProductQuery): ProductRow[] {
 export function countProducts(db: Db, q: ProductFilters): number {
   const w = productWhere(q);
   const needsJoin = q.minRoi !== undefined || q.minProfit !== undefined || q.maxRank !== undefined;
-  return db.prepare(`SELECT count(*) ${needsJoin ? PRODUCTS_FROM : 'FROM products p'} ${w.sql}`).pluck().get(...w.params) as number;
+  return db
+    .prepare(`SELECT count(*) ${needsJoin ? PRODUCTS_FROM : 'FROM products p'} ${w.sql}`)
+    .pluck()
+    .get(...w.params) as number;
 }
 
 interface DbRow extends ProductCore {

@@ -28,10 +28,14 @@ export function analysisStats(db: Db, q: ProductFilters, t: Targets): AnalysisSt
     t.minRoi !== undefined ? `a.roi >= ${Number(t.minRoi)}` : null,
     t.minProfit !== undefined ? `a.profit >= ${Number(t.minProfit)}` : null,
     t.maxRank !== undefined ? `coalesce(a.sales_rank, p.sales_rank) <= ${Number(t.maxRank)}` : null,
-  ].filter(Boolean).join(' AND ');
+  ]
+    .filter(Boolean)
+    .join(' AND ');
   const base = `${PRODUCTS_FROM} ${w.sql ? `${w.sql} AND` : 'WHERE'} a.id IS NOT NULL`;
   const buckets = db
-    .prepare(`SELECT max(-5, min(20, CAST(floor(a.roi * 10) AS INTEGER))) AS b, count(*) AS n, sum(${winner}) AS wins ${base} AND a.roi IS NOT NULL GROUP BY b`)
+    .prepare(
+      `SELECT max(-5, min(20, CAST(floor(a.roi * 10) AS INTEGER))) AS b, count(*) AS n, sum(${winner}) AS wins ${base} AND a.roi IS NOT NULL GROUP BY b`,
+    )
     .all(...w.params) as { b: number; n: number; wins: number }[];
   const byBucket = new Map(buckets.map((r) => [r.b, r]));
   const roiBuckets = Array.from({ length: 26 }, (_, i) => {
@@ -39,8 +43,14 @@ export function analysisStats(db: Db, q: ProductFilters, t: Targets): AnalysisSt
     const r = byBucket.get(b);
     return { from: b / 10, to: (b + 1) / 10, count: r?.n ?? 0, winners: r?.wins ?? 0 };
   });
-  const totals = db.prepare(`SELECT count(*) AS n, coalesce(sum(${winner}), 0) AS wins ${base}`).get(...w.params) as { n: number; wins: number };
-  const withRank = db.prepare(`SELECT count(*) ${base} AND a.profit IS NOT NULL AND coalesce(a.sales_rank, p.sales_rank) IS NOT NULL`).pluck().get(...w.params) as number;
+  const totals = db.prepare(`SELECT count(*) AS n, coalesce(sum(${winner}), 0) AS wins ${base}`).get(...w.params) as {
+    n: number;
+    wins: number;
+  };
+  const withRank = db
+    .prepare(`SELECT count(*) ${base} AND a.profit IS NOT NULL AND coalesce(a.sales_rank, p.sales_rank) IS NOT NULL`)
+    .pluck()
+    .get(...w.params) as number;
   const step = Math.max(1, Math.ceil(withRank / MAX_POINTS));
   const points = (
     db
@@ -48,7 +58,13 @@ export function analysisStats(db: Db, q: ProductFilters, t: Targets): AnalysisSt
         `SELECT p.id, coalesce(a.sales_rank, p.sales_rank) AS rank, a.profit, a.roi, (${winner}) AS win ${base}
          AND a.profit IS NOT NULL AND coalesce(a.sales_rank, p.sales_rank) IS NOT NULL AND p.id % ? = 0 LIMIT ?`,
       )
-      .all(...w.params, step, MAX_POINTS) as { id: number; rank: number; profit: number; roi: number | null; win: number }[]
+      .all(...w.params, step, MAX_POINTS) as {
+      id: number;
+      rank: number;
+      profit: number;
+      roi: number | null;
+      win: number;
+    }[]
   ).map((r) => ({ id: r.id, rank: r.rank, profit: r.profit, roi: r.roi, winner: r.win === 1 }));
   return { analysed: totals.n, roiBuckets, points, winners: totals.wins };
 }

@@ -23,13 +23,19 @@ export function ownerPid(owner: string | null): number | null {
  * Jobs that are runnable now (queued, due for a retry, or running for a dead owner) but of a kind no engine in
  * `claimedKinds` runs, counted per kind. `claimedKinds` undefined means every kind is claimed: nothing waits.
  */
-export function waitingByKind(db: Db, claimedKinds: readonly string[] | undefined, now = Date.now()): Map<string, number> {
+export function waitingByKind(
+  db: Db,
+  claimedKinds: readonly string[] | undefined,
+  now = Date.now(),
+): Map<string, number> {
   const out = new Map<string, number>();
   if (claimedKinds === undefined) return out;
   const add = (kind: string, n: number) => {
     if (!claimedKinds.includes(kind)) out.set(kind, (out.get(kind) ?? 0) + n);
   };
-  const ready = db.prepare(`SELECT kind, COUNT(*) AS n FROM jobs WHERE status = 'queued' OR status = 'retry_pending' GROUP BY kind`).all() as { kind: string; n: number }[];
+  const ready = db
+    .prepare(`SELECT kind, COUNT(*) AS n FROM jobs WHERE status = 'queued' OR status = 'retry_pending' GROUP BY kind`)
+    .all() as { kind: string; n: number }[];
   for (const r of ready) add(r.kind, r.n);
   for (const row of db.prepare(`SELECT * FROM jobs WHERE status = 'running'`).all() as JobRow[]) {
     if (ownerDied(jobFromRow(row), now)) add(row.kind, 1);

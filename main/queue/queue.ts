@@ -5,7 +5,16 @@ import { writeWaitingAtMost } from '../db/busy.ts';
 import type { Db } from '../db/open.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { JobNotFoundError, JobStateError, LeaseLostError } from './errors.ts';
-import { CLAIM_RETURNING, COMPLETE_RETURNING, jobFromClaim, jobFromCompletion, jobFromRow, type ClaimRow, type CompleteRow, type JobRow } from './rows.ts';
+import {
+  CLAIM_RETURNING,
+  COMPLETE_RETURNING,
+  jobFromClaim,
+  jobFromCompletion,
+  jobFromRow,
+  type ClaimRow,
+  type CompleteRow,
+  type JobRow,
+} from './rows.ts';
 import {
   ACTIVE_STATUSES,
   FINISHED_STATUSES,
@@ -73,7 +82,8 @@ export const DUE_PICK_SQL = `SELECT id FROM jobs WHERE ${DUE} AND run_at <= ? OR
 const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
 const PROMOTE_BATCH = 1000;
 // dedupe_key comes last so the multi-row insert (only jobs without one) can leave it NULL.
-const INSERT_COLUMNS = '(kind, status, priority, payload, max_attempts, run_at, parent_id, created_at, updated_at, dedupe_key)';
+const INSERT_COLUMNS =
+  '(kind, status, priority, payload, max_attempts, run_at, parent_id, created_at, updated_at, dedupe_key)';
 const COLUMNS = 9;
 const INSERT_ROW = `(${'?, '.repeat(COLUMNS)}?)`;
 const MULTI_ROW = `(${'?, '.repeat(COLUMNS)}NULL)`;
@@ -126,21 +136,33 @@ export function createQueue(options: QueueOptions) {
     byDedupe: db.prepare(`SELECT * FROM jobs WHERE dedupe_key = ? AND ${ACTIVE}`),
     get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
     isPaused: db.prepare(`SELECT value FROM queue_state WHERE key = 'paused'`).pluck(),
-    hasWork: db.prepare(`SELECT EXISTS (${CLAIM_PICK_SQL.replace('id LIMIT ?', 'id')}) OR EXISTS (${DUE_PICK_SQL.replace('run_at LIMIT ?', 'run_at')})`).pluck(),
-    setState: db.prepare('INSERT INTO queue_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    hasWork: db
+      .prepare(
+        `SELECT EXISTS (${CLAIM_PICK_SQL.replace('id LIMIT ?', 'id')}) OR EXISTS (${DUE_PICK_SQL.replace('run_at LIMIT ?', 'run_at')})`,
+      )
+      .pluck(),
+    setState: db.prepare(
+      'INSERT INTO queue_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
     promote: db.prepare(
       `UPDATE jobs SET status = 'queued', updated_at = ?
        WHERE id IN (${DUE_PICK_SQL.replace('LIMIT ?', `LIMIT ${PROMOTE_BATCH}`)})`,
     ),
-    claim: db.prepare(
-      `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_token = ?, lease_expires_at = ?,
+    claim: db
+      .prepare(
+        `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_token = ?, lease_expires_at = ?,
               started_at = COALESCE(started_at, ?), updated_at = ?
        WHERE id IN (${CLAIM_PICK_SQL})
        RETURNING ${CLAIM_RETURNING}`,
-    ).raw(true),
+      )
+      .raw(true),
     renew: db.prepare(`UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'`),
-    progress: db.prepare(`UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'`),
-    checkpoint: db.prepare(`UPDATE jobs SET checkpoint = ?, updated_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'`),
+    progress: db.prepare(
+      `UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'`,
+    ),
+    checkpoint: db.prepare(
+      `UPDATE jobs SET checkpoint = ?, updated_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'`,
+    ),
     complete: db.prepare(
       `UPDATE jobs SET status = 'completed', result = ?, error = NULL, finished_at = ?, updated_at = ?, ${CLEAR_LEASE}
        WHERE id = ? AND lease_token = ? AND status = 'running' RETURNING *`,
@@ -160,26 +182,40 @@ export function createQueue(options: QueueOptions) {
     setStatus: db.prepare(
       `UPDATE jobs SET status = ?, finished_at = ?, cancel_requested = 0, pause_requested = 0, updated_at = ? WHERE id = ? RETURNING *`,
     ),
-    requestStop: db.prepare(`UPDATE jobs SET cancel_requested = ?, pause_requested = ?, updated_at = ? WHERE id = ? RETURNING *`),
+    requestStop: db.prepare(
+      `UPDATE jobs SET cancel_requested = ?, pause_requested = ?, updated_at = ? WHERE id = ? RETURNING *`,
+    ),
     retry: db.prepare(
       `UPDATE jobs SET status = 'queued', attempts = 0, error = NULL, result = NULL, finished_at = NULL, run_at = ?,
               cancel_requested = 0, pause_requested = 0, updated_at = ? WHERE id = ? RETURNING *`,
     ),
-    runNow: db.prepare(`UPDATE jobs SET status = 'queued', run_at = ?, updated_at = ? WHERE id = ? AND ${DUE} RETURNING *`),
-    expired: db.prepare(`SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT 500`),
-    anyExpired: db.prepare(`SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'running' AND lease_expires_at < ?)`).pluck(),
+    runNow: db.prepare(
+      `UPDATE jobs SET status = 'queued', run_at = ?, updated_at = ? WHERE id = ? AND ${DUE} RETURNING *`,
+    ),
+    expired: db.prepare(
+      `SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT 500`,
+    ),
+    anyExpired: db
+      .prepare(`SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'running' AND lease_expires_at < ?)`)
+      .pluck(),
     anyPurgeable: db.prepare(`SELECT EXISTS (SELECT 1 FROM jobs WHERE ${FINISHED} AND finished_at < ?)`).pluck(),
     running: db.prepare(`SELECT * FROM jobs WHERE status = 'running'`),
     stopRequests: db.prepare(
       `SELECT id, cancel_requested, pause_requested FROM jobs
        WHERE status = 'running' AND lease_owner = ? AND (cancel_requested = 1 OR pause_requested = 1)`,
     ),
-    waitingNetwork: db.prepare(`SELECT id FROM jobs WHERE status = 'waiting_network' AND (? IS NULL OR kind = ?)`).pluck(),
+    waitingNetwork: db
+      .prepare(`SELECT id FROM jobs WHERE status = 'waiting_network' AND (? IS NULL OR kind = ?)`)
+      .pluck(),
     purge: db.prepare(
       `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE ${FINISHED} AND finished_at < ? LIMIT ?)`,
     ),
-    addError: db.prepare('INSERT INTO job_errors (job_id, row_number, code, message, raw, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
-    recentErrors: db.prepare('SELECT row_number, code, message, raw, created_at FROM job_errors WHERE job_id = ? ORDER BY id DESC LIMIT ?'),
+    addError: db.prepare(
+      'INSERT INTO job_errors (job_id, row_number, code, message, raw, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    recentErrors: db.prepare(
+      'SELECT row_number, code, message, raw, created_at FROM job_errors WHERE job_id = ? ORDER BY id DESC LIMIT ?',
+    ),
     counts: db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
     nextDue: db.prepare(`SELECT MIN(run_at) FROM jobs WHERE ${DUE}`).pluck(),
   };
@@ -202,15 +238,19 @@ export function createQueue(options: QueueOptions) {
   function validateInput(input: EnqueueInput): void {
     if (!knownKinds.has(input.kind)) {
       if (typeof input.kind !== 'string' || !/^[a-z][a-z0-9_.-]{0,63}$/.test(input.kind)) {
-        throw new TypeError(`Job kind must be 1–64 lowercase letters, digits, "_", "." or "-" (got ${JSON.stringify(input.kind)}).`);
+        throw new TypeError(
+          `Job kind must be 1–64 lowercase letters, digits, "_", "." or "-" (got ${JSON.stringify(input.kind)}).`,
+        );
       }
       if (knownKinds.size < 1000) knownKinds.add(input.kind);
     }
-    if (input.priority !== undefined && !Number.isInteger(input.priority)) throw new TypeError('Job priority must be an integer.');
+    if (input.priority !== undefined && !Number.isInteger(input.priority))
+      throw new TypeError('Job priority must be an integer.');
     if (input.maxAttempts !== undefined && (!Number.isInteger(input.maxAttempts) || input.maxAttempts < 1)) {
       throw new TypeError('maxAttempts must be a whole number ≥ 1.');
     }
-    if (input.runAt !== undefined && !Number.isFinite(input.runAt)) throw new TypeError('runAt must be a time in milliseconds.');
+    if (input.runAt !== undefined && !Number.isFinite(input.runAt))
+      throw new TypeError('runAt must be a time in milliseconds.');
     if (input.delayMs !== undefined && !(Number.isFinite(input.delayMs) && input.delayMs >= 0)) {
       throw new TypeError('delayMs must be a non-negative number.');
     }
@@ -242,7 +282,9 @@ export function createQueue(options: QueueOptions) {
   }
 
   const MULTI = 50;
-  const insertMulti = db.prepare(`INSERT INTO jobs ${INSERT_COLUMNS} VALUES ${Array(MULTI).fill(MULTI_ROW).join(', ')}`);
+  const insertMulti = db.prepare(
+    `INSERT INTO jobs ${INSERT_COLUMNS} VALUES ${Array(MULTI).fill(MULTI_ROW).join(', ')}`,
+  );
   const multiArgs: unknown[] = new Array(MULTI * COLUMNS);
 
   const chunkHasDedupe = (inputs: readonly EnqueueInput[], from: number) => {
@@ -362,7 +404,8 @@ export function createQueue(options: QueueOptions) {
       if (p.total !== null) p.etaMs = Math.max(0, Math.round(((p.total - p.done) / p.ratePerSec) * 1000));
     }
     const text = JSON.stringify(p);
-    if (writeWaitingAtMost(db, opts.waitMs, () => stmt.progress.run(text, now, lease.jobId, lease.token)) === 'busy') return 'busy';
+    if (writeWaitingAtMost(db, opts.waitMs, () => stmt.progress.run(text, now, lease.jobId, lease.token)) === 'busy')
+      return 'busy';
     emit({ type: 'progress', jobId: lease.jobId, progress: p });
     return true;
   }
@@ -389,7 +432,13 @@ export function createQueue(options: QueueOptions) {
   }
 
   const completeTx = db.transaction(
-    (lease: Lease, result: unknown, writes: ((db: Db) => void) | undefined, followUps: readonly EnqueueInput[], now: number) => {
+    (
+      lease: Lease,
+      result: unknown,
+      writes: ((db: Db) => void) | undefined,
+      followUps: readonly EnqueueInput[],
+      now: number,
+    ) => {
       writes?.(db);
       const row = stmt.complete.get(json(result), now, now, lease.jobId, lease.token) as JobRow | undefined;
       if (!row) throw new LeaseLostError(lease.jobId);
@@ -424,7 +473,10 @@ export function createQueue(options: QueueOptions) {
 
   const completeManyTx = db.transaction((items: readonly CompleteItem[], now: number) => {
     // One statement for the whole batch: a statement per job cost more than the update itself.
-    const rows = completeBatch.all({ now, items: JSON.stringify(items.map((it) => [it.lease.jobId, it.lease.token, it.result ?? null])) }) as CompleteRow[];
+    const rows = completeBatch.all({
+      now,
+      items: JSON.stringify(items.map((it) => [it.lease.jobId, it.lease.token, it.result ?? null])),
+    }) as CompleteRow[];
     const changed = new Map(rows.map((r) => [r[0], r]));
     return items.map((it) => {
       const row = changed.get(it.lease.jobId);
@@ -451,7 +503,8 @@ export function createQueue(options: QueueOptions) {
       const delay = backoffDelay(row.attempts, backoff);
       return { retry: true, job: jobFromRow(stmt.toRetry.get(json(error), now + delay, now, row.id) as JobRow) };
     }
-    if (row.cancel_requested) return { retry: false, job: jobFromRow(stmt.release.get('cancelled', now, now, row.id) as JobRow) };
+    if (row.cancel_requested)
+      return { retry: false, job: jobFromRow(stmt.release.get('cancelled', now, now, row.id) as JobRow) };
     return { retry: false, job: jobFromRow(stmt.toFailed.get(json(error), now, now, row.id) as JobRow) };
   });
 
@@ -607,10 +660,16 @@ export function createQueue(options: QueueOptions) {
     return stmt.isPaused.get() === '1';
   }
 
-  function settleOrphan(row: JobRow, now: number, countsAsAttempt: boolean): { job: Job; reason: 'lease_expired' | 'owner_gone' } {
+  function settleOrphan(
+    row: JobRow,
+    now: number,
+    countsAsAttempt: boolean,
+  ): { job: Job; reason: 'lease_expired' | 'owner_gone' } {
     const reason = countsAsAttempt ? 'lease_expired' : 'owner_gone';
-    if (row.cancel_requested) return { job: jobFromRow(stmt.release.get('cancelled', now, now, row.id) as JobRow), reason };
-    if (row.pause_requested) return { job: jobFromRow(stmt.release.get('paused', null, now, row.id) as JobRow), reason };
+    if (row.cancel_requested)
+      return { job: jobFromRow(stmt.release.get('cancelled', now, now, row.id) as JobRow), reason };
+    if (row.pause_requested)
+      return { job: jobFromRow(stmt.release.get('paused', null, now, row.id) as JobRow), reason };
     if (!countsAsAttempt) return { job: jobFromRow(stmt.release.get('queued', null, now, row.id) as JobRow), reason };
     if (row.attempts >= row.max_attempts) {
       const error: JobError = {
@@ -697,7 +756,13 @@ export function createQueue(options: QueueOptions) {
 
   /** The latest errors recorded for a job, newest first. */
   function recentErrors(jobId: number, limit = 50) {
-    return stmt.recentErrors.all(jobId, limit) as { row_number: number | null; code: string; message: string; raw: string | null; created_at: number }[];
+    return stmt.recentErrors.all(jobId, limit) as {
+      row_number: number | null;
+      code: string;
+      message: string;
+      raw: string | null;
+      created_at: number;
+    }[];
   }
 
   /** Lists jobs, newest first. */
@@ -724,7 +789,17 @@ export function createQueue(options: QueueOptions) {
   /** Job counts per status. */
   function counts(): Record<JobStatus, number> {
     const out = Object.fromEntries(
-      ['scheduled', 'queued', 'running', 'retry_pending', 'waiting_network', 'paused', 'completed', 'failed', 'cancelled'].map((s) => [s, 0]),
+      [
+        'scheduled',
+        'queued',
+        'running',
+        'retry_pending',
+        'waiting_network',
+        'paused',
+        'completed',
+        'failed',
+        'cancelled',
+      ].map((s) => [s, 0]),
     ) as Record<JobStatus, number>;
     for (const r of stmt.counts.all() as { status: JobStatus; n: number }[]) out[r.status] = r.n;
     return out;

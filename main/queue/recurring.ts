@@ -36,9 +36,18 @@ export function createRecurring(deps: { db: Db; queue: Queue; clock: Clock }) {
 
   /** Defines or updates a recurring job; the first run is due at once unless `firstRunAt` says otherwise. */
   function define(def: RecurringDefinition, firstRunAt = clock.now()): void {
-    if (!/^[a-z0-9][a-z0-9_.:-]{0,99}$/i.test(def.name)) throw new TypeError(`Invalid recurring job name ${JSON.stringify(def.name)}.`);
-    if (!Number.isFinite(def.intervalMs) || def.intervalMs < 1000) throw new TypeError('A recurring interval must be at least 1 second.');
-    upsert.run(def.name, def.kind, JSON.stringify(def.payload ?? null), def.priority ?? 0, Math.round(def.intervalMs), firstRunAt);
+    if (!/^[a-z0-9][a-z0-9_.:-]{0,99}$/i.test(def.name))
+      throw new TypeError(`Invalid recurring job name ${JSON.stringify(def.name)}.`);
+    if (!Number.isFinite(def.intervalMs) || def.intervalMs < 1000)
+      throw new TypeError('A recurring interval must be at least 1 second.');
+    upsert.run(
+      def.name,
+      def.kind,
+      JSON.stringify(def.payload ?? null),
+      def.priority ?? 0,
+      Math.round(def.intervalMs),
+      firstRunAt,
+    );
   }
 
   const tickTx = db.transaction((now: number) => {
@@ -46,7 +55,12 @@ export function createRecurring(deps: { db: Db; queue: Queue; clock: Clock }) {
     for (const r of due.all(now) as RecurringRow[]) {
       // Compare-and-set on next_run_at: if another process advanced it first, it also enqueued.
       if (advance.run(now + r.interval_ms, r.name, r.next_run_at).changes !== 1) continue;
-      const job = queue.enqueue({ kind: r.kind, payload: JSON.parse(r.payload), priority: r.priority, dedupeKey: `recurring:${r.name}` });
+      const job = queue.enqueue({
+        kind: r.kind,
+        payload: JSON.parse(r.payload),
+        priority: r.priority,
+        dedupeKey: `recurring:${r.name}`,
+      });
       if (!job.deduped) enqueued.push(job.id);
     }
     return enqueued;

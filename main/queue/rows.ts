@@ -115,8 +115,15 @@ export function jobFromClaim(r: ClaimRow, lease: { owner: string; expiresAt: num
 }
 
 /** The columns a run can change while it holds the lease; a completion returns these. */
-export const COMPLETE_RETURNING = 'jobs.id, jobs.progress, jobs.checkpoint, jobs.cancel_requested, jobs.pause_requested';
-export type CompleteRow = [id: number, progress: string | null, checkpoint: string | null, cancelRequested: number, pauseRequested: number];
+export const COMPLETE_RETURNING =
+  'jobs.id, jobs.progress, jobs.checkpoint, jobs.cancel_requested, jobs.pause_requested';
+export type CompleteRow = [
+  id: number,
+  progress: string | null,
+  checkpoint: string | null,
+  cancelRequested: number,
+  pauseRequested: number,
+];
 
 /** The completed Job: the claim snapshot, what the run changed, and the completion itself. */
 export function jobFromCompletion(claimed: Job, r: CompleteRow, result: unknown, now: number): Job {

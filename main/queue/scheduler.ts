@@ -167,8 +167,10 @@ export function createScheduler(opts: SchedulerOptions) {
   }
 
   const onQueueEvent = (e: { type: string; jobId?: number; reason?: string }) => {
-    if (e.type === 'enqueued' || e.type === 'requeued' || e.type === 'resumed' || e.type === 'queue_resumed') scheduleTick();
-    if (e.type === 'stop_requested' && e.jobId !== undefined && running.has(e.jobId)) executor.stop(e.jobId, e.reason as 'cancel' | 'pause');
+    if (e.type === 'enqueued' || e.type === 'requeued' || e.type === 'resumed' || e.type === 'queue_resumed')
+      scheduleTick();
+    if (e.type === 'stop_requested' && e.jobId !== undefined && running.has(e.jobId))
+      executor.stop(e.jobId, e.reason as 'cancel' | 'pause');
     if (e.type === 'queue_paused') for (const id of running.keys()) executor.stop(id, 'yield');
   };
 

@@ -17,7 +17,11 @@ export interface WorkerEntry {
 export function defaultWorkerEntry(): WorkerEntry {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
-    return { entry: fileURLToPath(new URL('./runtime/entry.ts', here)), execArgv: ['--import', tsxLoader()], v8Flags: [...WORKER_V8_FLAGS] };
+    return {
+      entry: fileURLToPath(new URL('./runtime/entry.ts', here)),
+      execArgv: ['--import', tsxLoader()],
+      v8Flags: [...WORKER_V8_FLAGS],
+    };
   }
   // Bundled: every chunk sits beside worker.js in dist/node.
   return { entry: fileURLToPath(new URL('./worker.js', here)), execArgv: [], v8Flags: [...WORKER_V8_FLAGS] };

@@ -18,7 +18,14 @@ class InProcessRun implements TaskContext {
   private abort: AbortController | null = null;
 
   constructor(job: Job, lease: Lease, handlers: RunHandlers) {
-    this.job = { id: job.id, kind: job.kind, payload: job.payload, checkpoint: job.checkpoint, attempt: job.attempts, leaseToken: lease.token };
+    this.job = {
+      id: job.id,
+      kind: job.kind,
+      payload: job.payload,
+      checkpoint: job.checkpoint,
+      attempt: job.attempts,
+      leaseToken: lease.token,
+    };
     this.progress = handlers.onProgress;
     this.checkpoint = handlers.onCheckpoint;
   }
@@ -46,7 +53,8 @@ export function createInProcessExecutor(tasks: Record<string, Task>, capacity = 
     freeSlots: (kind) => (tasks[kind] ? capacity - running.size : 0),
     async run(job, lease, handlers): Promise<RunOutcome> {
       const task = tasks[job.kind];
-      if (!task) return { type: 'error', code: 'unknown_kind', message: `No task for "${job.kind}".`, retryable: false };
+      if (!task)
+        return { type: 'error', code: 'unknown_kind', message: `No task for "${job.kind}".`, retryable: false };
       const run = new InProcessRun(job, lease, handlers);
       running.set(job.id, run);
       try {
@@ -55,8 +63,14 @@ export function createInProcessExecutor(tasks: Record<string, Task>, capacity = 
       } catch (err) {
         if (run.stopped) return { type: 'stopped' };
         if (err instanceof NetworkUnavailableError) return { type: 'waiting_network', message: err.message };
-        if (err instanceof TaskError) return { type: 'error', code: err.code, message: err.message, retryable: err.retryable };
-        return { type: 'error', code: 'task_crashed', message: err instanceof Error ? err.message : String(err), retryable: true };
+        if (err instanceof TaskError)
+          return { type: 'error', code: err.code, message: err.message, retryable: err.retryable };
+        return {
+          type: 'error',
+          code: 'task_crashed',
+          message: err instanceof Error ? err.message : String(err),
+          retryable: true,
+        };
       } finally {
         running.delete(job.id);
       }

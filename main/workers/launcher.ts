@@ -30,7 +30,19 @@ export interface ProcessLauncher {
   launch(spec: LaunchSpec): WorkerProcess;
 }
 
-const DEFAULT_ENV_ALLOW = ['PATH', 'HOME', 'USERPROFILE', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'TZ', 'SystemRoot', 'NODE_ENV'];
+const DEFAULT_ENV_ALLOW = [
+  'PATH',
+  'HOME',
+  'USERPROFILE',
+  'TMPDIR',
+  'TEMP',
+  'TMP',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'SystemRoot',
+  'NODE_ENV',
+];
 
 /**
  * Settings that point the SP-API client at another server (test doubles, a sandbox). The client sends the LWA secret
@@ -43,7 +55,11 @@ export const DEVELOPMENT_ONLY_ENV = ['PALLET_LWA_URL', 'PALLET_SPAPI_ENDPOINT'] 
  * Builds a worker environment from an allowlist (plus PALLET_* settings); secrets and unrelated variables stay out.
  * `packaged` (an installed app) also leaves out the development-only endpoints.
  */
-export function allowlistEnv(source: NodeJS.ProcessEnv, extraAllowed: readonly string[] = [], opts: { packaged?: boolean } = {}): Record<string, string> {
+export function allowlistEnv(
+  source: NodeJS.ProcessEnv,
+  extraAllowed: readonly string[] = [],
+  opts: { packaged?: boolean } = {},
+): Record<string, string> {
   const allowed = new Set([...DEFAULT_ENV_ALLOW, ...extraAllowed]);
   const denied = new Set<string>(opts.packaged ? DEVELOPMENT_ONLY_ENV : []);
   const out: Record<string, string> = {};
@@ -55,14 +71,25 @@ export function allowlistEnv(source: NodeJS.ProcessEnv, extraAllowed: readonly s
 }
 
 /** Node options a utility process passes on to Node (Electron's `IsAllowedOption`); it drops every other one. */
-const UTILITY_NODE_OPTIONS = ['--diagnostic-dir', '--dns-result-order', '--no-deprecation', '--throw-deprecation', '--trace-deprecation', '--trace-warnings', '--no-experimental-global-navigator'];
+const UTILITY_NODE_OPTIONS = [
+  '--diagnostic-dir',
+  '--dns-result-order',
+  '--no-deprecation',
+  '--throw-deprecation',
+  '--trace-deprecation',
+  '--trace-warnings',
+  '--no-experimental-global-navigator',
+];
 
 /**
  * The execArgv a utility process honours for this spec: V8 flags folded into one `--js-flags`, plus the Node options
  * Electron lets through. Everything else would be dropped silently by Electron, so it is returned as `dropped` for the
  * caller to log rather than pretend it applies.
  */
-export function utilityExecArgv(spec: Pick<LaunchSpec, 'execArgv' | 'v8Flags'>): { execArgv: string[]; dropped: string[] } {
+export function utilityExecArgv(spec: Pick<LaunchSpec, 'execArgv' | 'v8Flags'>): {
+  execArgv: string[];
+  dropped: string[];
+} {
   const execArgv: string[] = [];
   const dropped: string[] = [];
   if (spec.v8Flags?.length) execArgv.push(`--js-flags=${spec.v8Flags.join(' ')}`);

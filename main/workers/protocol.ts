@@ -42,7 +42,10 @@ export function parseFromWorker(raw: unknown): FromWorker | null {
   const m = raw as Record<string, unknown>;
   switch (m.type) {
     case 'ready':
-      return isInt(m.protocolVersion) && Array.isArray(m.kinds) && m.kinds.every((k) => typeof k === 'string') && isInt(m.pid)
+      return isInt(m.protocolVersion) &&
+        Array.isArray(m.kinds) &&
+        m.kinds.every((k) => typeof k === 'string') &&
+        isInt(m.pid)
         ? (m as FromWorker)
         : null;
     case 'progress':
@@ -52,7 +55,10 @@ export function parseFromWorker(raw: unknown): FromWorker | null {
     case 'stopped':
       return isInt(m.jobId) ? (m as FromWorker) : null;
     case 'error':
-      return isInt(m.jobId) && typeof m.code === 'string' && typeof m.message === 'string' && typeof m.retryable === 'boolean'
+      return isInt(m.jobId) &&
+        typeof m.code === 'string' &&
+        typeof m.message === 'string' &&
+        typeof m.retryable === 'boolean'
         ? (m as FromWorker)
         : null;
     case 'waiting_network':
@@ -60,7 +66,9 @@ export function parseFromWorker(raw: unknown): FromWorker | null {
     case 'heartbeat':
       return Array.isArray(m.running) && m.running.every(isInt) ? (m as FromWorker) : null;
     case 'log':
-      return typeof m.message === 'string' && ['debug', 'info', 'warn', 'error'].includes(m.level as string) ? (m as FromWorker) : null;
+      return typeof m.message === 'string' && ['debug', 'info', 'warn', 'error'].includes(m.level as string)
+        ? (m as FromWorker)
+        : null;
     default:
       return null;
   }

@@ -80,7 +80,11 @@ export function createSupervisor(opts: SupervisorOptions) {
     const m: FromWorker | null = parseFromWorker(raw);
     lastSeen = Date.now();
     if (!m) {
-      events.emit('event', { type: 'log', level: 'error', message: `Protocol error: ignored a malformed message from the worker.` });
+      events.emit('event', {
+        type: 'log',
+        level: 'error',
+        message: `Protocol error: ignored a malformed message from the worker.`,
+      });
       return;
     }
     switch (m.type) {
@@ -124,7 +128,12 @@ export function createSupervisor(opts: SupervisorOptions) {
       case 'heartbeat':
         return;
       case 'log':
-        events.emit('event', { type: 'log', level: m.level, message: m.message, ...(m.jobId !== undefined ? { jobId: m.jobId } : {}) });
+        events.emit('event', {
+          type: 'log',
+          level: m.level,
+          message: m.message,
+          ...(m.jobId !== undefined ? { jobId: m.jobId } : {}),
+        });
     }
   }
 
@@ -155,13 +164,20 @@ export function createSupervisor(opts: SupervisorOptions) {
     const reason = crashReason || `exited with ${signal ?? `code ${code}`}`;
     crashReason = '';
     events.emit('event', { type: 'crashed', pid, code, signal, reason });
-    for (const id of [...inFlight.keys()]) settle(id, { type: 'crashed', message: `The worker process died (${reason}).` });
+    for (const id of [...inFlight.keys()])
+      settle(id, { type: 'crashed', message: `The worker process died (${reason}).` });
     const now = Date.now();
     crashTimes = [...crashTimes.filter((t) => now - t < breakerWindowMs), now];
     if (crashTimes.length >= breakerCrashes) {
       state = 'broken';
       events.emit('event', { type: 'breaker_open', crashes: crashTimes.length, retryAt: now + breakerCooldownMs });
-      readyWaiters.forEach((w) => w.reject(new Error(`Worker ${opts.spec.name} keeps crashing (${crashTimes.length} times in ${breakerWindowMs / 1000} s): ${reason}`)));
+      readyWaiters.forEach((w) =>
+        w.reject(
+          new Error(
+            `Worker ${opts.spec.name} keeps crashing (${crashTimes.length} times in ${breakerWindowMs / 1000} s): ${reason}`,
+          ),
+        ),
+      );
       readyWaiters = [];
       later(breakerCooldownMs, () => {
         crashTimes = [];
@@ -188,10 +204,14 @@ export function createSupervisor(opts: SupervisorOptions) {
     later(readyTimeoutMs, () => {
       if (proc === p && state === 'starting') fatal(`no ready message within ${readyTimeoutMs} ms`);
     });
-    const watch = setInterval(() => {
-      if (proc !== p) return clearInterval(watch);
-      if (state === 'ready' && Date.now() - lastSeen > heartbeatTimeoutMs) fatal(`missed heartbeats for ${heartbeatTimeoutMs} ms`);
-    }, Math.max(20, Math.floor(heartbeatTimeoutMs / 4)));
+    const watch = setInterval(
+      () => {
+        if (proc !== p) return clearInterval(watch);
+        if (state === 'ready' && Date.now() - lastSeen > heartbeatTimeoutMs)
+          fatal(`missed heartbeats for ${heartbeatTimeoutMs} ms`);
+      },
+      Math.max(20, Math.floor(heartbeatTimeoutMs / 4)),
+    );
     watch.unref();
     timers.push(watch);
   }
@@ -227,10 +247,21 @@ export function createSupervisor(opts: SupervisorOptions) {
     isAlive: (jobId: number) => inFlight.has(jobId) && state === 'ready' && Date.now() - lastSeen <= heartbeatTimeoutMs,
     /** Sends a job to the worker; resolves with how it ended, including `crashed` if the process died. */
     run(job: Job, lease: Lease, handlers: RunHandlers): Promise<RunOutcome> {
-      if (state !== 'ready' || !proc) return Promise.resolve({ type: 'crashed', message: `Worker ${opts.spec.name} is not running.` });
+      if (state !== 'ready' || !proc)
+        return Promise.resolve({ type: 'crashed', message: `Worker ${opts.spec.name} is not running.` });
       return new Promise<RunOutcome>((resolve) => {
         inFlight.set(job.id, { job, handlers, resolve });
-        post({ type: 'run', job: { id: job.id, kind: job.kind, payload: job.payload, checkpoint: job.checkpoint, attempt: job.attempts, leaseToken: lease.token } });
+        post({
+          type: 'run',
+          job: {
+            id: job.id,
+            kind: job.kind,
+            payload: job.payload,
+            checkpoint: job.checkpoint,
+            attempt: job.attempts,
+            leaseToken: lease.token,
+          },
+        });
       });
     },
     stop(jobId: number, reason: 'cancel' | 'pause' | 'yield'): void {

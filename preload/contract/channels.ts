@@ -10,7 +10,15 @@ export type { Settings };
 export type { ProductFilters, ProductQuery, ProductRow, SortColumn, AnalysisStats, Targets };
 
 /** Why a call failed, as the renderer can act on it. */
-export const ERROR_CODES = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'UNKNOWN_CHANNEL', 'BAD_FILE', 'INTERNAL'] as const;
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'FORBIDDEN',
+  'UNKNOWN_CHANNEL',
+  'BAD_FILE',
+  'INTERNAL',
+] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Every call answers with an envelope, never a thrown error across the bridge. */
@@ -96,9 +104,15 @@ export interface Channels {
   'imports:start': { input: ImportRequest; output: { jobId: number } };
   'imports:list': { input: void; output: ImportView[] };
   'imports:undo': { input: { importId: number }; output: { jobId: number } };
-  'analysis:start': { input: { all: true; targets?: { minRoi?: number; minProfit?: number; maxRank?: number } } | { ids: number[] }; output: { jobIds: number[] } };
+  'analysis:start': {
+    input: { all: true; targets?: { minRoi?: number; minProfit?: number; maxRank?: number } } | { ids: number[] };
+    output: { jobIds: number[] };
+  };
   'lookups:status': { input: void; output: LookupStatusView };
-  'lookups:start': { input: { provider?: 'auto' | 'spapi' | 'catalog'; scope?: 'pending' | 'all' } | void; output: { jobId: number } };
+  'lookups:start': {
+    input: { provider?: 'auto' | 'spapi' | 'catalog'; scope?: 'pending' | 'all' } | void;
+    output: { jobId: number };
+  };
   'lookups:choose': { input: { productId: number; asin: string }; output: { ok: true } };
   'lookups:retry': { input: { productIds: number[] } | { failed: true }; output: { count: number } };
   'products:page': { input: ProductQuery; output: ProductRow[] };
@@ -134,8 +148,21 @@ export const EVENT_CHANNEL = 'app:event';
 
 /** Named methods the preload exposes as `window.pallet`, each bound to one channel. */
 export const METHODS = {
-  app: { info: 'app:info', status: 'app:status', trySample: 'app:trySample', openFile: 'files:open', revealFile: 'files:reveal', openLogs: 'app:openLogs' },
-  settings: { get: 'settings:get', set: 'settings:set', setCredentials: 'credentials:set', clearCredentials: 'credentials:clear', importCatalog: 'catalog:import' },
+  app: {
+    info: 'app:info',
+    status: 'app:status',
+    trySample: 'app:trySample',
+    openFile: 'files:open',
+    revealFile: 'files:reveal',
+    openLogs: 'app:openLogs',
+  },
+  settings: {
+    get: 'settings:get',
+    set: 'settings:set',
+    setCredentials: 'credentials:set',
+    clearCredentials: 'credentials:clear',
+    importCatalog: 'catalog:import',
+  },
   jobs: {
     list: 'jobs:list',
     get: 'jobs:get',
@@ -154,7 +181,8 @@ export const METHODS = {
   products: { page: 'products:page', count: 'products:count', stats: 'products:stats', export: 'products:export' },
 } as const satisfies Record<string, Record<string, Channel>>;
 
-type Call<C extends Channel> = Input<C> extends void ? () => Promise<Result<Output<C>>> : (input: Input<C>) => Promise<Result<Output<C>>>;
+type Call<C extends Channel> =
+  Input<C> extends void ? () => Promise<Result<Output<C>>> : (input: Input<C>) => Promise<Result<Output<C>>>;
 type Api<M> = { [G in keyof M]: { [K in keyof M[G]]: M[G][K] extends Channel ? Call<M[G][K]> : never } };
 
 /** What the renderer sees on `window.pallet`. */

@@ -10,7 +10,10 @@ const none = z.undefined();
 const importRequest = z
   .object({
     path: z.string().min(1).max(4096),
-    mapping: z.record(z.string().min(1).max(500), z.enum([...FIELDS, 'ignore'])).refine((m) => Object.keys(m).length <= 500, 'at most 500 columns').optional(),
+    mapping: z
+      .record(z.string().min(1).max(500), z.enum([...FIELDS, 'ignore']))
+      .refine((m) => Object.keys(m).length <= 500, 'at most 500 columns')
+      .optional(),
     decimal: z.enum(['.', ',']).optional(),
     rememberMapping: z.boolean().optional(),
   })
@@ -27,12 +30,21 @@ const filters = z
     search: z.string().min(1).max(200).optional(),
   })
   .strict();
-const targets = z.object({ minRoi: z.number().min(-10).max(100).optional(), minProfit: z.number().min(-1e6).max(1e6).optional(), maxRank: z.number().int().positive().optional() }).strict();
+const targets = z
+  .object({
+    minRoi: z.number().min(-10).max(100).optional(),
+    minProfit: z.number().min(-1e6).max(1e6).optional(),
+    maxRank: z.number().int().positive().optional(),
+  })
+  .strict();
 
 /** Input schema of every channel: bounded sizes, no unknown keys. The router rejects anything else. */
 export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
   'app:info': none,
-  'jobs:list': z.object({ status: z.enum(JOB_STATUSES).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict().optional(),
+  'jobs:list': z
+    .object({ status: z.enum(JOB_STATUSES).optional(), limit: z.number().int().min(1).max(1000).optional() })
+    .strict()
+    .optional(),
   'jobs:get': z.object({ id }).strict(),
   'jobs:errors': z.object({ id, limit: z.number().int().min(1).max(1000).optional() }).strict(),
   'jobs:cancel': z.object({ id }).strict(),
@@ -50,11 +62,24 @@ export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
     z.object({ ids: z.array(id).min(1).max(100_000) }).strict(),
   ]),
   'lookups:status': none,
-  'lookups:start': z.object({ provider: z.enum(['auto', 'spapi', 'catalog']).optional(), scope: z.enum(['pending', 'all']).optional() }).strict().optional(),
-  'lookups:choose': z.object({ productId: id, asin: z.string().regex(/^[A-Z0-9]{10}$/, 'an ASIN is 10 letters and digits') }).strict(),
-  'lookups:retry': z.union([z.object({ productIds: z.array(id).min(1).max(10_000) }).strict(), z.object({ failed: z.literal(true) }).strict()]),
+  'lookups:start': z
+    .object({ provider: z.enum(['auto', 'spapi', 'catalog']).optional(), scope: z.enum(['pending', 'all']).optional() })
+    .strict()
+    .optional(),
+  'lookups:choose': z
+    .object({ productId: id, asin: z.string().regex(/^[A-Z0-9]{10}$/, 'an ASIN is 10 letters and digits') })
+    .strict(),
+  'lookups:retry': z.union([
+    z.object({ productIds: z.array(id).min(1).max(10_000) }).strict(),
+    z.object({ failed: z.literal(true) }).strict(),
+  ]),
   'products:page': filters
-    .extend({ sort: z.enum(Object.keys(SORTS) as [SortColumn, ...SortColumn[]]).optional(), desc: z.boolean().optional(), offset: z.number().int().min(0).max(1e9), limit: z.number().int().min(1).max(500) })
+    .extend({
+      sort: z.enum(Object.keys(SORTS) as [SortColumn, ...SortColumn[]]).optional(),
+      desc: z.boolean().optional(),
+      offset: z.number().int().min(0).max(1e9),
+      limit: z.number().int().min(1).max(500),
+    })
     .strict(),
   'products:count': filters,
   'products:stats': z.object({ filters, targets }).strict(),
@@ -66,7 +91,11 @@ export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
     .object({
       clientId: z.string().trim().min(1, 'the LWA client ID is empty').max(500),
       clientSecret: z.string().trim().min(1, 'the LWA client secret is empty').max(500),
-      refreshToken: z.string().trim().regex(/^Atzr\|/, 'a refresh token starts with "Atzr|"').max(2000),
+      refreshToken: z
+        .string()
+        .trim()
+        .regex(/^Atzr\|/, 'a refresh token starts with "Atzr|"')
+        .max(2000),
     })
     .strict(),
   'credentials:clear': none,

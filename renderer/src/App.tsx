@@ -37,7 +37,8 @@ export function App() {
   // Arrow keys move between tabs, as in any tab list.
   const onTabKey = (e: KeyboardEvent) => {
     const i = TABS.findIndex((t) => t.id === tab);
-    const next = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
+    const next =
+      e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
     if (next < 0) return;
     setTab(TABS[next]!.id);
     document.getElementById(`tab-${TABS[next]!.id}`)?.focus();
@@ -55,7 +56,16 @@ export function App() {
           <p className="hint">Drop a supplier price list or catalog (CSV) anywhere in this window.</p>
           <nav role="tablist" aria-label="Views" onKeyDown={onTabKey}>
             {TABS.map((t) => (
-              <button key={t.id} id={`tab-${t.id}`} role="tab" type="button" aria-selected={tab === t.id} aria-controls={`panel-${t.id}`} tabIndex={tab === t.id ? 0 : -1} onClick={() => setTab(t.id)}>
+              <button
+                key={t.id}
+                id={`tab-${t.id}`}
+                role="tab"
+                type="button"
+                aria-selected={tab === t.id}
+                aria-controls={`panel-${t.id}`}
+                tabIndex={tab === t.id ? 0 : -1}
+                onClick={() => setTab(t.id)}
+              >
                 {t.label}
               </button>
             ))}

@@ -21,14 +21,24 @@ export async function runAnalysisBench(opts: { rows?: number; log?: (l: string) 
     await writeSupplierFile(path, rows);
     const workerEntry = builtWorkerEntry();
     // Two workers, as the app runs: the import uses one, a full analysis is split across both.
-    const engine = await createEngine({ dbPath: join(dir, 'bench.db'), launcher: createNodeLauncher(), workers: 2, workerEntry, kinds: KINDS, concurrency: { import: 1, analysis: 2 } });
+    const engine = await createEngine({
+      dbPath: join(dir, 'bench.db'),
+      launcher: createNodeLauncher(),
+      workers: 2,
+      workerEntry,
+      kinds: KINDS,
+      concurrency: { import: 1, analysis: 2 },
+    });
     try {
       log('import');
       const imp = await timedJob(engine, { kind: 'import', payload: { path } });
       log('analysis');
       const ana = await timedJobs(engine, analysisJobs({ all: true, options: { targets: { minRoi: 0.3 } } }, 2));
       const parts = ana.results as AnalysisJobResult[];
-      const r = { analyzed: parts.reduce((n, p) => n + p.analyzed, 0), withProfit: parts.reduce((n, p) => n + p.withProfit, 0) };
+      const r = {
+        analyzed: parts.reduce((n, p) => n + p.analyzed, 0),
+        withProfit: parts.reduce((n, p) => n + p.withProfit, 0),
+      };
       if (r.analyzed !== rows) throw new Error(`expected ${rows} analyses, got ${r.analyzed}`);
       return {
         rows,

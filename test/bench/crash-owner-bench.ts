@@ -24,24 +24,49 @@ const BUILT = fileURLToPath(new URL('../../dist/node/pallet.js', import.meta.url
 const SOURCE = fileURLToPath(new URL('../../main/cli/bin.ts', import.meta.url));
 
 /** Columns that say when or under which import id a row was written, not what it holds: left out of the digest. */
-const VOLATILE = new Set(['id', 'product_id', 'import_id', 'created_import_id', 'seen_import_id', 'seen_row', 'created_at', 'updated_at', 'computed_at', 'next_lookup_at', 'asin_found_at', 'amazon_price_at', 'api_fees_at']);
+const VOLATILE = new Set([
+  'id',
+  'product_id',
+  'import_id',
+  'created_import_id',
+  'seen_import_id',
+  'seen_row',
+  'created_at',
+  'updated_at',
+  'computed_at',
+  'next_lookup_at',
+  'asin_found_at',
+  'amazon_price_at',
+  'api_fees_at',
+]);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 
 /** A digest of what the catalog holds: products and their analyses, by barcode, without ids and timestamps. */
 export function catalogDigest(dbPath: string): string {
   const db = new Database(dbPath, { readonly: true });
   try {
     const hash = createHash('sha256');
-    const cols = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]).filter((c) => !VOLATILE.has(c));
+    const cols = (table: string) =>
+      (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]).filter(
+        (c) => !VOLATILE.has(c),
+      );
     const p = cols('products').map((c) => `p.${c}`);
     const a = cols('analyses').map((c) => `a.${c}`);
     // Ordered by what identifies a product, so rowids assigned differently after a crash do not count as a difference.
     const order = 'ORDER BY p.gtin14, p.sku, p.name, p.brand';
-    for (const row of db.prepare(`SELECT ${p.join(', ')} FROM products p ${order}`).raw(true).iterate()) hash.update(JSON.stringify(row));
+    for (const row of db
+      .prepare(`SELECT ${p.join(', ')} FROM products p ${order}`)
+      .raw(true)
+      .iterate())
+      hash.update(JSON.stringify(row));
     hash.update('|analyses|');
-    for (const row of db.prepare(`SELECT p.gtin14, p.sku, p.name, ${a.join(', ')} FROM analyses a JOIN products p ON p.id = a.product_id ${order}, a.marketplace`).raw(true).iterate()) {
+    for (const row of db
+      .prepare(
+        `SELECT p.gtin14, p.sku, p.name, ${a.join(', ')} FROM analyses a JOIN products p ON p.id = a.product_id ${order}, a.marketplace`,
+      )
+      .raw(true)
+      .iterate()) {
       hash.update(JSON.stringify(row));
     }
     return hash.digest('hex');
@@ -75,7 +100,10 @@ function jobsOf(dbPath: string, kind: string): JobRow[] {
 function jobSpanMs(dbPath: string, kind: string): number {
   const db = new Database(dbPath, { readonly: true });
   try {
-    const r = db.prepare('SELECT MIN(created_at) AS a, MAX(finished_at) AS b FROM jobs WHERE kind = ?').get(kind) as { a: number; b: number };
+    const r = db.prepare('SELECT MIN(created_at) AS a, MAX(finished_at) AS b FROM jobs WHERE kind = ?').get(kind) as {
+      a: number;
+      b: number;
+    };
     return r.b - r.a;
   } finally {
     db.close();
@@ -127,7 +155,10 @@ async function hasWorkCommand(cli: string[]): Promise<boolean> {
 /** Waits for an owner to exit by itself; past `ms` it is killed and counted as hung. */
 async function finish(owner: Owner, ms: number): Promise<'ok' | 'hung'> {
   let timer: NodeJS.Timeout | undefined;
-  const result = await Promise.race([owner.exited.then(() => 'ok' as const), new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), ms)))]);
+  const result = await Promise.race([
+    owner.exited.then(() => 'ok' as const),
+    new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), ms))),
+  ]);
   clearTimeout(timer);
   if (result === 'hung') {
     owner.proc.kill('SIGKILL');
@@ -149,11 +180,21 @@ async function searchRecorder(target: string): Promise<{ url: string; searches: 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const ids = url.searchParams.get('identifiers');
-    if (ids) searches.push({ at: Date.now(), gtins: ids.split(',').filter(Boolean).map((id) => id.padStart(14, '0')) });
-    const fwd = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    if (ids)
+      searches.push({
+        at: Date.now(),
+        gtins: ids
+          .split(',')
+          .filter(Boolean)
+          .map((id) => id.padStart(14, '0')),
+      });
+    const fwd = request(
+      { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     fwd.on('error', () => res.destroy());
     req.pipe(fwd);
   });
@@ -201,7 +242,9 @@ interface Tally {
  * command, and checks every job ended once, the catalog equals a clean run's, no worker outlived its owner and no
  * finished import left staging files.
  */
-export async function runCrashOwnerBench(opts: { trials?: number; rows?: number; lookupRows?: number; parallel?: boolean; log?: (l: string) => void } = {}) {
+export async function runCrashOwnerBench(
+  opts: { trials?: number; rows?: number; lookupRows?: number; parallel?: boolean; log?: (l: string) => void } = {},
+) {
   const trials = opts.trials ?? 20;
   const rows = opts.rows ?? 50_000;
   // The double answers at Amazon's 2 req/s, 20 barcodes a request: 300 barcodes are ~7 s of lookups.
@@ -212,7 +255,12 @@ export async function runCrashOwnerBench(opts: { trials?: number; rows?: number;
   const root = mkdtempSync(join(tmpdir(), 'pallet-crash-owner-'));
   const strays: number[] = [];
   // Every third barcode is on "Amazon"; the rest are not found (each still costs its place in a request).
-  const api = await startSpApiDouble({ items: Array.from({ length: Math.ceil(lookupRows / 3) }, (_, i) => ({ asin: `B0${String(i).padStart(8, '0')}`, identifiers: [{ type: 'UPC' as const, value: syntheticUpc(i * 3) }] })) });
+  const api = await startSpApiDouble({
+    items: Array.from({ length: Math.ceil(lookupRows / 3) }, (_, i) => ({
+      asin: `B0${String(i).padStart(8, '0')}`,
+      identifiers: [{ type: 'UPC' as const, value: syntheticUpc(i * 3) }],
+    })),
+  });
   const recorder = await searchRecorder(api.endpoint);
   try {
     const work = await hasWorkCommand(cli);
@@ -230,11 +278,17 @@ export async function runCrashOwnerBench(opts: { trials?: number; rows?: number;
       const db = join(dir, 'pallet.db');
       if (base) copyDb(base, db);
       const started = Date.now();
-      const owner = startOwner(cli, args.map((a) => (a === '@DB' ? db : a)), env);
-      if ((await finish(owner, 300_000)) === 'hung' || owner.proc.exitCode !== 0) throw new Error(`clean ${name} failed: ${owner.out().slice(-2_000)}`);
+      const owner = startOwner(
+        cli,
+        args.map((a) => (a === '@DB' ? db : a)),
+        env,
+      );
+      if ((await finish(owner, 300_000)) === 'hung' || owner.proc.exitCode !== 0)
+        throw new Error(`clean ${name} failed: ${owner.out().slice(-2_000)}`);
       const ms = Date.now() - started;
       // Whatever follow-up jobs the command queued, a restart with `pallet work` runs them: so does the reference.
-      if (work && drain && (await finish(startOwner(cli, ['work', '--db', db, '--json'], env), 300_000)) === 'hung') throw new Error(`pallet work after clean ${name} hung`);
+      if (work && drain && (await finish(startOwner(cli, ['work', '--db', db, '--json'], env), 300_000)) === 'hung')
+        throw new Error(`pallet work after clean ${name} hung`);
       const kind = args[0] === 'analyze' ? 'analysis' : args[0]!;
       return { db, ms, jobMs: jobSpanMs(db, kind), digest: catalogDigest(db) };
     };
@@ -258,7 +312,13 @@ export async function runCrashOwnerBench(opts: { trials?: number; rows?: number;
       },
       async () => {
         // Not drained: `pallet work` would run the lookup the import queued (with the catalog provider) first.
-        const base = await clean('lookup-base', ['import', lookupFile, '--db', '@DB', '--json'], null, undefined, false);
+        const base = await clean(
+          'lookup-base',
+          ['import', lookupFile, '--db', '@DB', '--json'],
+          null,
+          undefined,
+          false,
+        );
         const baseDb = new Database(base.db);
         baseDb.prepare("DELETE FROM jobs WHERE kind = 'lookup'").run();
         baseDb.close();
@@ -271,14 +331,27 @@ export async function runCrashOwnerBench(opts: { trials?: number; rows?: number;
       : [await chains[0](), await chains[1]()];
     const cleanRequests = recorder.searches.length;
     if (cleanRequests === 0) throw new Error('the clean lookup sent no request to the SP-API double');
-    log(`clean runs: import ${cleanImport.ms} ms, analysis ${cleanAnalysis.ms} ms, lookup ${cleanLookup.ms} ms with ${cleanRequests} requests (${built ? 'built' : 'source'} CLI, restarts with ${work ? '`pallet work`' : 'the same command'})`);
+    log(
+      `clean runs: import ${cleanImport.ms} ms, analysis ${cleanAnalysis.ms} ms, lookup ${cleanLookup.ms} ms with ${cleanRequests} requests (${built ? 'built' : 'source'} CLI, restarts with ${work ? '`pallet work`' : 'the same command'})`,
+    );
 
     const scenarios: [Scenario, { db: string; jobMs: number; digest: string }][] = [
       [{ kind: 'import', jobsPerRun: 1, args: importArgs, base: null }, cleanImport],
       [{ kind: 'analysis', jobsPerRun: 2, args: analysisArgs, base: cleanImport.db }, cleanAnalysis],
       [{ kind: 'lookup', jobsPerRun: 1, args: lookupArgs, base: lookupBase.db, env: lookupEnv }, cleanLookup],
     ];
-    const tallies: Tally[] = scenarios.map(() => ({ trials: 0, killsMidJob: 0, lost: 0, doubled: 0, digestMismatches: 0, orphansAlive: 0, stagingLeft: 0, hung: 0, resumedMs: [], repeated: 0 }));
+    const tallies: Tally[] = scenarios.map(() => ({
+      trials: 0,
+      killsMidJob: 0,
+      lost: 0,
+      doubled: 0,
+      digestMismatches: 0,
+      orphansAlive: 0,
+      stagingLeft: 0,
+      hung: 0,
+      resumedMs: [],
+      repeated: 0,
+    }));
     const runScenario = async ([scenario, reference]: (typeof scenarios)[number], t: Tally) => {
       let redraws = 0;
       for (let i = 0; i < trials; i++) {
@@ -297,13 +370,15 @@ export async function runCrashOwnerBench(opts: { trials?: number; rows?: number;
         while (Date.now() < killAt && owner.proc.exitCode === null) {
           for (const c of childrenOf(owner.proc.pid!)) children.add(c);
           // After a few runs that finished first (a job shorter than a poll on a busy machine), kill at once.
-          if (killAt === Infinity && jobsOf(db, scenario.kind).length > before) killAt = Date.now() + (redraws < 3 ? Math.random() * reference.jobMs * 0.95 : 0);
+          if (killAt === Infinity && jobsOf(db, scenario.kind).length > before)
+            killAt = Date.now() + (redraws < 3 ? Math.random() * reference.jobMs * 0.95 : 0);
           await sleep(3);
         }
         for (const c of childrenOf(owner.proc.pid!)) children.add(c);
         if (owner.proc.exitCode !== null) {
           log(`${scenario.kind} #${i}: finished before its kill; drawn again`);
-          if (++redraws > 10) throw new Error(`${scenario.kind}: 10 runs in a row finished before the kill (${owner.out().slice(-500)})`);
+          if (++redraws > 10)
+            throw new Error(`${scenario.kind}: 10 runs in a row finished before the kill (${owner.out().slice(-500)})`);
           i--;
           rmSync(dir, { recursive: true, force: true });
           continue;
@@ -317,7 +392,9 @@ export async function runCrashOwnerBench(opts: { trials?: number; rows?: number;
         if (atKill.some((j) => j.status === 'running')) t.killsMidJob++;
         const stored = storedAnswers(db);
         const killedAt = Date.now();
-        const unfinished = atKill.filter((j) => !['completed', 'failed', 'cancelled'].includes(j.status)).map((j) => j.id);
+        const unfinished = atKill
+          .filter((j) => !['completed', 'failed', 'cancelled'].includes(j.status))
+          .map((j) => j.id);
 
         // Workers must notice their owner is gone (they poll for it): any still alive 2 s later is an orphan.
         const workers = [...children];
@@ -364,7 +441,9 @@ export async function runCrashOwnerBench(opts: { trials?: number; rows?: number;
         t.stagingLeft += stagingLeft(dir, db);
         t.repeated += recorder.searches.filter((r) => r.at >= killedAt && r.gtins.some((g) => stored.has(g))).length;
         rmSync(dir, { recursive: true, force: true });
-        log(`${scenario.kind} #${i}: killed after ${killedAfterMs} ms; jobs at kill ${JSON.stringify(atKill.map((j) => j.status))}, at end ${JSON.stringify(end.map((j) => j.status))}; resumed after ${JSON.stringify(resumedHere)} ms`);
+        log(
+          `${scenario.kind} #${i}: killed after ${killedAfterMs} ms; jobs at kill ${JSON.stringify(atKill.map((j) => j.status))}, at end ${JSON.stringify(end.map((j) => j.status))}; resumed after ${JSON.stringify(resumedHere)} ms`,
+        );
       }
     };
     // Side by side only for a smoke run (its figures mean nothing): one after another, no run slows another's resume.
@@ -373,7 +452,8 @@ export async function runCrashOwnerBench(opts: { trials?: number; rows?: number;
 
     const sum = (f: (t: Tally) => number) => tallies.reduce((n, t) => n + f(t), 0);
     const resumed = tallies.flatMap((t) => t.resumedMs).sort((x, y) => x - y);
-    const pct = (q: number) => (resumed.length ? resumed[Math.min(resumed.length - 1, Math.ceil(q * resumed.length) - 1)]! : null);
+    const pct = (q: number) =>
+      resumed.length ? resumed[Math.min(resumed.length - 1, Math.ceil(q * resumed.length) - 1)]! : null;
     const [imp, ana, look] = tallies as [Tally, Tally, Tally];
     return {
       owner_entry: built ? 'built' : 'source',

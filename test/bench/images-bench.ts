@@ -25,31 +25,55 @@ export async function runImagesBench(opts: { images?: number; log?: (l: string) 
   try {
     log(`making ${count} distinct photos`);
     // A few base shots, each re-coloured per image: distinct bytes and hashes without drawing each one by hand.
-    const bases = await Promise.all(Array.from({ length: Math.min(8, count) }, (_, i) => photo(i + 1, 'png', 1200, 900)));
+    const bases = await Promise.all(
+      Array.from({ length: Math.min(8, count) }, (_, i) => photo(i + 1, 'png', 1200, 900)),
+    );
     const files: Record<string, { bytes: Buffer; type: string }>[] = Array.from({ length: HOSTS }, () => ({}));
     let bytes = 0;
     for (let i = 0; i < count; i++) {
-      const jpeg = await sharp(bases[i % bases.length]!).modulate({ hue: (i * 7) % 360, brightness: 0.9 + (i % 20) / 100 }).jpeg({ quality: 85 }).toBuffer();
+      const jpeg = await sharp(bases[i % bases.length]!)
+        .modulate({ hue: (i * 7) % 360, brightness: 0.9 + (i % 20) / 100 })
+        .jpeg({ quality: 85 })
+        .toBuffer();
       files[i % HOSTS]![`/p/${i}.jpg`] = { bytes: jpeg, type: 'image/jpeg' };
       bytes += jpeg.length;
     }
     for (let h = 0; h < HOSTS; h++) servers.push(await startImageServer(files[h]!));
-    const csv = ['SKU,Name,Brand,Cost,Image URL', ...Array.from({ length: count }, (_, i) => `S${i},Product ${i},Brand ${i % 50},${(i % 40) + 1}.5,${servers[i % HOSTS]!.url(`/p/${i}.jpg`)}`)].join('\n');
+    const csv = [
+      'SKU,Name,Brand,Cost,Image URL',
+      ...Array.from(
+        { length: count },
+        (_, i) => `S${i},Product ${i},Brand ${i % 50},${(i % 40) + 1}.5,${servers[i % HOSTS]!.url(`/p/${i}.jpg`)}`,
+      ),
+    ].join('\n');
     const list = join(dir, 'list.csv');
     writeFileSync(list, csv);
 
     const workerEntry = builtWorkerEntry();
-    const engine = await createEngine({ dbPath: join(dir, 'bench.db'), launcher: createNodeLauncher(), workers: 1, workerEntry, kinds: ['import', 'images'] });
+    const engine = await createEngine({
+      dbPath: join(dir, 'bench.db'),
+      launcher: createNodeLauncher(),
+      workers: 1,
+      workerEntry,
+      kinds: ['import', 'images'],
+    });
     try {
-      const imported = await timedJob(engine, { kind: 'import', payload: { path: list, lookupAfter: false, imagesAfter: false } });
+      const imported = await timedJob(engine, {
+        kind: 'import',
+        payload: { path: list, lookupAfter: false, imagesAfter: false },
+      });
       const importId = (imported.result as { importId: number }).importId;
       const lag = monitorEventLoopDelay({ resolution: 10 });
       log('images');
       lag.enable();
-      const run = await timedJob(engine, { kind: 'images', payload: { importId, probeUrl: servers[0]!.url('/') } satisfies ImagesPayload });
+      const run = await timedJob(engine, {
+        kind: 'images',
+        payload: { importId, probeUrl: servers[0]!.url('/') } satisfies ImagesPayload,
+      });
       lag.disable();
       const r = run.result as ImagesJobResult;
-      if (r.done !== count) throw new Error(`expected ${count} images stored, got ${r.done} (${r.failed} failed, ${r.retrying} to retry)`);
+      if (r.done !== count)
+        throw new Error(`expected ${count} images stored, got ${r.done} (${r.failed} failed, ${r.retrying} to retry)`);
       return {
         images: count,
         worker_entry: workerEntry ? 'built' : 'source',

@@ -10,7 +10,6 @@ import { createNodeLauncher } from '../../main/workers/node-launcher.ts';
 import { FINISHED_STATUSES } from '../../main/queue/types.ts';
 import { builtWorkerEntry, peakRssMib, percentile, waitDone } from './jobs.ts';
 
-
 // Only imports run: the lookup an import enqueues would share the worker.
 const KINDS = ['import'];
 
@@ -28,7 +27,9 @@ function sqliteCliRowsPerSec(path: string, rows: number): number | null {
  * shuffled order into a fresh catalog (the path an unsorted file takes). Also: worker peak RSS, the main event loop's lag
  * while the import runs, and how fast cancel takes effect.
  */
-export async function runImportBench(opts: { rows?: number; cancels?: number; cancelAfterMs?: readonly [number, number]; log?: (l: string) => void } = {}) {
+export async function runImportBench(
+  opts: { rows?: number; cancels?: number; cancelAfterMs?: readonly [number, number]; log?: (l: string) => void } = {},
+) {
   const rows = opts.rows ?? 1_000_000;
   const cancels = opts.cancels ?? 10;
   const [cancelMinMs, cancelMaxMs] = opts.cancelAfterMs ?? [100, 1_600];
@@ -43,7 +44,13 @@ export async function runImportBench(opts: { rows?: number; cancels?: number; ca
     const cli = sqliteCliRowsPerSec(path, rows);
 
     const workerEntry = builtWorkerEntry();
-    const engine = await createEngine({ dbPath: join(dir, 'bench.db'), launcher: createNodeLauncher(), workers: 1, workerEntry, kinds: KINDS });
+    const engine = await createEngine({
+      dbPath: join(dir, 'bench.db'),
+      launcher: createNodeLauncher(),
+      workers: 1,
+      workerEntry,
+      kinds: KINDS,
+    });
     try {
       const lag = monitorEventLoopDelay({ resolution: 10 });
       log('import');
@@ -80,7 +87,13 @@ export async function runImportBench(opts: { rows?: number; cancels?: number; ca
       log('import, shuffled order');
       const shuffledPath = join(dir, 'shuffled.csv');
       await writeSupplierFile(shuffledPath, rows, 'shuffled');
-      const shuffled = await createEngine({ dbPath: join(dir, 'shuffled.db'), launcher: createNodeLauncher(), workers: 1, workerEntry, kinds: KINDS });
+      const shuffled = await createEngine({
+        dbPath: join(dir, 'shuffled.db'),
+        launcher: createNodeLauncher(),
+        workers: 1,
+        workerEntry,
+        kinds: KINDS,
+      });
       let shuffledRate: number;
       let shuffledRss: number | null;
       try {
@@ -89,7 +102,8 @@ export async function runImportBench(opts: { rows?: number; cancels?: number; ca
         await waitDone(shuffled, s.id);
         shuffledRate = rows / (Number(process.hrtime.bigint() - t1) / 1e9);
         const end = shuffled.queue.get(s.id);
-        if (end.status !== 'completed' || (end.result as ImportResult).created !== rows) throw new Error(`the shuffled import ended ${end.status}: ${end.error?.message}`);
+        if (end.status !== 'completed' || (end.result as ImportResult).created !== rows)
+          throw new Error(`the shuffled import ended ${end.status}: ${end.error?.message}`);
         shuffledRss = peakRssMib(shuffled.workers[0]!.pid);
       } finally {
         await shuffled.stop();

@@ -26,7 +26,10 @@ export async function timedJob(engine: Engine, input: EnqueueInput): Promise<{ s
 }
 
 /** Runs several jobs at once to completion and times them together. */
-export async function timedJobs(engine: Engine, inputs: readonly EnqueueInput[]): Promise<{ seconds: number; results: unknown[] }> {
+export async function timedJobs(
+  engine: Engine,
+  inputs: readonly EnqueueInput[],
+): Promise<{ seconds: number; results: unknown[] }> {
   const t = process.hrtime.bigint();
   const jobs = inputs.map((i) => engine.queue.enqueue(i));
   for (const j of jobs) await waitDone(engine, j.id);

@@ -18,7 +18,10 @@ export async function runLookupBench(opts: { ids?: number; log?: (l: string) => 
   const log = opts.log ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), 'pallet-lookup-bench-'));
   // Every tenth barcode is known to the double; the rest are "not on Amazon" (still one identifier each in a request).
-  const items = Array.from({ length: Math.ceil(ids / 10) }, (_, i) => ({ asin: `B0${String(i).padStart(8, '0')}`, identifiers: [{ type: 'UPC' as const, value: syntheticUpc(i * 10) }] }));
+  const items = Array.from({ length: Math.ceil(ids / 10) }, (_, i) => ({
+    asin: `B0${String(i).padStart(8, '0')}`,
+    identifiers: [{ type: 'UPC' as const, value: syntheticUpc(i * 10) }],
+  }));
   const api = await startSpApiDouble({ items });
   const saved = { e: process.env.PALLET_SPAPI_ENDPOINT, l: process.env.PALLET_LWA_URL };
   process.env.PALLET_SPAPI_ENDPOINT = api.endpoint;
@@ -32,7 +35,11 @@ export async function runLookupBench(opts: { ids?: number; log?: (l: string) => 
       workers: 1,
       workerEntry: builtWorkerEntry(),
       kinds: ['import', 'lookup'],
-      secrets: () => ({ [SPAPI_SECRETS.clientId]: CREDENTIALS.clientId, [SPAPI_SECRETS.clientSecret]: CREDENTIALS.clientSecret, [SPAPI_SECRETS.refreshToken]: CREDENTIALS.refreshToken }),
+      secrets: () => ({
+        [SPAPI_SECRETS.clientId]: CREDENTIALS.clientId,
+        [SPAPI_SECRETS.clientSecret]: CREDENTIALS.clientSecret,
+        [SPAPI_SECRETS.refreshToken]: CREDENTIALS.refreshToken,
+      }),
     });
     try {
       log(`import ${ids}`);
@@ -40,7 +47,11 @@ export async function runLookupBench(opts: { ids?: number; log?: (l: string) => 
       // The lookup the import enqueued is the one measured.
       const started = Date.now();
       log('lookup');
-      const { seconds, result } = await timedJob(engine, { kind: 'lookup', payload: { provider: 'spapi' }, dedupeKey: 'recurring:lookup-sweep' });
+      const { seconds, result } = await timedJob(engine, {
+        kind: 'lookup',
+        payload: { provider: 'spapi' },
+        dedupeKey: 'recurring:lookup-sweep',
+      });
       const r = result as LookupJobResult;
       const searches = api.stats.searchTimes.filter((t) => t >= started);
       const windowS = searches.length > 1 ? (searches.at(-1)! - searches[0]!) / 1000 : seconds;

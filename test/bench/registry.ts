@@ -28,32 +28,58 @@ export const benches: Record<string, Bench> = {
     run: async ({ smoke, log }) =>
       (await import('../../main/bench/queue-bench.ts')).runQueueBench({
         log,
-        ...(smoke ? { largePending: 2_000, sizes: { trials: 1, warmupJobs: 500, batchedJobs: 2_000, singleJobs: 200, e2eJobs: 500, workerJobs: 200, startSamples: 3 } } : {}),
+        ...(smoke
+          ? {
+              largePending: 2_000,
+              sizes: {
+                trials: 1,
+                warmupJobs: 500,
+                batchedJobs: 2_000,
+                singleJobs: 200,
+                e2eJobs: 500,
+                workerJobs: 200,
+                startSamples: 3,
+              },
+            }
+          : {}),
       }),
   },
   crash: {
-    run: async ({ smoke, log }) => (await import('./crash-bench.ts')).runCrashBench({ log, ...(smoke ? { kills: 4, jobs: 12, steps: 5 } : {}) }),
+    run: async ({ smoke, log }) =>
+      (await import('./crash-bench.ts')).runCrashBench({ log, ...(smoke ? { kills: 4, jobs: 12, steps: 5 } : {}) }),
   },
   'crash-owner': {
     rows: 'rows',
-    run: async ({ rows, smoke, log }) => (await import('./crash-owner-bench.ts')).runCrashOwnerBench({ log, rows: rows ?? (smoke ? 2_000 : undefined), ...(smoke ? { trials: 1, lookupRows: 60, parallel: true } : {}) }),
+    run: async ({ rows, smoke, log }) =>
+      (await import('./crash-owner-bench.ts')).runCrashOwnerBench({
+        log,
+        rows: rows ?? (smoke ? 2_000 : undefined),
+        ...(smoke ? { trials: 1, lookupRows: 60, parallel: true } : {}),
+      }),
   },
   import: {
     rows: 'rows',
     run: async ({ rows, smoke, log }) =>
-      (await import('./import-bench.ts')).runImportBench({ log, rows: rows ?? (smoke ? 2_000 : undefined), ...(smoke ? { cancels: 1, cancelAfterMs: [0, 10] as const } : {}) }),
+      (await import('./import-bench.ts')).runImportBench({
+        log,
+        rows: rows ?? (smoke ? 2_000 : undefined),
+        ...(smoke ? { cancels: 1, cancelAfterMs: [0, 10] as const } : {}),
+      }),
   },
   analysis: {
     rows: 'rows',
-    run: async ({ rows, smoke, log }) => (await import('./analysis-bench.ts')).runAnalysisBench({ log, rows: rows ?? (smoke ? 1_000 : undefined) }),
+    run: async ({ rows, smoke, log }) =>
+      (await import('./analysis-bench.ts')).runAnalysisBench({ log, rows: rows ?? (smoke ? 1_000 : undefined) }),
   },
   lookup: {
     rows: 'identifiers',
-    run: async ({ rows, smoke, log }) => (await import('./lookup-bench.ts')).runLookupBench({ log, ids: rows ?? (smoke ? 60 : undefined) }),
+    run: async ({ rows, smoke, log }) =>
+      (await import('./lookup-bench.ts')).runLookupBench({ log, ids: rows ?? (smoke ? 60 : undefined) }),
   },
   images: {
     rows: 'images',
-    run: async ({ rows, smoke, log }) => (await import('./images-bench.ts')).runImagesBench({ log, images: rows ?? (smoke ? 6 : undefined) }),
+    run: async ({ rows, smoke, log }) =>
+      (await import('./images-bench.ts')).runImagesBench({ log, images: rows ?? (smoke ? 6 : undefined) }),
   },
   table: {
     rows: 'products',
@@ -62,6 +88,10 @@ export const benches: Record<string, Bench> = {
       return why && `the table bench needs the e2e setup: ${why}`;
     },
     run: async ({ rows, smoke, log }) =>
-      (await import('./table-bench.ts')).runTableBench({ log, rows: rows ?? (smoke ? 2_000 : undefined), ...(smoke ? { wheelSteps: 20, stepsPerJump: 4, settleMs: 100 } : {}) }),
+      (await import('./table-bench.ts')).runTableBench({
+        log,
+        rows: rows ?? (smoke ? 2_000 : undefined),
+        ...(smoke ? { wheelSteps: 20, stepsPerJump: 4, settleMs: 100 } : {}),
+      }),
   },
 };

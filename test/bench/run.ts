@@ -7,7 +7,10 @@ import { benches } from './registry.ts';
 /** How long the process may stay up after its last result before the handles keeping it are reported as a leak. */
 const LEAK_GRACE_MS = Number(process.env.PALLET_BENCH_LEAK_GRACE_MS) || 10_000;
 
-const { values, positionals: names } = parseArgs({ allowPositionals: true, options: { rows: { type: 'string' }, smoke: { type: 'boolean', default: false } } });
+const { values, positionals: names } = parseArgs({
+  allowPositionals: true,
+  options: { rows: { type: 'string' }, smoke: { type: 'boolean', default: false } },
+});
 const rows = values.rows === undefined ? undefined : Number(values.rows);
 if (rows !== undefined && !(Number.isInteger(rows) && rows > 0)) {
   process.stderr.write(`--rows takes a positive whole number (got "${values.rows}").\n`);
@@ -40,7 +43,11 @@ process.on('beforeExit', () => {
 async function main(): Promise<void> {
   for (const name of names) {
     current = name;
-    const result = await benches[name]!.run({ rows, smoke: values.smoke, log: (l) => process.stderr.write(`[${name}] ${l}\n`) });
+    const result = await benches[name]!.run({
+      rows,
+      smoke: values.smoke,
+      log: (l) => process.stderr.write(`[${name}] ${l}\n`),
+    });
     process.stdout.write(`${JSON.stringify({ bench: name, ...result })}\n`);
     current = null;
   }
@@ -48,13 +55,17 @@ async function main(): Promise<void> {
   // thread, a child, a server), report it instead of hanging until an outside timeout kills the run. Unreferenced,
   // so this timer alone never delays a clean exit.
   setTimeout(() => {
-    process.stderr.write(`still running ${LEAK_GRACE_MS / 1000} s after the last result; left open: ${JSON.stringify(process.getActiveResourcesInfo())}. A bench did not close what it started.\n`);
+    process.stderr.write(
+      `still running ${LEAK_GRACE_MS / 1000} s after the last result; left open: ${JSON.stringify(process.getActiveResourcesInfo())}. A bench did not close what it started.\n`,
+    );
     process.exit(4);
   }, LEAK_GRACE_MS).unref();
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench "${current}" failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `bench "${current}" failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   current = null;
   // Open handles of a failed bench must not keep a failed run alive.
   process.exit(1);

@@ -32,7 +32,11 @@ const UNIT = /(^|_)(per_s|ms|us|mib|seconds|ratio)(_|$)/;
 const SMOKE: Record<string, Promised> = {
   queue: {
     measures: [
-      ...['enqueue_batched', 'enqueue_single', 'e2e_inprocess_jobs'].flatMap((k) => [`${k}_per_s`, `${k}_min_per_s`, `${k}_max_per_s`]),
+      ...['enqueue_batched', 'enqueue_single', 'e2e_inprocess_jobs'].flatMap((k) => [
+        `${k}_per_s`,
+        `${k}_min_per_s`,
+        `${k}_max_per_s`,
+      ]),
       'e2e_2workers_jobs_per_s',
       ...['1k', '1m', '1m_with_1m_delayed'].flatMap((k) => [`claim_p50_us_${k}`, `claim_p99_us_${k}`]),
       'claim_p50_growth_ratio_1k_to_1m',
@@ -46,16 +50,42 @@ const SMOKE: Record<string, Promised> = {
     zero: ['lost_jobs', 'lost_steps', 'doubled_steps'],
   },
   'crash-owner': {
-    measures: ['resumed_ms_p50', 'resumed_ms_p95', 'clean_import_ms', 'clean_analysis_ms', 'clean_import_job_ms', 'clean_analysis_job_ms', 'clean_lookup_job_ms'],
+    measures: [
+      'resumed_ms_p50',
+      'resumed_ms_p95',
+      'clean_import_ms',
+      'clean_analysis_ms',
+      'clean_import_job_ms',
+      'clean_analysis_job_ms',
+      'clean_lookup_job_ms',
+    ],
     counts: [
-      ...['rows', 'trials', 'kills_mid_job', 'lost', 'doubled', 'doubled_import', 'doubled_analysis', 'doubled_lookup', 'digest_mismatches', 'hung_restarts'],
+      ...[
+        'rows',
+        'trials',
+        'kills_mid_job',
+        'lost',
+        'doubled',
+        'doubled_import',
+        'doubled_analysis',
+        'doubled_lookup',
+        'digest_mismatches',
+        'hung_restarts',
+      ],
       ...['orphans_alive', 'staging_files_left', 'lookup_requests_repeated', 'lookup_requests_clean'],
     ],
     labels: ['owner_entry', 'restart_command'],
     // No sample when every kill landed after its job had completed (before the CLI exited): nothing to resume.
     nullable: ['resumed_ms_p50', 'resumed_ms_p95'],
     // `doubled` is not here: restarted with the same command (a CLI without `pallet work`), the CLI enqueues its job again.
-    zero: ['lost', 'digest_mismatches', 'hung_restarts', 'orphans_alive', 'staging_files_left', 'lookup_requests_repeated'],
+    zero: [
+      'lost',
+      'digest_mismatches',
+      'hung_restarts',
+      'orphans_alive',
+      'staging_files_left',
+      'lookup_requests_repeated',
+    ],
   },
   import: {
     measures: [
@@ -75,7 +105,13 @@ const SMOKE: Record<string, Promised> = {
     ],
     counts: ['rows'],
     labels: ['worker_entry'],
-    nullable: ['sqlite_cli_rows_per_s', 'import_ratio_vs_sqlite_cli', 'import_shuffled_ratio_vs_sqlite_cli', 'worker_peak_rss_mib', 'worker_peak_rss_mib_shuffled'],
+    nullable: [
+      'sqlite_cli_rows_per_s',
+      'import_ratio_vs_sqlite_cli',
+      'import_shuffled_ratio_vs_sqlite_cli',
+      'worker_peak_rss_mib',
+      'worker_peak_rss_mib_shuffled',
+    ],
   },
   analysis: {
     measures: ['import_seconds', 'analysis_seconds', 'analysis_products_per_s', 'analysis_vs_import_time_ratio'],
@@ -87,7 +123,14 @@ const SMOKE: Record<string, Promised> = {
     counts: ['identifiers', 'found', 'requests', 'throttled_429_total', 'throttled_429_after_10s'],
   },
   images: {
-    measures: ['image_mib', 'images_seconds', 'images_per_s', 'download_mib_per_s', 'worker_peak_rss_mib', 'main_loop_lag_p99_ms'],
+    measures: [
+      'image_mib',
+      'images_seconds',
+      'images_per_s',
+      'download_mib_per_s',
+      'worker_peak_rss_mib',
+      'main_loop_lag_p99_ms',
+    ],
     counts: ['images'],
     labels: ['worker_entry'],
     nullable: ['worker_peak_rss_mib'],
@@ -121,7 +164,12 @@ interface Run {
 function runBench(name: string, script = RUN, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   return new Promise((resolve, reject) => {
     // Its own process group: a hung bench is killed with every worker and browser it started.
-    const child = spawn(process.execPath, ['--import', tsxLoader(), script, name, '--smoke'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', tsxLoader(), script, name, '--smoke'], {
+      cwd: ROOT,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -147,18 +195,23 @@ function check(name: string, result: BenchResult, promised: Promised): string[] 
   const listed = new Set(['bench', ...measures, ...counts, ...labels]);
   if (result.bench !== name) problems.push(`"bench" is ${JSON.stringify(result.bench)}, not "${name}"`);
   for (const key of listed) if (!(key in result)) problems.push(`"${key}" is missing`);
-  for (const key of Object.keys(result)) if (!listed.has(key)) problems.push(`"${key}" is not listed in the smoke: add it to SMOKE.${name} (with its unit in its name)`);
+  for (const key of Object.keys(result))
+    if (!listed.has(key))
+      problems.push(`"${key}" is not listed in the smoke: add it to SMOKE.${name} (with its unit in its name)`);
   for (const key of measures) {
     if (!UNIT.test(key)) problems.push(`"${key}" does not say its unit (_per_s, _ms, _us, _mib, _seconds, _ratio)`);
     const v = result[key];
     if (v === null && nullable.includes(key)) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problems.push(`"${key}" is ${JSON.stringify(v)}, not a number >= 0`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      problems.push(`"${key}" is ${JSON.stringify(v)}, not a number >= 0`);
   }
   for (const key of counts) {
     const v = result[key];
-    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0)) problems.push(`"${key}" is ${JSON.stringify(v)}, not a whole number >= 0`);
+    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0))
+      problems.push(`"${key}" is ${JSON.stringify(v)}, not a whole number >= 0`);
   }
-  for (const key of labels) if (typeof result[key] !== 'string') problems.push(`"${key}" is ${JSON.stringify(result[key])}, not a word`);
+  for (const key of labels)
+    if (typeof result[key] !== 'string') problems.push(`"${key}" is ${JSON.stringify(result[key])}, not a word`);
   for (const key of zero) if (result[key] !== 0) problems.push(`"${key}" is ${JSON.stringify(result[key])}, must be 0`);
   return problems;
 }
@@ -184,7 +237,10 @@ describe('the bench runner', () => {
 
 describe('bench smoke: every bench runs at a tiny size and exits 0 with its JSON line', () => {
   it('every bench in the registry has a smoke entry, and every entry a bench', () => {
-    expect(Object.keys(SMOKE).sort(), 'a bench added to test/bench/registry.ts needs its keys listed in SMOKE here').toEqual(Object.keys(benches).sort());
+    expect(
+      Object.keys(SMOKE).sort(),
+      'a bench added to test/bench/registry.ts needs its keys listed in SMOKE here',
+    ).toEqual(Object.keys(benches).sort());
   });
 
   // Sequential: each spawns worker processes (and the table bench a browser), and two cores are all there is.

@@ -23,7 +23,15 @@ function seed(db: Db, rows: number): void {
  * and jumps through it while a long-task observer records every main-thread task over 50 ms in the page. Also times
  * the reader thread's pages (deep offsets, a sort on a computed column) and the main process's event-loop lag.
  */
-export async function runTableBench(opts: { rows?: number; wheelSteps?: number; stepsPerJump?: number; settleMs?: number; log?: (l: string) => void } = {}) {
+export async function runTableBench(
+  opts: {
+    rows?: number;
+    wheelSteps?: number;
+    stepsPerJump?: number;
+    settleMs?: number;
+    log?: (l: string) => void;
+  } = {},
+) {
   const rows = opts.rows ?? 1_000_000;
   const wheelSteps = opts.wheelSteps ?? 300;
   const stepsPerJump = opts.stepsPerJump ?? 40;
@@ -40,7 +48,8 @@ export async function runTableBench(opts: { rows?: number; wheelSteps?: number; 
       return Math.round((performance.now() - t) * 10) / 10;
     };
     const reader = h.app.reader;
-    const pageAt = (offset: number, sort: 'id' | 'roi' = 'id') => time(() => reader.page({ offset, limit: 100, sort, desc: sort === 'roi' }));
+    const pageAt = (offset: number, sort: 'id' | 'roi' = 'id') =>
+      time(() => reader.page({ offset, limit: 100, sort, desc: sort === 'roi' }));
     await pageAt(0);
     const deep = { start: await pageAt(0), middle: await pageAt(Math.floor(rows / 2)), end: await pageAt(rows - 100) };
     const sortedMiddle = await pageAt(Math.floor(rows / 2), 'roi');
@@ -59,7 +68,9 @@ export async function runTableBench(opts: { rows?: number; wheelSteps?: number; 
       const w = window as unknown as { __long: number[]; __longAt: number[] };
       w.__long = [];
       w.__longAt = [];
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => (w.__long.push(e.duration), w.__longAt.push(e.startTime)))).observe({ type: 'longtask', buffered: false });
+      new PerformanceObserver((list) =>
+        list.getEntries().forEach((e) => (w.__long.push(e.duration), w.__longAt.push(e.startTime))),
+      ).observe({ type: 'longtask', buffered: false });
     });
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
@@ -81,7 +92,11 @@ export async function runTableBench(opts: { rows?: number; wheelSteps?: number; 
       marks.push([fraction, await page.evaluate(() => Math.round(performance.now()))]);
       const j0 = performance.now();
       await grid.evaluate((el, f) => (el.scrollTop = f * (el.scrollHeight - el.clientHeight)), fraction);
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid="products-grid"] .loading').length === 0 && document.querySelectorAll('[data-testid="products-grid"] [role="row"]').length > 0);
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll('[data-testid="products-grid"] .loading').length === 0 &&
+          document.querySelectorAll('[data-testid="products-grid"] [role="row"]').length > 0,
+      );
       loadTimes.push(performance.now() - j0);
       for (let i = 0; i < stepsPerJump; i++, steps++) {
         await page.mouse.wheel(0, i % 2 ? -900 : 700);
@@ -92,8 +107,13 @@ export async function runTableBench(opts: { rows?: number; wheelSteps?: number; 
     lag.disable();
     await page.waitForTimeout(200);
     const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
-    if (process.env.PALLET_BENCH_DEBUG) log(`long tasks at ${JSON.stringify(await page.evaluate(() => (window as unknown as { __longAt: number[] }).__longAt.map((t, i) => [Math.round(t), Math.round((window as unknown as { __long: number[] }).__long[i]!)])))}, now ${await page.evaluate(() => Math.round(performance.now()))}, marks ${JSON.stringify(marks)}`);
-    const domRows = await page.evaluate(() => document.querySelectorAll('[data-testid="products-grid"] [role="row"]').length);
+    if (process.env.PALLET_BENCH_DEBUG)
+      log(
+        `long tasks at ${JSON.stringify(await page.evaluate(() => (window as unknown as { __longAt: number[] }).__longAt.map((t, i) => [Math.round(t), Math.round((window as unknown as { __long: number[] }).__long[i]!)])))}, now ${await page.evaluate(() => Math.round(performance.now()))}, marks ${JSON.stringify(marks)}`,
+      );
+    const domRows = await page.evaluate(
+      () => document.querySelectorAll('[data-testid="products-grid"] [role="row"]').length,
+    );
     return {
       table_rows: rows,
       scroll_steps: steps,

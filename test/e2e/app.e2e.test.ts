@@ -19,7 +19,10 @@ describe.skipIf(unavailable !== null)('Pallet in Chromium, wired to the real cor
 
   it('drop a CSV → preview → progress → completed; notification recorded and tray updated', async () => {
     const path = join(h.dir, 'supplier.csv');
-    writeFileSync(path, 'UPC,Item Description,Brand,Unit Cost\n036000291452,Widget,Acme,$2.50\n4006381333931,Gadget,Globex,1.00\nbad,Thing,,x\n');
+    writeFileSync(
+      path,
+      'UPC,Item Description,Brand,Unit Cost\n036000291452,Widget,Acme,$2.50\n4006381333931,Gadget,Globex,1.00\nbad,Thing,,x\n',
+    );
     await h.offerFile('supplier.csv', path);
     const traysBefore = h.shell.rec.trays.length;
     await h.drop(['supplier.csv']);
@@ -33,9 +36,16 @@ describe.skipIf(unavailable !== null)('Pallet in Chromium, wired to the real cor
     await expectText(job(id), '3 rows: 2 new, 0 updated, 0 unchanged, 0 duplicates, 1 rejected');
     // The import's notification (the lookup it starts may add its own).
     await waitFor(() => h.shell.rec.notices.some((n) => n.jobId === id), 'the notification');
-    expect(h.shell.rec.notices.find((n) => n.jobId === id)).toEqual({ title: 'Import finished', body: '3 rows: 2 new, 0 updated, 0 duplicates, 1 rejected.', jobId: id });
+    expect(h.shell.rec.notices.find((n) => n.jobId === id)).toEqual({
+      title: 'Import finished',
+      body: '3 rows: 2 new, 0 updated, 0 duplicates, 1 rejected.',
+      jobId: id,
+    });
     // The tray was refreshed by the job's events and settles back to idle.
-    await waitFor(() => h.shell.rec.trays.length > traysBefore && h.shell.lastTray()?.tooltip === 'Pallet — idle', 'the tray to update');
+    await waitFor(
+      () => h.shell.rec.trays.length > traysBefore && h.shell.lastTray()?.tooltip === 'Pallet — idle',
+      'the tray to update',
+    );
   });
 
   it('close the window → the job keeps running → reopening shows its current state', async () => {
@@ -46,7 +56,11 @@ describe.skipIf(unavailable !== null)('Pallet in Chromium, wired to the real cor
     expect(h.shell.closeWindow()).toBe(false);
     expect(h.shell.rec.visible).toBe(false);
     await h.page.close();
-    await waitFor(() => h.app.engine.queue.get(id).status === 'completed', 'the import to finish with the window closed', 120_000);
+    await waitFor(
+      () => h.app.engine.queue.get(id).status === 'completed',
+      'the import to finish with the window closed',
+      120_000,
+    );
     await h.reopen();
     await waitForAttr(job(id), 'data-status', 'completed');
     await expectText(job(id), '150000 rows: 150000 new');
@@ -80,13 +94,26 @@ describe.skipIf(unavailable !== null)('Pallet in Chromium, wired to the real cor
     const page = await h.page.context().newPage();
     await page.goto(`${h.otherOrigin}/frame.html`);
     const call = `window.__palletInvoke('jobs:list', undefined)`;
-    expect(await page.evaluate(call)).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'This frame may not call Pallet.' } });
+    expect(await page.evaluate(call)).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'This frame may not call Pallet.' },
+    });
     const frame = page.frames().find((f) => f !== page.mainFrame())!;
     await frame.waitForLoadState();
     expect(await frame.evaluate(call)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     // The app's own page is allowed, and has no bridge internals beyond window.pallet's named methods.
     expect(await h.page.evaluate(call)).toMatchObject({ ok: true });
-    expect(await h.page.evaluate(() => Object.keys((window as unknown as { pallet: object }).pallet).sort())).toEqual(['analysis', 'app', 'imports', 'jobs', 'lookups', 'onEvent', 'pathForFile', 'products', 'settings']);
+    expect(await h.page.evaluate(() => Object.keys((window as unknown as { pallet: object }).pallet).sort())).toEqual([
+      'analysis',
+      'app',
+      'imports',
+      'jobs',
+      'lookups',
+      'onEvent',
+      'pathForFile',
+      'products',
+      'settings',
+    ]);
   });
 
   it('an inline script is blocked by the CSP', async () => {
@@ -98,14 +125,22 @@ describe.skipIf(unavailable !== null)('Pallet in Chromium, wired to the real cor
           const s = document.createElement('script');
           s.textContent = 'window.__inlineRan = true';
           document.body.append(s);
-          setTimeout(() => resolve({ ran: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true, violation }), 200);
+          setTimeout(
+            () => resolve({ ran: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true, violation }),
+            200,
+          );
         }),
     );
     expect(result).toEqual({ ran: false, violation: 'script-src-elem' });
   });
 });
 
-async function waitForAttr(locator: ReturnType<Harness['page']['getByTestId']>, name: string, value: string, timeout = 60_000): Promise<void> {
+async function waitForAttr(
+  locator: ReturnType<Harness['page']['getByTestId']>,
+  name: string,
+  value: string,
+  timeout = 60_000,
+): Promise<void> {
   await locator.and(locator.page().locator(`[${name}="${value}"]`)).waitFor({ timeout });
 }
 async function expectText(locator: ReturnType<Harness['page']['getByTestId']>, text: string): Promise<void> {

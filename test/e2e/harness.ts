@@ -33,7 +33,11 @@ function bridge(): Promise<string> {
   bridgeCode ??= build({
     configFile: false,
     logLevel: 'silent',
-    build: { write: false, lib: { entry: join(ROOT, 'test/e2e/bridge-entry.ts'), formats: ['iife'], name: 'PalletBridge' }, minify: false },
+    build: {
+      write: false,
+      lib: { entry: join(ROOT, 'test/e2e/bridge-entry.ts'), formats: ['iife'], name: 'PalletBridge' },
+      minify: false,
+    },
   }).then((out) => {
     const r = (Array.isArray(out) ? out[0] : out) as { output: { code?: string }[] };
     return r.output[0]!.code!;
@@ -41,7 +45,11 @@ function bridge(): Promise<string> {
   return bridgeCode;
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+};
 
 /** Serves a folder on 127.0.0.1 with the app's production CSP header. */
 async function serve(root: string, extra: Record<string, string> = {}): Promise<{ server: Server; origin: string }> {
@@ -55,7 +63,12 @@ async function serve(root: string, extra: Record<string, string> = {}): Promise<
     if (!file.startsWith(root)) return void res.writeHead(404).end();
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY }).end(body);
+      res
+        .writeHead(200, {
+          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'content-security-policy': CONTENT_SECURITY_POLICY,
+        })
+        .end(body);
     } catch {
       res.writeHead(404).end();
     }
@@ -102,7 +115,8 @@ export async function startHarness(opts: { secrets?: SecretsPort; network?: Netw
   const otherPages: Record<string, string> = { '/probe.html': '<!doctype html><p>probe</p>' };
   const other = await serve(RENDERER, otherPages);
   // A page on another origin with a cross-origin iframe (localhost vs 127.0.0.1): both try to call Pallet.
-  otherPages['/frame.html'] = `<!doctype html><iframe src="${other.origin.replace('127.0.0.1', 'localhost')}/probe.html"></iframe>`;
+  otherPages['/frame.html'] =
+    `<!doctype html><iframe src="${other.origin.replace('127.0.0.1', 'localhost')}/probe.html"></iframe>`;
   const shell = fakeShell();
   let page!: Page;
   const pending: AppEvent[] = [];
@@ -117,7 +131,18 @@ export async function startHarness(opts: { secrets?: SecretsPort; network?: Netw
   };
   const flush = async () => {
     const batch = pending.splice(0);
-    await page.evaluate(([ch, events]) => events.forEach((e) => (window as unknown as { __palletDispatch?: (c: string, p: unknown) => void }).__palletDispatch?.(ch as string, e)), [EVENT_CHANNEL, batch] as const).catch(() => {});
+    await page
+      .evaluate(
+        ([ch, events]) =>
+          events.forEach((e) =>
+            (window as unknown as { __palletDispatch?: (c: string, p: unknown) => void }).__palletDispatch?.(
+              ch as string,
+              e,
+            ),
+          ),
+        [EVENT_CHANNEL, batch] as const,
+      )
+      .catch(() => {});
   };
   const pallet = await createApp({
     dbPath: tmp.path,
@@ -140,13 +165,19 @@ export async function startHarness(opts: { secrets?: SecretsPort; network?: Netw
   const context = await (await launchBrowser()).newContext();
   await context.addInitScript({ content: await bridge() });
   await context.exposeBinding('__palletInvoke', (source, channel: unknown, payload: unknown) =>
-    pallet.router.handle(channel, payload, { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() }),
+    pallet.router.handle(channel, payload, {
+      url: source.frame.url(),
+      isMainFrame: source.frame === source.page.mainFrame(),
+    }),
   );
   const files: Record<string, string> = {};
   const open = async () => {
     page = await context.newPage();
     await page.goto(`${origin}/index.html`);
-    await page.evaluate((f) => ((window as unknown as { __palletFiles: Record<string, string> }).__palletFiles = f), files);
+    await page.evaluate(
+      (f) => ((window as unknown as { __palletFiles: Record<string, string> }).__palletFiles = f),
+      files,
+    );
   };
   await open();
   return {
@@ -160,7 +191,10 @@ export async function startHarness(opts: { secrets?: SecretsPort; network?: Netw
     dir: tmp.dir,
     async offerFile(name, path) {
       files[name] = path;
-      await page.evaluate((f) => ((window as unknown as { __palletFiles: Record<string, string> }).__palletFiles = f), files);
+      await page.evaluate(
+        (f) => ((window as unknown as { __palletFiles: Record<string, string> }).__palletFiles = f),
+        files,
+      );
     },
     async drop(names) {
       const dt = await page.evaluateHandle((ns) => {

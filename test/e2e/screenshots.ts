@@ -27,8 +27,14 @@ async function main(): Promise<void> {
     // Catalog import → supplier import → lookups (reference catalog) → analysis.
     const deadline = Date.now() + 120_000;
     // (The recurring lookup sweep stays scheduled for its next run.)
-    while (!(q.list({ kind: 'analysis' }).length > 0 && q.list({}).every((j) => FINISHED_STATUSES.includes(j.status) || j.status === 'scheduled'))) {
-      if (Date.now() > deadline) throw new Error(`the sample flow did not finish within 2 minutes: ${JSON.stringify(q.list({}).map((j) => [j.id, j.kind, j.status, j.error?.message, j.result]))}`);
+    while (!(
+      q.list({ kind: 'analysis' }).length > 0 &&
+      q.list({}).every((j) => FINISHED_STATUSES.includes(j.status) || j.status === 'scheduled')
+    )) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `the sample flow did not finish within 2 minutes: ${JSON.stringify(q.list({}).map((j) => [j.id, j.kind, j.status, j.error?.message, j.result]))}`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
     await page.waitForTimeout(500);

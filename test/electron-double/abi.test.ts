@@ -63,7 +63,9 @@ describe('ABI rule in this process', () => {
     const bare = join(dir, 'bare.node');
     writeFileSync(bare, readFileSync(orphan));
     expect(existsSync(`${bare}.host`)).toBe(false);
-    expect(() => new Database(':memory:', { nativeBinding: bare })).toThrow(/built for Electron \(NODE_MODULE_VERSION 150\) and has no '.*bare\.node\.host' sidecar/);
+    expect(() => new Database(':memory:', { nativeBinding: bare })).toThrow(
+      /built for Electron \(NODE_MODULE_VERSION 150\) and has no '.*bare\.node\.host' sidecar/,
+    );
   });
 });
 
@@ -83,8 +85,14 @@ describe('ABI rule in a booted main: main, worker threads (file and eval), utili
     it(`${where}: the Node build is refused with Node's message`, async () => {
       const found = Number(process.versions.modules);
       const rejection = d.invoke('open', { where, binding: NODE_BUILD });
-      if (where === 'utility') await expect(rejection).rejects.toThrow(`NODE_MODULE_VERSION ${found}. This version of Node.js requires\nNODE_MODULE_VERSION ${ELECTRON_ABI}.`);
-      else await expect(rejection).rejects.toThrow(`Error invoking remote method 'open': Error: ${nodeMessage(NODE_BUILD, found)}`);
+      if (where === 'utility')
+        await expect(rejection).rejects.toThrow(
+          `NODE_MODULE_VERSION ${found}. This version of Node.js requires\nNODE_MODULE_VERSION ${ELECTRON_ABI}.`,
+        );
+      else
+        await expect(rejection).rejects.toThrow(
+          `Error invoking remote method 'open': Error: ${nodeMessage(NODE_BUILD, found)}`,
+        );
     });
 
     it(`${where}: the Electron stand-in opens an in-memory database`, async () => {

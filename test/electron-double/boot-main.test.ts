@@ -20,7 +20,8 @@ const SAMPLE = join(ROOT, 'resources/sample/supplier-sample.csv');
 const CHANNELS = Object.keys(INPUT_SCHEMAS).sort();
 
 const built = existsSync(MAIN);
-if (!built) console.warn('Boot tests skipped: dist/node/main.js is not built (npm test builds it first; or run npm run build).');
+if (!built)
+  console.warn('Boot tests skipped: dist/node/main.js is not built (npm test builds it first; or run npm run build).');
 
 type Result<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 
@@ -46,10 +47,22 @@ describe.skipIf(!built)('the built main under the strict Electron double', { tim
   });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  async function boot(o: { env?: Record<string, string>; argv?: string[]; readyMode?: 'auto' | 'manual'; beforeBoot?: (appData: string) => void } = {}): Promise<MainDriver> {
+  async function boot(
+    o: {
+      env?: Record<string, string>;
+      argv?: string[];
+      readyMode?: 'auto' | 'manual';
+      beforeBoot?: (appData: string) => void;
+    } = {},
+  ): Promise<MainDriver> {
     const appData = mkdtempSync(join(tmpdir(), 'pallet-boot-appdata-'));
     o.beforeBoot?.(appData);
-    const d = await bootMain({ entry: MAIN, argv: o.argv, readyMode: o.readyMode, env: { PALLET_DOUBLE_APPDATA: appData, PALLET_SQLITE_BINDING: standIn, ...o.env } });
+    const d = await bootMain({
+      entry: MAIN,
+      argv: o.argv,
+      readyMode: o.readyMode,
+      env: { PALLET_DOUBLE_APPDATA: appData, PALLET_SQLITE_BINDING: standIn, ...o.env },
+    });
     drivers.push(d);
     return d;
   }
@@ -78,7 +91,11 @@ describe.skipIf(!built)('the built main under the strict Electron double', { tim
     }
   }
   /** The window loads while the engine starts; the app is up once the desktop holds its tray and quit listener. */
-  const started = (d: MainDriver) => d.waitFor((x) => x.windows[0]?.loaded === true && x.trays.length === 1 && (x.appListeners['before-quit'] ?? 0) > 0, 30_000);
+  const started = (d: MainDriver) =>
+    d.waitFor(
+      (x) => x.windows[0]?.loaded === true && x.trays.length === 1 && (x.appListeners['before-quit'] ?? 0) > 0,
+      30_000,
+    );
   const csvIn = (dir: string, name = 'list.csv') => {
     const p = join(dir, name);
     writeFileSync(p, 'UPC,Name,Brand,Cost\n036000291452,Widget,Acme,2.50\n');
@@ -94,7 +111,10 @@ describe.skipIf(!built)('the built main under the strict Electron double', { tim
     expect(s.windows[0]!.handlersAtLoad!.filter((c) => CHANNELS.includes(c)).sort()).toEqual(CHANNELS);
     expect(s.appUserModelId).toBe('app.pallet.desktop');
     expect(s.privilegedSchemes.map((p) => p.scheme)).toEqual(['app']);
-    expect(s.sessions.find((x) => x.partition === '')).toMatchObject({ permissionRequestHandler: true, permissionCheckHandler: true });
+    expect(s.sessions.find((x) => x.partition === '')).toMatchObject({
+      permissionRequestHandler: true,
+      permissionCheckHandler: true,
+    });
     // One folder: Electron's userData (from productName) holds the database, the logs and the settings.
     expect(s.paths.userData).toBe(join(d.appData, 'Pallet'));
     expect(existsSync(join(s.paths.userData!, 'pallet.db'))).toBe(true);
@@ -103,7 +123,9 @@ describe.skipIf(!built)('the built main under the strict Electron double', { tim
     // Workers are utility processes with the heap limits they need, applied the way a utility process honours them.
     s = await d.waitFor((x) => x.utilityProcesses.filter((u) => u.spawned).length === 2, 20_000);
     for (const u of s.utilityProcesses) {
-      expect(u.effectiveExecArgv).toEqual(expect.arrayContaining(['--max-old-space-size=96', '--max-semi-space-size=2']));
+      expect(u.effectiveExecArgv).toEqual(
+        expect.arrayContaining(['--max-old-space-size=96', '--max-semi-space-size=2']),
+      );
       expect(u.droppedExecArgv).toEqual([]);
     }
     const { jobId } = await call<{ jobId: number }>(d, 'imports:start', { path: SAMPLE });
@@ -128,7 +150,10 @@ describe.skipIf(!built)('the built main under the strict Electron double', { tim
     expect(s.sessions).toEqual([]);
     await d.ready();
     s = await started(d);
-    expect(s.sessions.find((x) => x.partition === '')).toMatchObject({ permissionRequestHandler: true, permissionCheckHandler: true });
+    expect(s.sessions.find((x) => x.partition === '')).toMatchObject({
+      permissionRequestHandler: true,
+      permissionCheckHandler: true,
+    });
     expect(await d.requestPermission('geolocation')).toEqual({ request: false, check: false });
     expect(s.windows[0]!.windowOpenHandler).toBe(true);
   });
@@ -168,7 +193,9 @@ describe.skipIf(!built)('the built main under the strict Electron double', { tim
     expect(await d.clickNotification(0)).toEqual({ delivered: true });
     const s = await d.waitFor((x) => x.windows[0]?.visible === true);
     // The click opens the job it announced.
-    const navigated = s.windows[0]!.sent.flatMap((m) => m.args as { type?: string; to?: { jobId: number } }[]).filter((e) => e?.type === 'navigate');
+    const navigated = s.windows[0]!.sent.flatMap((m) => m.args as { type?: string; to?: { jobId: number } }[]).filter(
+      (e) => e?.type === 'navigate',
+    );
     expect(navigated).toHaveLength(1);
     expect((await call<JobView>(d, 'jobs:get', { id: navigated[0]!.to!.jobId })).status).toBe('completed');
   });
@@ -221,7 +248,13 @@ describe.skipIf(!built)('the built main under the strict Electron double', { tim
     makeElectronStandIn(NODE_SQLITE, unpacked);
     cpSync(join(ROOT, 'resources/sample'), join(resources, 'sample'), { recursive: true });
     const d = await boot({
-      env: { PALLET_DOUBLE_PACKAGED: '1', PALLET_DOUBLE_RESOURCES: resources, PALLET_SQLITE_BINDING: '', PALLET_SPAPI_ENDPOINT: 'http://127.0.0.1:9', PALLET_LWA_URL: 'http://127.0.0.1:9/token' },
+      env: {
+        PALLET_DOUBLE_PACKAGED: '1',
+        PALLET_DOUBLE_RESOURCES: resources,
+        PALLET_SQLITE_BINDING: '',
+        PALLET_SPAPI_ENDPOINT: 'http://127.0.0.1:9',
+        PALLET_LWA_URL: 'http://127.0.0.1:9/token',
+      },
     });
     const s = await d.waitFor((x) => x.utilityProcesses.filter((u) => u.spawned).length === 2, 20_000);
     for (const u of s.utilityProcesses) {

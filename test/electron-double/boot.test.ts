@@ -8,7 +8,11 @@ import { bootMain, type MainDriver } from '../support/electron-double/boot.ts';
 const fixture = (name: string) => new URL(`../support/electron-double/fixtures/${name}`, import.meta.url).pathname;
 const ROOT = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 // Electron names the app from the package.json nearest the entry: productName, else name.
-const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; productName?: string; version: string };
+const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  productName?: string;
+  version: string;
+};
 const APP_NAME = PKG.productName || PKG.name;
 
 const running: MainDriver[] = [];
@@ -33,15 +37,25 @@ describe('app fixture', () => {
     expect(win.url).toBe('app://fixture/index.html');
     expect(win.handlersAtLoad).toEqual(['ping', 'boom', 'clicks', 'notify']);
     expect(s.handlerChannels).toContain('late');
-    expect(win.options).toMatchObject({ show: false, width: 900, webPreferences: { contextIsolation: true, sandbox: true } });
+    expect(win.options).toMatchObject({
+      show: false,
+      width: 900,
+      webPreferences: { contextIsolation: true, sandbox: true },
+    });
     expect(win.windowOpenHandler).toBe(true);
     expect(win.contentsListeners['will-navigate']).toBe(1);
     expect(s.protocolHandlers).toEqual(['app']);
     expect(s.privilegedSchemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
-    expect(s.sessions).toEqual([{ partition: '', permissionRequestHandler: true, permissionCheckHandler: false, preloads: [] }]);
+    expect(s.sessions).toEqual([
+      { partition: '', permissionRequestHandler: true, permissionCheckHandler: false, preloads: [] },
+    ]);
     expect(s.appUserModelId).toBe('com.example.fixture');
     expect(s.singleInstanceLock).toBe(true);
-    expect(await d.invoke('ping', { a: [1, 2] })).toEqual({ pong: { a: [1, 2] }, url: 'app://fixture/index.html', main: true });
+    expect(await d.invoke('ping', { a: [1, 2] })).toEqual({
+      pong: { a: [1, 2] },
+      url: 'app://fixture/index.html',
+      main: true,
+    });
     expect(await d.navigate('https://evil.example/')).toEqual({ prevented: true });
     expect(await d.navigate('app://fixture/other')).toEqual({ prevented: false });
     expect(await d.windowOpen('https://example.com/')).toEqual({ action: 'deny' });
@@ -52,7 +66,9 @@ describe('app fixture', () => {
   it('rejects invokes with Electron texts and logs them in main', async () => {
     const d = await boot({ entry: fixture('app-main.ts') });
     await d.waitFor((x) => x.windows[0]?.loaded === true);
-    await expect(d.invoke('nope')).rejects.toThrow(/^Error invoking remote method 'nope': Error: No handler registered for 'nope'$/);
+    await expect(d.invoke('nope')).rejects.toThrow(
+      /^Error invoking remote method 'nope': Error: No handler registered for 'nope'$/,
+    );
     await expect(d.invoke('boom')).rejects.toThrow(/^Error invoking remote method 'boom': Error: kaboom$/);
     await d.waitFor(() => d.stderr().includes("Error occurred in handler for 'boom':"));
     expect(d.stderr()).toContain("Error occurred in handler for 'nope': Error: No handler registered for 'nope'");
@@ -62,7 +78,9 @@ describe('app fixture', () => {
     const d = await boot({ entry: fixture('app-main.ts'), env: { FIXTURE_URL: 'app://fixture/missing.html' } });
     const s = await d.waitFor((x) => x.windows[0]?.loadError !== null && x.windows[0]?.loadError !== undefined);
     expect(s.windows[0]).toMatchObject({ loaded: false, loadError: 'ERR_HTTP_RESPONSE_CODE_FAILURE', visible: false });
-    expect(await d.invoke('clicks')).toEqual(["load-failed:ERR_HTTP_RESPONSE_CODE_FAILURE (-379) loading 'app://fixture/missing.html'"]);
+    expect(await d.invoke('clicks')).toEqual([
+      "load-failed:ERR_HTTP_RESPONSE_CODE_FAILURE (-379) loading 'app://fixture/missing.html'",
+    ]);
   });
 
   it('a scheme with no handler fails to load', async () => {
@@ -95,7 +113,9 @@ describe('app fixture', () => {
     await d.clickTray('Open');
     // A throwing menu handler is main's uncaught exception (Electron's error box), not the test's.
     await d.clickTray('Throw');
-    expect((await d.waitFor((x) => x.uncaughtErrors.length === 1)).uncaughtErrors[0]!.message).toBe('menu handler failed');
+    expect((await d.waitFor((x) => x.uncaughtErrors.length === 1)).uncaughtErrors[0]!.message).toBe(
+      'menu handler failed',
+    );
     await expect(d.clickTray('Nope')).rejects.toThrow("no tray menu item 'Nope'");
     expect(await d.invoke('clicks')).toEqual(['tray:Open']);
     await d.clickTray('Quit');
@@ -106,7 +126,11 @@ describe('app fixture', () => {
 
   it('open-file carries a preventable event; second-instance waits for ready', async () => {
     const d = await boot({ entry: fixture('app-main.ts'), readyMode: 'manual' });
-    expect(await d.emitApp('open-file', '/tmp/list.csv')).toEqual({ defaultPrevented: true, listeners: 1, queued: false });
+    expect(await d.emitApp('open-file', '/tmp/list.csv')).toEqual({
+      defaultPrevented: true,
+      listeners: 1,
+      queued: false,
+    });
     expect(await d.emitApp('second-instance', ['pallet', '/tmp/b.csv'], '/tmp')).toMatchObject({ queued: true });
     expect((await d.state()).ready).toBe(false);
     await d.ready();
@@ -128,7 +152,9 @@ describe('lifecycle', () => {
   it('sets the process up as Electron main; ESM import and CJS require share one double', async () => {
     const d = await boot({ entry: fixture('lifecycle-main.ts') });
     await d.waitFor((x) => x.windows[0]?.loaded === true);
-    const electronVersion = (JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+    const electronVersion = (
+      JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }
+    ).version;
     expect(await info(d)).toMatchObject({
       sameInstance: true,
       processType: 'browser',
@@ -146,7 +172,10 @@ describe('lifecycle', () => {
   });
 
   it('userData is computed on first query and cached: a later setName does not move it', async () => {
-    const d = await boot({ entry: fixture('lifecycle-main.ts'), env: { FIXTURE_EARLY_USERDATA: '1', FIXTURE_SET_NAME_LATE: 'Later' } });
+    const d = await boot({
+      entry: fixture('lifecycle-main.ts'),
+      env: { FIXTURE_EARLY_USERDATA: '1', FIXTURE_SET_NAME_LATE: 'Later' },
+    });
     await d.waitFor((x) => x.windows[0]?.loaded === true);
     const i = await info(d);
     expect(i.events).toEqual([`early-userData:${join(d.appData, APP_NAME)}`, 'ready-event']);
@@ -154,7 +183,10 @@ describe('lifecycle', () => {
   });
 
   it('setName before the first query names userData; PALLET_DOUBLE_PACKAGED sets isPackaged', async () => {
-    const d = await boot({ entry: fixture('lifecycle-main.ts'), env: { FIXTURE_SET_NAME: 'Renamed', PALLET_DOUBLE_PACKAGED: '1' } });
+    const d = await boot({
+      entry: fixture('lifecycle-main.ts'),
+      env: { FIXTURE_SET_NAME: 'Renamed', PALLET_DOUBLE_PACKAGED: '1' },
+    });
     await d.waitFor((x) => x.windows[0]?.loaded === true);
     expect(await info(d)).toMatchObject({ userData: join(d.appData, 'Renamed'), isPackaged: true });
   });
@@ -164,7 +196,15 @@ describe('lifecycle', () => {
     await d.waitFor((x) => x.windows.length === 2 && x.windows.every((w) => w.loaded));
     await d.quit();
     expect((await d.exited).code).toBe(0);
-    expect((await d.state()).lifecycle).toEqual(['before-quit', 'close:1', 'closed:1', 'close:2', 'closed:2', 'will-quit', 'quit:0']);
+    expect((await d.state()).lifecycle).toEqual([
+      'before-quit',
+      'close:1',
+      'closed:1',
+      'close:2',
+      'closed:2',
+      'will-quit',
+      'quit:0',
+    ]);
   });
 
   it('preventing before-quit, a close or will-quit cancels that quit; the next quit goes through', async () => {
@@ -200,7 +240,14 @@ describe('lifecycle', () => {
     await d.waitFor((x) => x.windows[0]?.loaded === true);
     await d.closeWindow(1);
     expect((await d.exited).code).toBe(0);
-    expect((await d.state()).lifecycle).toEqual(['close:1', 'closed:1', 'window-all-closed', 'before-quit', 'will-quit', 'quit:0']);
+    expect((await d.state()).lifecycle).toEqual([
+      'close:1',
+      'closed:1',
+      'window-all-closed',
+      'before-quit',
+      'will-quit',
+      'quit:0',
+    ]);
   });
 
   it('with a window-all-closed listener, closing the last window does not quit', async () => {
@@ -287,7 +334,13 @@ describe('more of the double in a booted main', () => {
       roundTrip: null,
       error: 'Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.',
     });
-    expect(await d.invoke('safe', { plainText: true })).toEqual({ before: false, after: true, backend: 'basic_text', roundTrip: 'pw', error: null });
+    expect(await d.invoke('safe', { plainText: true })).toEqual({
+      before: false,
+      after: true,
+      backend: 'basic_text',
+      roundTrip: 'pw',
+      error: null,
+    });
   });
 
   it("a utility process with stdio 'inherit' writes to main's stdout and stderr", async () => {

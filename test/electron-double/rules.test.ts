@@ -6,8 +6,24 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { getDouble } from '../support/electron-double/double.ts';
 
 const { electron, control } = getDouble();
-const { app, BrowserWindow, dialog, globalShortcut, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, screen, session, Tray, utilityProcess } =
-  electron;
+const {
+  app,
+  BrowserWindow,
+  dialog,
+  globalShortcut,
+  ipcMain,
+  Menu,
+  nativeImage,
+  net,
+  Notification,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  Tray,
+  utilityProcess,
+} = electron;
 const CHILD = new URL('../support/electron-double/fixtures/utility-child.ts', import.meta.url).pathname;
 const PNG_16 =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAI0lEQVR42mNgGB5AQ8PgPzmYegaMhsFoGKAbQo4YdQwgFwAA/FGPoRX+LaMAAAAASUVORK5CYII=';
@@ -30,7 +46,11 @@ describe('before ready', () => {
   });
 
   it('session.* throws a TypeError', () => {
-    for (const fn of [() => session.defaultSession, () => session.fromPartition('persist:x'), () => session.fromPath('/tmp/x')]) {
+    for (const fn of [
+      () => session.defaultSession,
+      () => session.fromPartition('persist:x'),
+      () => session.fromPath('/tmp/x'),
+    ]) {
       const e = thrown(fn);
       expect(e).toBeInstanceOf(TypeError);
       expect(e.message).toBe('Session can only be received when app is ready');
@@ -38,7 +58,11 @@ describe('before ready', () => {
   });
 
   it('protocol.handle and the other session-backed protocol calls throw the session TypeError', () => {
-    for (const fn of [() => protocol.handle('app', () => new Response('')), () => protocol.isProtocolHandled('app'), () => protocol.registerFileProtocol('app')]) {
+    for (const fn of [
+      () => protocol.handle('app', () => new Response('')),
+      () => protocol.isProtocolHandled('app'),
+      () => protocol.registerFileProtocol('app'),
+    ]) {
       const e = thrown(fn);
       expect(e).toBeInstanceOf(TypeError);
       expect(e.message).toBe('Session can only be received when app is ready');
@@ -56,14 +80,18 @@ describe('before ready', () => {
     expect(safeStorage.isEncryptionAvailable()).toBe(false);
     expect(safeStorage.getSelectedStorageBackend()).toBe('unknown');
     expect(() => safeStorage.encryptString('x')).toThrow(new Error('safeStorage cannot be used before app is ready'));
-    expect(() => safeStorage.decryptString(Buffer.from('v11x'))).toThrow(new Error('safeStorage cannot be used before app is ready'));
+    expect(() => safeStorage.decryptString(Buffer.from('v11x'))).toThrow(
+      new Error('safeStorage cannot be used before app is ready'),
+    );
     await expect(safeStorage.encryptStringAsync('x')).rejects.toThrow('safeStorage cannot be used before app is ready');
     expect(await safeStorage.isAsyncEncryptionAvailable()).toBe(false);
   });
 
   it('utilityProcess.fork: option validation first, then the TypeError with its trailing period', () => {
     expect(() => utilityProcess.fork('')).toThrow(new Error('Missing UtilityProcess entry script.'));
-    expect(() => utilityProcess.fork(CHILD, [], { execArgv: 'x' as never })).toThrow(new TypeError('execArgv must be an array of strings.'));
+    expect(() => utilityProcess.fork(CHILD, [], { execArgv: 'x' as never })).toThrow(
+      new TypeError('execArgv must be an array of strings.'),
+    );
     const e = thrown(() => utilityProcess.fork(CHILD));
     expect(e).toBeInstanceOf(TypeError);
     expect(e.message).toBe('utilityProcess cannot be created before app is ready.');
@@ -86,18 +114,32 @@ describe('before ready', () => {
     expect(() => net.isOnline()).toThrow(new Error('net module can only be used after app is ready'));
     expect(() => net.request('http://127.0.0.1/')).toThrow(new Error('net module can only be used after app is ready'));
     expect(() => net.fetch('http://127.0.0.1/')).toThrow(new Error('net module can only be used after app is ready'));
-    expect(() => screen.getPrimaryDisplay()).toThrow(new Error("The 'screen' module can't be used before the app 'ready' event"));
-    expect(() => screen.on('display-added', () => {})).toThrow("The 'screen' module can't be used before the app 'ready' event");
-    expect(() => globalShortcut.register('X', () => {})).toThrow(new Error('globalShortcut cannot be used before the app is ready'));
+    expect(() => screen.getPrimaryDisplay()).toThrow(
+      new Error("The 'screen' module can't be used before the app 'ready' event"),
+    );
+    expect(() => screen.on('display-added', () => {})).toThrow(
+      "The 'screen' module can't be used before the app 'ready' event",
+    );
+    expect(() => globalShortcut.register('X', () => {})).toThrow(
+      new Error('globalShortcut cannot be used before the app is ready'),
+    );
     expect(globalShortcut.isRegistered('X')).toBe(false);
-    expect(() => app.getSystemLocale()).toThrow(new Error('app.getSystemLocale() can only be called after app is ready'));
+    expect(() => app.getSystemLocale()).toThrow(
+      new Error('app.getSystemLocale() can only be called after app is ready'),
+    );
     expect(() => powerMonitor.on('resume', () => {})).not.toThrow();
-    expect(() => powerMonitor.getSystemIdleState(0)).toThrow(new TypeError('Invalid idle threshold, must be greater than 0'));
+    expect(() => powerMonitor.getSystemIdleState(0)).toThrow(
+      new TypeError('Invalid idle threshold, must be greater than 0'),
+    );
   });
 
   it('allows what must happen before ready', () => {
-    expect(() => protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true } }])).not.toThrow();
-    expect(() => protocol.registerSchemesAsPrivileged('app' as never)).toThrow(new Error('Argument must be an array of custom schemes.'));
+    expect(() =>
+      protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true } }]),
+    ).not.toThrow();
+    expect(() => protocol.registerSchemesAsPrivileged('app' as never)).toThrow(
+      new Error('Argument must be an array of custom schemes.'),
+    );
     expect(() => app.enableSandbox()).not.toThrow();
     expect(() => app.disableHardwareAcceleration()).not.toThrow();
     expect(() => app.setAppUserModelId('com.example')).not.toThrow();
@@ -137,8 +179,13 @@ describe('before ready', () => {
   });
 
   it('Menu.buildFromTemplate validates items', () => {
-    expect(() => Menu.buildFromTemplate([{ enabled: true } as never])).toThrow(new TypeError('Invalid template for MenuItem: must have at least one of label, role or type'));
-    expect(Menu.buildFromTemplate([{ label: 'A' }, { type: 'separator' }]).items.map((i) => i.type)).toEqual(['normal', 'separator']);
+    expect(() => Menu.buildFromTemplate([{ enabled: true } as never])).toThrow(
+      new TypeError('Invalid template for MenuItem: must have at least one of label, role or type'),
+    );
+    expect(Menu.buildFromTemplate([{ label: 'A' }, { type: 'separator' }]).items.map((i) => i.type)).toEqual([
+      'normal',
+      'separator',
+    ]);
   });
 });
 
@@ -154,9 +201,13 @@ describe('after ready', () => {
   });
 
   it('refuses what must happen before ready', () => {
-    expect(() => protocol.registerSchemesAsPrivileged([{ scheme: 'late' }])).toThrow(new Error('protocol.registerSchemesAsPrivileged should be called before app is ready'));
+    expect(() => protocol.registerSchemesAsPrivileged([{ scheme: 'late' }])).toThrow(
+      new Error('protocol.registerSchemesAsPrivileged should be called before app is ready'),
+    );
     expect(() => app.enableSandbox()).toThrow(new Error('app.enableSandbox() can only be called before app is ready'));
-    expect(() => app.disableHardwareAcceleration()).toThrow(new Error('app.disableHardwareAcceleration() can only be called before app is ready'));
+    expect(() => app.disableHardwareAcceleration()).toThrow(
+      new Error('app.disableHardwareAcceleration() can only be called before app is ready'),
+    );
   });
 
   it('session, screen and net work; a second protocol.handle for one scheme is refused', () => {
@@ -164,7 +215,9 @@ describe('after ready', () => {
     expect(screen.getPrimaryDisplay().size).toEqual({ width: 1920, height: 1080 });
     expect(net.isOnline()).toBe(true);
     protocol.handle('app', () => new Response('ok'));
-    expect(() => protocol.handle('app', () => new Response('ok'))).toThrow(new Error('Failed to register protocol: app'));
+    expect(() => protocol.handle('app', () => new Response('ok'))).toThrow(
+      new Error('Failed to register protocol: app'),
+    );
     expect(protocol.isProtocolHandled('app')).toBe(true);
   });
 
@@ -176,16 +229,28 @@ describe('after ready', () => {
     expect(enc.includes(Buffer.from('s3cret'))).toBe(false);
     expect(safeStorage.decryptString(enc)).toBe('s3cret ✓');
     expect(safeStorage.decryptString(Buffer.alloc(0))).toBe('');
-    expect(() => safeStorage.decryptString('v11abc' as never)).toThrow(new Error('Expected the first argument of decryptString() to be a buffer'));
-    expect(() => safeStorage.decryptString(Buffer.from('plain'))).toThrow(
-      new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString. Ciphertext does not appear to be encrypted.'),
+    expect(() => safeStorage.decryptString('v11abc' as never)).toThrow(
+      new Error('Expected the first argument of decryptString() to be a buffer'),
     );
-    expect(() => safeStorage.decryptString(Buffer.from('v11garbage'))).toThrow(new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.'));
+    expect(() => safeStorage.decryptString(Buffer.from('plain'))).toThrow(
+      new Error(
+        'Error while decrypting the ciphertext provided to safeStorage.decryptString. Ciphertext does not appear to be encrypted.',
+      ),
+    );
+    expect(() => safeStorage.decryptString(Buffer.from('v11garbage'))).toThrow(
+      new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.'),
+    );
   });
 
   it('dialog.showMessageBox answers cancelId, else 0, else the configured response, and records the options', async () => {
-    expect(await dialog.showMessageBox({ message: 'a', buttons: ['Quit', 'Keep'], cancelId: 1 })).toEqual({ response: 1, checkboxChecked: false });
-    expect(await dialog.showMessageBox({ message: 'b', buttons: ['OK'] })).toEqual({ response: 0, checkboxChecked: false });
+    expect(await dialog.showMessageBox({ message: 'a', buttons: ['Quit', 'Keep'], cancelId: 1 })).toEqual({
+      response: 1,
+      checkboxChecked: false,
+    });
+    expect(await dialog.showMessageBox({ message: 'b', buttons: ['OK'] })).toEqual({
+      response: 0,
+      checkboxChecked: false,
+    });
     control.answerDialogs(0);
     expect((await dialog.showMessageBox({ message: 'c', cancelId: 1 })).response).toBe(0);
     control.answerDialogs(null);
@@ -262,7 +327,11 @@ describe('after ready', () => {
     expect(net.isOnline()).toBe(false);
     control.setOnline(true);
     const s = control.state();
-    expect(s.shell).toMatchObject({ openExternal: ['https://example.com/'], openPath: ['/no/such/file'], showItemInFolder: ['/tmp'] });
+    expect(s.shell).toMatchObject({
+      openExternal: ['https://example.com/'],
+      openPath: ['/no/such/file'],
+      showItemInFolder: ['/tmp'],
+    });
     expect(s.powerSaveBlockers).toEqual([{ id, type: 'prevent-app-suspension', active: false }]);
   });
 
@@ -296,13 +365,27 @@ describe('after ready', () => {
   });
 
   it('utilityProcess option validation (after ready)', () => {
-    expect(() => utilityProcess.fork(CHILD, [], { stdio: 'bogus' as never })).toThrow(new Error('stdio must be of the following values: inherit, pipe, ignore'));
-    expect(() => utilityProcess.fork(CHILD, [], { stdio: ['pipe', 'pipe', 'pipe'] })).toThrow(new Error('stdin value other than ignore is not supported.'));
-    expect(() => utilityProcess.fork(CHILD, [], { stdio: ['ignore', 'pipe'] as never })).toThrow(new Error('configuration missing for stdin, stdout or stderr.'));
-    expect(() => utilityProcess.fork(CHILD, [], { stdio: ['ignore', 'x', 'pipe'] as never })).toThrow(new Error('stdout configuration must be of the following values: inherit, pipe, ignore'));
-    expect(() => utilityProcess.fork(CHILD, [], { serviceName: 3 as never })).toThrow(new TypeError('serviceName must be a string.'));
-    expect(() => utilityProcess.fork(CHILD, [], { cwd: 3 as never })).toThrow(new TypeError('cwd path must be a string.'));
-    expect(() => utilityProcess.fork(CHILD, [], { env: { A: 1 } as never })).toThrow(new TypeError('Invalid value for env'));
+    expect(() => utilityProcess.fork(CHILD, [], { stdio: 'bogus' as never })).toThrow(
+      new Error('stdio must be of the following values: inherit, pipe, ignore'),
+    );
+    expect(() => utilityProcess.fork(CHILD, [], { stdio: ['pipe', 'pipe', 'pipe'] })).toThrow(
+      new Error('stdin value other than ignore is not supported.'),
+    );
+    expect(() => utilityProcess.fork(CHILD, [], { stdio: ['ignore', 'pipe'] as never })).toThrow(
+      new Error('configuration missing for stdin, stdout or stderr.'),
+    );
+    expect(() => utilityProcess.fork(CHILD, [], { stdio: ['ignore', 'x', 'pipe'] as never })).toThrow(
+      new Error('stdout configuration must be of the following values: inherit, pipe, ignore'),
+    );
+    expect(() => utilityProcess.fork(CHILD, [], { serviceName: 3 as never })).toThrow(
+      new TypeError('serviceName must be a string.'),
+    );
+    expect(() => utilityProcess.fork(CHILD, [], { cwd: 3 as never })).toThrow(
+      new TypeError('cwd path must be a string.'),
+    );
+    expect(() => utilityProcess.fork(CHILD, [], { env: { A: 1 } as never })).toThrow(
+      new TypeError('Invalid value for env'),
+    );
     expect(() => utilityProcess.fork(CHILD, [1] as never)).toThrow(new TypeError('Invalid value for args'));
   });
 });

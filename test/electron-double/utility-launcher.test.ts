@@ -27,9 +27,16 @@ describe('createUtilityLauncher under the strict double', () => {
       expect(s.dialogs.errorBoxes).toEqual([]);
       // The 16 MiB heap was really applied (a bare --max-old-space-size would have been dropped and the child would
       // have grown far past it): the limit reached is the one the launcher passed.
-      expect(s.utilityProcesses[0]).toMatchObject({ serviceName: 'hog', droppedExecArgv: [], effectiveExecArgv: expect.arrayContaining(['--max-old-space-size=16']), errors: [{ type: 'FatalError' }] });
+      expect(s.utilityProcesses[0]).toMatchObject({
+        serviceName: 'hog',
+        droppedExecArgv: [],
+        effectiveExecArgv: expect.arrayContaining(['--max-old-space-size=16']),
+        errors: [{ type: 'FatalError' }],
+      });
       const events = (await d.invoke('events')) as string[];
-      expect(events.find((e) => e.startsWith('error:'))).toMatch(/^error:\[hog\] FatalError at .+; the worker ends and restarts$/);
+      expect(events.find((e) => e.startsWith('error:'))).toMatch(
+        /^error:\[hog\] FatalError at .+; the worker ends and restarts$/,
+      );
       expect(events.at(-1)).toMatch(/^exit:\d+$/);
     });
   }, 90_000);

@@ -39,15 +39,29 @@ afterAll(() => {
 
 describe('utilityProcess child', () => {
   it('has process.parentPort, no process.send, process.type utility and the Electron version; env replaces the environment', async () => {
-    const child = fork(['echo', 'x'], { env: { ONLY: 'this', PATH: process.env.PATH ?? '' }, serviceName: 'svc', stdio: 'pipe' });
+    const child = fork(['echo', 'x'], {
+      env: { ONLY: 'this', PATH: process.env.PATH ?? '' },
+      serviceName: 'svc',
+      stdio: 'pipe',
+    });
     let pidAtSpawn: number | undefined;
     child.once('spawn', () => (pidAtSpawn = child.pid));
     const hello = await firstMessage<Hello>(child);
     expect(pidAtSpawn).toBeGreaterThan(0);
-    expect(hello).toMatchObject({ type: 'utility', hasSend: 'undefined', hasParentPort: true, argv: ['echo', 'x'], env: ['ONLY', 'PATH'] });
+    expect(hello).toMatchObject({
+      type: 'utility',
+      hasSend: 'undefined',
+      hasParentPort: true,
+      argv: ['echo', 'x'],
+      env: ['ONLY', 'PATH'],
+    });
     expect(hello.electron).toBe(ELECTRON_VERSION);
     expect(hello.modules).toBe(String(ELECTRON_ABI));
-    expect(control.state().utilityProcesses.at(-1)).toMatchObject({ serviceName: 'svc', stdio: ['ignore', 'pipe', 'pipe'], envKeys: ['ONLY', 'PATH'] });
+    expect(control.state().utilityProcesses.at(-1)).toMatchObject({
+      serviceName: 'svc',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      envKeys: ['ONLY', 'PATH'],
+    });
   });
 
   it('round-trips messages as { data, ports: [] } with structured clone', async () => {
@@ -135,13 +149,20 @@ describe('utilityProcess child', () => {
     expect(viaJsFlags).toBeLessThan(baseline);
     expect(viaJsFlags).toBeLessThanOrEqual(128);
     const records = control.state().utilityProcesses.slice(-2);
-    expect(records[0]).toMatchObject({ execArgv: ['--max-old-space-size=48'], effectiveExecArgv: [], droppedExecArgv: ['--max-old-space-size=48'] });
+    expect(records[0]).toMatchObject({
+      execArgv: ['--max-old-space-size=48'],
+      effectiveExecArgv: [],
+      droppedExecArgv: ['--max-old-space-size=48'],
+    });
     expect(records[1]).toMatchObject({ effectiveExecArgv: ['--max-old-space-size=48'], droppedExecArgv: [] });
   });
 
   it('allowlisted Node options pass, others are dropped silently', () => {
     const child = fork([], { execArgv: ['--trace-warnings', '--require=x', '--experimental-vm-modules'] });
-    expect(child.record).toMatchObject({ effectiveExecArgv: ['--trace-warnings'], droppedExecArgv: ['--require=x', '--experimental-vm-modules'] });
+    expect(child.record).toMatchObject({
+      effectiveExecArgv: ['--trace-warnings'],
+      droppedExecArgv: ['--require=x', '--experimental-vm-modules'],
+    });
   });
 });
 
@@ -152,7 +173,11 @@ describe("'error' with no listener", () => {
       const s = await d.waitFor((x) => x.utilityProcesses[0]?.exited === true && x.uncaughtErrors.length > 0, 60_000);
       expect(s.uncaughtErrors[0]!.message).toBe("Unhandled error. ('FatalError')");
       expect(s.dialogs.errorBoxes[0]!.title).toBe('A JavaScript error occurred in the main process');
-      expect(s.utilityProcesses[0]).toMatchObject({ serviceName: 'hog', exited: true, errors: [{ type: 'FatalError' }] });
+      expect(s.utilityProcesses[0]).toMatchObject({
+        serviceName: 'hog',
+        exited: true,
+        errors: [{ type: 'FatalError' }],
+      });
       expect(await d.invoke('events')).toEqual([`exit:${s.utilityProcesses[0]!.code}`]);
     } finally {
       d.kill();

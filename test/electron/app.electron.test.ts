@@ -20,7 +20,10 @@ function electronBinary(): string | null {
 }
 
 const binary = electronBinary();
-if (!binary) console.warn('Real-Electron suite skipped: no Electron binary on this machine (it cannot be downloaded here; set PALLET_ELECTRON to one).');
+if (!binary)
+  console.warn(
+    'Real-Electron suite skipped: no Electron binary on this machine (it cannot be downloaded here; set PALLET_ELECTRON to one).',
+  );
 
 describe.skipIf(!binary)('Pallet in real Electron', () => {
   let app: ElectronApplication;
@@ -29,7 +32,11 @@ describe.skipIf(!binary)('Pallet in real Electron', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'pallet-electron-'));
-    app = await electron.launch({ executablePath: binary!, args: [ROOT], env: { ...process.env, PALLET_DATA_DIR: dataDir } });
+    app = await electron.launch({
+      executablePath: binary!,
+      args: [ROOT],
+      env: { ...process.env, PALLET_DATA_DIR: dataDir },
+    });
     page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');
   }, 60_000);
@@ -39,16 +46,37 @@ describe.skipIf(!binary)('Pallet in real Electron', () => {
   });
 
   it('exposes only the contract on window.pallet', async () => {
-    expect(await page.evaluate(() => Object.keys((window as unknown as { pallet: object }).pallet).sort())).toEqual(['analysis', 'app', 'imports', 'jobs', 'lookups', 'onEvent', 'pathForFile', 'products', 'settings']);
+    expect(await page.evaluate(() => Object.keys((window as unknown as { pallet: object }).pallet).sort())).toEqual([
+      'analysis',
+      'app',
+      'imports',
+      'jobs',
+      'lookups',
+      'onEvent',
+      'pathForFile',
+      'products',
+      'settings',
+    ]);
     expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
   });
 
   it('imports a CSV through the bridge and shows the finished job', async () => {
     const csv = join(dataDir, 'supplier.csv');
     writeFileSync(csv, 'UPC,Name,Brand,Cost\n036000291452,Widget,Acme,2.50\n');
-    const r = await page.evaluate((path) => (window as unknown as { pallet: { imports: { start(i: { path: string }): Promise<{ ok: boolean; value: { jobId: number } }> } } }).pallet.imports.start({ path }), csv);
+    const r = await page.evaluate(
+      (path) =>
+        (
+          window as unknown as {
+            pallet: { imports: { start(i: { path: string }): Promise<{ ok: boolean; value: { jobId: number } }> } };
+          }
+        ).pallet.imports.start({ path }),
+      csv,
+    );
     expect(r.ok).toBe(true);
-    await page.getByTestId(`job-${r.value.jobId}`).and(page.locator('[data-status="completed"]')).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId(`job-${r.value.jobId}`)
+      .and(page.locator('[data-status="completed"]'))
+      .waitFor({ timeout: 60_000 });
   });
 
   it('refuses navigation away, new windows and inline scripts', async () => {

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
-const config = load(readFileSync(fileURLToPath(new URL('../../electron-builder.yml', import.meta.url)), 'utf8')) as Record<string, unknown>;
+const config = load(
+  readFileSync(fileURLToPath(new URL('../../electron-builder.yml', import.meta.url)), 'utf8'),
+) as Record<string, unknown>;
 
 describe('electron-builder.yml', () => {
   it('sets the fuses that close Node-level backdoors and check the asar', () => {
@@ -19,7 +21,9 @@ describe('electron-builder.yml', () => {
 
   it('packs into an asar but keeps better-sqlite3 (a native module) unpacked', () => {
     expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/sharp/**', 'node_modules/@img/**']));
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/sharp/**', 'node_modules/@img/**']),
+    );
   });
 
   it('builds AppImage + deb, NSIS and DMG (+ the zip macOS updates from), and opens .csv files', () => {

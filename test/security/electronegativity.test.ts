@@ -27,21 +27,31 @@ function scan(): { issue: string; filename: string; location: string; descriptio
   const dir = mkdtempSync(join(tmpdir(), 'pallet-en-'));
   try {
     const app = join(dir, 'app');
-    for (const part of ['main', 'preload', 'renderer/index.html']) cpSync(join(ROOT, part), join(app, part), { recursive: true });
+    for (const part of ['main', 'preload', 'renderer/index.html'])
+      cpSync(join(ROOT, part), join(app, part), { recursive: true });
     const bin = join(ROOT, 'node_modules/.bin/electronegativity');
     // The tool now and then leaves a findings file that does not parse: run it again (up to 3 times) before failing.
     let rows: Record<string, string>[] = [];
     let text = '';
     for (let attempt = 1; attempt <= 3; attempt++) {
       const out = join(dir, `findings-${attempt}.csv`);
-      const r = spawnSync(bin, ['-i', app, '-o', out, '-r', '-v', 'false', '-e', '45.4.1'], { encoding: 'utf8', timeout: 180_000 });
+      const r = spawnSync(bin, ['-i', app, '-o', out, '-r', '-v', 'false', '-e', '45.4.1'], {
+        encoding: 'utf8',
+        timeout: 180_000,
+      });
       if (r.status !== 0) throw new Error(`electronegativity failed: ${r.stderr}`);
       text = readFileSync(out, 'utf8');
       rows = Papa.parse<Record<string, string>>(text.trim(), { header: true, transformHeader: (h) => h.trim() }).data;
       if (rows.length > 0 && rows.every((x) => typeof x.issue === 'string' && typeof x.filename === 'string')) break;
-      if (attempt === 3) throw new Error(`Electronegativity's findings file could not be read three times; the last one:\n${text}`);
+      if (attempt === 3)
+        throw new Error(`Electronegativity's findings file could not be read three times; the last one:\n${text}`);
     }
-    return rows.map((x) => ({ issue: x.issue!.trim(), filename: x.filename!.trim(), location: x.location!.trim(), description: x.description!.trim() }));
+    return rows.map((x) => ({
+      issue: x.issue!.trim(),
+      filename: x.filename!.trim(),
+      location: x.location!.trim(),
+      description: x.description!.trim(),
+    }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -50,7 +60,9 @@ function scan(): { issue: string; filename: string; location: string; descriptio
 describe('security gate: Electronegativity', () => {
   it('main/ and preload/ have no findings beyond the reviewed allowlist', { timeout: 240_000 }, () => {
     const findings = scan();
-    const unexpected = findings.filter((f) => !ALLOWED[`${f.issue} ${f.filename}`]).map((f) => `${f.issue} at ${f.filename}:${f.location} — ${f.description}`);
+    const unexpected = findings
+      .filter((f) => !ALLOWED[`${f.issue} ${f.filename}`])
+      .map((f) => `${f.issue} at ${f.filename}:${f.location} — ${f.description}`);
     expect(unexpected).toEqual([]);
     // The scan did run: the reviewed findings are still reported.
     expect(findings.map((f) => f.issue)).toContain('PRELOAD_JS_CHECK');

@@ -2,7 +2,18 @@
 // fakes the tests use. Everything behind them — queue, scheduler, workers, router — is real.
 import type { AppEvent } from '../../preload/contract/channels.ts';
 import type { EncryptionBackend } from '../../main/app/secrets.ts';
-import type { AppLifecyclePort, DialogPort, FilesPort, Notice, NotifierPort, PowerPort, TrayActionId, TrayModel, TrayPort, WindowPort } from '../../main/ports.ts';
+import type {
+  AppLifecyclePort,
+  DialogPort,
+  FilesPort,
+  Notice,
+  NotifierPort,
+  PowerPort,
+  TrayActionId,
+  TrayModel,
+  TrayPort,
+  WindowPort,
+} from '../../main/ports.ts';
 
 export function fakeShell(opts: { confirmQuit?: boolean } = {}) {
   const rec = {
@@ -37,7 +48,11 @@ export function fakeShell(opts: { confirmQuit?: boolean } = {}) {
   const tray: TrayPort = { update: (m) => void rec.trays.push(m), onAction: (l) => void (trayListener = l) };
   const notifier: NotifierPort = { show: (n, onClick) => void (rec.notices.push(n), clicks.push(onClick)) };
   let resume: () => void = () => {};
-  const power: PowerPort = { preventSleep: () => void rec.power.push('prevent'), allowSleep: () => void rec.power.push('allow'), onResume: (l) => void (resume = l) };
+  const power: PowerPort = {
+    preventSleep: () => void rec.power.push('prevent'),
+    allowSleep: () => void rec.power.push('allow'),
+    onResume: (l) => void (resume = l),
+  };
   const dialog: DialogPort = { confirmQuit: async (n) => (rec.quitAsked.push(n), opts.confirmQuit ?? true) };
   const lifecycle: AppLifecyclePort = {
     quit: () => void rec.quits++,
@@ -46,7 +61,10 @@ export function fakeShell(opts: { confirmQuit?: boolean } = {}) {
     onBeforeQuit: (l) => void (beforeQuit = l),
     onActivate: (l) => void (activate = l),
   };
-  const files: FilesPort = { open: async (p) => void rec.opened.push(p), showInFolder: (p) => void rec.revealed.push(p) };
+  const files: FilesPort = {
+    open: async (p) => void rec.opened.push(p),
+    showInFolder: (p) => void rec.revealed.push(p),
+  };
   return {
     rec,
     ports: { window, tray, notifier, power, dialog, lifecycle },
@@ -78,7 +96,14 @@ export type FakeShell = ReturnType<typeof fakeShell>;
 /** Where encrypted secrets would be written (electron-store in the app): a map, exposed for inspection. */
 export function memorySecretStore() {
   const m = new Map<string, string>();
-  return { m, store: { get: (n: string) => m.get(n), set: (n: string, v: string) => void m.set(n, v), delete: (n: string) => void m.delete(n) } };
+  return {
+    m,
+    store: {
+      get: (n: string) => m.get(n),
+      set: (n: string, v: string) => void m.set(n, v),
+      delete: (n: string) => void m.delete(n),
+    },
+  };
 }
 
 /** A stand-in for the OS keyring (safeStorage): reversible, and visibly not plain text. */

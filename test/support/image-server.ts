@@ -11,10 +11,15 @@ export interface ImageServer {
   close(): Promise<void>;
 }
 
-const HTML = Buffer.from('<!doctype html><html><head><title>404 Not Found</title></head><body>Sorry, this product image has moved.</body></html>');
+const HTML = Buffer.from(
+  '<!doctype html><html><head><title>404 Not Found</title></head><body>Sorry, this product image has moved.</body></html>',
+);
 
 /** Serves `images` (path → bytes and type) and the failure paths under /fail/…; listens on `port` when given. */
-export async function startImageServer(images: Record<string, { bytes: Buffer; type: string }>, port = 0): Promise<ImageServer> {
+export async function startImageServer(
+  images: Record<string, { bytes: Buffer; type: string }>,
+  port = 0,
+): Promise<ImageServer> {
   const hits = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   const server: Server = createServer((req, res) => {
@@ -55,7 +60,10 @@ export async function startImageServer(images: Record<string, { bytes: Buffer; t
       case '/fail/huge-declared.jpg': {
         // 50 MB that starts like a JPEG; one stream declares its length, the other does not.
         const size = 50 * 1024 * 1024;
-        res.writeHead(200, { 'content-type': 'image/jpeg', ...(path.endsWith('declared.jpg') ? { 'content-length': size } : {}) });
+        res.writeHead(200, {
+          'content-type': 'image/jpeg',
+          ...(path.endsWith('declared.jpg') ? { 'content-length': size } : {}),
+        });
         const block = Buffer.alloc(1024 * 1024, 0x55);
         block[0] = 0xff;
         block[1] = 0xd8;

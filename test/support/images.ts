@@ -38,5 +38,9 @@ export function photo(seed: number, format: 'png' | 'jpeg' | 'webp' = 'png', w =
 /** The same photo as a supplier would re-publish it: smaller, a little brighter, recompressed as JPEG. */
 export async function nearCopy(original: Buffer): Promise<Buffer> {
   const meta = await sharp(original).metadata();
-  return sharp(original).resize(Math.round(meta.width! * 0.8)).modulate({ brightness: 1.04 }).jpeg({ quality: 60 }).toBuffer();
+  return sharp(original)
+    .resize(Math.round(meta.width! * 0.8))
+    .modulate({ brightness: 1.04 })
+    .jpeg({ quality: 60 })
+    .toBuffer();
 }

@@ -21,12 +21,19 @@ export async function startTestEngine(opts: Partial<Omit<EngineOptions, 'dbPath'
     /** Enqueues a job and waits until it finishes. */
     async run(input: EnqueueInput, timeoutMs = 60_000): Promise<Job> {
       const job = queue.enqueue(input);
-      await waitFor(() => FINISHED_STATUSES.includes(queue.get(job.id).status), `job ${job.id} (${input.kind}) to finish`, timeoutMs);
+      await waitFor(
+        () => FINISHED_STATUSES.includes(queue.get(job.id).status),
+        `job ${job.id} (${input.kind}) to finish`,
+        timeoutMs,
+      );
       return queue.get(job.id);
     },
     /** Every product, in a stable order, without ids or timestamps. */
     products(): Record<string, unknown>[] {
-      return db.prepare(`SELECT ${PRODUCT_COLUMNS} FROM products ORDER BY gtin14, name_brand_key, sku`).all() as Record<string, unknown>[];
+      return db.prepare(`SELECT ${PRODUCT_COLUMNS} FROM products ORDER BY gtin14, name_brand_key, sku`).all() as Record<
+        string,
+        unknown
+      >[];
     },
     async stop() {
       await engine.stop();

@@ -20,9 +20,18 @@ export interface DoubleItem {
   fees?: { total: number; referral: number; fba: number };
 }
 
-export const CREDENTIALS = { clientId: 'amzn1.application-oa2-client.test', clientSecret: 'test-secret', refreshToken: 'Atzr|test-refresh' };
+export const CREDENTIALS = {
+  clientId: 'amzn1.application-oa2-client.test',
+  clientSecret: 'test-secret',
+  refreshToken: 'Atzr|test-refresh',
+};
 
-export async function startSpApiDouble(opts: { items: DoubleItem[]; ratePerSec?: number; burst?: number; tokenTtlSec?: number }) {
+export async function startSpApiDouble(opts: {
+  items: DoubleItem[];
+  ratePerSec?: number;
+  burst?: number;
+  tokenTtlSec?: number;
+}) {
   const rate = opts.ratePerSec ?? 2;
   const burst = opts.burst ?? 2;
   // getCompetitivePricing and getMyFeesEstimates: 0.5 req/s, burst 1, each its own bucket.
@@ -37,7 +46,15 @@ export async function startSpApiDouble(opts: { items: DoubleItem[]; ratePerSec?:
     b.tokens -= 1;
     return true;
   };
-  const stats = { pricingRequests: 0, feeRequests: 0, requests: 0, throttled: 0, tokenExchanges: 0, searchTimes: [] as number[], throttledTimes: [] as number[] };
+  const stats = {
+    pricingRequests: 0,
+    feeRequests: 0,
+    requests: 0,
+    throttled: 0,
+    tokenExchanges: 0,
+    searchTimes: [] as number[],
+    throttledTimes: [] as number[],
+  };
   const faults = { malformed: 0, serverErrors: 0, slowMs: 0, expireNext: false };
   const tokens = new Map<string, number>();
   let bucket = burst;
@@ -47,61 +64,124 @@ export async function startSpApiDouble(opts: { items: DoubleItem[]; ratePerSec?:
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': `req-${++n}`, ...headers }).end(typeof body === 'string' ? body : JSON.stringify(body));
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': `req-${++n}`, ...headers })
+        .end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     if (req.method === 'POST' && url.pathname === '/auth/o2/token') {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         const f = new URLSearchParams(body);
-        if (f.get('grant_type') !== 'refresh_token' || f.get('client_id') !== CREDENTIALS.clientId || f.get('client_secret') !== CREDENTIALS.clientSecret || f.get('refresh_token') !== CREDENTIALS.refreshToken) {
+        if (
+          f.get('grant_type') !== 'refresh_token' ||
+          f.get('client_id') !== CREDENTIALS.clientId ||
+          f.get('client_secret') !== CREDENTIALS.clientSecret ||
+          f.get('refresh_token') !== CREDENTIALS.refreshToken
+        ) {
           return send(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
         }
         stats.tokenExchanges++;
         const token = `Atza|token-${stats.tokenExchanges}`;
         tokens.set(token, Date.now() + (opts.tokenTtlSec ?? 3600) * 1000);
-        send(200, { access_token: token, token_type: 'bearer', expires_in: opts.tokenTtlSec ?? 3600, refresh_token: CREDENTIALS.refreshToken });
+        send(200, {
+          access_token: token,
+          token_type: 'bearer',
+          expires_in: opts.tokenTtlSec ?? 3600,
+          refresh_token: CREDENTIALS.refreshToken,
+        });
       });
       return;
     }
     if (req.method === 'GET' && url.pathname === '/products/pricing/v0/competitivePrice') {
       stats.pricingRequests++;
-      if (!allow('pricing')) return send(429, { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] });
+      if (!allow('pricing'))
+        return send(429, {
+          errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }],
+        });
       const asins = (url.searchParams.get('Asins') ?? '').split(',').filter(Boolean);
-      if (asins.length === 0 || asins.length > 20 || url.searchParams.get('ItemType') !== 'Asin') return send(400, { errors: [{ code: 'InvalidInput', message: 'Invalid input' }] });
-      return send(200, {
-        payload: asins.map((asin) => {
-          const it = opts.items.find((i) => i.asin === asin);
-          return {
-            status: 'Success',
-            ASIN: asin,
-            Product: {
-              Identifiers: { MarketplaceASIN: { MarketplaceId: 'ATVPDKIKX0DER', ASIN: asin } },
-              CompetitivePricing: {
-                CompetitivePrices: it?.buyBox ? [{ CompetitivePriceId: '1', Price: { LandedPrice: { CurrencyCode: 'USD', Amount: it.buyBox }, ListingPrice: { CurrencyCode: 'USD', Amount: it.buyBox } }, condition: 'New', belongsToRequester: false }] : [],
-                NumberOfOfferListings: [{ Count: it?.offers ?? 0, condition: 'New' }],
+      if (asins.length === 0 || asins.length > 20 || url.searchParams.get('ItemType') !== 'Asin')
+        return send(400, { errors: [{ code: 'InvalidInput', message: 'Invalid input' }] });
+      return send(
+        200,
+        {
+          payload: asins.map((asin) => {
+            const it = opts.items.find((i) => i.asin === asin);
+            return {
+              status: 'Success',
+              ASIN: asin,
+              Product: {
+                Identifiers: { MarketplaceASIN: { MarketplaceId: 'ATVPDKIKX0DER', ASIN: asin } },
+                CompetitivePricing: {
+                  CompetitivePrices: it?.buyBox
+                    ? [
+                        {
+                          CompetitivePriceId: '1',
+                          Price: {
+                            LandedPrice: { CurrencyCode: 'USD', Amount: it.buyBox },
+                            ListingPrice: { CurrencyCode: 'USD', Amount: it.buyBox },
+                          },
+                          condition: 'New',
+                          belongsToRequester: false,
+                        },
+                      ]
+                    : [],
+                  NumberOfOfferListings: [{ Count: it?.offers ?? 0, condition: 'New' }],
+                },
               },
-            },
-          };
-        }),
-      }, { 'x-amzn-ratelimit-limit': '0.5' });
+            };
+          }),
+        },
+        { 'x-amzn-ratelimit-limit': '0.5' },
+      );
     }
     if (req.method === 'POST' && url.pathname === '/products/fees/v0/feesEstimate') {
       stats.feeRequests++;
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        if (!allow('fees')) return send(429, { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] });
+        if (!allow('fees'))
+          return send(429, {
+            errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }],
+          });
         const list = JSON.parse(body) as { IdValue: string; FeesEstimateRequest: { Identifier: string } }[];
-        if (!Array.isArray(list) || list.length === 0 || list.length > 20) return send(400, { errors: [{ code: 'InvalidInput', message: 'Invalid input' }] });
+        if (!Array.isArray(list) || list.length === 0 || list.length > 20)
+          return send(400, { errors: [{ code: 'InvalidInput', message: 'Invalid input' }] });
         send(
           200,
           list.map((r) => {
             const it = opts.items.find((i) => i.asin === r.IdValue);
-            const id = { IdType: 'ASIN', IdValue: r.IdValue, SellerInputIdentifier: r.FeesEstimateRequest.Identifier, MarketplaceId: 'ATVPDKIKX0DER', IsAmazonFulfilled: true };
-            if (!it?.fees) return { Status: 'ClientError', FeesEstimateIdentifier: id, Error: { Type: 'Sender', Code: 'InvalidParameterValue', Message: 'There is an client-side error. Please verify your inputs.', Detail: [] } };
-            const fee = (type: string, amount: number) => ({ FeeType: type, FeeAmount: { CurrencyCode: 'USD', Amount: amount }, FinalFee: { CurrencyCode: 'USD', Amount: amount } });
-            return { Status: 'Success', FeesEstimateIdentifier: id, FeesEstimate: { TotalFeesEstimate: { CurrencyCode: 'USD', Amount: it.fees.total }, FeeDetailList: [fee('ReferralFee', it.fees.referral), fee('FBAFees', it.fees.fba)] } };
+            const id = {
+              IdType: 'ASIN',
+              IdValue: r.IdValue,
+              SellerInputIdentifier: r.FeesEstimateRequest.Identifier,
+              MarketplaceId: 'ATVPDKIKX0DER',
+              IsAmazonFulfilled: true,
+            };
+            if (!it?.fees)
+              return {
+                Status: 'ClientError',
+                FeesEstimateIdentifier: id,
+                Error: {
+                  Type: 'Sender',
+                  Code: 'InvalidParameterValue',
+                  Message: 'There is an client-side error. Please verify your inputs.',
+                  Detail: [],
+                },
+              };
+            const fee = (type: string, amount: number) => ({
+              FeeType: type,
+              FeeAmount: { CurrencyCode: 'USD', Amount: amount },
+              FinalFee: { CurrencyCode: 'USD', Amount: amount },
+            });
+            return {
+              Status: 'Success',
+              FeesEstimateIdentifier: id,
+              FeesEstimate: {
+                TotalFeesEstimate: { CurrencyCode: 'USD', Amount: it.fees.total },
+                FeeDetailList: [fee('ReferralFee', it.fees.referral), fee('FBAFees', it.fees.fba)],
+              },
+            };
           }),
           { 'x-amzn-ratelimit-limit': '0.5' },
         );
@@ -116,7 +196,9 @@ export async function startSpApiDouble(opts: { items: DoubleItem[]; ratePerSec?:
       if (bucket < 1) {
         stats.throttled++;
         stats.throttledTimes.push(Date.now());
-        return send(429, { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] });
+        return send(429, {
+          errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }],
+        });
       }
       bucket -= 1;
       stats.searchTimes.push(Date.now());
@@ -127,18 +209,33 @@ export async function startSpApiDouble(opts: { items: DoubleItem[]; ratePerSec?:
         tokens.set(token, 0);
       }
       if (!expiry || expiry < Date.now() || tokens.get(token!) === 0) {
-        return send(403, { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.', details: 'The access token you provided has expired.' }] });
+        return send(403, {
+          errors: [
+            {
+              code: 'Unauthorized',
+              message: 'Access to requested resource is denied.',
+              details: 'The access token you provided has expired.',
+            },
+          ],
+        });
       }
       const ids = (url.searchParams.get('identifiers') ?? '').split(',').filter(Boolean);
       const type = url.searchParams.get('identifiersType');
       if (ids.length === 0 || ids.length > 20 || !type || !url.searchParams.get('marketplaceIds')) {
         return send(400, { errors: [{ code: 'InvalidInput', message: 'Invalid input' }] });
       }
-      if (ids.some((id) => id.startsWith('999'))) return send(400, { errors: [{ code: 'InvalidInput', message: `Invalid '${type}' provided.` }] }, { 'x-amzn-ratelimit-limit': String(rate) });
+      if (ids.some((id) => id.startsWith('999')))
+        return send(
+          400,
+          { errors: [{ code: 'InvalidInput', message: `Invalid '${type}' provided.` }] },
+          { 'x-amzn-ratelimit-limit': String(rate) },
+        );
       const respond = () => {
         if (faults.serverErrors > 0) {
           faults.serverErrors--;
-          return send(503, { errors: [{ code: 'InternalFailure', message: 'We encountered an internal error. Please try again.' }] });
+          return send(503, {
+            errors: [{ code: 'InternalFailure', message: 'We encountered an internal error. Please try again.' }],
+          });
         }
         if (faults.malformed > 0) {
           faults.malformed--;
@@ -146,20 +243,64 @@ export async function startSpApiDouble(opts: { items: DoubleItem[]; ratePerSec?:
         }
         // Amazon matches on the digits, whatever type they are filed under; padding differences are Amazon's problem too.
         const strip = (s: string) => s.replace(/^0+/, '');
-        const items = opts.items.filter((it) => it.identifiers.some((i) => ids.some((id) => strip(id) === strip(i.value))));
+        const items = opts.items.filter((it) =>
+          it.identifiers.some((i) => ids.some((id) => strip(id) === strip(i.value))),
+        );
         send(
           200,
           {
             numberOfResults: items.length,
             items: items.map((it) => ({
               asin: it.asin,
-              identifiers: [{ marketplaceId: 'ATVPDKIKX0DER', identifiers: it.identifiers.map((i) => ({ identifierType: i.type, identifier: i.value })) }],
-              summaries: [{ marketplaceId: 'ATVPDKIKX0DER', itemName: it.title, brand: it.brand, websiteDisplayGroupName: 'Toy' }],
-              salesRanks: it.rank ? [{ marketplaceId: 'ATVPDKIKX0DER', displayGroupRanks: [{ websiteDisplayGroup: 'toy_display_on_website', title: it.rankTitle ?? 'Toys & Games', rank: it.rank }] }] : [],
-              dimensions: it.package
-                ? [{ marketplaceId: 'ATVPDKIKX0DER', package: { length: { unit: it.package.lengthUnit ?? 'inches', value: it.package.length }, width: { unit: it.package.lengthUnit ?? 'inches', value: it.package.width }, height: { unit: it.package.lengthUnit ?? 'inches', value: it.package.height }, weight: { unit: it.package.weightUnit ?? 'pounds', value: it.package.weight } } }]
+              identifiers: [
+                {
+                  marketplaceId: 'ATVPDKIKX0DER',
+                  identifiers: it.identifiers.map((i) => ({ identifierType: i.type, identifier: i.value })),
+                },
+              ],
+              summaries: [
+                { marketplaceId: 'ATVPDKIKX0DER', itemName: it.title, brand: it.brand, websiteDisplayGroupName: 'Toy' },
+              ],
+              salesRanks: it.rank
+                ? [
+                    {
+                      marketplaceId: 'ATVPDKIKX0DER',
+                      displayGroupRanks: [
+                        {
+                          websiteDisplayGroup: 'toy_display_on_website',
+                          title: it.rankTitle ?? 'Toys & Games',
+                          rank: it.rank,
+                        },
+                      ],
+                    },
+                  ]
                 : [],
-              images: [{ marketplaceId: 'ATVPDKIKX0DER', images: [{ variant: 'MAIN', link: `https://m.media-amazon.com/images/I/${it.asin}.jpg`, height: 500, width: 500 }] }],
+              dimensions: it.package
+                ? [
+                    {
+                      marketplaceId: 'ATVPDKIKX0DER',
+                      package: {
+                        length: { unit: it.package.lengthUnit ?? 'inches', value: it.package.length },
+                        width: { unit: it.package.lengthUnit ?? 'inches', value: it.package.width },
+                        height: { unit: it.package.lengthUnit ?? 'inches', value: it.package.height },
+                        weight: { unit: it.package.weightUnit ?? 'pounds', value: it.package.weight },
+                      },
+                    },
+                  ]
+                : [],
+              images: [
+                {
+                  marketplaceId: 'ATVPDKIKX0DER',
+                  images: [
+                    {
+                      variant: 'MAIN',
+                      link: `https://m.media-amazon.com/images/I/${it.asin}.jpg`,
+                      height: 500,
+                      width: 500,
+                    },
+                  ],
+                },
+              ],
             })),
           },
           { 'x-amzn-ratelimit-limit': String(rate) },

@@ -5,7 +5,12 @@ import { openDatabase, type Db } from '../../main/db/open.ts';
 import { createQueue, type Clock, type QueueOptions } from '../../main/queue/queue.ts';
 
 /** A fresh database file in its own temp folder; call cleanup() in afterEach. `file()` writes a file beside it. */
-export function tempDbPath(): { dir: string; path: string; cleanup: () => void; file: (name: string, content: string | Buffer) => string } {
+export function tempDbPath(): {
+  dir: string;
+  path: string;
+  cleanup: () => void;
+  file: (name: string, content: string | Buffer) => string;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'pallet-test-'));
   return {
     dir,

@@ -47,7 +47,11 @@ startWorkerHost({
     while (i < n && !ctx.signal.aborted) {
       await sleep(1);
       const step = i;
-      queue.checkpoint(lease, { i: step + 1 }, (db) => void db.prepare('INSERT INTO ledger VALUES (?, ?)').run(ctx.job.id, step));
+      queue.checkpoint(
+        lease,
+        { i: step + 1 },
+        (db) => void db.prepare('INSERT INTO ledger VALUES (?, ?)').run(ctx.job.id, step),
+      );
       i = step + 1;
     }
     return { steps: i };

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ALLOWED = [/^main\/electron\//, /^main\/index\.ts$/, /^preload\/index\.ts$/];
-const RUNTIME_IMPORT = /^\s*import\s+(?!type\b)[^;]*?from\s+['"]electron['"]|require\(\s*['"]electron['"]\s*\)|import\(\s*['"]electron['"]\s*\)/m;
+const RUNTIME_IMPORT =
+  /^\s*import\s+(?!type\b)[^;]*?from\s+['"]electron['"]|require\(\s*['"]electron['"]\s*\)|import\(\s*['"]electron['"]\s*\)/m;
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

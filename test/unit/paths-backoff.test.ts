@@ -25,12 +25,22 @@ describe('backoffDelay', () => {
 
 describe('allowlistEnv', () => {
   it('keeps allowlisted and PALLET_* settings, drops secrets and everything else', () => {
-    const env = allowlistEnv({ PATH: '/bin', PALLET_HEARTBEAT_MS: '5', PALLET_SPAPI_TOKEN: 't', AWS_SECRET: 's', HOME: '/h' });
+    const env = allowlistEnv({
+      PATH: '/bin',
+      PALLET_HEARTBEAT_MS: '5',
+      PALLET_SPAPI_TOKEN: 't',
+      AWS_SECRET: 's',
+      HOME: '/h',
+    });
     expect(env).toEqual({ PATH: '/bin', PALLET_HEARTBEAT_MS: '5', HOME: '/h' });
   });
 
   it('an installed app never passes the endpoints that would send credentials elsewhere', () => {
-    const source = { PALLET_LWA_URL: 'http://127.0.0.1:9/token', PALLET_SPAPI_ENDPOINT: 'http://127.0.0.1:9', PALLET_SQLITE_BINDING: '/x.node' };
+    const source = {
+      PALLET_LWA_URL: 'http://127.0.0.1:9/token',
+      PALLET_SPAPI_ENDPOINT: 'http://127.0.0.1:9',
+      PALLET_SQLITE_BINDING: '/x.node',
+    };
     expect(allowlistEnv(source)).toEqual(source);
     expect(allowlistEnv(source, [], { packaged: true })).toEqual({ PALLET_SQLITE_BINDING: '/x.node' });
   });
@@ -38,7 +48,12 @@ describe('allowlistEnv', () => {
 
 describe('utilityExecArgv', () => {
   it('folds V8 flags into --js-flags (a utility process ignores bare V8 flags) and reports Node-only flags it would drop', () => {
-    expect(utilityExecArgv({ v8Flags: ['--max-semi-space-size=2', '--max-old-space-size=96'], execArgv: ['--import', 'tsx', '--trace-warnings'] })).toEqual({
+    expect(
+      utilityExecArgv({
+        v8Flags: ['--max-semi-space-size=2', '--max-old-space-size=96'],
+        execArgv: ['--import', 'tsx', '--trace-warnings'],
+      }),
+    ).toEqual({
       execArgv: ['--js-flags=--max-semi-space-size=2 --max-old-space-size=96', '--trace-warnings'],
       dropped: ['--import', 'tsx'],
     });
@@ -50,7 +65,16 @@ describe('parseFromWorker', () => {
   it('accepts well-formed messages and rejects anything else', () => {
     expect(parseFromWorker({ type: 'done', jobId: 1, result: 2 })).not.toBeNull();
     expect(parseFromWorker({ type: 'ready', protocolVersion: 1, kinds: ['a'], pid: 3 })).not.toBeNull();
-    for (const bad of [null, 'x', {}, { type: 'done' }, { type: 'done', jobId: '1' }, { type: 'error', jobId: 1, code: 'x' }, { type: 'heartbeat', running: ['a'] }, { type: 'evil' }]) {
+    for (const bad of [
+      null,
+      'x',
+      {},
+      { type: 'done' },
+      { type: 'done', jobId: '1' },
+      { type: 'error', jobId: 1, code: 'x' },
+      { type: 'heartbeat', running: ['a'] },
+      { type: 'evil' },
+    ]) {
       expect(parseFromWorker(bad)).toBeNull();
     }
   });

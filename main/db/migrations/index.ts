@@ -9,4 +9,13 @@ import { statusPredicatesMigration } from './007-status-predicates.ts';
 import { importSeenMigration } from './008-import-seen.ts';
 
 /** The app's schema ladder, oldest first. Append only: never edit a migration that has shipped. */
-export const migrations: readonly Migration[] = [jobsMigration, catalogMigration, analysisMigration, lookupsMigration, pricingMigration, imagesMigration, statusPredicatesMigration, importSeenMigration];
+export const migrations: readonly Migration[] = [
+  jobsMigration,
+  catalogMigration,
+  analysisMigration,
+  lookupsMigration,
+  pricingMigration,
+  imagesMigration,
+  statusPredicatesMigration,
+  importSeenMigration,
+];

@@ -23,7 +23,17 @@ export interface AppSettingsDeps {
   logsDir?: string;
 }
 
-type AppSettingsChannels = 'settings:get' | 'settings:set' | 'credentials:set' | 'credentials:clear' | 'app:status' | 'app:trySample' | 'catalog:import' | 'files:open' | 'files:reveal' | 'app:openLogs';
+type AppSettingsChannels =
+  | 'settings:get'
+  | 'settings:set'
+  | 'credentials:set'
+  | 'credentials:clear'
+  | 'app:status'
+  | 'app:trySample'
+  | 'catalog:import'
+  | 'files:open'
+  | 'files:reveal'
+  | 'app:openLogs';
 
 /** Preferences, write-only credentials, the network banner's facts, the sample data and the reference catalog. */
 export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, AppSettingsChannels> {
@@ -32,7 +42,11 @@ export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, Ap
     return {
       settings: readAll(d.settings),
       // Whether credentials are stored, never what they are: the window has no way to read a secret back.
-      credentials: { stored: Object.values(SPAPI_SECRETS).every((n) => d.secrets.has(n)), canStore: can.ok, reason: can.ok ? null : can.reason },
+      credentials: {
+        stored: Object.values(SPAPI_SECRETS).every((n) => d.secrets.has(n)),
+        canStore: can.ok,
+        reason: can.ok ? null : can.reason,
+      },
     };
   };
   return {
@@ -61,7 +75,14 @@ export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, Ap
     },
     'app:trySample': () => {
       // The reference catalog first, then (queued by it) the supplier file: its lookups find the sample ASINs offline.
-      const catalog = d.queue.enqueue({ kind: 'catalog_import', payload: { path: join(d.sampleDir, 'reference-catalog.csv'), importAfter: join(d.sampleDir, 'supplier-sample.csv') }, maxAttempts: 1 });
+      const catalog = d.queue.enqueue({
+        kind: 'catalog_import',
+        payload: {
+          path: join(d.sampleDir, 'reference-catalog.csv'),
+          importAfter: join(d.sampleDir, 'supplier-sample.csv'),
+        },
+        maxAttempts: 1,
+      });
       return { jobIds: [catalog.id] };
     },
     'files:open': async ({ path }) => {
@@ -80,16 +101,33 @@ export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, Ap
         await d.files.open(d.logsDir);
       } catch (err) {
         // The path lets the user find the folder by hand when the file manager will not open.
-        throw new IpcError('INTERNAL', `Could not open the logs folder ${d.logsDir}: ${err instanceof Error ? err.message : String(err)}`);
+        throw new IpcError(
+          'INTERNAL',
+          `Could not open the logs folder ${d.logsDir}: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
       return { path: d.logsDir };
     },
-    'catalog:import': ({ path }) => ({ jobId: d.queue.enqueue({ kind: 'catalog_import', payload: { path }, maxAttempts: 1 }).id }),
+    'catalog:import': ({ path }) => ({
+      jobId: d.queue.enqueue({ kind: 'catalog_import', payload: { path }, maxAttempts: 1 }).id,
+    }),
   };
 }
 
 function readAll(store: SettingsStore<Settings>): Settings {
-  const keys: (keyof Settings)[] = ['closeToTray', 'notifications', 'marketplace', 'sweepIntervalMinutes', 'workers', 'retentionDays', 'targetMinRoi', 'targetMinProfit', 'targetMaxRank', 'prepPerUnit', 'inboundPerLb'];
+  const keys: (keyof Settings)[] = [
+    'closeToTray',
+    'notifications',
+    'marketplace',
+    'sweepIntervalMinutes',
+    'workers',
+    'retentionDays',
+    'targetMinRoi',
+    'targetMinProfit',
+    'targetMaxRank',
+    'prepPerUnit',
+    'inboundPerLb',
+  ];
   return Object.fromEntries(keys.map((k) => [k, store.get(k)])) as Settings;
 }
 

@@ -71,13 +71,17 @@ export function createHandlers({ db, queue, version, reader, exportDir, app }: H
     'jobs:get': ({ id }) => jobView(queue.get(id)),
     'jobs:errors': ({ id, limit }) => {
       queue.get(id);
-      return queue.recentErrors(id, limit ?? 50).map((e) => ({ rowNumber: e.row_number, code: e.code, message: e.message, createdAt: e.created_at }));
+      return queue
+        .recentErrors(id, limit ?? 50)
+        .map((e) => ({ rowNumber: e.row_number, code: e.code, message: e.message, createdAt: e.created_at }));
     },
     'jobs:cancel': ({ id }) => jobView(queue.cancel(id)),
     'jobs:pause': ({ id }) => jobView(queue.pause(id)),
     'jobs:resume': ({ id }) => jobView(queue.resume(id)),
     'jobs:retry': ({ id }) => jobView(queue.retry(id)),
-    'jobs:retryFailed': () => ({ count: queue.list({ status: 'failed', limit: 1000 }).map((j) => queue.retry(j.id)).length }),
+    'jobs:retryFailed': () => ({
+      count: queue.list({ status: 'failed', limit: 1000 }).map((j) => queue.retry(j.id)).length,
+    }),
     'queue:pause': () => (queue.pauseAll(), { paused: queue.isPaused() }),
     'queue:resume': () => (queue.resumeAll(), { paused: queue.isPaused() }),
     'imports:preview': async (req): Promise<ImportPreview> => {
@@ -104,30 +108,65 @@ export function createHandlers({ db, queue, version, reader, exportDir, app }: H
       return { jobId: job.id };
     },
     'imports:list': () =>
-      imports.list(100).map((i) => ({ id: i.id, jobId: i.jobId, fileName: i.fileName, status: i.status, counts: i.counts as Record<string, number> | null, createdAt: i.createdAt })),
+      imports
+        .list(100)
+        .map((i) => ({
+          id: i.id,
+          jobId: i.jobId,
+          fileName: i.fileName,
+          status: i.status,
+          counts: i.counts as Record<string, number> | null,
+          createdAt: i.createdAt,
+        })),
     // Re-analysis of everything is one action, shared by both workers.
     'analysis:start': (req) => {
       // The seller's fee assumptions (Settings) apply to every re-analysis from the window.
       const s = app.settings;
       const options = { prepPerUnit: s.get('prepPerUnit'), inboundPerLb: s.get('inboundPerLb') };
-      const targets = 'all' in req && req.targets ? req.targets : { minRoi: s.get('targetMinRoi'), minProfit: s.get('targetMinProfit'), maxRank: s.get('targetMaxRank') ?? undefined };
-      return { jobIds: analysisJobs('all' in req ? { all: true, options: { ...options, targets } } : { ids: req.ids, options: { ...options, targets } }, 2).map((j) => queue.enqueue(j).id) };
+      const targets =
+        'all' in req && req.targets
+          ? req.targets
+          : {
+              minRoi: s.get('targetMinRoi'),
+              minProfit: s.get('targetMinProfit'),
+              maxRank: s.get('targetMaxRank') ?? undefined,
+            };
+      return {
+        jobIds: analysisJobs(
+          'all' in req
+            ? { all: true, options: { ...options, targets } }
+            : { ids: req.ids, options: { ...options, targets } },
+          2,
+        ).map((j) => queue.enqueue(j).id),
+      };
     },
     'lookups:status': () => lookupSummary(db),
     'lookups:start': (req) => ({
-      jobId: queue.enqueue({ kind: 'lookup', payload: { provider: req?.provider ?? 'auto', scope: req?.scope ?? 'pending' }, dedupeKey: req?.scope === 'all' ? undefined : 'recurring:lookup-sweep' }).id,
+      jobId: queue.enqueue({
+        kind: 'lookup',
+        payload: { provider: req?.provider ?? 'auto', scope: req?.scope ?? 'pending' },
+        dedupeKey: req?.scope === 'all' ? undefined : 'recurring:lookup-sweep',
+      }).id,
     }),
     'lookups:choose': ({ productId, asin }) => {
       try {
         chooseAsin(db, productId, asin);
       } catch (err) {
-        throw new IpcError(/no product/.test((err as Error).message) ? 'NOT_FOUND' : 'CONFLICT', (err as Error).message);
+        throw new IpcError(
+          /no product/.test((err as Error).message) ? 'NOT_FOUND' : 'CONFLICT',
+          (err as Error).message,
+        );
       }
       return { ok: true as const };
     },
     'lookups:retry': (req) => {
       const count = retryLookups(db, 'failed' in req ? 'failed' : { ids: req.productIds });
-      if (count > 0) queue.enqueue({ kind: 'lookup', payload: { provider: 'auto', scope: 'pending' }, dedupeKey: 'recurring:lookup-sweep' });
+      if (count > 0)
+        queue.enqueue({
+          kind: 'lookup',
+          payload: { provider: 'auto', scope: 'pending' },
+          dedupeKey: 'recurring:lookup-sweep',
+        });
       return { count };
     },
     'products:page': (q) => reader.page(q),

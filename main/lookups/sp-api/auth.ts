@@ -14,7 +14,12 @@ export const LWA_TOKEN_URL = 'https://api.amazon.com/auth/o2/token';
 const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
 
 /** Exchanges the refresh token for an access token, cached until five minutes before its hour runs out. */
-export function createLwaAuth(opts: { credentials: SpApiCredentials; tokenUrl?: string; now?: () => number; timeoutMs?: number }) {
+export function createLwaAuth(opts: {
+  credentials: SpApiCredentials;
+  tokenUrl?: string;
+  now?: () => number;
+  timeoutMs?: number;
+}) {
   const now = opts.now ?? Date.now;
   let cached: { token: string; expiresAt: number } | null = null;
   let pending: Promise<string> | null = null;
@@ -36,14 +41,21 @@ export function createLwaAuth(opts: { credentials: SpApiCredentials; tokenUrl?: 
     if (res.status === 400 || res.status === 401) {
       // The body may echo parts of the request; only its error code is kept.
       const code = /"error"\s*:\s*"([a-z_]+)"/.exec(res.text)?.[1] ?? `http_${res.status}`;
-      throw new ProviderError('auth_rejected', `Amazon refused the SP-API credentials (${code}). Check the client id, secret and refresh token in Settings.`);
+      throw new ProviderError(
+        'auth_rejected',
+        `Amazon refused the SP-API credentials (${code}). Check the client id, secret and refresh token in Settings.`,
+      );
     }
-    if (res.status >= 300) throw new ProviderError('auth_failed', `The Login with Amazon token service answered HTTP ${res.status}.`);
+    if (res.status >= 300)
+      throw new ProviderError('auth_failed', `The Login with Amazon token service answered HTTP ${res.status}.`);
     let parsed;
     try {
       parsed = tokenSchema.parse(JSON.parse(res.text));
     } catch {
-      throw new ProviderError('auth_malformed', 'The Login with Amazon token service sent an answer Pallet cannot read.');
+      throw new ProviderError(
+        'auth_malformed',
+        'The Login with Amazon token service sent an answer Pallet cannot read.',
+      );
     }
     cached = { token: parsed.access_token, expiresAt: now() + (parsed.expires_in - 300) * 1000 };
     return parsed.access_token;

@@ -17,15 +17,50 @@ export const MARKETPLACES: Record<string, { id: string; endpoint: string }> = {
 const measure = z.object({ unit: z.string(), value: z.number() });
 const itemSchema = z.looseObject({
   asin: z.string().min(1),
-  identifiers: z.array(z.object({ marketplaceId: z.string(), identifiers: z.array(z.object({ identifierType: z.string(), identifier: z.string() })) })).optional(),
-  summaries: z
-    .array(z.looseObject({ marketplaceId: z.string(), itemName: z.string().nullish(), brand: z.string().nullish(), browseClassification: z.object({ displayName: z.string() }).nullish(), websiteDisplayGroupName: z.string().nullish() }))
+  identifiers: z
+    .array(
+      z.object({
+        marketplaceId: z.string(),
+        identifiers: z.array(z.object({ identifierType: z.string(), identifier: z.string() })),
+      }),
+    )
     .optional(),
-  salesRanks: z.array(z.object({ marketplaceId: z.string(), displayGroupRanks: z.array(z.looseObject({ rank: z.number(), title: z.string().nullish() })).optional() })).optional(),
-  dimensions: z.array(z.object({ marketplaceId: z.string(), package: z.object({ length: measure, width: measure, height: measure, weight: measure }).partial().optional() })).optional(),
-  images: z.array(z.object({ marketplaceId: z.string(), images: z.array(z.looseObject({ link: z.string() })) })).optional(),
+  summaries: z
+    .array(
+      z.looseObject({
+        marketplaceId: z.string(),
+        itemName: z.string().nullish(),
+        brand: z.string().nullish(),
+        browseClassification: z.object({ displayName: z.string() }).nullish(),
+        websiteDisplayGroupName: z.string().nullish(),
+      }),
+    )
+    .optional(),
+  salesRanks: z
+    .array(
+      z.object({
+        marketplaceId: z.string(),
+        displayGroupRanks: z.array(z.looseObject({ rank: z.number(), title: z.string().nullish() })).optional(),
+      }),
+    )
+    .optional(),
+  dimensions: z
+    .array(
+      z.object({
+        marketplaceId: z.string(),
+        package: z.object({ length: measure, width: measure, height: measure, weight: measure }).partial().optional(),
+      }),
+    )
+    .optional(),
+  images: z
+    .array(z.object({ marketplaceId: z.string(), images: z.array(z.looseObject({ link: z.string() })) }))
+    .optional(),
 });
-const searchSchema = z.object({ numberOfResults: z.number().optional(), pagination: z.object({ nextToken: z.string().optional() }).optional(), items: z.array(itemSchema) });
+const searchSchema = z.object({
+  numberOfResults: z.number().optional(),
+  pagination: z.object({ nextToken: z.string().optional() }).optional(),
+  items: z.array(itemSchema),
+});
 type Item = z.infer<typeof itemSchema>;
 
 const TO_INCHES: Record<string, number> = { inches: 1, centimeters: 1 / 2.54, millimeters: 1 / 25.4, meters: 39.3701 };
@@ -39,7 +74,8 @@ function identifierOf(gtin14: string): { type: 'UPC' | 'EAN' | 'GTIN'; value: st
 
 /** Reads what Pallet needs from one catalog item, for one marketplace. */
 function toMatch(item: Item, marketplaceId: string): CatalogMatch {
-  const forMp = <T extends { marketplaceId: string }>(list: T[] | undefined) => list?.find((x) => x.marketplaceId === marketplaceId) ?? list?.[0];
+  const forMp = <T extends { marketplaceId: string }>(list: T[] | undefined) =>
+    list?.find((x) => x.marketplaceId === marketplaceId) ?? list?.[0];
   const summary = forMp(item.summaries);
   const pkg = forMp(item.dimensions)?.package;
   const convert = (m: z.infer<typeof measure> | undefined, table: Record<string, number>) => {
@@ -56,7 +92,9 @@ function toMatch(item: Item, marketplaceId: string): CatalogMatch {
     brand: summary?.brand ?? null,
     category: rank?.title ?? summary?.websiteDisplayGroupName ?? summary?.browseClassification?.displayName ?? null,
     salesRank: rank?.rank ?? null,
-    package: sides.every((x) => x !== null && x > 0) ? { lengthIn: sides[0]!, widthIn: sides[1]!, heightIn: sides[2]!, weightLb: sides[3]! } : null,
+    package: sides.every((x) => x !== null && x > 0)
+      ? { lengthIn: sides[0]!, widthIn: sides[1]!, heightIn: sides[2]!, weightLb: sides[3]! }
+      : null,
     imageUrl: forMp(item.images)?.images[0]?.link ?? null,
   };
 }
@@ -88,11 +126,25 @@ export interface SpApiProviderOptions {
 /** Amazon SP-API `searchCatalogItems` (2022-04-01) as a LookupProvider: 20 identifiers a call, answers matched by GTIN-14. */
 export function createSpApiProvider(o: SpApiProviderOptions): LookupProvider {
   const mp = MARKETPLACES[o.marketplace];
-  if (!mp) throw new Error(`Marketplace "${o.marketplace}" is not supported; use one of ${Object.keys(MARKETPLACES).join(', ')}.`);
-  const client = createSpApiClient({ auth: o.auth, endpoint: o.endpoint ?? mp.endpoint, timeoutMs: o.timeoutMs, maxRetries: o.maxRetries, clock: o.clock, random: o.random });
+  if (!mp)
+    throw new Error(
+      `Marketplace "${o.marketplace}" is not supported; use one of ${Object.keys(MARKETPLACES).join(', ')}.`,
+    );
+  const client = createSpApiClient({
+    auth: o.auth,
+    endpoint: o.endpoint ?? mp.endpoint,
+    timeoutMs: o.timeoutMs,
+    maxRetries: o.maxRetries,
+    clock: o.clock,
+    random: o.random,
+  });
 
   /** One search (and its following pages) for up to 20 identifiers of one type. */
-  async function search(type: string, values: readonly string[], signal: AbortSignal): Promise<Item[] | 'invalid_input'> {
+  async function search(
+    type: string,
+    values: readonly string[],
+    signal: AbortSignal,
+  ): Promise<Item[] | 'invalid_input'> {
     const items: Item[] = [];
     let pageToken: string | undefined;
     for (let page = 0; page < 5; page++) {
@@ -108,13 +160,19 @@ export function createSpApiProvider(o: SpApiProviderOptions): LookupProvider {
       if (res.status === 400) return 'invalid_input';
       if (res.status !== 200) {
         const code = errorCode(res.text);
-        throw new ProviderError(`http_${res.status}`, `Amazon answered HTTP ${res.status}${code ? ` (${code})` : ''} to a catalog search.`);
+        throw new ProviderError(
+          `http_${res.status}`,
+          `Amazon answered HTTP ${res.status}${code ? ` (${code})` : ''} to a catalog search.`,
+        );
       }
       let body;
       try {
         body = searchSchema.parse(JSON.parse(res.text));
       } catch {
-        throw new ProviderError('malformed_response', `Amazon's catalog answer could not be read (request id ${res.requestId}).`);
+        throw new ProviderError(
+          'malformed_response',
+          `Amazon's catalog answer could not be read (request id ${res.requestId}).`,
+        );
       }
       items.push(...body.items);
       pageToken = body.pagination?.nextToken;
@@ -125,16 +183,25 @@ export function createSpApiProvider(o: SpApiProviderOptions): LookupProvider {
 
   /** Searches a batch; a batch Amazon calls invalid is split in halves until the bad identifier stands alone. */
   async function lookupBatch(type: string, gtins: readonly string[], signal: AbortSignal): Promise<LookupAnswer[]> {
-    const found = await search(type, gtins.map((g) => identifierOf(g).value), signal);
+    const found = await search(
+      type,
+      gtins.map((g) => identifierOf(g).value),
+      signal,
+    );
     if (found === 'invalid_input') {
       if (gtins.length === 1) return [{ gtin14: gtins[0]!, matches: [] }];
       const half = Math.ceil(gtins.length / 2);
-      return [...(await lookupBatch(type, gtins.slice(0, half), signal)), ...(await lookupBatch(type, gtins.slice(half), signal))];
+      return [
+        ...(await lookupBatch(type, gtins.slice(0, half), signal)),
+        ...(await lookupBatch(type, gtins.slice(half), signal)),
+      ];
     }
     const byGtin = found.map((item) => ({ item, gtins: gtinsOf(item) }));
     return gtins.map((gtin14) => {
       const seen = new Set<string>();
-      const matches = byGtin.filter((x) => x.gtins.has(gtin14) && !seen.has(x.item.asin) && seen.add(x.item.asin)).map((x) => toMatch(x.item, mp!.id));
+      const matches = byGtin
+        .filter((x) => x.gtins.has(gtin14) && !seen.has(x.item.asin) && seen.add(x.item.asin))
+        .map((x) => toMatch(x.item, mp!.id));
       return { gtin14, matches };
     });
   }
@@ -158,7 +225,9 @@ export function createSpApiProvider(o: SpApiProviderOptions): LookupProvider {
           } catch (err) {
             // An unusable answer fails its own batch only; offline, cancel and refused credentials stop the whole lookup.
             if (!(err instanceof ProviderError) || err.code.startsWith('auth_')) throw err;
-            answers.push(...batch.map((gtin14) => ({ gtin14, matches: [], error: { code: err.code, message: err.message } })));
+            answers.push(
+              ...batch.map((gtin14) => ({ gtin14, matches: [], error: { code: err.code, message: err.message } })),
+            );
           }
         }
       }

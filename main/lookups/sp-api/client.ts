@@ -31,7 +31,12 @@ export function createSpApiClient(o: SpApiClientOptions) {
   const backoff = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt) * (0.5 + random() / 2);
 
   return {
-    async call(limiter: RateLimiter, method: 'GET' | 'POST', path: string, init: { query?: URLSearchParams; body?: unknown; signal: AbortSignal }): Promise<SpApiResponse> {
+    async call(
+      limiter: RateLimiter,
+      method: 'GET' | 'POST',
+      path: string,
+      init: { query?: URLSearchParams; body?: unknown; signal: AbortSignal },
+    ): Promise<SpApiResponse> {
       let failures = 0;
       let refreshed = false;
       for (;;) {
@@ -71,7 +76,10 @@ export function createSpApiClient(o: SpApiClientOptions) {
         if (res.status === 429 || res.status >= 500) {
           if (res.status === 429) limiter.on429();
           if (++failures > maxRetries) {
-            throw new ProviderError(res.status === 429 ? 'rate_limited' : 'server_error', `Amazon kept answering HTTP ${res.status} after ${maxRetries} retries.`);
+            throw new ProviderError(
+              res.status === 429 ? 'rate_limited' : 'server_error',
+              `Amazon kept answering HTTP ${res.status} after ${maxRetries} retries.`,
+            );
           }
           await clock.sleep(backoff(failures), init.signal);
           continue;

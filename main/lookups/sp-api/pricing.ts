@@ -13,8 +13,18 @@ const competitiveSchema = z.object({
         .looseObject({
           CompetitivePricing: z
             .looseObject({
-              CompetitivePrices: z.array(z.looseObject({ CompetitivePriceId: z.string(), Price: z.looseObject({ LandedPrice: money.optional(), ListingPrice: money.optional() }), condition: z.string().optional() })).optional(),
-              NumberOfOfferListings: z.array(z.looseObject({ Count: z.number(), condition: z.string().optional() })).optional(),
+              CompetitivePrices: z
+                .array(
+                  z.looseObject({
+                    CompetitivePriceId: z.string(),
+                    Price: z.looseObject({ LandedPrice: money.optional(), ListingPrice: money.optional() }),
+                    condition: z.string().optional(),
+                  }),
+                )
+                .optional(),
+              NumberOfOfferListings: z
+                .array(z.looseObject({ Count: z.number(), condition: z.string().optional() }))
+                .optional(),
             })
             .optional(),
         })
@@ -26,7 +36,12 @@ const feesSchema = z.array(
   z.looseObject({
     Status: z.string(),
     FeesEstimateIdentifier: z.looseObject({ IdValue: z.string() }).optional(),
-    FeesEstimate: z.looseObject({ TotalFeesEstimate: money.optional(), FeeDetailList: z.array(z.looseObject({ FeeType: z.string(), FinalFee: money.optional() })).optional() }).optional(),
+    FeesEstimate: z
+      .looseObject({
+        TotalFeesEstimate: money.optional(),
+        FeeDetailList: z.array(z.looseObject({ FeeType: z.string(), FinalFee: money.optional() })).optional(),
+      })
+      .optional(),
     Error: z.looseObject({ Code: z.string().optional(), Message: z.string().optional() }).optional(),
   }),
 );
@@ -39,15 +54,25 @@ export interface CompetitivePrice {
 }
 
 /** Amazon's own fee estimate at a price: total, referral and FBA parts, or why it could not give one. */
-export type FeeEstimate = { asin: string; total: number; referral: number | null; fba: number | null } | { asin: string; error: string };
+export type FeeEstimate =
+  { asin: string; total: number; referral: number | null; fba: number | null } | { asin: string; error: string };
 
 /** Competitive pricing (getCompetitivePricing, 20 ASINs, 0.5 req/s) and fee estimates (getMyFeesEstimates, 20, 0.5 req/s). */
-export function createSpApiPricing(o: { client: SpApiClient; marketplaceId: string; currency: string; pricingLimiter: RateLimiter; feesLimiter: RateLimiter }) {
+export function createSpApiPricing(o: {
+  client: SpApiClient;
+  marketplaceId: string;
+  currency: string;
+  pricingLimiter: RateLimiter;
+  feesLimiter: RateLimiter;
+}) {
   const parse = <T>(schema: z.ZodType<T>, text: string, what: string, requestId: string): T => {
     try {
       return schema.parse(JSON.parse(text));
     } catch {
-      throw new ProviderError('malformed_response', `Amazon's ${what} answer could not be read (request id ${requestId}).`);
+      throw new ProviderError(
+        'malformed_response',
+        `Amazon's ${what} answer could not be read (request id ${requestId}).`,
+      );
     }
   };
   return {
@@ -56,14 +81,28 @@ export function createSpApiPricing(o: { client: SpApiClient; marketplaceId: stri
       for (let i = 0; i < asins.length; i += 20) {
         const batch = asins.slice(i, i + 20);
         const query = new URLSearchParams({ MarketplaceId: o.marketplaceId, Asins: batch.join(','), ItemType: 'Asin' });
-        const res = await o.client.call(o.pricingLimiter, 'GET', '/products/pricing/v0/competitivePrice', { query, signal });
-        if (res.status !== 200) throw new ProviderError(`http_${res.status}`, `Amazon answered HTTP ${res.status} (${errorCode(res.text) || 'no code'}) to a pricing request.`);
+        const res = await o.client.call(o.pricingLimiter, 'GET', '/products/pricing/v0/competitivePrice', {
+          query,
+          signal,
+        });
+        if (res.status !== 200)
+          throw new ProviderError(
+            `http_${res.status}`,
+            `Amazon answered HTTP ${res.status} (${errorCode(res.text) || 'no code'}) to a pricing request.`,
+          );
         for (const item of parse(competitiveSchema, res.text, 'pricing', res.requestId).payload) {
           const cp = item.Product?.CompetitivePricing;
           // CompetitivePriceId "1" is the new-condition Buy Box.
-          const box = cp?.CompetitivePrices?.find((p) => p.CompetitivePriceId === '1') ?? cp?.CompetitivePrices?.find((p) => (p.condition ?? '').toLowerCase() === 'new');
-          const offers = cp?.NumberOfOfferListings?.find((n) => (n.condition ?? '').toLowerCase() === 'new')?.Count ?? null;
-          out.push({ asin: item.ASIN, buyBox: box?.Price.LandedPrice?.Amount ?? box?.Price.ListingPrice?.Amount ?? null, offers });
+          const box =
+            cp?.CompetitivePrices?.find((p) => p.CompetitivePriceId === '1') ??
+            cp?.CompetitivePrices?.find((p) => (p.condition ?? '').toLowerCase() === 'new');
+          const offers =
+            cp?.NumberOfOfferListings?.find((n) => (n.condition ?? '').toLowerCase() === 'new')?.Count ?? null;
+          out.push({
+            asin: item.ASIN,
+            buyBox: box?.Price.LandedPrice?.Amount ?? box?.Price.ListingPrice?.Amount ?? null,
+            offers,
+          });
         }
       }
       return out;
@@ -78,12 +117,19 @@ export function createSpApiPricing(o: { client: SpApiClient; marketplaceId: stri
           FeesEstimateRequest: {
             MarketplaceId: o.marketplaceId,
             IsAmazonFulfilled: true,
-            PriceToEstimateFees: { ListingPrice: { CurrencyCode: o.currency, Amount: it.price }, Shipping: { CurrencyCode: o.currency, Amount: 0 } },
+            PriceToEstimateFees: {
+              ListingPrice: { CurrencyCode: o.currency, Amount: it.price },
+              Shipping: { CurrencyCode: o.currency, Amount: 0 },
+            },
             Identifier: `pallet-${i + k}`,
           },
         }));
         const res = await o.client.call(o.feesLimiter, 'POST', '/products/fees/v0/feesEstimate', { body, signal });
-        if (res.status !== 200) throw new ProviderError(`http_${res.status}`, `Amazon answered HTTP ${res.status} (${errorCode(res.text) || 'no code'}) to a fee estimate request.`);
+        if (res.status !== 200)
+          throw new ProviderError(
+            `http_${res.status}`,
+            `Amazon answered HTTP ${res.status} (${errorCode(res.text) || 'no code'}) to a fee estimate request.`,
+          );
         const answers = parse(feesSchema, res.text, 'fee estimate', res.requestId);
         batch.forEach((it, k) => {
           const a = answers.find((x) => x.FeesEstimateIdentifier?.IdValue === it.asin) ?? answers[k];
@@ -92,7 +138,8 @@ export function createSpApiPricing(o: { client: SpApiClient; marketplaceId: stri
             out.push({ asin: it.asin, error: a?.Error?.Message ?? 'Amazon gave no fee estimate for this item.' });
             return;
           }
-          const part = (type: string) => a.FeesEstimate?.FeeDetailList?.find((f) => f.FeeType === type)?.FinalFee?.Amount ?? null;
+          const part = (type: string) =>
+            a.FeesEstimate?.FeeDetailList?.find((f) => f.FeeType === type)?.FinalFee?.Amount ?? null;
           out.push({ asin: it.asin, total, referral: part('ReferralFee'), fba: part('FBAFees') });
         });
       }

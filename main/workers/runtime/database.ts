@@ -9,7 +9,11 @@ let shared: { db: Db; queue: Queue } | null = null;
 /** The database file this worker serves, as the supervisor passed it (PALLET_DB_PATH). */
 export function workerDbPath(env: NodeJS.ProcessEnv = process.env): string {
   const path = env.PALLET_DB_PATH;
-  if (!path) throw new TaskError('worker_misconfigured', 'This worker was started without PALLET_DB_PATH: it cannot reach the database.');
+  if (!path)
+    throw new TaskError(
+      'worker_misconfigured',
+      'This worker was started without PALLET_DB_PATH: it cannot reach the database.',
+    );
   return path;
 }
 

@@ -22,11 +22,18 @@ export function startWorkerHost(tasks: Record<string, Task>, opts: HostOptions =
   async function run(job: Extract<ToWorker, { type: 'run' }>['job']): Promise<void> {
     const task = tasks[job.kind];
     if (!task) {
-      send({ type: 'error', jobId: job.id, code: 'unknown_kind', message: `This worker cannot run "${job.kind}" jobs.`, retryable: false });
+      send({
+        type: 'error',
+        jobId: job.id,
+        code: 'unknown_kind',
+        message: `This worker cannot run "${job.kind}" jobs.`,
+        retryable: false,
+      });
       return;
     }
     const abort = new AbortController();
-    const log = (level: 'info' | 'warn' | 'error') => (message: string) => send({ type: 'log', level, message, jobId: job.id });
+    const log = (level: 'info' | 'warn' | 'error') => (message: string) =>
+      send({ type: 'log', level, message, jobId: job.id });
     const done = (async () => {
       try {
         const result = await task({
@@ -40,9 +47,18 @@ export function startWorkerHost(tasks: Record<string, Task>, opts: HostOptions =
         else send({ type: 'done', jobId: job.id, result });
       } catch (err) {
         if (abort.signal.aborted) send({ type: 'stopped', jobId: job.id });
-        else if (err instanceof NetworkUnavailableError) send({ type: 'waiting_network', jobId: job.id, message: err.message });
-        else if (err instanceof TaskError) send({ type: 'error', jobId: job.id, code: err.code, message: err.message, retryable: err.retryable });
-        else send({ type: 'error', jobId: job.id, code: 'task_crashed', message: err instanceof Error ? err.message : String(err), retryable: true });
+        else if (err instanceof NetworkUnavailableError)
+          send({ type: 'waiting_network', jobId: job.id, message: err.message });
+        else if (err instanceof TaskError)
+          send({ type: 'error', jobId: job.id, code: err.code, message: err.message, retryable: err.retryable });
+        else
+          send({
+            type: 'error',
+            jobId: job.id,
+            code: 'task_crashed',
+            message: err instanceof Error ? err.message : String(err),
+            retryable: true,
+          });
       } finally {
         running.delete(job.id);
       }

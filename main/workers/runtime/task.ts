@@ -43,6 +43,7 @@ export class NetworkUnavailableError extends Error {
 /** Validates a job's payload against its schema; a bad one fails the job for good with what was wrong. */
 export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(payload);
-  if (!parsed.success) throw new TaskError('bad_payload', `The ${what} request is malformed: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new TaskError('bad_payload', `The ${what} request is malformed: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }

@@ -13,11 +13,21 @@ import { noopTask } from './tasks/noop.ts';
 
 startWorkerHost({
   noop: noopTask,
-  import: createImportTask({ database: workerDatabase, get dataDir() { return workerDataDir(); } }),
+  import: createImportTask({
+    database: workerDatabase,
+    get dataDir() {
+      return workerDataDir();
+    },
+  }),
   import_undo: createUndoTask({ database: workerDatabase }),
   analysis: createAnalysisTask({ database: workerDatabase }),
   lookup: createLookupTask({ database: workerDatabase, provider: workerLookupProvider }),
   catalog_import: createCatalogImportTask({ database: workerDatabase }),
   pricing: createPricingTask({ database: workerDatabase, pricing: workerPricing }),
-  images: createImagesTask({ database: workerDatabase, get dataDir() { return workerDataDir(); } }),
+  images: createImagesTask({
+    database: workerDatabase,
+    get dataDir() {
+      return workerDataDir();
+    },
+  }),
 });

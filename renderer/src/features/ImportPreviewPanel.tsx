@@ -3,7 +3,6 @@ import type { ImportPreview } from '../../../preload/contract/channels.ts';
 import { FIELDS } from '../../../main/imports/fields.ts';
 import { api, call } from '../api.ts';
 
-
 /** What Pallet sees in a dropped file — encoding, delimiter, proposed mapping — with a way to fix it and start. */
 export function ImportPreviewPanel({ path, onDone }: { path: string; onDone: () => void }) {
   const [preview, setPreview] = useState<ImportPreview | null>(null);
@@ -21,7 +20,13 @@ export function ImportPreviewPanel({ path, onDone }: { path: string; onDone: () 
   }, [path]);
 
   const start = () =>
-    call(api!.imports.start({ path, mapping: Object.fromEntries(preview!.headers.map((h) => [h, mapping[h] ?? 'ignore'])), rememberMapping: remember }))
+    call(
+      api!.imports.start({
+        path,
+        mapping: Object.fromEntries(preview!.headers.map((h) => [h, mapping[h] ?? 'ignore'])),
+        rememberMapping: remember,
+      }),
+    )
       .then(onDone)
       .catch((e: Error) => setError(e.message));
 
@@ -34,8 +39,8 @@ export function ImportPreviewPanel({ path, onDone }: { path: string; onDone: () 
       {preview && (
         <>
           <p data-testid="sniffed">
-            {preview.encoding}, {preview.delimiter === '\t' ? 'tab' : `"${preview.delimiter}"`}-separated, decimal "{preview.decimal}"
-            {preview.savedMappingUsed ? ' — using the mapping saved for this supplier' : ''}
+            {preview.encoding}, {preview.delimiter === '\t' ? 'tab' : `"${preview.delimiter}"`}-separated, decimal "
+            {preview.decimal}"{preview.savedMappingUsed ? ' — using the mapping saved for this supplier' : ''}
           </p>
           {preview.warnings.map((w) => (
             <p key={w} className="warning">
@@ -55,7 +60,11 @@ export function ImportPreviewPanel({ path, onDone }: { path: string; onDone: () 
                 <tr key={h}>
                   <td>{h}</td>
                   <td>
-                    <select aria-label={`Field for ${h}`} value={mapping[h] ?? 'ignore'} onChange={(e) => setMapping({ ...mapping, [h]: e.target.value })}>
+                    <select
+                      aria-label={`Field for ${h}`}
+                      value={mapping[h] ?? 'ignore'}
+                      onChange={(e) => setMapping({ ...mapping, [h]: e.target.value })}
+                    >
                       <option value="ignore">keep as attribute</option>
                       {FIELDS.map((f) => (
                         <option key={f} value={f}>
@@ -70,7 +79,8 @@ export function ImportPreviewPanel({ path, onDone }: { path: string; onDone: () 
             </tbody>
           </table>
           <label>
-            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember for this supplier
+            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember for
+            this supplier
           </label>
           <div className="actions">
             <button type="button" onClick={start}>

@@ -2,19 +2,30 @@ import { useEffect, useRef, useState } from 'react';
 import type { JobErrorView, JobView } from '../../../preload/contract/channels.ts';
 import { call, useApi } from '../api.ts';
 
-const KIND: Record<string, string> = { import: 'Import', import_undo: 'Undo import', lookup: 'Lookups', analysis: 'Analysis', pricing: 'Amazon prices', images: 'Images', catalog_import: 'Reference catalog' };
+const KIND: Record<string, string> = {
+  import: 'Import',
+  import_undo: 'Undo import',
+  lookup: 'Lookups',
+  analysis: 'Analysis',
+  pricing: 'Amazon prices',
+  images: 'Images',
+  catalog_import: 'Reference catalog',
+};
 const ACTIVE = ['queued', 'running', 'paused', 'retry_pending', 'waiting_network', 'scheduled'];
 
 function statusLabel(j: JobView): string {
-  if (j.status === 'retry_pending') return `retrying at ${new Date(j.runAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+  if (j.status === 'retry_pending')
+    return `retrying at ${new Date(j.runAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
   if (j.status === 'waiting_network') return 'waiting for network';
   return j.status;
 }
 
 function counts(j: JobView): string | null {
   const r = j.result as Record<string, number> | null;
-  if (j.kind === 'import' && r && typeof r.rows === 'number') return `${r.rows} rows: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.duplicates} duplicates, ${r.rejected} rejected`;
-  if (j.kind === 'lookup' && r && typeof r.looked === 'number') return `${r.looked} looked up: ${r.found} found, ${r.notFound} not on Amazon, ${r.ambiguous} to pick`;
+  if (j.kind === 'import' && r && typeof r.rows === 'number')
+    return `${r.rows} rows: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.duplicates} duplicates, ${r.rejected} rejected`;
+  if (j.kind === 'lookup' && r && typeof r.looked === 'number')
+    return `${r.looked} looked up: ${r.found} found, ${r.notFound} not on Amazon, ${r.ambiguous} to pick`;
   if (j.kind === 'analysis' && r && typeof r.analyzed === 'number') return `${r.analyzed} analysed`;
   return null;
 }
@@ -23,7 +34,12 @@ function counts(j: JobView): string | null {
 function speed(j: JobView): string | null {
   const p = j.progress;
   if (j.status !== 'running' || !p || p.ratePerSec === null) return null;
-  const eta = p.etaMs === null ? '' : p.etaMs < 60_000 ? ` · about ${Math.max(1, Math.round(p.etaMs / 1000))} s left` : ` · about ${Math.round(p.etaMs / 60_000)} min left`;
+  const eta =
+    p.etaMs === null
+      ? ''
+      : p.etaMs < 60_000
+        ? ` · about ${Math.max(1, Math.round(p.etaMs / 1000))} s left`
+        : ` · about ${Math.round(p.etaMs / 60_000)} min left`;
   return `${Math.round(p.ratePerSec).toLocaleString('en-US')}/s${eta}`;
 }
 

@@ -9,7 +9,13 @@ import { startTestEngine, type TestEngine } from '../../support/import-engine.ts
 import { waitFor } from '../../support/workers.ts';
 
 let t: TestEngine;
-beforeEach(async () => (t = await startTestEngine({ queue: { backoff: { baseMs: 20, maxMs: 200 } }, supervisor: { restartBaseMs: 20, restartMaxMs: 200 } })));
+beforeEach(
+  async () =>
+    (t = await startTestEngine({
+      queue: { backoff: { baseMs: 20, maxMs: 200 } },
+      supervisor: { restartBaseMs: 20, restartMaxMs: 200 },
+    })),
+);
 afterEach(async () => t.stop());
 
 const LIST = [
@@ -28,11 +34,35 @@ async function seed() {
 describe('analysis job', () => {
   it('analyses every product in a worker and stores fees, profit, ROI and reasons with the schedule used', async () => {
     await seed();
-    const job = await t.run({ kind: 'analysis', payload: { all: true, date: '2026-03-01', options: { targets: { minRoi: 0.3 } } } });
-    expect(job.result as AnalysisJobResult).toEqual({ analyzed: 4, withProfit: 3, winners: 3, missingPrice: 1, missingDimensions: 1, feeSchedule: 'us-2026-01-15' });
-    const rows = t.db.prepare('SELECT p.name, a.* FROM analyses a JOIN products p ON p.id = a.product_id ORDER BY p.name').all() as Record<string, unknown>[];
-    expect(rows.find((r) => r.name === 'Widget')).toMatchObject({ size_tier: 'large_standard', fulfillment_fee: 4.6, referral_fee: 3.75, storage_fee: 0.04, profit: 8.6, roi: 1.075, fee_schedule: 'us-2026-01-15' });
-    expect(rows.find((r) => r.name === 'Chair')).toMatchObject({ size_tier: 'small_bulky', fulfillment_fee: 23.89, profit: 20.66 });
+    const job = await t.run({
+      kind: 'analysis',
+      payload: { all: true, date: '2026-03-01', options: { targets: { minRoi: 0.3 } } },
+    });
+    expect(job.result as AnalysisJobResult).toEqual({
+      analyzed: 4,
+      withProfit: 3,
+      winners: 3,
+      missingPrice: 1,
+      missingDimensions: 1,
+      feeSchedule: 'us-2026-01-15',
+    });
+    const rows = t.db
+      .prepare('SELECT p.name, a.* FROM analyses a JOIN products p ON p.id = a.product_id ORDER BY p.name')
+      .all() as Record<string, unknown>[];
+    expect(rows.find((r) => r.name === 'Widget')).toMatchObject({
+      size_tier: 'large_standard',
+      fulfillment_fee: 4.6,
+      referral_fee: 3.75,
+      storage_fee: 0.04,
+      profit: 8.6,
+      roi: 1.075,
+      fee_schedule: 'us-2026-01-15',
+    });
+    expect(rows.find((r) => r.name === 'Chair')).toMatchObject({
+      size_tier: 'small_bulky',
+      fulfillment_fee: 23.89,
+      profit: 20.66,
+    });
     const odd = rows.find((r) => r.name === '=HYPERLINK("x")')!;
     expect(odd).toMatchObject({ profit: null, roi: null, referral_category: 'Everything Else' });
     expect(JSON.parse(odd.reasons as string).join(' ')).toMatch(/Zeppelins.*No sell price.*FBA fee is unknown/);
@@ -45,16 +75,28 @@ describe('analysis job', () => {
   it('a full run split in shards analyses every product exactly once', async () => {
     await seed();
     const jobs = analysisJobs({ all: true, date: '2026-03-01' }, 2);
-    expect(jobs.map((j) => j.payload.shard)).toEqual([{ count: 2, index: 0 }, { count: 2, index: 1 }]);
+    expect(jobs.map((j) => j.payload.shard)).toEqual([
+      { count: 2, index: 0 },
+      { count: 2, index: 1 },
+    ]);
     const results = await Promise.all(jobs.map((j) => t.run(j)));
     expect(results.map((r) => (r.result as AnalysisJobResult).analyzed).reduce((a, b) => a + b)).toBe(4);
     expect(t.db.prepare('SELECT count(DISTINCT product_id) FROM analyses').pluck().get()).toBe(4);
-    expect(await t.run({ kind: 'analysis', payload: { all: true, shard: { count: 2, index: 2 } } })).toMatchObject({ status: 'failed', error: { code: 'bad_payload' } });
+    expect(await t.run({ kind: 'analysis', payload: { all: true, shard: { count: 2, index: 2 } } })).toMatchObject({
+      status: 'failed',
+      error: { code: 'bad_payload' },
+    });
   });
 
   it('refuses a malformed request and a date before every fee schedule', async () => {
-    expect(await t.run({ kind: 'analysis', payload: {} })).toMatchObject({ status: 'failed', error: { code: 'bad_payload', message: expect.stringMatching(/all, or a list of ids/) } });
-    expect(await t.run({ kind: 'analysis', payload: { all: true, date: '2020-01-01' } })).toMatchObject({ status: 'failed', error: { code: 'no_fee_schedule' } });
+    expect(await t.run({ kind: 'analysis', payload: {} })).toMatchObject({
+      status: 'failed',
+      error: { code: 'bad_payload', message: expect.stringMatching(/all, or a list of ids/) },
+    });
+    expect(await t.run({ kind: 'analysis', payload: { all: true, date: '2020-01-01' } })).toMatchObject({
+      status: 'failed',
+      error: { code: 'no_fee_schedule' },
+    });
   });
 
   it('resumes after its worker is killed and ends with exactly the analyses of an uninterrupted run', async () => {
@@ -68,7 +110,10 @@ describe('analysis job', () => {
     const done = t.queue.get(job.id);
     expect(done.attempts).toBe(2);
     expect(done.result).toMatchObject({ analyzed: 40_000 });
-    const snapshot = () => t.db.prepare('SELECT product_id, sell_price, referral_fee, profit, roi, reasons FROM analyses ORDER BY product_id').all();
+    const snapshot = () =>
+      t.db
+        .prepare('SELECT product_id, sell_price, referral_fee, profit, roi, reasons FROM analyses ORDER BY product_id')
+        .all();
     const killed = snapshot();
     t.db.exec('DELETE FROM analyses');
     await t.run({ kind: 'analysis', payload: { all: true, date: '2026-03-01' } }, 120_000);
@@ -79,10 +124,18 @@ describe('analysis job', () => {
 describe('export', () => {
   it('writes the columns a seller filters on, filtered, formula-safe, in pages', async () => {
     await seed();
-    await t.run({ kind: 'analysis', payload: { all: true, date: '2026-03-01', options: { targets: { minRoi: 0.3 } } } });
+    await t.run({
+      kind: 'analysis',
+      payload: { all: true, date: '2026-03-01', options: { targets: { minRoi: 0.3 } } },
+    });
     const out = join(t.dir, 'winners.csv');
-    expect(await exportProducts(t.db, out, { filters: [parseFilter('roi>=30%'), parseFilter('profit>5')], page: 1 })).toBe(2);
-    const rows = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').replace(/^\ufeff/, ''), { header: true, skipEmptyLines: true }).data;
+    expect(
+      await exportProducts(t.db, out, { filters: [parseFilter('roi>=30%'), parseFilter('profit>5')], page: 1 }),
+    ).toBe(2);
+    const rows = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').replace(/^\ufeff/, ''), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
     // In catalog (id) order: Widget was written while reading (its barcode extended the catalog's), Chair merged after.
     expect(rows.map((r) => [r.Name, r['ROI %'], r.Verdict])).toEqual([
       ['Widget', '107.5', 'winner'],

@@ -15,7 +15,9 @@ const all: AnalysisPayload = { all: true, options: { targets: { minRoi: 0.3 } } 
 
 describe('findUnfinishedAnalysis', () => {
   it('keys a request by what it analyses and how, not by shard, id order or unset options', () => {
-    expect(analysisScopeKey({ ids: [3, 1, 2] })).toBe(analysisScopeKey({ ids: [1, 2, 3], marketplace: 'US', options: {} }));
+    expect(analysisScopeKey({ ids: [3, 1, 2] })).toBe(
+      analysisScopeKey({ ids: [1, 2, 3], marketplace: 'US', options: {} }),
+    );
     expect(analysisScopeKey({ ...all, shard: { count: 2, index: 1 } })).toBe(analysisScopeKey(all));
     expect(analysisScopeKey(all)).not.toBe(analysisScopeKey({ all: true, options: { targets: { minRoi: 0.4 } } }));
     expect(analysisScopeKey(all)).not.toBe(analysisScopeKey({ ids: [1] }));
@@ -24,7 +26,10 @@ describe('findUnfinishedAnalysis', () => {
   it('finds both shards of an unfinished run of the same scope, and the completed shard beside an unfinished one', () => {
     expect(findUnfinishedAnalysis(t.db, all)).toBeNull();
     const ids = analysisJobs(all, 2).map((i) => t.queue.enqueue(i).id);
-    expect(findUnfinishedAnalysis(t.db, all)).toEqual({ unfinished: ids.map((id) => expect.objectContaining({ id })), done: [] });
+    expect(findUnfinishedAnalysis(t.db, all)).toEqual({
+      unfinished: ids.map((id) => expect.objectContaining({ id })),
+      done: [],
+    });
     // Another scope is another request.
     expect(findUnfinishedAnalysis(t.db, { all: true, options: { targets: { minRoi: 0.5 } } })).toBeNull();
 

@@ -37,7 +37,14 @@ beforeEach(() => {
   scheduler.start();
   shell = fakeShell();
   engineStopped = 0;
-  desktop = createDesktop({ queue: t.queue, scheduler, ...shell.ports, settings: () => settings, drainGraceMs: 2000, stopEngine: async () => void engineStopped++ });
+  desktop = createDesktop({
+    queue: t.queue,
+    scheduler,
+    ...shell.ports,
+    settings: () => settings,
+    drainGraceMs: 2000,
+    stopEngine: async () => void engineStopped++,
+  });
   desktop.start();
 });
 afterEach(async () => {
@@ -68,9 +75,15 @@ describe('desktop behaviour', () => {
   it('sends job events to the window, progress coalesced', async () => {
     shell.rec.focused = true;
     const job = t.queue.enqueue({ kind: 'work' });
-    await waitFor(() => shell.rec.sent.some((e) => e.type === 'job' && e.job.id === job.id && e.job.status === 'running'), 'a running event');
+    await waitFor(
+      () => shell.rec.sent.some((e) => e.type === 'job' && e.job.id === job.id && e.job.status === 'running'),
+      'a running event',
+    );
     release();
-    await waitFor(() => shell.rec.sent.some((e) => e.type === 'job' && e.job.status === 'completed'), 'a completed event');
+    await waitFor(
+      () => shell.rec.sent.some((e) => e.type === 'job' && e.job.status === 'completed'),
+      'a completed event',
+    );
     const statuses = shell.rec.sent.flatMap((e) => (e.type === 'job' ? [e.job.status] : []));
     expect(statuses[0]).toBe('queued');
     expect(statuses.at(-1)).toBe('completed');
@@ -81,7 +94,13 @@ describe('desktop behaviour', () => {
   it('quitting with a job running asks, and "keep running" keeps everything going', async () => {
     const keep = fakeShell({ confirmQuit: false });
     desktop.dispose();
-    desktop = createDesktop({ queue: t.queue, scheduler, ...keep.ports, settings: () => settings, stopEngine: async () => void engineStopped++ });
+    desktop = createDesktop({
+      queue: t.queue,
+      scheduler,
+      ...keep.ports,
+      settings: () => settings,
+      stopEngine: async () => void engineStopped++,
+    });
     desktop.start();
     const job = t.queue.enqueue({ kind: 'work' });
     await waitFor(() => t.queue.get(job.id).status === 'running', 'the job to run');

@@ -23,7 +23,12 @@ describe('runSmoke (what `electron . --smoke` runs)', () => {
   });
 
   it('says why when the sample cannot be imported, and is not ok', async () => {
-    const report = await runSmoke({ launcher: createNodeLauncher(), samplePath: `${tmp.dir}/missing.csv`, tmpRoot: tmp.dir, engine: { queue: { backoff: { baseMs: 10, maxMs: 20 } } } });
+    const report = await runSmoke({
+      launcher: createNodeLauncher(),
+      samplePath: `${tmp.dir}/missing.csv`,
+      tmpRoot: tmp.dir,
+      engine: { queue: { backoff: { baseMs: 10, maxMs: 20 } } },
+    });
     expect(report.ok).toBe(false);
     expect(report.error).toMatch(/missing\.csv|not found|no such file/i);
   });

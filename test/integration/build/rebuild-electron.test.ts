@@ -6,7 +6,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ensureElectronSqlite, isBuildFresh, readStamp, type RebuildFn, type RebuildRequest } from '../../../build/scripts/electron-sqlite.ts';
+import {
+  ensureElectronSqlite,
+  isBuildFresh,
+  readStamp,
+  type RebuildFn,
+  type RebuildRequest,
+} from '../../../build/scripts/electron-sqlite.ts';
 import { main } from '../../../build/scripts/rebuild-electron.ts';
 
 const installed = dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
@@ -22,13 +28,17 @@ describe('rebuild:electron', () => {
   const standIn: RebuildFn = async (request) => {
     calls.push(request);
     const pkg = join(request.buildPath, 'node_modules', 'better-sqlite3');
-    for (const f of ['package.json', 'binding.gyp', 'src', 'deps', 'lib']) expect(existsSync(join(pkg, f)), f).toBe(true);
+    for (const f of ['package.json', 'binding.gyp', 'src', 'deps', 'lib'])
+      expect(existsSync(join(pkg, f)), f).toBe(true);
     expect(existsSync(join(pkg, 'build')), 'the scratch copy starts without a build').toBe(false);
     // node-gyp would take npm's nodedir over Electron's headers: the flow keeps it out of the build's environment.
     expect(Object.keys(process.env).filter((k) => /^npm_config_nodedir$/i.test(k))).toEqual([]);
     mkdirSync(join(pkg, 'build', 'Release'), { recursive: true });
     // What a real build carries: the register symbol Node checks on load, named after the ABI.
-    writeFileSync(join(pkg, 'build', 'Release', 'better_sqlite3.node'), `electron ${request.electronVersion} build #${calls.length} node_register_module_v${abiBuilt}`);
+    writeFileSync(
+      join(pkg, 'build', 'Release', 'better_sqlite3.node'),
+      `electron ${request.electronVersion} build #${calls.length} node_register_module_v${abiBuilt}`,
+    );
   };
 
   let abiBuilt: string;
@@ -44,7 +54,8 @@ describe('rebuild:electron', () => {
     writeFileSync(join(root, 'node_modules', 'electron', 'package.json'), '{"name":"electron","version":"45.4.1"}');
     writeFileSync(join(root, 'node_modules', 'electron', 'abi_version'), '150');
     const pkg = join(root, 'node_modules', 'better-sqlite3');
-    for (const f of ['package.json', 'binding.gyp', 'src', 'deps', 'lib']) cpSync(join(installed, f), join(pkg, f), { recursive: true });
+    for (const f of ['package.json', 'binding.gyp', 'src', 'deps', 'lib'])
+      cpSync(join(installed, f), join(pkg, f), { recursive: true });
     nodeBinary = join(pkg, 'build', 'Release', 'better_sqlite3.node');
     mkdirSync(dirname(nodeBinary), { recursive: true });
     cpSync(join(installed, 'build', 'Release', 'better_sqlite3.node'), nodeBinary);
@@ -79,7 +90,14 @@ describe('rebuild:electron', () => {
     expect(readFileSync(electronBinary(), 'utf8')).toBe('electron 45.4.1 build #1 node_register_module_v150');
     expect(process.env.npm_config_nodedir).toBe('/usr'); // put back afterwards
     const version = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version as string;
-    expect(readStamp(stampFile())).toEqual({ electron: '45.4.1', betterSqlite3: version, platform: 'linux', arch: 'x64', abi: '150', sha256: sha(electronBinary()) });
+    expect(readStamp(stampFile())).toEqual({
+      electron: '45.4.1',
+      betterSqlite3: version,
+      platform: 'linux',
+      arch: 'x64',
+      abi: '150',
+      sha256: sha(electronBinary()),
+    });
     expect(sha(nodeBinary)).toBe(nodeBinarySha);
     expect(readdirSync(dirname(nodeBinary))).toEqual(['better_sqlite3.node']);
   });
@@ -99,9 +117,13 @@ describe('rebuild:electron', () => {
     writeFileSync(join(root, 'node_modules', 'electron', 'package.json'), '{"name":"electron","version":"45.5.0"}');
     expect((await ensureElectronSqlite({ root, rebuild: standIn, host })).status).toBe('built');
     expect(readStamp(stampFile())?.electron).toBe('45.5.0');
-    expect((await ensureElectronSqlite({ root, rebuild: standIn, host: { platform: 'linux', arch: 'arm64' } })).status).toBe('built');
+    expect(
+      (await ensureElectronSqlite({ root, rebuild: standIn, host: { platform: 'linux', arch: 'arm64' } })).status,
+    ).toBe('built');
     writeFileSync(electronBinary(), 'truncated');
-    expect((await ensureElectronSqlite({ root, rebuild: standIn, host: { platform: 'linux', arch: 'arm64' } })).status).toBe('built');
+    expect(
+      (await ensureElectronSqlite({ root, rebuild: standIn, host: { platform: 'linux', arch: 'arm64' } })).status,
+    ).toBe('built');
     expect(calls).toHaveLength(4);
     expect(sha(nodeBinary)).toBe(nodeBinarySha);
   });
@@ -134,7 +156,9 @@ describe('rebuild:electron', () => {
       throw new Error('getaddrinfo ENOTFOUND github.com');
     };
     expect(await main([], { root, rebuild: offline })).toBe(1);
-    expect(errors.join('\n')).toContain('Could not build better-sqlite3 for Electron 45.4.1: getaddrinfo ENOTFOUND github.com');
+    expect(errors.join('\n')).toContain(
+      'Could not build better-sqlite3 for Electron 45.4.1: getaddrinfo ENOTFOUND github.com',
+    );
     expect(errors.join('\n')).toContain('the first `npm start` must run online');
     expect(existsSync(stampFile())).toBe(false);
     expect(sha(nodeBinary)).toBe(nodeBinarySha);

@@ -4,7 +4,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from '../../support/cli.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
 
-
 describe('pallet analyze and export', () => {
   let tmp: ReturnType<typeof tempDbPath>;
   beforeEach(() => (tmp = tempDbPath()));
@@ -12,11 +11,19 @@ describe('pallet analyze and export', () => {
 
   it('analyses imported products and exports the winners', async () => {
     const list = join(tmp.dir, 'list.csv');
-    writeFileSync(list, 'UPC,Name,Brand,Category,Unit Cost,MSRP,Weight (lb),Length (in),Width (in),Height (in)\n036000291452,Widget,Acme,Home & Kitchen,8,24.99,0.9,8,6,2\n4006381333931,Dud,Globex,Toys,20,21,0.9,8,6,2\n');
+    writeFileSync(
+      list,
+      'UPC,Name,Brand,Category,Unit Cost,MSRP,Weight (lb),Length (in),Width (in),Height (in)\n036000291452,Widget,Acme,Home & Kitchen,8,24.99,0.9,8,6,2\n4006381333931,Dud,Globex,Toys,20,21,0.9,8,6,2\n',
+    );
     expect((await cli('--db', tmp.path, 'import', list)).code).toBe(0);
     const a = await cli('--db', tmp.path, 'analyze', '--all', '--min-roi', '0.3', '--json');
     expect(a.code).toBe(0);
-    expect(JSON.parse(a.out)).toMatchObject({ status: 'completed', analyzed: 2, winners: 1, feeSchedule: 'us-2026-01-15' });
+    expect(JSON.parse(a.out)).toMatchObject({
+      status: 'completed',
+      analyzed: 2,
+      winners: 1,
+      feeSchedule: 'us-2026-01-15',
+    });
     const out = join(tmp.dir, 'winners.csv');
     const e = await cli('--db', tmp.path, 'export', 'products', out, '--filter', 'roi>=0.3');
     expect(e).toMatchObject({ code: 0, out: `Wrote 1 products to ${out}.` });

@@ -6,7 +6,6 @@ import { createQueue } from '../../../main/queue/queue.ts';
 import { cli } from '../../support/cli.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
 
-
 describe('pallet CLI', () => {
   let tmp: ReturnType<typeof tempDbPath>;
   beforeEach(() => {
@@ -51,7 +50,16 @@ describe('pallet CLI', () => {
 
   it('bad arguments get the usage and exit code 2; impossible actions a clear message and 1', async () => {
     seed();
-    for (const args of [[], ['frob'], ['job'], ['job', 'abc'], ['jobs', '--status', 'nope'], ['jobs', '--bogus'], ['cancel', '1', '2'], ['bench']]) {
+    for (const args of [
+      [],
+      ['frob'],
+      ['job'],
+      ['job', 'abc'],
+      ['jobs', '--status', 'nope'],
+      ['jobs', '--bogus'],
+      ['cancel', '1', '2'],
+      ['bench'],
+    ]) {
       const r = await cli('--db', tmp.path, ...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toContain('Usage: pallet');

@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from '../../support/cli.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
 
-
 describe('pallet import, template, undo-import', () => {
   let tmp: ReturnType<typeof tempDbPath>;
   beforeEach(() => (tmp = tempDbPath()));
@@ -14,7 +13,18 @@ describe('pallet import, template, undo-import', () => {
 
   it('previews a file without importing anything', async () => {
     const p = file('list.csv', 'Barcode;Artikel;Marke;Preis netto;Notes\n036000291452;Widget;Acme;2,50;x\n');
-    const r = await cli('--db', tmp.path, 'import', p, '--preview', '--json', '--map', 'Artikel=name', '--map', 'Preis netto=cost');
+    const r = await cli(
+      '--db',
+      tmp.path,
+      'import',
+      p,
+      '--preview',
+      '--json',
+      '--map',
+      'Artikel=name',
+      '--map',
+      'Preis netto=cost',
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({
       encoding: 'utf-8',
@@ -28,12 +38,39 @@ describe('pallet import, template, undo-import', () => {
   });
 
   it('imports with --json in the documented shape, then undoes it', async () => {
-    const p = file('list.csv', 'UPC,Name,Brand,Cost\n036000291452,Widget,Acme,2.50\n036000291452,Widget,Acme,2.50\nbad,Thing,,1\n');
+    const p = file(
+      'list.csv',
+      'UPC,Name,Brand,Cost\n036000291452,Widget,Acme,2.50\n036000291452,Widget,Acme,2.50\nbad,Thing,,1\n',
+    );
     const r = await cli('--db', tmp.path, 'import', p, '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.out);
-    expect(Object.keys(out)).toEqual(expect.arrayContaining(['jobId', 'status', 'rows', 'created', 'updated', 'unchanged', 'duplicates', 'rejected', 'errorReport', 'encoding', 'delimiter', 'mapping', 'elapsedMs']));
-    expect(out).toMatchObject({ status: 'completed', rows: 3, created: 1, duplicates: 1, rejected: 1, delimiter: ',', mapping: { gtin: 'UPC', cost: 'Cost' } });
+    expect(Object.keys(out)).toEqual(
+      expect.arrayContaining([
+        'jobId',
+        'status',
+        'rows',
+        'created',
+        'updated',
+        'unchanged',
+        'duplicates',
+        'rejected',
+        'errorReport',
+        'encoding',
+        'delimiter',
+        'mapping',
+        'elapsedMs',
+      ]),
+    );
+    expect(out).toMatchObject({
+      status: 'completed',
+      rows: 3,
+      created: 1,
+      duplicates: 1,
+      rejected: 1,
+      delimiter: ',',
+      mapping: { gtin: 'UPC', cost: 'Cost' },
+    });
     expect(readFileSync(out.errorReport, 'utf8')).toContain('has characters other than digits');
 
     const text = await cli('--db', tmp.path, 'imports');
@@ -62,7 +99,10 @@ describe('pallet import, template, undo-import', () => {
     const again = await cli('--db', tmp.path, 'template', out);
     expect(again).toMatchObject({ code: 1, err: expect.stringMatching(/already exists/) });
     // Header only: completes with 0 rows.
-    expect(JSON.parse((await cli('--db', tmp.path, 'import', out, '--json')).out)).toMatchObject({ status: 'completed', rows: 0 });
+    expect(JSON.parse((await cli('--db', tmp.path, 'import', out, '--json')).out)).toMatchObject({
+      status: 'completed',
+      rows: 0,
+    });
   });
 
   it('meets bad arguments with a usage message and exit code 2', async () => {

@@ -1,6 +1,10 @@
 import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBackgroundCheckpoints, WORKER_CHECKPOINT_PAGES, type BackgroundCheckpoints } from '../../../main/db/checkpoints.ts';
+import {
+  startBackgroundCheckpoints,
+  WORKER_CHECKPOINT_PAGES,
+  type BackgroundCheckpoints,
+} from '../../../main/db/checkpoints.ts';
 import { openDatabase, type Db } from '../../../main/db/open.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
 
@@ -46,7 +50,8 @@ describe('background checkpoints', () => {
     const before = statSync(tmp.path).size;
     write(20_000); // ~4.5 MiB
     const deadline = Date.now() + 10_000;
-    while (statSync(tmp.path).size < before + 3 * 1024 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (statSync(tmp.path).size < before + 3 * 1024 * 1024 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     expect(statSync(tmp.path).size).toBeGreaterThan(before + 3 * 1024 * 1024);
   });
 

@@ -77,7 +77,10 @@ describe('openDatabase / migrate', () => {
       { id: 2, status: 'queued', parent_id: 1, dedupe_key: 'k' },
     ]);
     expect(db.prepare('SELECT count(*) FROM job_errors WHERE job_id = 1').pluck().get()).toBe(1);
-    const sql = db.prepare(`SELECT group_concat(sql, ' ') FROM sqlite_master WHERE tbl_name = 'jobs'`).pluck().get() as string;
+    const sql = db
+      .prepare(`SELECT group_concat(sql, ' ') FROM sqlite_master WHERE tbl_name = 'jobs'`)
+      .pluck()
+      .get() as string;
     expect(sql).not.toMatch(/status IN/i);
     expect(sql).toMatch(/jobs_dedupe/);
     // The rules still hold: an unknown status is refused, and deleting a parent still clears the child's link.
@@ -92,8 +95,21 @@ describe('openDatabase / migrate', () => {
     const db = new Database(tmp.path);
     db.pragma('foreign_keys = ON');
     const ladder = [
-      { version: 1, name: 'a', up: (d: Database.Database) => d.exec('CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p_id REFERENCES p(id)); INSERT INTO p VALUES (1); INSERT INTO c VALUES (1)') },
-      { version: 2, name: 'b', rebuildsTables: true, up: (d: Database.Database) => d.exec('CREATE TABLE p2(id INTEGER PRIMARY KEY); DROP TABLE p; ALTER TABLE p2 RENAME TO p') },
+      {
+        version: 1,
+        name: 'a',
+        up: (d: Database.Database) =>
+          d.exec(
+            'CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p_id REFERENCES p(id)); INSERT INTO p VALUES (1); INSERT INTO c VALUES (1)',
+          ),
+      },
+      {
+        version: 2,
+        name: 'b',
+        rebuildsTables: true,
+        up: (d: Database.Database) =>
+          d.exec('CREATE TABLE p2(id INTEGER PRIMARY KEY); DROP TABLE p; ALTER TABLE p2 RENAME TO p'),
+      },
     ];
     expect(() => migrate(db, ladder)).toThrow(/"b" would leave 1 broken references/);
     expect(schemaVersion(db)).toBe(1);

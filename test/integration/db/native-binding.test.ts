@@ -32,7 +32,10 @@ describe('PALLET_SQLITE_BINDING in threads and worker processes', () => {
     const good = join(tmp.dir, 'native', 'better_sqlite3.node');
     mkdirSync(join(tmp.dir, 'native'));
     copyFileSync(nodeBuild, good);
-    cleanups.push(() => tmp.cleanup(), () => void db.close());
+    cleanups.push(
+      () => tmp.cleanup(),
+      () => void db.close(),
+    );
     return { tmp, db, good, bad: join(tmp.dir, 'missing', 'better_sqlite3.node') };
   }
 
@@ -78,7 +81,14 @@ describe('PALLET_SQLITE_BINDING in threads and worker processes', () => {
       const pool = createWorkerPool([sup]);
       await pool.start();
       const recurring = createRecurring({ db, queue, clock: systemClock });
-      const scheduler = createScheduler({ queue, executor: pool, recurring, tickMs: 50, leaseMs: 1_500, defaultConcurrency: 2 });
+      const scheduler = createScheduler({
+        queue,
+        executor: pool,
+        recurring,
+        tickMs: 50,
+        leaseMs: 1_500,
+        defaultConcurrency: 2,
+      });
       scheduler.start();
       try {
         const job = queue.enqueue({ kind: 'ledger', payload: { n: 2, dbPath: tmp.path }, maxAttempts: 1 });

@@ -35,15 +35,27 @@ afterEach(async () => {
 
 /** Imports a supplier list (no lookups, no automatic images job) and returns its import id. */
 async function importList(engine: TestEngine, csv: string): Promise<number> {
-  const job = await engine.run({ kind: 'import', payload: { path: engine.file('list.csv', csv), lookupAfter: false, imagesAfter: false } });
+  const job = await engine.run({
+    kind: 'import',
+    payload: { path: engine.file('list.csv', csv), lookupAfter: false, imagesAfter: false },
+  });
   expect(job.status).toBe('completed');
   return (job.result as { importId: number }).importId;
 }
 
 const rows = (engine: TestEngine) =>
   engine.db
-    .prepare(`SELECT coalesce(p.name, p.sku) AS name, pi.position, pi.status, pi.error_code, pi.attempts, pi.sha256 FROM product_images pi JOIN products p ON p.id = pi.product_id ORDER BY p.id, pi.position`)
-    .all() as { name: string; position: number; status: string; error_code: string | null; attempts: number; sha256: string | null }[];
+    .prepare(
+      `SELECT coalesce(p.name, p.sku) AS name, pi.position, pi.status, pi.error_code, pi.attempts, pi.sha256 FROM product_images pi JOIN products p ON p.id = pi.product_id ORDER BY p.id, pi.position`,
+    )
+    .all() as {
+    name: string;
+    position: number;
+    status: string;
+    error_code: string | null;
+    attempts: number;
+    sha256: string | null;
+  }[];
 
 describe('images job (a real worker, an image host on 127.0.0.1)', () => {
   it('stores every kind of image once with thumbnails and hashes, fails each bad link with its reason, and reports probable duplicates', async () => {
@@ -101,7 +113,13 @@ describe('images job (a real worker, an image host on 127.0.0.1)', () => {
     expect(server.hits.get('/base.png')).toBe(1);
     expect(got['Same address as A1#0']!.sha256).toBe(got['Acme Widget Blue 500ml#0']!.sha256);
     expect(got['Redirected#0']!.sha256).toBe(got['Boxed Widget#1']!.sha256);
-    const stored = t.db.prepare('SELECT * FROM images ORDER BY sha256').all() as { sha256: string; format: string; width: number; height: number; dhash: string }[];
+    const stored = t.db.prepare('SELECT * FROM images ORDER BY sha256').all() as {
+      sha256: string;
+      format: string;
+      width: number;
+      height: number;
+      dhash: string;
+    }[];
     expect(stored.map((s) => s.format).sort()).toEqual(['jpg', 'jpg', 'png', 'png', 'png', 'webp']);
     for (const s of stored) {
       const files = imagePaths(join(t.dir, 'images'), s.sha256, s.format);
@@ -118,19 +136,35 @@ describe('images job (a real worker, an image host on 127.0.0.1)', () => {
 
     // Near-identical pictures hash close, different ones far.
     const hashOf = (k: string) => stored.find((s) => s.sha256 === got[k]!.sha256)!.dhash;
-    expect(hamming(hashOf('Acme Widget Blue 500ml#0'), hashOf('ACME Widget, blue (500 ml)#0'))).toBeLessThanOrEqual(MAX_IMAGE_DISTANCE);
-    expect(hamming(hashOf('Acme Widget Blue 500ml#0'), hashOf('Boxed Widget#0'))).toBeLessThanOrEqual(MAX_IMAGE_DISTANCE);
+    expect(hamming(hashOf('Acme Widget Blue 500ml#0'), hashOf('ACME Widget, blue (500 ml)#0'))).toBeLessThanOrEqual(
+      MAX_IMAGE_DISTANCE,
+    );
+    expect(hamming(hashOf('Acme Widget Blue 500ml#0'), hashOf('Boxed Widget#0'))).toBeLessThanOrEqual(
+      MAX_IMAGE_DISTANCE,
+    );
     expect(hamming(hashOf('Acme Widget Blue 500ml#0'), hashOf('Globex Gizmo#0'))).toBeGreaterThan(16);
 
     // Only the two barcode-less Acme widgets are a probable duplicate: C1 has a barcode, L1 is another brand's name.
-    expect(listProbableDuplicates(t.db).map((d) => [d.aName, d.bName].sort())).toEqual([['ACME Widget, blue (500 ml)', 'Acme Widget Blue 500ml']]);
+    expect(listProbableDuplicates(t.db).map((d) => [d.aName, d.bName].sort())).toEqual([
+      ['ACME Widget, blue (500 ml)', 'Acme Widget Blue 500ml'],
+    ]);
     const r = job.result as ImagesJobResult;
     expect(r).toMatchObject({ retrying: 2, probableDuplicates: 1 });
     expect(r.done).toBe(8);
     expect(r.failed).toBe(8);
     expect(r.reused).toBeGreaterThanOrEqual(1);
     // Each failure is on the job for the window, with the product it belongs to.
-    expect(t.queue.recentErrors(job.id).map((e) => e.code)).toEqual(expect.arrayContaining(['http_404', 'not_image', 'too_large', 'timeout', 'http_500', 'too_many_redirects', 'file_missing']));
+    expect(t.queue.recentErrors(job.id).map((e) => e.code)).toEqual(
+      expect.arrayContaining([
+        'http_404',
+        'not_image',
+        'too_large',
+        'timeout',
+        'http_500',
+        'too_many_redirects',
+        'file_missing',
+      ]),
+    );
     // The retryable ones get a later run of their own.
     const later = t.queue.list({ kind: 'images' }).find((j) => j.id !== job.id)!;
     expect(later.status).toBe('scheduled');
@@ -141,25 +175,40 @@ describe('images job (a real worker, an image host on 127.0.0.1)', () => {
     const port = await closedPort();
     t = await startTestEngine();
     const url = (p: string) => `http://127.0.0.1:${port}${p}`;
-    const importId = await importList(t, `SKU,Name,Brand,Cost,Image\nA,Widget,Acme,2,${url('/base.png')}\nB,Gizmo,Globex,2,${url('/other.png')}\n`);
+    const importId = await importList(
+      t,
+      `SKU,Name,Brand,Cost,Image\nA,Widget,Acme,2,${url('/base.png')}\nB,Gizmo,Globex,2,${url('/other.png')}\n`,
+    );
     // The probe asks the same (unreachable) host: nothing answers, so the network is down.
     const job = t.queue.enqueue({ kind: 'images', payload: { importId, probeUrl: url('/') } satisfies ImagesPayload });
     await waitFor(() => t!.queue.get(job.id).status === 'waiting_network', 'the job to wait for the network', 30_000);
     expect(t.queue.get(job.id).attempts).toBe(0);
-    expect(rows(t).map((r) => [r.status, r.attempts])).toEqual([['pending', 0], ['pending', 0]]);
+    expect(rows(t).map((r) => [r.status, r.attempts])).toEqual([
+      ['pending', 0],
+      ['pending', 0],
+    ]);
 
     server = await startImageServer(shots, port);
     t.queue.resumeWaitingNetwork();
     await waitFor(() => t!.queue.get(job.id).status === 'completed', 'the job to finish once online', 30_000);
-    expect(rows(t).map((r) => [r.status, r.attempts])).toEqual([['done', 1], ['done', 1]]);
+    expect(rows(t).map((r) => [r.status, r.attempts])).toEqual([
+      ['done', 1],
+      ['done', 1],
+    ]);
   });
 
   it('a host that is down while the network is up fails only its own images, for a later retry', async () => {
     server = await startImageServer(shots);
     const dead = await closedPort();
     t = await startTestEngine();
-    const importId = await importList(t, `SKU,Name,Brand,Cost,Image\nA,Widget,Acme,2,${server.url('/base.png')}\nB,Gizmo,Globex,2,http://127.0.0.1:${dead}/x.png\n`);
-    const job = await t.run({ kind: 'images', payload: { importId, probeUrl: server.url('/') } satisfies ImagesPayload });
+    const importId = await importList(
+      t,
+      `SKU,Name,Brand,Cost,Image\nA,Widget,Acme,2,${server.url('/base.png')}\nB,Gizmo,Globex,2,http://127.0.0.1:${dead}/x.png\n`,
+    );
+    const job = await t.run({
+      kind: 'images',
+      payload: { importId, probeUrl: server.url('/') } satisfies ImagesPayload,
+    });
     expect(job.status).toBe('completed');
     expect(rows(t).map((r) => [r.name, r.status, r.error_code, r.attempts])).toEqual([
       ['Widget', 'done', null, 1],
@@ -170,11 +219,22 @@ describe('images job (a real worker, an image host on 127.0.0.1)', () => {
   it('an import with an image column queues the images of what it created (and a file without one queues none)', async () => {
     server = await startImageServer(shots);
     t = await startTestEngine({ kinds: ['import'] });
-    const first = await t.run({ kind: 'import', payload: { path: t.file('a.csv', `SKU,Name,Brand,Cost,Image\nA,Widget,Acme,2,${server.url('/base.png')}\n`), lookupAfter: false } });
+    const first = await t.run({
+      kind: 'import',
+      payload: {
+        path: t.file('a.csv', `SKU,Name,Brand,Cost,Image\nA,Widget,Acme,2,${server.url('/base.png')}\n`),
+        lookupAfter: false,
+      },
+    });
     const queued = t.queue.list({ kind: 'images' });
-    expect(queued.map((j) => [j.status, j.parentId, (j.payload as ImagesPayload).importId])).toEqual([['queued', first.id, (first.result as { importId: number }).importId]]);
+    expect(queued.map((j) => [j.status, j.parentId, (j.payload as ImagesPayload).importId])).toEqual([
+      ['queued', first.id, (first.result as { importId: number }).importId],
+    ]);
     // A file without an image column queues none.
-    await t.run({ kind: 'import', payload: { path: t.file('b.csv', 'SKU,Name,Brand,Cost\nB,Gizmo,Globex,3\n'), lookupAfter: false } });
+    await t.run({
+      kind: 'import',
+      payload: { path: t.file('b.csv', 'SKU,Name,Brand,Cost\nB,Gizmo,Globex,3\n'), lookupAfter: false },
+    });
     expect(t.queue.list({ kind: 'images' })).toHaveLength(1);
   });
 });

@@ -10,17 +10,30 @@ beforeEach(() => (tmp = tempDbPath()));
 afterEach(() => tmp.cleanup());
 
 const options = (path: string): ParseFileOptions => ({
-  path, encoding: 'utf-8', delimiter: ',', newline: '\n', startByte: 0, chunkBytes: 64,
-  headers: ['UPC', 'Name', 'Brand', 'Cost'], mapping: { gtin: 0, name: 1, brand: 2, cost: 3 }, decimal: '.', rowNumber: 0, noteBudget: 100,
+  path,
+  encoding: 'utf-8',
+  delimiter: ',',
+  newline: '\n',
+  startByte: 0,
+  chunkBytes: 64,
+  headers: ['UPC', 'Name', 'Brand', 'Cost'],
+  mapping: { gtin: 0, name: 1, brand: 2, cost: 3 },
+  decimal: '.',
+  rowNumber: 0,
+  noteBudget: 100,
 });
 
-const rowNumbers = (chunks: ParsedChunk[]) => chunks.flatMap((c) => c.keyed.filter((_, i) => i % ROW_WIDTH === ROW_WIDTH - 1).map(Number));
+const rowNumbers = (chunks: ParsedChunk[]) =>
+  chunks.flatMap((c) => c.keyed.filter((_, i) => i % ROW_WIDTH === ROW_WIDTH - 1).map(Number));
 
 describe('the parsing thread, started ahead of its file', () => {
   it('waits for what to read, then hands over every row in file order', async () => {
     const parser = startParser(); // booting while the caller still plans
     // No barcodes: the rows are keyed by name and brand. Chunks of 64 bytes: several chunks, each a message.
-    const path = tmp.file('list.csv', ['UPC,Name,Brand,Cost', ...Array.from({ length: 20 }, (_, i) => `,Item ${i},Acme,${i + 1}`)].join('\n'));
+    const path = tmp.file(
+      'list.csv',
+      ['UPC,Name,Brand,Cost', ...Array.from({ length: 20 }, (_, i) => `,Item ${i},Acme,${i + 1}`)].join('\n'),
+    );
     await new Promise((r) => setTimeout(r, 20));
     const rows: number[] = [];
     const { stopped } = await parser.read(options(path), (chunks) => void rows.push(...rowNumbers(chunks)));
@@ -31,7 +44,10 @@ describe('the parsing thread, started ahead of its file', () => {
 
   it('hands over the chunks waiting behind a slow write together, four at most, still in file order', async () => {
     const parser = startParser();
-    const path = tmp.file('list.csv', ['UPC,Name,Brand,Cost', ...Array.from({ length: 40 }, (_, i) => `,Item ${i},Acme,${i + 1}`)].join('\n'));
+    const path = tmp.file(
+      'list.csv',
+      ['UPC,Name,Brand,Cost', ...Array.from({ length: 40 }, (_, i) => `,Item ${i},Acme,${i + 1}`)].join('\n'),
+    );
     const rows: number[] = [];
     const sizes: number[] = [];
     await parser.read(options(path), (chunks) => {
@@ -49,7 +65,9 @@ describe('the parsing thread, started ahead of its file', () => {
   it('closed unused, it reads nothing; a read after that is refused', async () => {
     const parser = startParser();
     parser.close();
-    await expect(parser.read(options(tmp.file('x.csv', 'UPC,Name,Brand,Cost\n,A,B,1')), () => undefined)).rejects.toThrow(/read its file already/);
+    await expect(
+      parser.read(options(tmp.file('x.csv', 'UPC,Name,Brand,Cost\n,A,B,1')), () => undefined),
+    ).rejects.toThrow(/read its file already/);
   });
 
   it('a file gone since planning fails with its own error after an early start', async () => {

@@ -17,7 +17,11 @@ async function importFile(path: string, mapping?: Record<string, string>) {
   return job.result as ImportResult;
 }
 
-const reportRows = (r: ImportResult) => readFileSync(r.errorReport!, 'utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
+const reportRows = (r: ImportResult) =>
+  readFileSync(r.errorReport!, 'utf8')
+    .replace(/^\ufeff/, '')
+    .trim()
+    .split(/\r\n/);
 
 describe('real-world exports import with clear outcomes', () => {
   it('PrestaShop products: semicolons, placeholder EAN with a bad check digit → identified by name and brand', async () => {
@@ -59,13 +63,22 @@ describe('real-world exports import with clear outcomes', () => {
     const map = { UGC_libEcommerce: 'name', UGC_libMarque: 'brand', UGC_MesureNette: 'cost' };
     const s = await importFile(fixture('openfoodfacts/SUYQD_AKENEO_PU_02.csv'), map);
     expect(s).toMatchObject({ delimiter: ';', rows: 5, created: 5, rejected: 0 });
-    const beer = t.db.prepare(`SELECT gtin14, name, cost, attributes FROM products WHERE gtin14 = '03368954957557'`).get() as Record<string, string>;
+    const beer = t.db
+      .prepare(`SELECT gtin14, name, cost, attributes FROM products WHERE gtin14 = '03368954957557'`)
+      .get() as Record<string, string>;
     expect(beer).toMatchObject({ name: "Bière blonde d'Abbaye Höellingem  6,5°, 6x25cl", cost: 1.5 });
     expect(JSON.parse(beer.attributes!)).toMatchObject({ SVE_idRubrique: '1,76701E+15' });
     // The same file with its scientific-notation column as the barcode: rejected with the reason, nothing guessed.
-    const sci = await importFile(fixture('openfoodfacts/SUYQD_AKENEO_PU_02.csv'), { ...map, UGC_ean: 'ignore', categories: 'gtin', UGC_libMarque: 'ignore' });
+    const sci = await importFile(fixture('openfoodfacts/SUYQD_AKENEO_PU_02.csv'), {
+      ...map,
+      UGC_ean: 'ignore',
+      categories: 'gtin',
+      UGC_libMarque: 'ignore',
+    });
     expect(sci).toMatchObject({ rows: 5, created: 0, rejected: 5 });
-    expect(reportRows(sci).slice(1).join('\n')).toMatch(/categories: ""1,76701E\+15"" scientific notation: the spreadsheet rounded the barcode/);
+    expect(reportRows(sci).slice(1).join('\n')).toMatch(
+      /categories: ""1,76701E\+15"" scientific notation: the spreadsheet rounded the barcode/,
+    );
   });
 
   it('the same retailer file saved as Windows-1252 gives exactly the same products as UTF-8', async () => {

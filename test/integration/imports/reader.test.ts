@@ -35,7 +35,8 @@ async function readAll(path: string, extra: Partial<ReadOptions> = {}) {
   return { sniffed: s, rows: rows.filter((r) => !(r.length === 1 && r[0] === '')), ends, oversized };
 }
 
-const TEXT = 'UPC;Name;Cost\r\n036000291452;"Crème brûlée, 6 × 100 g";12,50 €\r\n4006381333931;"Multi\r\nline ’quoted’";3,99\r\n';
+const TEXT =
+  'UPC;Name;Cost\r\n036000291452;"Crème brûlée, 6 × 100 g";12,50 €\r\n4006381333931;"Multi\r\nline ’quoted’";3,99\r\n';
 
 describe('sniffing and reading real-world encodings', () => {
   for (const enc of ['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be', 'windows-1252'] as const) {
@@ -56,7 +57,11 @@ describe('sniffing and reading real-world encodings', () => {
     for (const d of [',', ';', '\t', '|']) {
       const { sniffed, rows } = await readAll(write('d.csv', `a${d}b${d}c\na1${d}b1${d}c1${d}\n\na2${d}b2\n`));
       expect(sniffed.delimiter).toBe(d);
-      expect(rows).toEqual([['a', 'b', 'c'], ['a1', 'b1', 'c1', ''], ['a2', 'b2']]);
+      expect(rows).toEqual([
+        ['a', 'b', 'c'],
+        ['a1', 'b1', 'c1', ''],
+        ['a2', 'b2'],
+      ]);
     }
   });
 
@@ -77,8 +82,14 @@ describe('sniffing and reading real-world encodings', () => {
 
   it('skips a row longer than the limit, reports where it was, and reads on', async () => {
     const huge = 'x'.repeat(5000);
-    const { rows, oversized } = await readAll(write('big.csv', `a,b\n1,"${huge}\n${huge}"\n2,ok\n`), { maxRowChars: 1000, chunkBytes: 256 });
-    expect(rows).toEqual([['a', 'b'], ['2', 'ok']]);
+    const { rows, oversized } = await readAll(write('big.csv', `a,b\n1,"${huge}\n${huge}"\n2,ok\n`), {
+      maxRowChars: 1000,
+      chunkBytes: 256,
+    });
+    expect(rows).toEqual([
+      ['a', 'b'],
+      ['2', 'ok'],
+    ]);
     expect(oversized).toHaveLength(1);
     expect(oversized[0]![1] - oversized[0]![0]).toBe(2 + 1 + 5000 + 1 + 5000 + 2);
   });
@@ -94,7 +105,10 @@ describe('files Pallet refuses', () => {
   it('an empty file, blank lines only, a binary file renamed .csv, a missing file', async () => {
     expect((await refuse('')).code).toBe('empty');
     expect((await refuse('\r\n\n  \n')).code).toBe('empty');
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(200, 7)]);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
+      Buffer.alloc(200, 7),
+    ]);
     expect(await refuse(png)).toMatchObject({ code: 'binary', message: expect.stringMatching(/not a text file/) });
     const missing = await sniffFile(join(tmp.dir, 'nope.csv')).catch((e: unknown) => e);
     expect(missing).toMatchObject({ code: 'unreadable', message: expect.stringMatching(/does not exist/) });
@@ -103,6 +117,9 @@ describe('files Pallet refuses', () => {
   it('a file that turns out not to be UTF-8 after its first megabyte', async () => {
     const head = 'a,b\n' + 'x,y\n'.repeat(300_000);
     const path = write('mixed.csv', Buffer.concat([Buffer.from(head), Buffer.from([0x61, 0xe9, 0x2c, 0x62, 0x0a])]));
-    await expect(readAll(path)).rejects.toMatchObject({ code: 'encoding', message: expect.stringMatching(/not valid UTF-8 near byte/) });
+    await expect(readAll(path)).rejects.toMatchObject({
+      code: 'encoding',
+      message: expect.stringMatching(/not valid UTF-8 near byte/),
+    });
   });
 });

@@ -26,8 +26,18 @@ afterEach(() => t.close());
 async function record(jobId: number, path: string, fileName = 'supplier.csv') {
   const { size, hash } = await fileIdentity(path);
   return createImportStore(t.db).create({
-    jobId, fileName, filePath: path, fileSize: size, fileHash: hash, encoding: 'utf-8', delimiter: ',', decimal: '.',
-    headers: ['UPC', 'Name', 'Brand', 'Cost'], mapping: {}, fingerprint: 'f', errorReport: null,
+    jobId,
+    fileName,
+    filePath: path,
+    fileSize: size,
+    fileHash: hash,
+    encoding: 'utf-8',
+    delimiter: ',',
+    decimal: '.',
+    headers: ['UPC', 'Name', 'Brand', 'Cost'],
+    mapping: {},
+    fingerprint: 'f',
+    errorReport: null,
   });
 }
 
@@ -43,7 +53,12 @@ describe('findUnfinishedImport', () => {
     copyFileSync(file, moved);
     for (const path of [file, moved]) {
       const found = await findUnfinishedImport(t.db, path);
-      expect(found).toMatchObject({ job: { id: job.id, status: 'running' }, importId: imp.id, fileName: 'supplier.csv', percent: 52 });
+      expect(found).toMatchObject({
+        job: { id: job.id, status: 'running' },
+        importId: imp.id,
+        fileName: 'supplier.csv',
+        percent: 52,
+      });
       expect(describeResume(found!)).toBe(`Resuming import #${imp.id} of supplier.csv (52%)`);
     }
     // Another file, or the same one once its import has finished: nothing to resume.
@@ -86,7 +101,14 @@ describe('imports:start from the window', () => {
         version: 't',
         reader,
         exportDir: () => join(t.dir, 'exports'),
-        app: { settings: createMemorySettings(), secrets: createSecrets(fakeKeyring(), memorySecretStore().store), sampleDir: t.dir, files: fakeShell().files, fileRoots: () => [t.dir], onCredentialsChanged: () => {} },
+        app: {
+          settings: createMemorySettings(),
+          secrets: createSecrets(fakeKeyring(), memorySecretStore().store),
+          sampleDir: t.dir,
+          files: fakeShell().files,
+          fileRoots: () => [t.dir],
+          onCredentialsChanged: () => {},
+        },
       }),
       appOrigin: 'app://pallet',
       classify: classifyError,

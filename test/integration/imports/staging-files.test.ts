@@ -104,7 +104,7 @@ describe('staging files of imports', () => {
     expect(stagingFiles(t.dir)).toEqual([]);
   });
 
-  it("the start sweep removes staging files of finished or unknown imports and keeps those a live import owns", async () => {
+  it('the start sweep removes staging files of finished or unknown imports and keeps those a live import owns', async () => {
     const tmp = tempDbPath();
     try {
       const db = openDatabase(tmp.path);
@@ -112,22 +112,47 @@ describe('staging files of imports', () => {
       const imports = createImportStore(db);
       const seed = (status: JobStatus, checkpoint: unknown, importStatus = 'running') => {
         const job = queue.enqueue({ kind: 'import', payload: { path: '/nowhere.csv' } });
-        db.prepare('UPDATE jobs SET status = ?, checkpoint = ? WHERE id = ?').run(status, JSON.stringify(checkpoint), job.id);
+        db.prepare('UPDATE jobs SET status = ?, checkpoint = ? WHERE id = ?').run(
+          status,
+          JSON.stringify(checkpoint),
+          job.id,
+        );
         const imp = imports.create({
-          jobId: job.id, fileName: 'f.csv', filePath: '/nowhere.csv', fileSize: 1, fileHash: 'h', encoding: 'utf-8', delimiter: ',', decimal: '.',
-          headers: ['UPC'], mapping: {}, fingerprint: 'x', errorReport: null,
+          jobId: job.id,
+          fileName: 'f.csv',
+          filePath: '/nowhere.csv',
+          fileSize: 1,
+          fileHash: 'h',
+          encoding: 'utf-8',
+          delimiter: ',',
+          decimal: '.',
+          headers: ['UPC'],
+          mapping: {},
+          fingerprint: 'x',
+          errorReport: null,
         });
         imports.setStatus(imp.id, importStatus as 'running');
         return imp.id;
       };
-      const reading = (staged: number) => ({ phase: 'reading', byteOffset: 100, rowNumber: 10, counts: {}, staged, reportBytes: 0 });
+      const reading = (staged: number) => ({
+        phase: 'reading',
+        byteOffset: 100,
+        rowNumber: 10,
+        counts: {},
+        staged,
+        reportBytes: 0,
+      });
       const ids = {
         completed: seed('completed', { phase: 'done' }, 'completed'),
         queued: seed('queued', null),
         running: seed('running', reading(5)),
         paused: seed('paused', reading(0)),
         retryPending: seed('retry_pending', reading(0)),
-        cancelledMidMerge: seed('cancelled', { phase: 'merging', part: 'gtin', lo: '', counts: {}, reportBytes: 0 }, 'cancelled'),
+        cancelledMidMerge: seed(
+          'cancelled',
+          { phase: 'merging', part: 'gtin', lo: '', counts: {}, reportBytes: 0 },
+          'cancelled',
+        ),
         cancelledNothingStaged: seed('cancelled', reading(0), 'cancelled'),
         failedNothingStaged: seed('failed', reading(0), 'failed'),
         undone: seed('cancelled', reading(7), 'undone'),
@@ -141,9 +166,17 @@ describe('staging files of imports', () => {
       writeFileSync(join(tmp.dir, 'staging', 'notes.txt'), 'not ours');
 
       // An engine that claims no imports: the sweep alone acts on the files.
-      const engine = await createEngine({ dbPath: tmp.path, launcher: createNodeLauncher(), workers: 1, kinds: ['noop'] });
+      const engine = await createEngine({
+        dbPath: tmp.path,
+        launcher: createNodeLauncher(),
+        workers: 1,
+        kinds: ['noop'],
+      });
       await engine.stop();
-      const kept = [ids.queued, ids.running, ids.paused, ids.retryPending, ids.cancelledMidMerge].flatMap((id) => [`import-${id}.db`, `import-${id}.db-journal`]);
+      const kept = [ids.queued, ids.running, ids.paused, ids.retryPending, ids.cancelledMidMerge].flatMap((id) => [
+        `import-${id}.db`,
+        `import-${id}.db-journal`,
+      ]);
       expect(stagingFiles(tmp.dir)).toEqual([...kept, 'notes.txt'].sort());
     } finally {
       tmp.cleanup();

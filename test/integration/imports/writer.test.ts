@@ -9,10 +9,12 @@ let t: ReturnType<typeof openTestQueue>;
 beforeEach(() => {
   t = openTestQueue();
   for (const id of [1, 2]) {
-    t.db.prepare(
-      `INSERT INTO imports (id, file_name, file_path, file_size, file_hash, encoding, delimiter, decimal_sep, headers, mapping, fingerprint, created_at)
+    t.db
+      .prepare(
+        `INSERT INTO imports (id, file_name, file_path, file_size, file_hash, encoding, delimiter, decimal_sep, headers, mapping, fingerprint, created_at)
        VALUES (?, 'f.csv', 'f.csv', 0, 'h', 'utf-8', ',', '.', '[]', '{}', 'x', 0)`,
-    ).run(id);
+      )
+      .run(id);
   }
 });
 afterEach(() => t.close());
@@ -22,9 +24,28 @@ const gtin = (n: number) => {
   return body + gs1CheckDigit(body);
 };
 const product = (n: number, over: Partial<CleanProduct> = {}): CleanProduct => ({
-  gtin14: gtin(n), sku: `SKU-${n}`, mpn: null, asin: null, name: `Product ${n}`, brand: 'Acme', category: null, cost: n, currency: 'USD', price: null,
-  packSize: null, quantity: null, imageUrl: null, description: null, weightLb: null, lengthIn: null, widthIn: null, heightIn: null,
-  attributes: {}, nameBrandKey: null, qualityScore: 50, ...over,
+  gtin14: gtin(n),
+  sku: `SKU-${n}`,
+  mpn: null,
+  asin: null,
+  name: `Product ${n}`,
+  brand: 'Acme',
+  category: null,
+  cost: n,
+  currency: 'USD',
+  price: null,
+  packSize: null,
+  quantity: null,
+  imageUrl: null,
+  description: null,
+  weightLb: null,
+  lengthIn: null,
+  widthIn: null,
+  heightIn: null,
+  attributes: {},
+  nameBrandKey: null,
+  qualityScore: 50,
+  ...over,
 });
 /** Rows flat as the parsing thread hands them over: [row number, product] pairs. */
 const flat = (...rows: [number, CleanProduct][]) => {
@@ -36,11 +57,13 @@ const gtinsOf = (values: readonly unknown[]) => values.filter((_, i) => i % 22 =
 const inTx = <T>(fn: () => T): T => t.db.transaction(fn)();
 
 describe('catalog writer', () => {
-  it('appends rows whose barcode goes past the catalog\'s last one; stages the rest (also repeats within the chunk)', () => {
+  it("appends rows whose barcode goes past the catalog's last one; stages the rest (also repeats within the chunk)", () => {
     const w = createCatalogWriter(t.db, 1);
     w.begin();
     inTx(() => w.write(flat([2, product(40)]), 1));
-    const { append, stage } = w.split(flat([3, product(50)], [4, product(30)], [5, product(70)], [6, product(70)], [7, product(60)]));
+    const { append, stage } = w.split(
+      flat([3, product(50)], [4, product(30)], [5, product(70)], [6, product(70)], [7, product(60)]),
+    );
     expect(gtinsOf(append)).toEqual([gtin(50), gtin(70)]);
     expect(gtinsOf(stage)).toEqual([gtin(30), gtin(70), gtin(60)]);
     // A chunk wholly past the last barcode is appended as it came (not copied); one row short of that is split.
@@ -56,7 +79,7 @@ describe('catalog writer', () => {
     w.end();
   });
 
-  it('finds the catalog\'s last barcode from the end of the barcode index, not by scanning products', () => {
+  it("finds the catalog's last barcode from the end of the barcode index, not by scanning products", () => {
     const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${MAX_GTIN_SQL}`).all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/products_gtin/);
     expect(plan.map((p) => p.detail).join('\n')).not.toMatch(/SCAN products$/m);
@@ -65,23 +88,35 @@ describe('catalog writer', () => {
   it('counts created, updated, unchanged and duplicates; keeps what empty cells leave; remembers prior states for undo', () => {
     const first = createCatalogWriter(t.db, 1);
     first.begin();
-    expect(inTx(() => first.write(flat([2, product(1, { price: 9.99 })], [3, product(2)], [4, product(3)]), 10))).toMatchObject({ created: 3, updated: 0, unchanged: 0, duplicates: [] });
+    expect(
+      inTx(() => first.write(flat([2, product(1, { price: 9.99 })], [3, product(2)], [4, product(3)]), 10)),
+    ).toMatchObject({ created: 3, updated: 0, unchanged: 0, duplicates: [] });
     first.end();
 
     const second = createCatalogWriter(t.db, 2);
     second.begin();
     // Product 1: new cost, no price (must keep 9.99); product 2 as it is; product 4 new; product 1 again (a duplicate).
-    const rows = flat([2, product(1, { cost: 7, price: null })], [3, product(2)], [4, product(4)], [5, product(1, { cost: 8 })]);
+    const rows = flat(
+      [2, product(1, { cost: 7, price: null })],
+      [3, product(2)],
+      [4, product(4)],
+      [5, product(1, { cost: 8 })],
+    );
     const r = inTx(() => second.write(rows, 20));
     expect(r).toMatchObject({ created: 1, updated: 1, unchanged: 1 });
     expect(r.duplicates.map((d) => [d.row, d.dupOf, d.by])).toEqual([[5, 2, 'barcode']]);
     second.end();
 
-    const p1 = t.db.prepare('SELECT cost, price, import_id, updated_at, seen_import_id, seen_row FROM products WHERE gtin14 = ?').get(gtin(1));
+    const p1 = t.db
+      .prepare('SELECT cost, price, import_id, updated_at, seen_import_id, seen_row FROM products WHERE gtin14 = ?')
+      .get(gtin(1));
     expect(p1).toEqual({ cost: 7, price: 9.99, import_id: 2, updated_at: 20, seen_import_id: 2, seen_row: 2 });
     const p2 = t.db.prepare('SELECT import_id, updated_at, seen_import_id FROM products WHERE gtin14 = ?').get(gtin(2));
     expect(p2).toEqual({ import_id: 1, updated_at: 10, seen_import_id: 2 });
-    const changes = t.db.prepare('SELECT import_id, product_id, before FROM import_changes').all() as { import_id: number; before: string }[];
+    const changes = t.db.prepare('SELECT import_id, product_id, before FROM import_changes').all() as {
+      import_id: number;
+      before: string;
+    }[];
     expect(changes).toHaveLength(1);
     expect(JSON.parse(changes[0]!.before)).toMatchObject({ cost: 1, price: 9.99, import_id: 1, updated_at: 10 });
     // The undo trigger lives only while the import writes.
@@ -91,20 +126,74 @@ describe('catalog writer', () => {
   it('binds only the columns a chunk has values in, and a column empty in one chunk and filled in the next is written', () => {
     const w = createCatalogWriter(t.db, 1);
     w.begin();
-    inTx(() => w.write(flat(...Array.from({ length: 20 }, (_, i) => [i + 2, product(i + 1)] as [number, CleanProduct])), 1));
-    inTx(() => w.write(flat(...Array.from({ length: 20 }, (_, i) => [i + 22, product(i + 21, { mpn: `M${i}`, description: 'd' })] as [number, CleanProduct])), 1));
+    inTx(() =>
+      w.write(flat(...Array.from({ length: 20 }, (_, i) => [i + 2, product(i + 1)] as [number, CleanProduct])), 1),
+    );
+    inTx(() =>
+      w.write(
+        flat(
+          ...Array.from(
+            { length: 20 },
+            (_, i) => [i + 22, product(i + 21, { mpn: `M${i}`, description: 'd' })] as [number, CleanProduct],
+          ),
+        ),
+        1,
+      ),
+    );
     w.end();
-    expect(t.db.prepare('SELECT count(*), count(mpn), count(description), sum(cost) FROM products').raw().get()).toEqual([40, 20, 20, 820]);
+    expect(
+      t.db.prepare('SELECT count(*), count(mpn), count(description), sum(cost) FROM products').raw().get(),
+    ).toEqual([40, 20, 20, 820]);
   });
 
   it('a file whose filled columns change with every chunk is written whole', () => {
     const w = createCatalogWriter(t.db, 1);
     w.begin();
-    const optional: (keyof CleanProduct)[] = ['sku', 'mpn', 'asin', 'category', 'price', 'packSize', 'quantity', 'imageUrl', 'description', 'weightLb', 'lengthIn', 'widthIn', 'heightIn'];
+    const optional: (keyof CleanProduct)[] = [
+      'sku',
+      'mpn',
+      'asin',
+      'category',
+      'price',
+      'packSize',
+      'quantity',
+      'imageUrl',
+      'description',
+      'weightLb',
+      'lengthIn',
+      'widthIn',
+      'heightIn',
+    ];
     // Each chunk fills one optional column and leaves every other one empty: thirteen different column sets.
-    optional.forEach((field, k) => inTx(() => w.write(flat([k + 2, product(k + 1, { sku: null, [field]: field === 'sku' || field === 'mpn' || field === 'asin' || field === 'category' || field === 'imageUrl' || field === 'description' ? `v${k}` : k + 1 })]), 1)));
+    optional.forEach((field, k) =>
+      inTx(() =>
+        w.write(
+          flat([
+            k + 2,
+            product(k + 1, {
+              sku: null,
+              [field]:
+                field === 'sku' ||
+                field === 'mpn' ||
+                field === 'asin' ||
+                field === 'category' ||
+                field === 'imageUrl' ||
+                field === 'description'
+                  ? `v${k}`
+                  : k + 1,
+            }),
+          ]),
+          1,
+        ),
+      ),
+    );
     w.end();
-    const filled = t.db.prepare('SELECT count(sku) + count(mpn) + count(asin) + count(category) + count(price) + count(pack_size) + count(quantity) + count(image_url) + count(description) + count(weight_lb) + count(length_in) + count(width_in) + count(height_in) FROM products').pluck().get();
+    const filled = t.db
+      .prepare(
+        'SELECT count(sku) + count(mpn) + count(asin) + count(category) + count(price) + count(pack_size) + count(quantity) + count(image_url) + count(description) + count(weight_lb) + count(length_in) + count(width_in) + count(height_in) FROM products',
+      )
+      .pluck()
+      .get();
     expect(filled).toBe(optional.length);
     expect(t.db.prepare('SELECT count(*) FROM products').pluck().get()).toBe(optional.length);
   });

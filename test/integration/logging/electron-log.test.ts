@@ -83,7 +83,17 @@ describe('createAppLog with electron-log', () => {
     const surface = [...touched].sort();
     expect(surface.filter((k) => /BrowserWindow|session|webContents|dialog|shell/.test(k))).toEqual([]);
     // What the strict double must answer for electron-log (recorded, so a change in electron-log shows up here).
-    expect(surface).toEqual(expect.arrayContaining(['electron.app', 'electron.ipcMain', 'ipcMain.on', 'ipcMain.handle', 'ipcMain.removeAllListeners', 'ipcMain.removeHandler', 'app.isPackaged']));
+    expect(surface).toEqual(
+      expect.arrayContaining([
+        'electron.app',
+        'electron.ipcMain',
+        'ipcMain.on',
+        'ipcMain.handle',
+        'ipcMain.removeAllListeners',
+        'ipcMain.removeHandler',
+        'app.isPackaged',
+      ]),
+    );
   });
 
   it('rotates at 5 MiB into main.1.log … main.3.log, dropping older ones', () => {
@@ -93,7 +103,8 @@ describe('createAppLog with electron-log', () => {
     // 26 MiB in all: enough for more rotations than archives are kept.
     for (let i = 0; i < 26; i++) log.info(`${i} ${chunk}`);
     expect(readdirSync(dir).sort()).toEqual(['main.1.log', 'main.2.log', 'main.3.log', 'main.log']);
-    for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).size).toBeLessThanOrEqual(LOG_MAX_BYTES + 2 * (chunk.length + 100));
+    for (const f of readdirSync(dir))
+      expect(statSync(join(dir, f)).size).toBeLessThanOrEqual(LOG_MAX_BYTES + 2 * (chunk.length + 100));
     // Newest content stays in main.log, the next newest in main.1.log.
     expect(lines(join(dir, 'main.log')).at(-1)).toMatch(/\] +25 z+$/);
     const first = (f: string) => Number(/\] +(\d+) z/.exec(lines(join(dir, f))[0]!)![1]);

@@ -13,9 +13,27 @@ const TWO = '4006381333931';
 const NONE = '96385074';
 const ITEMS = [
   // Amazon's fee estimate matches the local engine for the widget ($3.75 referral on $24.99 + $4.60 FBA)…
-  { asin: 'B000WIDGET', title: 'Widget', brand: 'Acme', identifiers: [{ type: 'UPC' as const, value: WIDGET }], rank: 1200, package: { length: 20.32, width: 15.24, height: 5.08, weight: 408, lengthUnit: 'centimeters', weightUnit: 'grams' }, buyBox: 24.99, offers: 7, fees: { total: 8.35, referral: 3.75, fba: 4.6 } },
+  {
+    asin: 'B000WIDGET',
+    title: 'Widget',
+    brand: 'Acme',
+    identifiers: [{ type: 'UPC' as const, value: WIDGET }],
+    rank: 1200,
+    package: { length: 20.32, width: 15.24, height: 5.08, weight: 408, lengthUnit: 'centimeters', weightUnit: 'grams' },
+    buyBox: 24.99,
+    offers: 7,
+    fees: { total: 8.35, referral: 3.75, fba: 4.6 },
+  },
   // …and not for this one, whose package Amazon does not give: the difference must show.
-  { asin: 'B00EANONLY', title: 'Thing', brand: 'Hooli', identifiers: [{ type: 'EAN' as const, value: `0${AS_EAN}` }], rank: 50_000, buyBox: 15, fees: { total: 5.5, referral: 2.25, fba: 3.25 } },
+  {
+    asin: 'B00EANONLY',
+    title: 'Thing',
+    brand: 'Hooli',
+    identifiers: [{ type: 'EAN' as const, value: `0${AS_EAN}` }],
+    rank: 50_000,
+    buyBox: 15,
+    fees: { total: 5.5, referral: 2.25, fba: 3.25 },
+  },
   { asin: 'B0GADGET01', title: 'Gadget', identifiers: [{ type: 'EAN' as const, value: TWO }] },
   { asin: 'B0GADGET02', title: 'Gadget 2-pack', identifiers: [{ type: 'EAN' as const, value: TWO }] },
 ];
@@ -31,7 +49,11 @@ beforeEach(async () => {
   process.env.PALLET_SPAPI_ENDPOINT = api.endpoint;
   process.env.PALLET_LWA_URL = api.tokenUrl;
   t = await startTestEngine({
-    secrets: () => ({ [SPAPI_SECRETS.clientId]: CREDENTIALS.clientId, [SPAPI_SECRETS.clientSecret]: CREDENTIALS.clientSecret, [SPAPI_SECRETS.refreshToken]: CREDENTIALS.refreshToken }),
+    secrets: () => ({
+      [SPAPI_SECRETS.clientId]: CREDENTIALS.clientId,
+      [SPAPI_SECRETS.clientSecret]: CREDENTIALS.clientSecret,
+      [SPAPI_SECRETS.refreshToken]: CREDENTIALS.refreshToken,
+    }),
     queue: { backoff: { baseMs: 50, maxMs: 200 } },
   });
   // No automatic lookup after the import: each test starts its own.
@@ -45,26 +67,64 @@ afterEach(async () => {
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
 });
 
-const product = (gtin: string) => t.db.prepare(`SELECT * FROM products WHERE gtin14 = ?`).get(gtin.padStart(14, '0')) as Record<string, unknown>;
+const product = (gtin: string) =>
+  t.db.prepare(`SELECT * FROM products WHERE gtin14 = ?`).get(gtin.padStart(14, '0')) as Record<string, unknown>;
 
 describe('lookups through SP-API (a double on 127.0.0.1)', () => {
   it('finds, misses and flags ambiguous barcodes; matches a UPC Amazon lists as an EAN; fills rank and package; analysis follows', async () => {
     const job = await t.run({ kind: 'lookup', payload: { provider: 'spapi' } });
     expect(job.error).toBeNull();
-    expect(job.result as LookupJobResult).toMatchObject({ looked: 4, found: 2, notFound: 1, ambiguous: 1, failed: 0, provider: 'spapi' });
-    expect(product(WIDGET)).toMatchObject({ lookup_status: 'found', asin: 'B000WIDGET', sales_rank: 1200, amazon_category: 'Toys & Games', length_in: 8, weight_lb: expect.closeTo(0.8995, 3) });
+    expect(job.result as LookupJobResult).toMatchObject({
+      looked: 4,
+      found: 2,
+      notFound: 1,
+      ambiguous: 1,
+      failed: 0,
+      provider: 'spapi',
+    });
+    expect(product(WIDGET)).toMatchObject({
+      lookup_status: 'found',
+      asin: 'B000WIDGET',
+      sales_rank: 1200,
+      amazon_category: 'Toys & Games',
+      length_in: 8,
+      weight_lb: expect.closeTo(0.8995, 3),
+    });
     expect(product(AS_EAN)).toMatchObject({ lookup_status: 'found', asin: 'B00EANONLY' });
     expect(product(NONE)).toMatchObject({ lookup_status: 'not_found', asin: null });
     const two = product(TWO);
     expect(two.lookup_status).toBe('ambiguous');
-    expect(JSON.parse(two.potential_asins as string).map((c: { asin: string }) => c.asin)).toEqual(['B0GADGET01', 'B0GADGET02']);
+    expect(JSON.parse(two.potential_asins as string).map((c: { asin: string }) => c.asin)).toEqual([
+      'B0GADGET01',
+      'B0GADGET02',
+    ]);
     expect(api.stats.tokenExchanges).toBe(1);
-    expect(lookupSummary(t.db)).toMatchObject({ total: 4, percentComplete: 100, counts: { found: 2, not_found: 1, ambiguous: 1 } });
+    expect(lookupSummary(t.db)).toMatchObject({
+      total: 4,
+      percentComplete: 100,
+      counts: { found: 2, not_found: 1, ambiguous: 1 },
+    });
     // Found products get Amazon's price and fee estimate, and their analysis, without being asked.
-    await waitFor(() => t.queue.list({ kind: 'pricing' }).some((j) => j.status === 'completed'), 'the follow-up pricing', 30_000);
-    expect(t.queue.list({ kind: 'pricing' })[0]!.result).toEqual({ priced: 2, withBuyBox: 2, feeChecks: 2, feeDifferences: 0, errors: 0 });
-    const a = t.db.prepare(`SELECT p.asin, p.amazon_price, p.offer_count, a.* FROM analyses a JOIN products p ON p.id = a.product_id ORDER BY p.asin`).all() as Record<string, unknown>[];
-    expect(a.map((r) => [r.asin, r.amazon_price, r.offer_count, r.price_source, r.sell_price, r.api_total_fees])).toEqual([
+    await waitFor(
+      () => t.queue.list({ kind: 'pricing' }).some((j) => j.status === 'completed'),
+      'the follow-up pricing',
+      30_000,
+    );
+    expect(t.queue.list({ kind: 'pricing' })[0]!.result).toEqual({
+      priced: 2,
+      withBuyBox: 2,
+      feeChecks: 2,
+      feeDifferences: 0,
+      errors: 0,
+    });
+    const a = t.db
+      .prepare(
+        `SELECT p.asin, p.amazon_price, p.offer_count, a.* FROM analyses a JOIN products p ON p.id = a.product_id ORDER BY p.asin`,
+      )
+      .all() as Record<string, unknown>[];
+    expect(
+      a.map((r) => [r.asin, r.amazon_price, r.offer_count, r.price_source, r.sell_price, r.api_total_fees]),
+    ).toEqual([
       ['B000WIDGET', 24.99, 7, 'amazon', 24.99, 8.35],
       ['B00EANONLY', 15, 0, 'amazon', 15, 5.5],
     ]);
@@ -73,7 +133,10 @@ describe('lookups through SP-API (a double on 127.0.0.1)', () => {
 
     // A second run over everything answers from the cache: no request to Amazon.
     const before = api.stats.requests;
-    expect((await t.run({ kind: 'lookup', payload: { provider: 'spapi', scope: 'all' } })).result).toMatchObject({ looked: 4, fromCache: 4 });
+    expect((await t.run({ kind: 'lookup', payload: { provider: 'spapi', scope: 'all' } })).result).toMatchObject({
+      looked: 4,
+      fromCache: 4,
+    });
     expect(api.stats.requests).toBe(before);
   });
 
@@ -86,14 +149,19 @@ describe('lookups through SP-API (a double on 127.0.0.1)', () => {
     expect(job.result).toEqual({ priced: 1, withBuyBox: 1, feeChecks: 1, feeDifferences: 1, errors: 0 });
     const row = t.db.prepare('SELECT * FROM analyses WHERE product_id = ?').get(id) as Record<string, unknown>;
     expect(row).toMatchObject({ api_total_fees: 5.5, referral_fee: 2.25, fulfillment_fee: 5.57 });
-    expect(JSON.parse(row.reasons as string).join(' ')).toMatch(/Amazon estimates referral \+ FBA fees of \$5\.50; the local engine \$7\.82 \(difference \$-2\.32\)/);
+    expect(JSON.parse(row.reasons as string).join(' ')).toMatch(
+      /Amazon estimates referral \+ FBA fees of \$5\.50; the local engine \$7\.82 \(difference \$-2\.32\)/,
+    );
   });
 
   it('a malformed answer fails that batch with a clear error while the job goes on; after 3 attempts the product is failed', async () => {
     api.faults.malformed = 100;
     const job = await t.run({ kind: 'lookup', payload: { provider: 'spapi' } });
     expect(job.result).toMatchObject({ looked: 4, retrying: 4, found: 0 });
-    expect(t.queue.recentErrors(job.id)[0]).toMatchObject({ code: 'malformed_response', message: expect.stringMatching(/could not be read \(request id req-\d+\)/) });
+    expect(t.queue.recentErrors(job.id)[0]).toMatchObject({
+      code: 'malformed_response',
+      message: expect.stringMatching(/could not be read \(request id req-\d+\)/),
+    });
     expect(product(WIDGET)).toMatchObject({ lookup_status: 'retry_pending', lookup_attempts: 1 });
     // Due again now (the test's clock is the wall clock: make them due), twice more → failed.
     for (let i = 0; i < 2; i++) {
@@ -142,13 +210,19 @@ describe('lookups through SP-API (a double on 127.0.0.1)', () => {
     t = await startTestEngine();
     await t.run({ kind: 'import', payload: { path: t.file('list.csv', LIST), lookupAfter: false } });
     const job = await t.run({ kind: 'lookup', payload: { provider: 'spapi' } });
-    expect(job).toMatchObject({ status: 'failed', error: { code: 'no_credentials', message: expect.stringMatching(/Settings/) } });
+    expect(job).toMatchObject({
+      status: 'failed',
+      error: { code: 'no_credentials', message: expect.stringMatching(/Settings/) },
+    });
   });
 });
 
 describe('lookups in the local reference catalog', () => {
   it('imports barcode → ASIN pairs from any CSV and matches offline', async () => {
-    const ref = t.file('keepa.csv', `ASIN,Product Codes: UPC,Title,Brand\nB000WIDGET,${WIDGET},Widget,Acme\nB0GADGET01,${TWO},Gadget,Globex\nB0GADGET02,${TWO},Gadget 2,Globex\nnot-an-asin,${NONE},x,y\n`);
+    const ref = t.file(
+      'keepa.csv',
+      `ASIN,Product Codes: UPC,Title,Brand\nB000WIDGET,${WIDGET},Widget,Acme\nB0GADGET01,${TWO},Gadget,Globex\nB0GADGET02,${TWO},Gadget 2,Globex\nnot-an-asin,${NONE},x,y\n`,
+    );
     const imp = await t.run({ kind: 'catalog_import', payload: { path: ref } });
     expect(imp.result).toMatchObject({ rows: 4, pairs: 3, skipped: 1 });
     const job = await t.run({ kind: 'lookup', payload: { provider: 'catalog' } });

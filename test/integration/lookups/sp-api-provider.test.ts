@@ -6,7 +6,14 @@ import { CREDENTIALS, startSpApiDouble, type SpApiDouble } from '../../support/s
 
 // The provider on its own against the double: the cases a whole job would make slow to show.
 let api: SpApiDouble;
-beforeEach(async () => (api = await startSpApiDouble({ items: [{ asin: 'B000WIDGET', identifiers: [{ type: 'UPC', value: '036000291452' }] }], ratePerSec: 100, burst: 100 })));
+beforeEach(
+  async () =>
+    (api = await startSpApiDouble({
+      items: [{ asin: 'B000WIDGET', identifiers: [{ type: 'UPC', value: '036000291452' }] }],
+      ratePerSec: 100,
+      burst: 100,
+    })),
+);
 afterEach(async () => api.close());
 
 const instantClock = { now: () => performance.now(), sleep: async () => {} };
@@ -26,7 +33,13 @@ describe('SP-API provider', () => {
   it('a slow answer times out, is retried, and then fails only its batch with the reason', async () => {
     api.faults.slowMs = 1_000;
     const answers = await provider({ timeoutMs: 100 }).lookup(['00036000291452'], signal);
-    expect(answers).toEqual([{ gtin14: '00036000291452', matches: [], error: { code: 'timeout', message: expect.stringMatching(/No answer from 127\.0\.0\.1:\d+ within 0\.1 s/) } }]);
+    expect(answers).toEqual([
+      {
+        gtin14: '00036000291452',
+        matches: [],
+        error: { code: 'timeout', message: expect.stringMatching(/No answer from 127\.0\.0\.1:\d+ within 0\.1 s/) },
+      },
+    ]);
     expect(api.stats.requests).toBe(3);
   });
 
@@ -39,8 +52,13 @@ describe('SP-API provider', () => {
   });
 
   it('refused credentials fail with a message that names no secret', async () => {
-    const answers = await provider({ credentials: { ...CREDENTIALS, clientSecret: 'wrong' } }).lookup(['00036000291452'], signal).catch((e: Error) => e);
-    expect(answers).toMatchObject({ code: 'auth_rejected', message: expect.stringMatching(/refused the SP-API credentials \(invalid_client\)/) });
+    const answers = await provider({ credentials: { ...CREDENTIALS, clientSecret: 'wrong' } })
+      .lookup(['00036000291452'], signal)
+      .catch((e: Error) => e);
+    expect(answers).toMatchObject({
+      code: 'auth_rejected',
+      message: expect.stringMatching(/refused the SP-API credentials \(invalid_client\)/),
+    });
     expect(String((answers as Error).message)).not.toMatch(/wrong|test-secret|Atzr/);
   });
 });

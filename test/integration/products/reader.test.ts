@@ -24,8 +24,25 @@ beforeAll(() => {
   db.transaction(() => {
     for (let i = 1; i <= 1000; i++) {
       const status = statuses[i % 5]!;
-      const candidates = status === 'ambiguous' ? JSON.stringify([{ asin: 'B0AAAAAAA1', title: 'A', brand: null }, { asin: 'B0AAAAAAA2', title: 'B', brand: null }]) : null;
-      addP.run(i, i % 10 === 0 ? null : String(10_000_000_000_000 + i), `SKU-${i}`, `Product ${i}${i % 7 === 0 ? ' deluxe' : ''}`, i % 3 === 0 ? 'Acme' : 'Globex', 5 + (i % 10), status === 'found' ? `B0${String(i).padStart(8, '0')}` : null, status, candidates, 1000 * i);
+      const candidates =
+        status === 'ambiguous'
+          ? JSON.stringify([
+              { asin: 'B0AAAAAAA1', title: 'A', brand: null },
+              { asin: 'B0AAAAAAA2', title: 'B', brand: null },
+            ])
+          : null;
+      addP.run(
+        i,
+        i % 10 === 0 ? null : String(10_000_000_000_000 + i),
+        `SKU-${i}`,
+        `Product ${i}${i % 7 === 0 ? ' deluxe' : ''}`,
+        i % 3 === 0 ? 'Acme' : 'Globex',
+        5 + (i % 10),
+        status === 'found' ? `B0${String(i).padStart(8, '0')}` : null,
+        status,
+        candidates,
+        1000 * i,
+      );
       if (status === 'found') {
         const roi = -0.5 + (i % 21) / 10;
         addA.run(i, 20, 3, 4, 5, 7, roi * 5, (roi * 5) / 20, roi, 1000 * i);
@@ -55,7 +72,14 @@ describe('products reader (its own thread, read-only)', () => {
     expect(await reader.count({ lookup: ['ambiguous'] })).toBe(ambiguous.length);
     const noBarcode = await reader.page({ lookup: ['no_barcode'], offset: 0, limit: 500 });
     expect(noBarcode.map((r) => r.id)).toEqual(Array.from({ length: 100 }, (_, i) => (i + 1) * 10));
-    const winners = await reader.page({ minRoi: 0.3, minProfit: 1, maxRank: 500_000, brand: 'acme', offset: 0, limit: 500 });
+    const winners = await reader.page({
+      minRoi: 0.3,
+      minProfit: 1,
+      maxRank: 500_000,
+      brand: 'acme',
+      offset: 0,
+      limit: 500,
+    });
     expect(winners.length).toBeGreaterThan(5);
     for (const r of winners) {
       expect(r.analysis!.roi).toBeGreaterThanOrEqual(0.3);

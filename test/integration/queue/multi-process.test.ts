@@ -18,7 +18,9 @@ describe('two processes on one database', () => {
     const db = openDatabase(tmp.path);
     const queue = createQueue({ db });
     const ids = queue.enqueueMany(Array.from({ length: 3000 }, (_, i) => ({ kind: 'work', payload: i })));
-    const procs = ['1', '3', '1'].map((batch) => run(process.execPath, ['--import', tsxLoader(), claimer, tmp.path, batch], { maxBuffer: 1 << 24 }));
+    const procs = ['1', '3', '1'].map((batch) =>
+      run(process.execPath, ['--import', tsxLoader(), claimer, tmp.path, batch], { maxBuffer: 1 << 24 }),
+    );
     const claimed = (await Promise.all(procs)).map((r) => JSON.parse(r.stdout) as number[]);
     const all = claimed.flat();
     expect(new Set(all).size).toBe(all.length);

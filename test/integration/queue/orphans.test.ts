@@ -33,7 +33,10 @@ describe('orphaned and waiting jobs', () => {
     t.queue.enqueue({ kind: 'images', delayMs: 60_000 });
     const waiting = waitingByKind(t.db, ['analysis', 'images'], t.clock.now());
     expect(Object.fromEntries(waiting)).toEqual({ import: 1, lookup: 2 });
-    expect(describeWaiting(waiting)).toEqual(['1 import waits: run pallet work', '2 lookup jobs wait: run pallet work']);
+    expect(describeWaiting(waiting)).toEqual([
+      '1 import waits: run pallet work',
+      '2 lookup jobs wait: run pallet work',
+    ]);
     expect(waitingByKind(t.db, undefined).size).toBe(0);
   });
 });

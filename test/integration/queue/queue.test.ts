@@ -33,7 +33,14 @@ describe('job queue on a real SQLite file', () => {
   it('the job a claim returns equals the stored row, also for a job resumed after a failed attempt', () => {
     const { queue, clock } = t;
     const parent = queue.enqueue({ kind: 'other' });
-    const j = queue.enqueue({ kind: 'work', payload: { file: 'a.csv', n: [1, 2] }, priority: 3, maxAttempts: 4, parentId: parent.id, dedupeKey: 'd1' });
+    const j = queue.enqueue({
+      kind: 'work',
+      payload: { file: 'a.csv', n: [1, 2] },
+      priority: 3,
+      maxAttempts: 4,
+      parentId: parent.id,
+      dedupeKey: 'd1',
+    });
     let [c] = queue.claim('work');
     expect(c!.job).toEqual(queue.get(j.id));
     queue.progress(c!.lease, { total: 10, done: 4, note: 'half' });
@@ -117,7 +124,11 @@ describe('job queue on a real SQLite file', () => {
     expect(t.queue.get(ids[99]!).payload).toBe(99);
     expect(() => t.queue.enqueueMany([{ kind: 'work' }, { kind: 'Bad Kind!' }])).toThrow(/Job kind/);
     // Mixed chunks (multi-row inserts beside deduped single rows) still map every id to its own input.
-    const mixed = Array.from({ length: 173 }, (_, i) => ({ kind: 'work', payload: `m${i}`, ...(i === 60 ? { dedupeKey: 'k' } : {}) }));
+    const mixed = Array.from({ length: 173 }, (_, i) => ({
+      kind: 'work',
+      payload: `m${i}`,
+      ...(i === 60 ? { dedupeKey: 'k' } : {}),
+    }));
     const mixedIds = t.queue.enqueueMany(mixed);
     mixedIds.forEach((id, i) => expect(t.queue.get(id).payload).toBe(`m${i}`));
     expect(new Set(mixedIds).size).toBe(173);
@@ -166,10 +177,14 @@ describe('job queue on a real SQLite file', () => {
     ).toThrow('write failed');
     expect(db.prepare('SELECT count(*) FROM effects').pluck().get()).toBe(0);
     expect(queue.get(c!.job.id).status).toBe('running');
-    const done = queue.complete(c!.lease, { n: 1 }, {
-      writes: (d) => void d.prepare('INSERT INTO effects VALUES (?)').run('b'),
-      followUps: [{ kind: 'next', payload: { from: c!.job.id } }],
-    });
+    const done = queue.complete(
+      c!.lease,
+      { n: 1 },
+      {
+        writes: (d) => void d.prepare('INSERT INTO effects VALUES (?)').run('b'),
+        followUps: [{ kind: 'next', payload: { from: c!.job.id } }],
+      },
+    );
     expect(done.status).toBe('completed');
     expect(db.prepare('SELECT v FROM effects').pluck().all()).toEqual(['b']);
     const [child] = queue.claim('next');
@@ -184,7 +199,9 @@ describe('job queue on a real SQLite file', () => {
     queue.checkpoint(c!.lease, { offset: 10 }, (d) => void d.prepare('INSERT INTO rows_ VALUES (1)').run());
     clock.advance(2000);
     queue.recoverExpired();
-    expect(() => queue.checkpoint(c!.lease, { offset: 20 }, (d) => void d.prepare('INSERT INTO rows_ VALUES (2)').run())).toThrow(LeaseLostError);
+    expect(() =>
+      queue.checkpoint(c!.lease, { offset: 20 }, (d) => void d.prepare('INSERT INTO rows_ VALUES (2)').run()),
+    ).toThrow(LeaseLostError);
     expect(db.prepare('SELECT v FROM rows_').pluck().all()).toEqual([1]);
     const [again] = queue.claim('work');
     expect(again!.job.checkpoint).toEqual({ offset: 10 });
@@ -274,7 +291,16 @@ describe('job queue on a real SQLite file', () => {
     clock.advance(1000);
     queue.progress(c!.lease, { done: 100, succeeded: 90, failed: 5, skipped: 5 });
     const p = queue.get(c!.job.id).progress!;
-    expect(p).toMatchObject({ total: 1000, done: 100, succeeded: 90, failed: 5, skipped: 5, note: 'starting', ratePerSec: 100, etaMs: 9000 });
+    expect(p).toMatchObject({
+      total: 1000,
+      done: 100,
+      succeeded: 90,
+      failed: 5,
+      skipped: 5,
+      note: 'starting',
+      ratePerSec: 100,
+      etaMs: 9000,
+    });
   });
 
   it('recovery at boot requeues jobs of a dead owner at no attempt cost; expired leases count as an attempt', () => {

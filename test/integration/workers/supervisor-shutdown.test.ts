@@ -10,7 +10,10 @@ describe('supervisor shutdown', () => {
     await sup.start();
     const firstPid = sup.pid!;
     process.kill(firstPid, 'SIGKILL');
-    await waitFor(() => sup.state === 'starting' && sup.pid !== undefined && sup.pid !== firstPid, 'the restart to begin');
+    await waitFor(
+      () => sup.state === 'starting' && sup.pid !== undefined && sup.pid !== firstPid,
+      'the restart to begin',
+    );
     const after: SupervisorEvent[] = [];
     sup.events.on('event', (e) => after.push(e));
     const booting = sup.pid!;

@@ -14,7 +14,11 @@ describe('supervised worker processes driven by the scheduler', () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  async function setup(supOpts: Parameters<typeof testSupervisor>[0] = {}, leaseMs = 1_500, extra: Partial<Parameters<typeof createScheduler>[0]> = {}) {
+  async function setup(
+    supOpts: Parameters<typeof testSupervisor>[0] = {},
+    leaseMs = 1_500,
+    extra: Partial<Parameters<typeof createScheduler>[0]> = {},
+  ) {
     const tmp = tempDbPath();
     const db = openDatabase(tmp.path);
     const queue = createQueue({ db, clock: systemClock, backoff: { baseMs: 50, maxMs: 200 } });
@@ -24,9 +28,21 @@ describe('supervised worker processes driven by the scheduler', () => {
     const pool = createWorkerPool([sup]);
     await pool.start();
     const recurring = createRecurring({ db, queue, clock: systemClock });
-    const scheduler: Scheduler = createScheduler({ queue, executor: pool, recurring, tickMs: 50, leaseMs, defaultConcurrency: 4, ...extra });
+    const scheduler: Scheduler = createScheduler({
+      queue,
+      executor: pool,
+      recurring,
+      tickMs: 50,
+      leaseMs,
+      defaultConcurrency: 4,
+      ...extra,
+    });
     scheduler.start();
-    cleanups.push(() => tmp.cleanup(), () => void db.close(), () => scheduler.drain(2_000));
+    cleanups.push(
+      () => tmp.cleanup(),
+      () => void db.close(),
+      () => scheduler.drain(2_000),
+    );
     return { queue, sup: sup as Supervisor, events, db, recurring };
   }
 
@@ -137,6 +153,10 @@ describe('supervised worker processes driven by the scheduler', () => {
   it('recurring jobs are enqueued by the scheduler and run', async () => {
     const { queue, recurring } = await setup();
     recurring.define({ name: 'sweep', kind: 'noop', intervalMs: 1_000 });
-    await waitFor(() => queue.list({ status: 'completed' }).filter((j) => j.dedupeKey === 'recurring:sweep').length >= 2, 'two sweeps', 10_000);
+    await waitFor(
+      () => queue.list({ status: 'completed' }).filter((j) => j.dedupeKey === 'recurring:sweep').length >= 2,
+      'two sweeps',
+      10_000,
+    );
   });
 });

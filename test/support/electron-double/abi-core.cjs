@@ -44,7 +44,8 @@ function installAbiRule() {
   process[INSTALLED] = true;
   const dlopen = process.dlopen.bind(process);
   // Node refuses an explicit undefined mode, so pass flags on only when given.
-  const original = (module, filename, flags) => (flags === undefined ? dlopen(module, filename) : dlopen(module, filename, flags));
+  const original = (module, filename, flags) =>
+    flags === undefined ? dlopen(module, filename) : dlopen(module, filename, flags);
   process.dlopen = (module, filename, flags) => {
     let found;
     try {
@@ -69,7 +70,10 @@ function installAbiRule() {
 function makeElectronStandIn(hostBinary, dest) {
   const text = readFileSync(hostBinary).toString('latin1');
   const m = TAG.exec(text);
-  if (!m) throw new Error(`makeElectronStandIn: ${hostBinary} has no node_register_module_v<N> symbol (an N-API module needs no stand-in)`);
+  if (!m)
+    throw new Error(
+      `makeElectronStandIn: ${hostBinary} has no node_register_module_v<N> symbol (an N-API module needs no stand-in)`,
+    );
   const from = `node_register_module_v${m[1]}`;
   const to = `node_register_module_v${ELECTRON_ABI}`;
   // Same length, so offsets inside the ELF stay valid.
@@ -90,4 +94,11 @@ function applyElectronVersions() {
   }
 }
 
-module.exports = { ELECTRON_ABI, ELECTRON_VERSION, moduleVersionOf, installAbiRule, makeElectronStandIn, applyElectronVersions };
+module.exports = {
+  ELECTRON_ABI,
+  ELECTRON_VERSION,
+  moduleVersionOf,
+  installAbiRule,
+  makeElectronStandIn,
+  applyElectronVersions,
+};

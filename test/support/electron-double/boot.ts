@@ -43,7 +43,10 @@ export interface MainDriver {
   /** Emits will-finish-launching and ready (a no-op once ready). */
   ready(): Promise<void>;
   /** Emits an app event with a preventable event object (second-instance waits for ready, as in Electron). */
-  emitApp(event: string, ...args: unknown[]): Promise<{ defaultPrevented: boolean; listeners: number; queued: boolean }>;
+  emitApp(
+    event: string,
+    ...args: unknown[]
+  ): Promise<{ defaultPrevented: boolean; listeners: number; queued: boolean }>;
   /** Emits a powerMonitor event (suspend, resume, lock-screen...). */
   emitPowerMonitor(event: string): Promise<void>;
   /** A serializable snapshot of the double; after exit, the last state sent before exiting. */
@@ -90,7 +93,9 @@ export async function bootMain(opts: BootOptions): Promise<MainDriver> {
   const home = opts.env?.PALLET_DOUBLE_HOME ?? mkdtempSync(join(tmpdir(), 'pallet-double-home-'));
   const resourcesPath = opts.env?.PALLET_DOUBLE_RESOURCES ?? mkdtempSync(join(tmpdir(), 'pallet-double-resources-'));
   // A real launch has no test runner around it.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith('VITEST') && k !== 'NODE_ENV')) as Record<string, string>;
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith('VITEST') && k !== 'NODE_ENV'),
+  ) as Record<string, string>;
   const env: Record<string, string> = {
     ...inherited,
     PALLET_DOUBLE_APPDATA: appData,
@@ -121,7 +126,8 @@ export async function bootMain(opts: BootOptions): Promise<MainDriver> {
   const exited = new Promise<ExitInfo>((resolve) => {
     child.on('close', (code, signal) => {
       gone = true;
-      for (const p of pending.values()) p.reject(new Error(`electron-double: the booted main exited (code ${code}, signal ${signal})`));
+      for (const p of pending.values())
+        p.reject(new Error(`electron-double: the booted main exited (code ${code}, signal ${signal})`));
       pending.clear();
       resolve({ code, signal, stdout: out, stderr: err });
     });
@@ -142,7 +148,8 @@ export async function bootMain(opts: BootOptions): Promise<MainDriver> {
   });
 
   const call = <T>(op: string, ...args: unknown[]): Promise<T> => {
-    if (gone || !child.connected) return Promise.reject(new Error(`electron-double: the booted main is not running (op '${op}')`));
+    if (gone || !child.connected)
+      return Promise.reject(new Error(`electron-double: the booted main is not running (op '${op}')`));
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -192,7 +199,10 @@ export async function bootMain(opts: BootOptions): Promise<MainDriver> {
       for (;;) {
         const s = await state();
         if (predicate(s)) return s;
-        if (Date.now() > end || gone) throw new Error(`electron-double: waitFor timed out after ${timeoutMs} ms; last state:\n${JSON.stringify(s, null, 1)}\nstderr:\n${err}`);
+        if (Date.now() > end || gone)
+          throw new Error(
+            `electron-double: waitFor timed out after ${timeoutMs} ms; last state:\n${JSON.stringify(s, null, 1)}\nstderr:\n${err}`,
+          );
         await new Promise((r) => setTimeout(r, 25));
       }
     },

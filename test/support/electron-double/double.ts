@@ -55,11 +55,18 @@ function cloneForIpc(value: unknown): unknown {
 }
 
 /** The package.json nearest the main entry: Electron reads the app's name and version from it at init. */
-function findPackageJson(entry: string | undefined): { dir: string; pkg: { name?: string; productName?: string; version?: string } } {
+function findPackageJson(entry: string | undefined): {
+  dir: string;
+  pkg: { name?: string; productName?: string; version?: string };
+} {
   let dir = entry ? dirname(resolvePath(entry)) : process.cwd();
   for (;;) {
     const file = join(dir, 'package.json');
-    if (existsSync(file)) return { dir, pkg: JSON.parse(readFileSync(file, 'utf8')) as { name?: string; productName?: string; version?: string } };
+    if (existsSync(file))
+      return {
+        dir,
+        pkg: JSON.parse(readFileSync(file, 'utf8')) as { name?: string; productName?: string; version?: string },
+      };
     const up = dirname(dir);
     if (up === dir) return { dir: process.cwd(), pkg: {} };
     dir = up;
@@ -70,7 +77,8 @@ function findPackageJson(entry: string | undefined): { dir: string; pkg: { name?
 // Images and menus
 
 function pngSize(buf: Buffer): { width: number; height: number } | null {
-  if (buf.length >= 24 && buf.readUInt32BE(0) === 0x89504e47 && buf.toString('latin1', 12, 16) === 'IHDR') return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+  if (buf.length >= 24 && buf.readUInt32BE(0) === 0x89504e47 && buf.toString('latin1', 12, 16) === 'IHDR')
+    return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
   return null;
 }
 
@@ -81,7 +89,8 @@ function jpegSize(buf: Buffer): { width: number; height: number } | null {
     if (buf[i] !== 0xff) return null;
     const marker = buf[i + 1]!;
     const len = buf.readUInt16BE(i + 2);
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return { width: buf.readUInt16BE(i + 7), height: buf.readUInt16BE(i + 5) };
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+      return { width: buf.readUInt16BE(i + 7), height: buf.readUInt16BE(i + 5) };
     i += 2 + len;
   }
   return null;
@@ -115,7 +124,10 @@ export class NativeImage {
     return this.data ? `data:image/png;base64,${this.data.toString('base64')}` : 'data:image/png;base64,';
   }
   resize(opts: { width?: number; height?: number }): NativeImage {
-    return new NativeImage(this.data, { width: opts.width ?? this.size.width, height: opts.height ?? this.size.height });
+    return new NativeImage(this.data, {
+      width: opts.width ?? this.size.width,
+      height: opts.height ?? this.size.height,
+    });
   }
   setTemplateImage(v: boolean): void {
     this.#template = Boolean(v);
@@ -130,7 +142,9 @@ const nativeImage = {
   createFromDataURL(url: string): NativeImage {
     const m = /^data:[^;,]*(;base64)?,(.*)$/s.exec(String(url));
     if (!m) return nativeImage.createEmpty();
-    return NativeImage.fromBuffer(m[1] ? Buffer.from(m[2]!, 'base64') : Buffer.from(decodeURIComponent(m[2]!), 'latin1'));
+    return NativeImage.fromBuffer(
+      m[1] ? Buffer.from(m[2]!, 'base64') : Buffer.from(decodeURIComponent(m[2]!), 'latin1'),
+    );
   },
   createFromPath(path: string): NativeImage {
     // A missing or unreadable file gives an empty image, never an exception (Electron's behaviour).
@@ -178,7 +192,8 @@ export class MenuItem {
     this.checked = opts.checked ?? false;
     this.accelerator = opts.accelerator;
     this.click = opts.click;
-    this.submenu = opts.submenu instanceof Menu ? opts.submenu : opts.submenu ? Menu.buildFromTemplate(opts.submenu) : undefined;
+    this.submenu =
+      opts.submenu instanceof Menu ? opts.submenu : opts.submenu ? Menu.buildFromTemplate(opts.submenu) : undefined;
   }
 }
 
@@ -189,7 +204,12 @@ export class Menu extends EventEmitter {
   static buildFromTemplate(template: MenuItemOptions[]): Menu {
     if (!Array.isArray(template)) throw new TypeError('Invalid template for Menu: Menu template must be an array');
     const valid = template.every(
-      (i) => i != null && typeof i === 'object' && (Object.prototype.hasOwnProperty.call(i, 'label') || Object.prototype.hasOwnProperty.call(i, 'role') || i.type === 'separator'),
+      (i) =>
+        i != null &&
+        typeof i === 'object' &&
+        (Object.prototype.hasOwnProperty.call(i, 'label') ||
+          Object.prototype.hasOwnProperty.call(i, 'role') ||
+          i.type === 'separator'),
     );
     if (!valid) throw new TypeError('Invalid template for MenuItem: must have at least one of label, role or type');
     const menu = new Menu();
@@ -335,7 +355,23 @@ function st(): Internal {
 // ---------------------------------------------------------------------------------------------------------------
 // app
 
-const KNOWN_PATHS = ['home', 'appData', 'userData', 'sessionData', 'temp', 'exe', 'module', 'desktop', 'documents', 'downloads', 'music', 'pictures', 'videos', 'logs', 'crashDumps'];
+const KNOWN_PATHS = [
+  'home',
+  'appData',
+  'userData',
+  'sessionData',
+  'temp',
+  'exe',
+  'module',
+  'desktop',
+  'documents',
+  'downloads',
+  'music',
+  'pictures',
+  'videos',
+  'logs',
+  'crashDumps',
+];
 
 function userDataPath(): string {
   const s = st();
@@ -611,7 +647,8 @@ class IpcMain extends EventEmitter {
   handle(channel: string, fn: AnyFn): void {
     const handlers = st().handlers;
     if (handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
-    if (typeof fn !== 'function') throw new TypeError(`Expected handler to be a function, but found type '${typeof fn}'`);
+    if (typeof fn !== 'function')
+      throw new TypeError(`Expected handler to be a function, but found type '${typeof fn}'`);
     handlers.set(channel, fn);
   }
   handleOnce(channel: string, fn: AnyFn): void {
@@ -648,7 +685,8 @@ function protocolApi() {
   return {
     handle(scheme: string, handler: ProtocolHandler): void {
       requireSessionReady();
-      if (typeof handler !== 'function') throw new TypeError('Error processing argument at index 1, conversion failure from ' + String(handler));
+      if (typeof handler !== 'function')
+        throw new TypeError('Error processing argument at index 1, conversion failure from ' + String(handler));
       if (st().protocolHandlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
       st().protocolHandlers.set(scheme, handler);
     },
@@ -689,7 +727,8 @@ const protocol = {
     if (st().ready) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
     if (!Array.isArray(schemes)) throw new Error('Argument must be an array of custom schemes.');
     for (const s of schemes) {
-      if (s.privileges?.codeCache && !s.privileges.standard) throw new Error('Code cache can only be enabled when the custom scheme is registered as standard scheme.');
+      if (s.privileges?.codeCache && !s.privileges.standard)
+        throw new Error('Code cache can only be enabled when the custom scheme is registered as standard scheme.');
       st().privilegedSchemes.push({ scheme: s.scheme, privileges: { ...(s.privileges ?? {}) } });
     }
   },
@@ -704,7 +743,16 @@ export class Session extends EventEmitter {
   preloads: string[] = [];
   protocol = protocolApi();
   webRequest = Object.fromEntries(
-    ['onBeforeRequest', 'onBeforeSendHeaders', 'onSendHeaders', 'onHeadersReceived', 'onResponseStarted', 'onBeforeRedirect', 'onCompleted', 'onErrorOccurred'].map((n) => [n, (..._a: unknown[]) => {}]),
+    [
+      'onBeforeRequest',
+      'onBeforeSendHeaders',
+      'onSendHeaders',
+      'onHeadersReceived',
+      'onResponseStarted',
+      'onBeforeRedirect',
+      'onCompleted',
+      'onErrorOccurred',
+    ].map((n) => [n, (..._a: unknown[]) => {}]),
   );
   cookies = { get: async () => [], set: async () => {}, remove: async () => {}, flushStore: async () => {} };
   constructor(readonly partition: string) {
@@ -876,7 +924,11 @@ export class WebContents extends EventEmitter {
       this.#loading = false;
       this.loadError = name;
       this.emit('did-fail-load', new DoubleEvent(this), code, name, url, true);
-      const error = new Error(`${name} (${code}) loading '${url}'`) as Error & { errno: number; code: string; url: string };
+      const error = new Error(`${name} (${code}) loading '${url}'`) as Error & {
+        errno: number;
+        code: string;
+        url: string;
+      };
       error.errno = code;
       error.code = name;
       error.url = url;
@@ -980,7 +1032,12 @@ export class BrowserWindow extends EventEmitter {
     this.id = st().nextWindowId++;
     const width = typeof options.width === 'number' ? options.width : 800;
     const height = typeof options.height === 'number' ? options.height : 600;
-    this.#bounds = { x: typeof options.x === 'number' ? options.x : 0, y: typeof options.y === 'number' ? options.y : 0, width, height };
+    this.#bounds = {
+      x: typeof options.x === 'number' ? options.x : 0,
+      y: typeof options.y === 'number' ? options.y : 0,
+      width,
+      height,
+    };
     this.#title = typeof options.title === 'string' ? options.title : st().name;
     this.#visible = options.show !== false;
     this.#focused = this.#visible;
@@ -1277,7 +1334,8 @@ export class Tray extends EventEmitter {
   }
   setContextMenu(menu: Menu | null): void {
     destroyedGuard(this.#destroyed);
-    if (menu !== null && !(menu instanceof Menu)) throw new TypeError('Error processing argument at index 0, conversion failure from ' + typeof menu);
+    if (menu !== null && !(menu instanceof Menu))
+      throw new TypeError('Error processing argument at index 0, conversion failure from ' + typeof menu);
     this.menu = menu;
   }
   popUpContextMenu(): void {}
@@ -1319,7 +1377,10 @@ const dialog = {
     checkDialogReady();
     const options = splitWindowArg(a, b) ?? {};
     st().messageBoxes.push(plain(options));
-    return Promise.resolve({ response: messageBoxResponse(options), checkboxChecked: Boolean(options.checkboxChecked) });
+    return Promise.resolve({
+      response: messageBoxResponse(options),
+      checkboxChecked: Boolean(options.checkboxChecked),
+    });
   },
   showMessageBoxSync(a: unknown, b?: unknown): number {
     checkDialogReady();
@@ -1331,7 +1392,9 @@ const dialog = {
     checkDialogReady();
     st().openDialogs.push(plain(splitWindowArg(a, b)));
     const answer = st().fileDialogAnswer;
-    return Promise.resolve(answer ? { canceled: false, filePaths: [...answer.filePaths] } : { canceled: true, filePaths: [] });
+    return Promise.resolve(
+      answer ? { canceled: false, filePaths: [...answer.filePaths] } : { canceled: true, filePaths: [] },
+    );
   },
   showOpenDialogSync(a: unknown, b?: unknown): string[] | undefined {
     checkDialogReady();
@@ -1372,7 +1435,8 @@ const shell = {
 let nextBlocker = 1;
 const powerSaveBlocker = {
   start(type: string): number {
-    if (type !== 'prevent-app-suspension' && type !== 'prevent-display-sleep') throw new TypeError(`Error processing argument at index 0, conversion failure from ${type}`);
+    if (type !== 'prevent-app-suspension' && type !== 'prevent-display-sleep')
+      throw new TypeError(`Error processing argument at index 0, conversion failure from ${type}`);
     const id = nextBlocker++;
     st().blockers.push({ id, type, active: true });
     return id;
@@ -1422,20 +1486,31 @@ const safeStorage = {
   /** A reversible, non-plain encoding under Chromium's prefix (v11 keyring, v10 basic_text). */
   encryptString(plainText: string): Buffer {
     if (!st().ready) throw new Error('safeStorage cannot be used before app is ready');
-    if (!safeStorage.isEncryptionAvailable()) throw new Error('Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.');
-    if (typeof plainText !== 'string') throw new TypeError('Error processing argument at index 0, conversion failure from ' + typeof plainText);
+    if (!safeStorage.isEncryptionAvailable())
+      throw new Error(
+        'Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.',
+      );
+    if (typeof plainText !== 'string')
+      throw new TypeError('Error processing argument at index 0, conversion failure from ' + typeof plainText);
     const body = Buffer.from(SAFE_MAGIC + plainText, 'utf8').map((b) => b ^ 0x5a);
     return Buffer.concat([Buffer.from(st().backend === 'basic_text' ? 'v10' : 'v11', 'latin1'), body]);
   },
   decryptString(encrypted: Buffer): string {
     if (!st().ready) throw new Error('safeStorage cannot be used before app is ready');
-    if (!safeStorage.isEncryptionAvailable()) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString. Decryption is not available.');
+    if (!safeStorage.isEncryptionAvailable())
+      throw new Error(
+        'Error while decrypting the ciphertext provided to safeStorage.decryptString. Decryption is not available.',
+      );
     if (!Buffer.isBuffer(encrypted)) throw new Error('Expected the first argument of decryptString() to be a buffer');
     if (encrypted.length === 0) return '';
     const prefix = encrypted.toString('latin1', 0, 3);
-    if (prefix !== 'v10' && prefix !== 'v11') throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString. Ciphertext does not appear to be encrypted.');
+    if (prefix !== 'v10' && prefix !== 'v11')
+      throw new Error(
+        'Error while decrypting the ciphertext provided to safeStorage.decryptString. Ciphertext does not appear to be encrypted.',
+      );
     const text = Buffer.from(encrypted.subarray(3).map((b) => b ^ 0x5a)).toString('utf8');
-    if (!text.startsWith(SAFE_MAGIC)) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    if (!text.startsWith(SAFE_MAGIC))
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
     return text.slice(SAFE_MAGIC.length);
   },
   async encryptStringAsync(plainText: string): Promise<Buffer> {
@@ -1455,7 +1530,19 @@ class ClientRequest extends EventEmitter {
   #headers: Record<string, string> = {};
   #chunks: Buffer[] = [];
   #aborted = false;
-  constructor(private readonly opts: { url?: string; method?: string; headers?: Record<string, string>; redirect?: string; protocol?: string; hostname?: string; host?: string; port?: number; path?: string }) {
+  constructor(
+    private readonly opts: {
+      url?: string;
+      method?: string;
+      headers?: Record<string, string>;
+      redirect?: string;
+      protocol?: string;
+      hostname?: string;
+      host?: string;
+      port?: number;
+      path?: string;
+    },
+  ) {
     super();
     checkNet();
     for (const [k, v] of Object.entries(opts.headers ?? {})) this.#headers[k.toLowerCase()] = String(v);
@@ -1480,7 +1567,8 @@ class ClientRequest extends EventEmitter {
   end(chunk?: string | Buffer): void {
     if (chunk) this.write(chunk);
     const o = this.opts;
-    const url = o.url ?? `${o.protocol ?? 'https:'}//${o.hostname ?? o.host}${o.port ? `:${o.port}` : ''}${o.path ?? '/'}`;
+    const url =
+      o.url ?? `${o.protocol ?? 'https:'}//${o.hostname ?? o.host}${o.port ? `:${o.port}` : ''}${o.path ?? '/'}`;
     if (!st().online) {
       queueMicrotask(() => this.emit('error', new Error('net::ERR_INTERNET_DISCONNECTED')));
       return;
@@ -1513,7 +1601,9 @@ const net = {
     return st().online;
   },
   request(opts: string | Record<string, unknown>): ClientRequest {
-    return new ClientRequest(typeof opts === 'string' ? { url: opts } : (opts as ConstructorParameters<typeof ClientRequest>[0]));
+    return new ClientRequest(
+      typeof opts === 'string' ? { url: opts } : (opts as ConstructorParameters<typeof ClientRequest>[0]),
+    );
   },
   fetch(input: string | Request, init?: RequestInit): Promise<Response> {
     checkNet();
@@ -1589,7 +1679,8 @@ class NativeTheme extends EventEmitter {
     return this.#source;
   }
   set themeSource(v: string) {
-    if (v !== 'system' && v !== 'light' && v !== 'dark') throw new TypeError(`Error processing argument at index 0, conversion failure from ${v}`);
+    if (v !== 'system' && v !== 'light' && v !== 'dark')
+      throw new TypeError(`Error processing argument at index 0, conversion failure from ${v}`);
     this.#source = v;
     this.emit('updated');
   }
@@ -1799,7 +1890,8 @@ export class UtilityProcess extends EventEmitter {
     if (this.#exited) return;
     this.#exited = true;
     // SIGTERM/SIGKILL map to 0 (RESULT_CODE_NORMAL_EXIT); other signals (a V8 abort) to 128+n, a shell's convention.
-    const exitCode = code ?? (signal && SIGNAL_EXIT_0.has(signal) ? 0 : signal ? 128 + (osConstants.signals[signal] ?? 0) : 1);
+    const exitCode =
+      code ?? (signal && SIGNAL_EXIT_0.has(signal) ? 0 : signal ? 128 + (osConstants.signals[signal] ?? 0) : 1);
     this.pid = undefined;
     this.stdout = null;
     this.stderr = null;
@@ -1810,7 +1902,9 @@ export class UtilityProcess extends EventEmitter {
       if (this.#fatal !== null) {
         const location = this.#fatal;
         this.record.errors.push({ type: 'FatalError', location });
-        const report = JSON.stringify({ header: { event: location, trigger: 'FatalError', filename: null, processId: this.record.lastPid } });
+        const report = JSON.stringify({
+          header: { event: location, trigger: 'FatalError', filename: null, processId: this.record.lastPid },
+        });
         // With no listener this throws ERR_UNHANDLED_ERROR into main, as Electron's plain emit would.
         this.emit('error', 'FatalError', location, report);
       }
@@ -1842,26 +1936,35 @@ const utilityProcess = {
     }
     options = { ...(options ?? {}) };
     if (options.execArgv != null) {
-      if (!Array.isArray(options.execArgv) || !options.execArgv.every((v) => typeof v === 'string')) throw new TypeError('execArgv must be an array of strings.');
+      if (!Array.isArray(options.execArgv) || !options.execArgv.every((v) => typeof v === 'string'))
+        throw new TypeError('execArgv must be an array of strings.');
     }
-    if (options.serviceName != null && typeof options.serviceName !== 'string') throw new TypeError('serviceName must be a string.');
+    if (options.serviceName != null && typeof options.serviceName !== 'string')
+      throw new TypeError('serviceName must be a string.');
     if (options.cwd != null && typeof options.cwd !== 'string') throw new TypeError('cwd path must be a string.');
     let stdio: Stdio[] = ['ignore', 'inherit', 'inherit'];
     if (typeof options.stdio === 'string') {
-      if (options.stdio !== 'inherit' && options.stdio !== 'ignore' && options.stdio !== 'pipe') throw new Error('stdio must be of the following values: inherit, pipe, ignore');
+      if (options.stdio !== 'inherit' && options.stdio !== 'ignore' && options.stdio !== 'pipe')
+        throw new Error('stdio must be of the following values: inherit, pipe, ignore');
       stdio = ['ignore', options.stdio, options.stdio];
     } else if (Array.isArray(options.stdio)) {
       if (options.stdio.length < 3) throw new Error('configuration missing for stdin, stdout or stderr.');
       if (options.stdio[0] !== 'ignore') throw new Error('stdin value other than ignore is not supported.');
       const ok = (v: unknown) => v === 'pipe' || v === 'ignore' || v === 'inherit';
-      if (!ok(options.stdio[1])) throw new Error('stdout configuration must be of the following values: inherit, pipe, ignore');
-      if (!ok(options.stdio[2])) throw new Error('stderr configuration must be of the following values: inherit, pipe, ignore');
+      if (!ok(options.stdio[1]))
+        throw new Error('stdout configuration must be of the following values: inherit, pipe, ignore');
+      if (!ok(options.stdio[2]))
+        throw new Error('stderr configuration must be of the following values: inherit, pipe, ignore');
       stdio = [options.stdio[0], options.stdio[1]!, options.stdio[2]!];
     } else if (options.stdio != null) {
       throw new Error('stdio must be of the following values: inherit, pipe, ignore');
     }
     if (!st().ready) throw new TypeError('utilityProcess cannot be created before app is ready.');
-    if (options.env != null && (typeof options.env !== 'object' || Object.values(options.env).some((v) => typeof v !== 'string'))) throw new TypeError('Invalid value for env');
+    if (
+      options.env != null &&
+      (typeof options.env !== 'object' || Object.values(options.env).some((v) => typeof v !== 'string'))
+    )
+      throw new TypeError('Invalid value for env');
     if (!args.every((a) => typeof a === 'string')) throw new TypeError('Invalid value for args');
     const child = new UtilityProcess(modulePath, args, options, stdio);
     st().utilities.push(child);
@@ -1905,7 +2008,10 @@ export type ElectronDouble = typeof electron;
 function windowById(id?: number): BrowserWindow {
   const wins = BrowserWindow.getAllWindows();
   const win = id === undefined ? wins[0] : wins.find((w) => w.id === id);
-  if (!win) throw new Error(id === undefined ? 'electron-double: no open window to invoke from' : `electron-double: no open window ${id}`);
+  if (!win)
+    throw new Error(
+      id === undefined ? 'electron-double: no open window to invoke from' : `electron-double: no open window ${id}`,
+    );
   return win;
 }
 
@@ -1945,7 +2051,8 @@ export const control = {
     s.resolveReady();
     // second-instance is never emitted before ready: Electron re-posts it until then.
     setImmediate(() => {
-      for (const args of s.pendingSecondInstance.splice(0)) asApp(() => app.emit('second-instance', new DoubleEvent(), ...args));
+      for (const args of s.pendingSecondInstance.splice(0))
+        asApp(() => app.emit('second-instance', new DoubleEvent(), ...args));
     });
   },
   /** Emits an app event with a preventable event object; reports whether a listener prevented it. */
@@ -1976,9 +2083,17 @@ export const control = {
   async invoke(channel: string, payload: unknown, windowId?: number): Promise<unknown> {
     const win = windowById(windowId);
     const wc = win.webContents;
-    if (wc.requestedUrl === null) throw new Error(`electron-double: window ${win.id} has loaded nothing, so no page could invoke '${channel}'`);
+    if (wc.requestedUrl === null)
+      throw new Error(`electron-double: window ${win.id} has loaded nothing, so no page could invoke '${channel}'`);
     const args = [cloneForIpc(payload)];
-    const event = { sender: wc, senderFrame: wc.mainFrame, processId: wc.mainFrame.processId, frameId: wc.mainFrame.routingId, type: 'frame' as const, ports: [] };
+    const event = {
+      sender: wc,
+      senderFrame: wc.mainFrame,
+      processId: wc.mainFrame.processId,
+      frameId: wc.mainFrame.routingId,
+      type: 'frame' as const,
+      ports: [],
+    };
     try {
       const handler = st().handlers.get(channel);
       if (!handler) throw new Error(`No handler registered for '${channel}'`);
@@ -1991,7 +2106,18 @@ export const control = {
   /** The renderer's ipcRenderer.send: ipcMain 'on' listeners get it. */
   sendFromRenderer(channel: string, payload: unknown, windowId?: number): void {
     const wc = windowById(windowId).webContents;
-    ipcMain.emit(channel, { sender: wc, senderFrame: wc.mainFrame, processId: wc.mainFrame.processId, frameId: 1, reply: () => {}, returnValue: undefined }, cloneForIpc(payload));
+    ipcMain.emit(
+      channel,
+      {
+        sender: wc,
+        senderFrame: wc.mainFrame,
+        processId: wc.mainFrame.processId,
+        frameId: 1,
+        reply: () => {},
+        returnValue: undefined,
+      },
+      cloneForIpc(payload),
+    );
   },
   /** The page navigating itself (a link): will-navigate listeners may prevent it. */
   navigate(url: string, windowId?: number): { prevented: boolean } {
@@ -2003,18 +2129,31 @@ export const control = {
   /** The page calling window.open: the window-open handler decides. */
   windowOpen(url: string, windowId?: number): { action: string } {
     const wc = windowById(windowId).webContents;
-    const details = { url, frameName: '', features: '', disposition: 'new-window', referrer: { url: '', policy: 'default' } };
+    const details = {
+      url,
+      frameName: '',
+      features: '',
+      disposition: 'new-window',
+      referrer: { url: '', policy: 'default' },
+    };
     const result = (asApp(() => wc.windowOpenHandler?.(details)) ?? { action: 'allow' }) as { action: string };
     return { action: result.action };
   },
   /** Asks the default session's permission handlers, as a page's permission request would. */
-  async requestPermission(permission: string, windowId?: number): Promise<{ request: boolean | null; check: boolean | null }> {
+  async requestPermission(
+    permission: string,
+    windowId?: number,
+  ): Promise<{ request: boolean | null; check: boolean | null }> {
     const wc = windowById(windowId).webContents;
     const ses = session.defaultSession;
     const request = ses.permissionRequestHandler
-      ? await new Promise<boolean>((resolve) => ses.permissionRequestHandler!(wc, permission, (granted: boolean) => resolve(granted), {}))
+      ? await new Promise<boolean>((resolve) =>
+          ses.permissionRequestHandler!(wc, permission, (granted: boolean) => resolve(granted), {}),
+        )
       : null;
-    const check = ses.permissionCheckHandler ? Boolean(ses.permissionCheckHandler(wc, permission, wc.mainFrame.url, {})) : null;
+    const check = ses.permissionCheckHandler
+      ? Boolean(ses.permissionCheckHandler(wc, permission, wc.mainFrame.url, {}))
+      : null;
     return { request, check };
   },
   /** The user closing a window (preventable 'close'). */
@@ -2094,14 +2233,24 @@ export const control = {
         contentsListeners: Object.fromEntries(wc.eventNames().map((n) => [String(n), wc.listenerCount(n)])),
       };
     });
-    const notifications: NotificationState[] = s.notifications.map((n) => ({ title: n.title, body: n.body, shown: n.shown, closed: n.closed, alive: n.ref.deref() !== undefined }));
+    const notifications: NotificationState[] = s.notifications.map((n) => ({
+      title: n.title,
+      body: n.body,
+      shown: n.shown,
+      closed: n.closed,
+      alive: n.ref.deref() !== undefined,
+    }));
     return {
       ready: s.ready,
       appName: s.name,
       appUserModelId: s.userModelId,
       isPackaged: app.isPackaged,
       singleInstanceLock: s.singleInstanceHeld,
-      paths: { userData: s.pathOverrides.get('userData') ?? s.userData, appData: s.pathOverrides.get('appData') ?? s.appData, overrides: Object.fromEntries(s.pathOverrides) },
+      paths: {
+        userData: s.pathOverrides.get('userData') ?? s.userData,
+        appData: s.pathOverrides.get('appData') ?? s.appData,
+        overrides: Object.fromEntries(s.pathOverrides),
+      },
       handlerChannels: [...s.handlers.keys()],
       ipcListeners: Object.fromEntries(ipcMain.eventNames().map((n) => [String(n), ipcMain.listenerCount(n)])),
       windows,
@@ -2109,14 +2258,29 @@ export const control = {
       trays: s.trays.map((t) => ({
         tooltip: t.tooltip,
         title: t.title,
-        menu: (t.menu?.items ?? []).map((i) => ({ label: i.label, enabled: i.enabled, visible: i.visible, type: i.type })),
+        menu: (t.menu?.items ?? []).map((i) => ({
+          label: i.label,
+          enabled: i.enabled,
+          visible: i.visible,
+          type: i.type,
+        })),
         image: { empty: t.image.isEmpty(), ...t.image.getSize() },
         destroyed: t.isDestroyed(),
       })),
       applicationMenu: s.applicationMenu ? s.applicationMenu.items.map((i) => i.label) : null,
-      dialogs: { errorBoxes: [...s.errorBoxes], messageBoxes: [...s.messageBoxes], openDialogs: [...s.openDialogs], saveDialogs: [...s.saveDialogs] },
+      dialogs: {
+        errorBoxes: [...s.errorBoxes],
+        messageBoxes: [...s.messageBoxes],
+        openDialogs: [...s.openDialogs],
+        saveDialogs: [...s.saveDialogs],
+      },
       utilityProcesses: s.utilities.map((u) => structuredClone(u.record)),
-      sessions: [...s.sessions.values()].map((x) => ({ partition: x.partition, permissionRequestHandler: x.permissionRequestHandler !== null, permissionCheckHandler: x.permissionCheckHandler !== null, preloads: [...x.preloads] })),
+      sessions: [...s.sessions.values()].map((x) => ({
+        partition: x.partition,
+        permissionRequestHandler: x.permissionRequestHandler !== null,
+        permissionCheckHandler: x.permissionCheckHandler !== null,
+        preloads: [...x.preloads],
+      })),
       protocolHandlers: [...s.protocolHandlers.keys()],
       privilegedSchemes: structuredClone(s.privilegedSchemes),
       lifecycle: [...s.lifecycle],

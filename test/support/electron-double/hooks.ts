@@ -24,7 +24,8 @@ export const resolve: ResolveHook = async (specifier, context, next) => {
 export const load: LoadHook = async (url, context, next) => {
   const result = await next(url, context);
   if (url === entryUrl && result.format === 'module' && result.source != null) {
-    const source = typeof result.source === 'string' ? result.source : Buffer.from(result.source as Uint8Array).toString('utf8');
+    const source =
+      typeof result.source === 'string' ? result.source : Buffer.from(result.source as Uint8Array).toString('utf8');
     return { ...result, source: `${source}\n;globalThis[Symbol.for('pallet.electron-double.entryDone')]?.();\n` };
   }
   return result;

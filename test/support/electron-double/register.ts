@@ -30,7 +30,9 @@ async function setUpMain(): Promise<void> {
 
   const entry = process.argv[1] ? resolvePath(process.argv[1]) : '';
   const electronUrl = new URL('./electron.ts', import.meta.url).href;
-  register(new URL('./hooks.ts', import.meta.url).href, { data: { electronUrl, entryUrl: entry ? pathToFileURL(entry).href : '' } });
+  register(new URL('./hooks.ts', import.meta.url).href, {
+    data: { electronUrl, entryUrl: entry ? pathToFileURL(entry).href : '' },
+  });
 
   const { getDouble } = await import('./double.ts');
   const { electron, control } = getDouble();
@@ -55,7 +57,10 @@ async function setUpMain(): Promise<void> {
   };
 
   // Electron's main has no process.send: keep the channel for the driver only.
-  const rawSend = process.send!.bind(process) as (message: unknown, callback?: (error: Error | null) => void) => boolean;
+  const rawSend = process.send!.bind(process) as (
+    message: unknown,
+    callback?: (error: Error | null) => void,
+  ) => boolean;
   delete (process as { send?: unknown }).send;
   // The driver may be gone (a killed test): losing a message must not become the app's uncaught exception.
   const send = (message: unknown, callback?: (error: Error | null) => void) => {
@@ -72,7 +77,10 @@ async function setUpMain(): Promise<void> {
   const Original = workerThreads.Worker;
   class Worker extends Original {
     constructor(filename: string | URL, options?: WorkerOptions) {
-      super(options?.eval && typeof filename === 'string' ? `require(${abiCore}).installAbiRule();${filename}` : filename, options);
+      super(
+        options?.eval && typeof filename === 'string' ? `require(${abiCore}).installAbiRule();${filename}` : filename,
+        options,
+      );
     }
   }
   (workerThreads as { Worker: typeof Original }).Worker = Worker;
@@ -104,7 +112,8 @@ async function setUpMain(): Promise<void> {
   process.on('message', (raw: unknown) => {
     const msg = raw as ControlRequest;
     if (msg?.kind !== 'pallet-double-control') return;
-    const reply = (r: Omit<ControlReply, 'kind' | 'id'>) => send({ kind: 'pallet-double-reply', id: msg.id, ...r } satisfies ControlReply);
+    const reply = (r: Omit<ControlReply, 'kind' | 'id'>) =>
+      send({ kind: 'pallet-double-reply', id: msg.id, ...r } satisfies ControlReply);
     const fn = ops[msg.op];
     if (typeof fn !== 'function' || msg.op === 'setBeforeExit' || msg.op === 'recordUncaught') {
       reply({ ok: false, error: `electron-double: unknown op '${msg.op}'` });

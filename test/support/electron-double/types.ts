@@ -87,7 +87,12 @@ export interface DoubleState {
     saveDialogs: Record<string, unknown>[];
   };
   utilityProcesses: UtilityProcessState[];
-  sessions: { partition: string; permissionRequestHandler: boolean; permissionCheckHandler: boolean; preloads: string[] }[];
+  sessions: {
+    partition: string;
+    permissionRequestHandler: boolean;
+    permissionCheckHandler: boolean;
+    preloads: string[];
+  }[];
   protocolHandlers: string[];
   privilegedSchemes: { scheme: string; privileges: Record<string, unknown> }[];
   /** Lifecycle events in order, e.g. before-quit, close:1, closed:1, will-quit, quit:0, exit:3. */

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeProduct } from '../../../main/analysis/analyze.ts';
-import { fulfillmentFee, priceBand, referralFee, sizeTier, storageFee, type Package } from '../../../main/analysis/fees.ts';
+import {
+  fulfillmentFee,
+  priceBand,
+  referralFee,
+  sizeTier,
+  storageFee,
+  type Package,
+} from '../../../main/analysis/fees.ts';
 import { SCHEDULES, scheduleFor } from '../../../main/analysis/schedule.ts';
 
 const schedule = scheduleFor('2026-06-01');
@@ -52,7 +59,9 @@ describe('FBA fulfillment fee: every cell of the loaded rate card', () => {
     // Published examples: 3.01 lb → one 4-oz step; 20 lb → 68 steps.
     expect(feeFor({ lengthIn: 12, widthIn: 9, heightIn: 2, weightLb: 3.01 }, 25).fee).toBe(7.05);
     expect(feeFor({ lengthIn: 12, widthIn: 9, heightIn: 6, weightLb: 20 }, 25).fee).toBe(12.41);
-    expect(feeFor({ lengthIn: 12, widthIn: 9, heightIn: 6, weightLb: 20 }, 5).fee).toBe(cents2(card.above_3_lb.base.under_10 + 0.08 * 68));
+    expect(feeFor({ lengthIn: 12, widthIn: 9, heightIn: 6, weightLb: 20 }, 5).fee).toBe(
+      cents2(card.above_3_lb.base.under_10 + 0.08 * 68),
+    );
   });
 
   it('bulky and extra-large: base plus per-pound steps, per price band', () => {
@@ -60,17 +69,35 @@ describe('FBA fulfillment fee: every cell of the loaded rate card', () => {
       const b = band as keyof typeof PRICES;
       const sb = s.fulfillment_fees.tiers.small_bulky;
       // 30×20×10 in: dimensional weight 43.17 lb → 44 lb.
-      expect(feeFor({ lengthIn: 30, widthIn: 20, heightIn: 10, weightLb: 12 }, price)).toMatchObject({ tier: 'small_bulky', fee: cents2(sb.base[b] + sb.per_lb_above_first_lb * 43) });
+      expect(feeFor({ lengthIn: 30, widthIn: 20, heightIn: 10, weightLb: 12 }, price)).toMatchObject({
+        tier: 'small_bulky',
+        fee: cents2(sb.base[b] + sb.per_lb_above_first_lb * 43),
+      });
       const lbk = s.fulfillment_fees.tiers.large_bulky;
-      expect(feeFor({ lengthIn: 50, widthIn: 10, heightIn: 5, weightLb: 20 }, price)).toMatchObject({ tier: 'large_bulky', fee: cents2(lbk.base[b] + lbk.per_lb_above_first_lb * 19) });
+      expect(feeFor({ lengthIn: 50, widthIn: 10, heightIn: 5, weightLb: 20 }, price)).toMatchObject({
+        tier: 'large_bulky',
+        fee: cents2(lbk.base[b] + lbk.per_lb_above_first_lb * 19),
+      });
       const x0 = s.fulfillment_fees.tiers.extra_large_0_50;
-      expect(feeFor({ lengthIn: 70, widthIn: 10, heightIn: 5, weightLb: 30 }, price)).toMatchObject({ tier: 'extra_large_0_50', fee: cents2(x0.base[b] + x0.per_lb * 29) });
+      expect(feeFor({ lengthIn: 70, widthIn: 10, heightIn: 5, weightLb: 30 }, price)).toMatchObject({
+        tier: 'extra_large_0_50',
+        fee: cents2(x0.base[b] + x0.per_lb * 29),
+      });
       const x50 = s.fulfillment_fees.tiers.extra_large_50_70;
-      expect(feeFor({ lengthIn: 100, widthIn: 8, heightIn: 8, weightLb: 60 }, price)).toMatchObject({ tier: 'extra_large_50_70', fee: cents2(x50.base[b] + x50.per_lb * 9) });
+      expect(feeFor({ lengthIn: 100, widthIn: 8, heightIn: 8, weightLb: 60 }, price)).toMatchObject({
+        tier: 'extra_large_50_70',
+        fee: cents2(x50.base[b] + x50.per_lb * 9),
+      });
       const x70 = s.fulfillment_fees.tiers.extra_large_70_150;
-      expect(feeFor({ lengthIn: 100, widthIn: 10, heightIn: 10, weightLb: 100 }, price)).toMatchObject({ tier: 'extra_large_70_150', fee: cents2(x70.base[b] + x70.per_lb * 29) });
+      expect(feeFor({ lengthIn: 100, widthIn: 10, heightIn: 10, weightLb: 100 }, price)).toMatchObject({
+        tier: 'extra_large_70_150',
+        fee: cents2(x70.base[b] + x70.per_lb * 29),
+      });
       const x150 = s.fulfillment_fees.tiers.extra_large_150_plus;
-      expect(feeFor({ lengthIn: 100, widthIn: 30, heightIn: 30, weightLb: 200 }, price)).toMatchObject({ tier: 'extra_large_150_plus', fee: cents2(x150.base[b] + x150.per_lb * 49) });
+      expect(feeFor({ lengthIn: 100, widthIn: 30, heightIn: 30, weightLb: 200 }, price)).toMatchObject({
+        tier: 'extra_large_150_plus',
+        fee: cents2(x150.base[b] + x150.per_lb * 49),
+      });
     }
     // Typed from the published card, not read back from it: small bulky 44 lb, $10–$50.
     expect(feeFor({ lengthIn: 30, widthIn: 20, heightIn: 10, weightLb: 12 }, 25).fee).toBe(23.89);
@@ -78,7 +105,10 @@ describe('FBA fulfillment fee: every cell of the loaded rate card', () => {
 
   it('applies the 2-inch minimums to bulky dimensional weight (Amazon’s whiteboard example)', () => {
     // 40 × 1 × 25 in → 40 × 2 × 25 / 139 = 14.39 lb.
-    expect(sizeTier(s, { lengthIn: 40, widthIn: 1, heightIn: 25, weightLb: 5 })).toMatchObject({ tier: 'large_bulky', shippingWeightLb: (40 * 2 * 25) / 139 });
+    expect(sizeTier(s, { lengthIn: 40, widthIn: 1, heightIn: 25, weightLb: 5 })).toMatchObject({
+      tier: 'large_bulky',
+      shippingWeightLb: (40 * 2 * 25) / 139,
+    });
   });
 
   it('adds the fuel and logistics surcharge only when asked (unconfirmed in the data)', () => {
@@ -109,18 +139,67 @@ describe('referral fee', () => {
 describe('worked examples (seller-domain research §2.8)', () => {
   const opts = { month: 3, targets: { minRoi: 0.3 } };
   it('8×6×2 in, 0.9 lb, $24.99, Home & Kitchen, cost $8', () => {
-    expect(analyzeProduct({ cost: 8, filePrice: 24.99, category: 'Home & Kitchen', package: { lengthIn: 8, widthIn: 6, heightIn: 2, weightLb: 0.9 } }, schedule, opts)).toMatchObject({
-      sizeTier: 'large_standard', fulfillmentFee: 4.6, referralFee: 3.75, storageFee: 0.04, profit: 8.6, roi: 1.075, flags: ['meets_roi', 'winner'],
+    expect(
+      analyzeProduct(
+        {
+          cost: 8,
+          filePrice: 24.99,
+          category: 'Home & Kitchen',
+          package: { lengthIn: 8, widthIn: 6, heightIn: 2, weightLb: 0.9 },
+        },
+        schedule,
+        opts,
+      ),
+    ).toMatchObject({
+      sizeTier: 'large_standard',
+      fulfillmentFee: 4.6,
+      referralFee: 3.75,
+      storageFee: 0.04,
+      profit: 8.6,
+      roi: 1.075,
+      flags: ['meets_roi', 'winner'],
     });
   });
   it('9×6×0.5 in, 0.3 lb, $8.99, Beauty, cost $2', () => {
-    expect(analyzeProduct({ cost: 2, filePrice: 8.99, category: 'Beauty', package: { lengthIn: 9, widthIn: 6, heightIn: 0.5, weightLb: 0.3 } }, schedule, opts)).toMatchObject({
-      sizeTier: 'small_standard', fulfillmentFee: 2.56, referralFee: 0.72, storageFee: 0.01, profit: 3.7, roi: 1.85,
+    expect(
+      analyzeProduct(
+        {
+          cost: 2,
+          filePrice: 8.99,
+          category: 'Beauty',
+          package: { lengthIn: 9, widthIn: 6, heightIn: 0.5, weightLb: 0.3 },
+        },
+        schedule,
+        opts,
+      ),
+    ).toMatchObject({
+      sizeTier: 'small_standard',
+      fulfillmentFee: 2.56,
+      referralFee: 0.72,
+      storageFee: 0.01,
+      profit: 3.7,
+      roi: 1.85,
     });
   });
   it('30×20×10 in, 12 lb, $89.99, Furniture, cost $30', () => {
-    expect(analyzeProduct({ cost: 30, filePrice: 89.99, category: 'Furniture', package: { lengthIn: 30, widthIn: 20, heightIn: 10, weightLb: 12 } }, schedule, opts)).toMatchObject({
-      sizeTier: 'small_bulky', fulfillmentFee: 23.89, referralFee: 13.5, storageFee: 1.94, profit: 20.66, roi: 0.6887,
+    expect(
+      analyzeProduct(
+        {
+          cost: 30,
+          filePrice: 89.99,
+          category: 'Furniture',
+          package: { lengthIn: 30, widthIn: 20, heightIn: 10, weightLb: 12 },
+        },
+        schedule,
+        opts,
+      ),
+    ).toMatchObject({
+      sizeTier: 'small_bulky',
+      fulfillmentFee: 23.89,
+      referralFee: 13.5,
+      storageFee: 1.94,
+      profit: 20.66,
+      roi: 0.6887,
     });
   });
   it('storage is higher from October to December', () => {
@@ -136,16 +215,33 @@ describe('missing or bad inputs give reasons, never NaN', () => {
     const noDims = analyzeProduct({ cost: 5, filePrice: 20, category: 'Toys & Games' }, schedule, { month: 1 });
     expect(noDims).toMatchObject({ fulfillmentFee: null, profit: null, roi: null, referralFee: 3 });
     expect(noDims.reasons.join(' ')).toMatch(/FBA fee is unknown/);
-    const noPrice = analyzeProduct({ cost: 5, category: 'Toys', package: { lengthIn: 5, widthIn: 4, heightIn: 1, weightLb: 0.5 } }, schedule, { month: 1 });
+    const noPrice = analyzeProduct(
+      { cost: 5, category: 'Toys', package: { lengthIn: 5, widthIn: 4, heightIn: 1, weightLb: 0.5 } },
+      schedule,
+      { month: 1 },
+    );
     expect(noPrice).toMatchObject({ sellPrice: null, referralFee: null, profit: null });
     expect(noPrice.reasons.join(' ')).toMatch(/No sell price/);
     for (const cost of [0, -3]) {
-      const r = analyzeProduct({ cost, filePrice: 20, category: 'Toys', package: { lengthIn: 5, widthIn: 4, heightIn: 1, weightLb: 0.5 } }, schedule, { month: 1, targets: { minRoi: 0.3 } });
+      const r = analyzeProduct(
+        { cost, filePrice: 20, category: 'Toys', package: { lengthIn: 5, widthIn: 4, heightIn: 1, weightLb: 0.5 } },
+        schedule,
+        { month: 1, targets: { minRoi: 0.3 } },
+      );
       expect(r).toMatchObject({ roi: null, unitCost: null, profit: null });
       expect(r.reasons.join(' ')).toMatch(/must be more than 0/);
       expect(r.flags).toEqual([]);
     }
-    const unknown = analyzeProduct({ cost: 5, filePrice: 20, category: 'Zeppelins', package: { lengthIn: 5, widthIn: 4, heightIn: 1, weightLb: 0.5 } }, schedule, { month: 1 });
+    const unknown = analyzeProduct(
+      {
+        cost: 5,
+        filePrice: 20,
+        category: 'Zeppelins',
+        package: { lengthIn: 5, widthIn: 4, heightIn: 1, weightLb: 0.5 },
+      },
+      schedule,
+      { month: 1 },
+    );
     expect(unknown).toMatchObject({ referralCategory: 'Everything Else', referralFee: 3 });
     expect(unknown.reasons[0]).toMatch(/"Zeppelins" is not in the referral fee table/);
     for (const r of [noDims, noPrice, unknown]) expect(numbers(r).every(Number.isFinite)).toBe(true);
@@ -153,18 +249,42 @@ describe('missing or bad inputs give reasons, never NaN', () => {
 
   it('takes Amazon’s price first, then the file’s, then one the user set', () => {
     const pkg = { lengthIn: 5, widthIn: 4, heightIn: 1, weightLb: 0.5 };
-    const source = (p: { amazonPrice?: number; filePrice?: number; userPrice?: number }) => analyzeProduct({ cost: 5, category: 'Toys', package: pkg, ...p }, schedule, { month: 1 });
-    expect(source({ amazonPrice: 30, filePrice: 25, userPrice: 20 })).toMatchObject({ sellPrice: 30, priceSource: 'amazon' });
+    const source = (p: { amazonPrice?: number; filePrice?: number; userPrice?: number }) =>
+      analyzeProduct({ cost: 5, category: 'Toys', package: pkg, ...p }, schedule, { month: 1 });
+    expect(source({ amazonPrice: 30, filePrice: 25, userPrice: 20 })).toMatchObject({
+      sellPrice: 30,
+      priceSource: 'amazon',
+    });
     expect(source({ filePrice: 25, userPrice: 20 })).toMatchObject({ sellPrice: 25, priceSource: 'file' });
     expect(source({ userPrice: 20 })).toMatchObject({ sellPrice: 20, priceSource: 'user' });
   });
 
   it('estimates monthly sales as a range from the rank, and flags against every target', () => {
-    const r = analyzeProduct({ cost: 5, filePrice: 25, category: 'Toys', salesRank: 5000, package: { lengthIn: 5, widthIn: 4, heightIn: 1, weightLb: 0.5 } }, schedule, { month: 1, targets: { minRoi: 0.5, minProfit: 3, maxRank: 10_000 } });
+    const r = analyzeProduct(
+      {
+        cost: 5,
+        filePrice: 25,
+        category: 'Toys',
+        salesRank: 5000,
+        package: { lengthIn: 5, widthIn: 4, heightIn: 1, weightLb: 0.5 },
+      },
+      schedule,
+      { month: 1, targets: { minRoi: 0.5, minProfit: 3, maxRank: 10_000 } },
+    );
     expect(r.estMonthlySales!.low).toBeLessThan(r.estMonthlySales!.mid);
     expect(r.estMonthlySales!.mid).toBeLessThan(r.estMonthlySales!.high);
     expect(r.flags).toEqual(['meets_roi', 'meets_profit', 'meets_rank', 'winner']);
-    const worse = analyzeProduct({ cost: 5, filePrice: 25, category: 'Toys', salesRank: 50_000, package: { lengthIn: 5, widthIn: 4, heightIn: 1, weightLb: 0.5 } }, schedule, { month: 1, targets: { maxRank: 10_000 } });
+    const worse = analyzeProduct(
+      {
+        cost: 5,
+        filePrice: 25,
+        category: 'Toys',
+        salesRank: 50_000,
+        package: { lengthIn: 5, widthIn: 4, heightIn: 1, weightLb: 0.5 },
+      },
+      schedule,
+      { month: 1, targets: { maxRank: 10_000 } },
+    );
     expect(worse.flags).toEqual(['misses_rank']);
     expect(r.maxCostForTargetRoi).toBeGreaterThan(0);
   });

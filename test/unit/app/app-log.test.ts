@@ -2,7 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { archivePaths, createConsoleLog, createLineSplitter, formatWorkerLine, MAX_LINE_CHARS, rotateLogFiles } from '../../../main/app/app-log.ts';
+import {
+  archivePaths,
+  createConsoleLog,
+  createLineSplitter,
+  formatWorkerLine,
+  MAX_LINE_CHARS,
+  rotateLogFiles,
+} from '../../../main/app/app-log.ts';
 
 describe('worker output as log lines', () => {
   it('keeps a partial last line until the rest arrives or the stream ends', () => {
@@ -39,7 +46,9 @@ describe('worker output as log lines', () => {
 
   it('prefixes the worker name and strips colours, control characters and forged line breaks', () => {
     expect(formatWorkerLine('worker-1', '\x1b[31mfailed\x1b[0m row 4\tcol 2')).toBe('[worker-1] failed row 4\tcol 2');
-    expect(formatWorkerLine('worker-1', 'ok\n[2026-01-01 00:00:00.000] [error] forged\r\x07')).toBe('[worker-1] ok [2026-01-01 00:00:00.000] [error] forged ');
+    expect(formatWorkerLine('worker-1', 'ok\n[2026-01-01 00:00:00.000] [error] forged\r\x07')).toBe(
+      '[worker-1] ok [2026-01-01 00:00:00.000] [error] forged ',
+    );
     const long = formatWorkerLine('w', 'y'.repeat(MAX_LINE_CHARS + 100));
     expect(long).toBe(`[w] ${'y'.repeat(MAX_LINE_CHARS)}… (100 more characters)`);
   });
@@ -51,7 +60,12 @@ describe('worker output as log lines', () => {
     log.scope('updater').warn('offline');
     log.lineSink('worker-2', 'stderr')('boom');
     log.lineSink('worker-2')('progress 5%');
-    expect(out).toEqual(['info started', 'warn (updater) offline', 'warn [worker-2] boom', 'info [worker-2] progress 5%']);
+    expect(out).toEqual([
+      'info started',
+      'warn (updater) offline',
+      'warn [worker-2] boom',
+      'info [worker-2] progress 5%',
+    ]);
   });
 });
 
@@ -68,7 +82,11 @@ describe('log rotation', () => {
       expect(rotateLogFiles(file, 3)).toBe(true);
     }
     expect(readdirSync(dir).sort()).toEqual(['main.1.log', 'main.2.log', 'main.3.log']);
-    expect(['main.1.log', 'main.2.log', 'main.3.log'].map((f) => readFileSync(join(dir, f), 'utf8'))).toEqual(['generation 4\n', 'generation 3\n', 'generation 2\n']);
+    expect(['main.1.log', 'main.2.log', 'main.3.log'].map((f) => readFileSync(join(dir, f), 'utf8'))).toEqual([
+      'generation 4\n',
+      'generation 3\n',
+      'generation 2\n',
+    ]);
   });
 
   it('reports a file it could not move, so the caller crops it instead', () => {

@@ -36,7 +36,10 @@ describe('moveAsideDamaged', () => {
     const second = moveAsideDamaged(path, when)!;
     expect(second).toBe(`${path}.bad-2026-12-02T10-11-12-345Z-2`);
     expect(readFileSync(first, 'utf8')).toBe('{"closeToTray": tru');
-    expect(readdirSync(dir).sort()).toEqual(['settings.json.bad-2026-12-02T10-11-12-345Z', 'settings.json.bad-2026-12-02T10-11-12-345Z-2']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'settings.json.bad-2026-12-02T10-11-12-345Z',
+      'settings.json.bad-2026-12-02T10-11-12-345Z-2',
+    ]);
     expect(moveAsideDamaged(path, when)).toBeNull();
   });
 });

@@ -29,16 +29,32 @@ describe('secrets', () => {
   it('treats a secret it cannot decrypt as missing rather than crashing', () => {
     const { store } = memoryStore();
     store.set('t', 'garbage');
-    const s = createSecrets({ ...keyring(), decryptString: () => { throw new Error('bad'); } }, store);
+    const s = createSecrets(
+      {
+        ...keyring(),
+        decryptString: () => {
+          throw new Error('bad');
+        },
+      },
+      store,
+    );
     expect(s.get('t')).toBeNull();
   });
 });
 
 describe('settings file', () => {
   it('keeps good values and replaces each bad one with its default, saying which', () => {
-    const { settings, problems } = readSettings({ closeToTray: false, workers: 99, sweepIntervalMinutes: 'often', future: 1 });
+    const { settings, problems } = readSettings({
+      closeToTray: false,
+      workers: 99,
+      sweepIntervalMinutes: 'often',
+      future: 1,
+    });
     expect(settings).toMatchObject({ closeToTray: false, workers: 2, sweepIntervalMinutes: 5, notifications: true });
-    expect(problems).toEqual([expect.stringMatching(/"workers".*99.*default 2/), expect.stringMatching(/"sweepIntervalMinutes"/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/"workers".*99.*default 2/),
+      expect.stringMatching(/"sweepIntervalMinutes"/),
+    ]);
     expect(readSettings('nonsense').problems).toEqual(['The settings file is not an object; defaults are used.']);
     expect(readSettings(undefined)).toMatchObject({ problems: [], settings: { closeToTray: true } });
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createUpdatePolicy, detectFeed, restartPrompt, type UpdateFeed, type UpdaterPort, type UpdateTimers } from '../../../main/app/update-policy.ts';
+import {
+  createUpdatePolicy,
+  detectFeed,
+  restartPrompt,
+  type UpdateFeed,
+  type UpdaterPort,
+  type UpdateTimers,
+} from '../../../main/app/update-policy.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -74,7 +81,11 @@ function setup(o: { feed?: UpdateFeed; answers?: (string | null | Error)[]; repl
     updater: updater.port,
     dialog: { askRestart: async (v) => (asked.push(v), replies.shift() ?? false) },
     restart: () => void restarts++,
-    log: { info: (m) => void lines.push(`info ${m}`), warn: (m) => void lines.push(`warn ${m}`), error: (m) => void lines.push(`error ${m}`) },
+    log: {
+      info: (m) => void lines.push(`info ${m}`),
+      warn: (m) => void lines.push(`warn ${m}`),
+      error: (m) => void lines.push(`error ${m}`),
+    },
     timers: clock.timers,
     firstCheckMs: 30_000,
   });
@@ -116,7 +127,10 @@ describe('update policy', () => {
     expect(s.restarts()).toBe(1);
     // The policy never installs by itself: the app's restart drains jobs and then calls quitAndInstall.
     expect(s.updater.rec.installs).toBe(0);
-    expect(s.lines).toEqual(['info Pallet 1.2.0 is available; downloading it in the background.', 'info Restarting to install Pallet 1.2.0.']);
+    expect(s.lines).toEqual([
+      'info Pallet 1.2.0 is available; downloading it in the background.',
+      'info Restarting to install Pallet 1.2.0.',
+    ]);
   });
 
   it('after Later, does not ask again that day (the update installs at quit), then asks again the next day', async () => {
@@ -124,7 +138,9 @@ describe('update policy', () => {
     s.policy.start();
     await s.clock.advance(30_000);
     expect(s.asked).toEqual(['1.2.0']);
-    expect(s.lines.at(-1)).toBe('info Pallet 1.2.0 is downloaded; the user chose Later, so it installs when Pallet quits.');
+    expect(s.lines.at(-1)).toBe(
+      'info Pallet 1.2.0 is downloaded; the user chose Later, so it installs when Pallet quits.',
+    );
     // A check asked for on the same day (e.g. from a menu) finds it again but does not ask.
     await s.policy.check();
     expect(s.asked).toEqual(['1.2.0']);
@@ -135,7 +151,9 @@ describe('update policy', () => {
   });
 
   it('logs failures (offline, no feed file, a failed download), never asks, and retries at the next check', async () => {
-    const s = setup({ answers: [new Error('net::ERR_INTERNET_DISCONNECTED'), new Error('HttpError: 404\nmore detail'), '1.3.0'] });
+    const s = setup({
+      answers: [new Error('net::ERR_INTERNET_DISCONNECTED'), new Error('HttpError: 404\nmore detail'), '1.3.0'],
+    });
     s.updater.failDownload(new Error('sha512 checksum mismatch'));
     s.policy.start();
     await s.clock.advance(30_000);
@@ -187,7 +205,11 @@ describe('update policy', () => {
       updater: s.updater.port,
       dialog: { askRestart: async () => true },
       restart: () => Promise.reject(new Error('quit cancelled')),
-      log: { info: (m) => void lines.push(`info ${m}`), warn: (m) => void lines.push(`warn ${m}`), error: (m) => void lines.push(`error ${m}`) },
+      log: {
+        info: (m) => void lines.push(`info ${m}`),
+        warn: (m) => void lines.push(`warn ${m}`),
+        error: (m) => void lines.push(`error ${m}`),
+      },
       timers: s.clock.timers,
     });
     await policy.check();
@@ -198,12 +220,23 @@ describe('update policy', () => {
 describe('feed detection and the question', () => {
   it('is on only for a packaged app with app-update.yml', () => {
     const exists = (p: string) => p === '/opt/Pallet/resources/app-update.yml';
-    expect(detectFeed({ isPackaged: false, configPath: '/opt/Pallet/resources/app-update.yml', exists })).toEqual({ on: false, reason: 'this is a development build (not packaged).' });
-    expect(detectFeed({ isPackaged: true, configPath: '/x/app-update.yml', exists })).toEqual({ on: false, reason: 'this build has no release feed (/x/app-update.yml is missing).' });
-    expect(detectFeed({ isPackaged: true, configPath: '/opt/Pallet/resources/app-update.yml', exists })).toEqual({ on: true });
+    expect(detectFeed({ isPackaged: false, configPath: '/opt/Pallet/resources/app-update.yml', exists })).toEqual({
+      on: false,
+      reason: 'this is a development build (not packaged).',
+    });
+    expect(detectFeed({ isPackaged: true, configPath: '/x/app-update.yml', exists })).toEqual({
+      on: false,
+      reason: 'this build has no release feed (/x/app-update.yml is missing).',
+    });
+    expect(detectFeed({ isPackaged: true, configPath: '/opt/Pallet/resources/app-update.yml', exists })).toEqual({
+      on: true,
+    });
   });
 
   it('asks in the words the user sees', () => {
-    expect(restartPrompt('1.2.0')).toMatchObject({ message: 'Pallet 1.2.0 is ready to install. Restart now?', buttons: ['Restart', 'Later'] });
+    expect(restartPrompt('1.2.0')).toMatchObject({
+      message: 'Pallet 1.2.0 is ready to install. Restart now?',
+      buttons: ['Restart', 'Later'],
+    });
   });
 });

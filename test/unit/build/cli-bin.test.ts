@@ -34,7 +34,9 @@ describe('the pallet bin', () => {
   it('runs --help', () => {
     const file = join(node.dir, 'pallet.js');
     // Directly (shebang + exec bit) where the OS can; through node everywhere.
-    const out = posix ? execFileSync(file, ['--help'], { encoding: 'utf8' }) : execFileSync(process.execPath, [file, '--help'], { encoding: 'utf8' });
+    const out = posix
+      ? execFileSync(file, ['--help'], { encoding: 'utf8' })
+      : execFileSync(process.execPath, [file, '--help'], { encoding: 'utf8' });
     expect(out).toMatch(/^Usage: pallet /);
   });
 

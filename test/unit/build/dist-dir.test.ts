@@ -11,7 +11,9 @@ import { listPackage } from '@electron/asar';
 import { describe, expect, it } from 'vitest';
 import { root } from './vite-build.ts';
 
-const electronVersion = (JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+const electronVersion = (
+  JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }
+).version;
 const zipName = `electron-v${electronVersion}-${process.platform}-${process.arch}.zip`;
 
 /**
@@ -20,7 +22,11 @@ const zipName = `electron-v${electronVersion}-${process.platform}-${process.arch
  * %LOCALAPPDATA%\electron\Cache), one sub-folder per download URL. electron-builder 26 reads the same cache.
  */
 function electronCaches(): string[] {
-  const env = [process.env.electron_config_cache, process.env.npm_config_electron_config_cache, process.env.ELECTRON_CACHE];
+  const env = [
+    process.env.electron_config_cache,
+    process.env.npm_config_electron_config_cache,
+    process.env.ELECTRON_CACHE,
+  ];
   const home = homedir();
   const fallback =
     process.platform === 'darwin'
@@ -59,7 +65,10 @@ function layout(out: string) {
     const app = join(base, 'Pallet.app', 'Contents');
     return { executable: join(app, 'MacOS', 'Pallet'), resources: join(app, 'Resources') };
   }
-  return { executable: join(base, process.platform === 'win32' ? 'Pallet.exe' : 'pallet'), resources: join(base, 'resources') };
+  return {
+    executable: join(base, process.platform === 'win32' ? 'Pallet.exe' : 'pallet'),
+    resources: join(base, 'resources'),
+  };
 }
 
 describe('npm run dist -- --dir', () => {
@@ -71,7 +80,12 @@ describe('npm run dist -- --dir', () => {
         // electronDist = the cached zip: electron-builder extracts it instead of asking the network for checksums
         // (it re-fetches SHASUMS256.txt even on a cache hit, electron-builder#10039).
         const args = ['run', 'dist', '--', '--dir', `-c.directories.output=${out}`, `-c.electronDist=${zip}`];
-        const run = spawnSync('npm', args, { cwd: root, encoding: 'utf8', shell: process.platform === 'win32', maxBuffer: 64 * 1024 * 1024 });
+        const run = spawnSync('npm', args, {
+          cwd: root,
+          encoding: 'utf8',
+          shell: process.platform === 'win32',
+          maxBuffer: 64 * 1024 * 1024,
+        });
         expect(run.status, `npm ${args.join(' ')} failed:\n${(run.stdout + run.stderr).slice(-6000)}`).toBe(0);
 
         const { executable, resources } = layout(out);
@@ -82,15 +96,20 @@ describe('npm run dist -- --dir', () => {
         const unpacked = join(resources, 'app.asar.unpacked');
         const abiDirs = readdirSync(join(unpacked, 'dist', 'native')).filter((d) => d.startsWith('electron-abi'));
         expect(abiDirs.length).toBeGreaterThan(0);
-        for (const d of abiDirs) expect(existsSync(join(unpacked, 'dist', 'native', d, 'better_sqlite3.node'))).toBe(true);
-        for (const f of ['worker.js', 'checkpointer.js', 'products-reader.js', 'import-parser.js']) expect(existsSync(join(unpacked, 'dist', 'node', f)), f).toBe(true);
+        for (const d of abiDirs)
+          expect(existsSync(join(unpacked, 'dist', 'native', d, 'better_sqlite3.node'))).toBe(true);
+        for (const f of ['worker.js', 'checkpointer.js', 'products-reader.js', 'import-parser.js'])
+          expect(existsSync(join(unpacked, 'dist', 'node', f)), f).toBe(true);
 
         expect(readdirSync(join(resources, 'sample')).length).toBeGreaterThan(0);
-        for (const f of ['tray.png', 'tray@2x.png', 'trayTemplate.png', 'trayTemplate@2x.png']) expect(existsSync(join(resources, 'tray', f)), f).toBe(true);
+        for (const f of ['tray.png', 'tray@2x.png', 'trayTemplate.png', 'trayTemplate@2x.png'])
+          expect(existsSync(join(resources, 'tray', f)), f).toBe(true);
 
         // Renderer and preload stay inside the archive.
         const listed = listPackage(asar, { isPack: false }).map((p) => p.replaceAll('\\', '/'));
-        expect(listed).toEqual(expect.arrayContaining(['/dist/renderer/index.html', '/dist/preload/index.cjs', '/package.json']));
+        expect(listed).toEqual(
+          expect.arrayContaining(['/dist/renderer/index.html', '/dist/preload/index.cjs', '/package.json']),
+        );
       } finally {
         rmSync(out, { recursive: true, force: true });
       }

@@ -48,7 +48,12 @@ const fileMatcher = require('app-builder-lib/out/fileMatcher.js') as {
     config: object,
     name: string,
     destination: string,
-    options: { macroExpander: (s: string) => string; customBuildOptions: object; globalOutDir: string; defaultSrc: string },
+    options: {
+      macroExpander: (s: string) => string;
+      customBuildOptions: object;
+      globalOutDir: string;
+      defaultSrc: string;
+    },
   ): Matcher[] | null;
 };
 const fileStat = { isDirectory: () => false };
@@ -69,7 +74,10 @@ function unpackFilter(platform: Platform) {
   return (rel: string) => filter?.(abs(rel), fileStat) ?? false;
 }
 const platforms: Platform[] = ['linux', 'win', 'mac'];
-const unpacked = Object.fromEntries(platforms.map((p) => [p, unpackFilter(p)])) as Record<Platform, (rel: string) => boolean>;
+const unpacked = Object.fromEntries(platforms.map((p) => [p, unpackFilter(p)])) as Record<
+  Platform,
+  (rel: string) => boolean
+>;
 
 /** Where a file ends up: not shipped, inside app.asar, or in app.asar.unpacked (on every platform alike). */
 function place(rel: string): 'absent' | 'asar' | 'unpacked' {
@@ -79,7 +87,8 @@ function place(rel: string): 'absent' | 'asar' | 'unpacked' {
   return answers.has(true) ? 'unpacked' : 'asar';
 }
 
-const targetConfig = (mode: string) => (viteConfig as unknown as (env: { mode: string; command: string }) => UserConfig)({ mode, command: 'build' });
+const targetConfig = (mode: string) =>
+  (viteConfig as unknown as (env: { mode: string; command: string }) => UserConfig)({ mode, command: 'build' });
 const nodeInputs = targetConfig('node').build!.rollupOptions!.input as Record<string, string>;
 
 /** Every `startThread(…, 'bundle', …)` in main/: the worker_threads the app starts from dist/node/<bundle>.js. */
@@ -89,7 +98,9 @@ function threadBundles(): string[] {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/startThread\(\s*new URL\([^)]*\),\s*'([^']+)'/g)) names.add(m[1]!);
+      else if (e.name.endsWith('.ts'))
+        for (const m of readFileSync(p, 'utf8').matchAll(/startThread\(\s*new URL\([^)]*\),\s*'([^']+)'/g))
+          names.add(m[1]!);
     }
   };
   walk(join(root, 'main'));
@@ -124,7 +135,9 @@ describe('electron-builder.yml: what lands in app.asar and what beside it', () =
     }
     // Shared chunks are there (the threads import gtin/sniff/reader…), so the closure is more than the entries.
     expect(closure.size).toBeGreaterThan(4);
-    const wrong = [...closure].flatMap((f) => [f, `${f}.map`]).filter((f) => node.files.includes(f) && place(`dist/node/${f}`) !== 'unpacked');
+    const wrong = [...closure]
+      .flatMap((f) => [f, `${f}.map`])
+      .filter((f) => node.files.includes(f) && place(`dist/node/${f}`) !== 'unpacked');
     expect(wrong).toEqual([]);
   });
 
@@ -144,18 +157,27 @@ describe('electron-builder.yml: what lands in app.asar and what beside it', () =
     const preload = targetConfig('preload').build!;
     const renderer = targetConfig('renderer');
     const preloadDir = preload.outDir!;
-    const entry = (preload.rollupOptions!.output as { entryFileNames: string }).entryFileNames.replace('[name]', 'index');
+    const entry = (preload.rollupOptions!.output as { entryFileNames: string }).entryFileNames.replace(
+      '[name]',
+      'index',
+    );
     const rendererDir = join(renderer.root!, renderer.build!.outDir!).replaceAll('\\', '/');
     expect(`${preloadDir}/${entry}`).toBe('dist/preload/index.cjs');
     expect(rendererDir).toBe('dist/renderer');
-    for (const f of ['dist/preload/index.cjs', 'dist/renderer/index.html', 'dist/renderer/assets/index-abc123.js', 'dist/renderer/assets/index-abc123.css']) {
+    for (const f of [
+      'dist/preload/index.cjs',
+      'dist/renderer/index.html',
+      'dist/renderer/assets/index-abc123.js',
+      'dist/renderer/assets/index-abc123.css',
+    ]) {
       expect(place(f), f).toBe('asar');
     }
     expect(place('package.json')).toBe('asar');
   });
 
   it('ships nothing from the sources, tests or build resources', () => {
-    for (const f of ['main/index.ts', 'test/unit/build/packaging.test.ts', 'build/icon.png', 'electron-builder.yml']) expect(place(f), f).toBe('absent');
+    for (const f of ['main/index.ts', 'test/unit/build/packaging.test.ts', 'build/icon.png', 'electron-builder.yml'])
+      expect(place(f), f).toBe('absent');
   });
 
   it('never rebuilds node_modules in place, and packs into an integrity-checked asar', () => {
@@ -176,8 +198,11 @@ describe('electron-builder.yml: installers and metadata', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    expect(config.fileAssociations).toContainEqual(expect.objectContaining({ ext: 'csv', mimeType: 'text/csv', role: 'Viewer', name: expect.any(String) }));
-    for (const a of config.fileAssociations) expect(a).toEqual(expect.objectContaining({ mimeType: expect.stringMatching(/^text\//), role: 'Viewer' }));
+    expect(config.fileAssociations).toContainEqual(
+      expect.objectContaining({ ext: 'csv', mimeType: 'text/csv', role: 'Viewer', name: expect.any(String) }),
+    );
+    for (const a of config.fileAssociations)
+      expect(a).toEqual(expect.objectContaining({ mimeType: expect.stringMatching(/^text\//), role: 'Viewer' }));
   });
 
   it('has the package.json fields the deb target and Electron need', () => {
@@ -185,18 +210,23 @@ describe('electron-builder.yml: installers and metadata', () => {
     expect(pkg.productName).toBe('Pallet');
     expect(pkg.author).toEqual({ name: expect.any(String), email: expect.stringMatching(/^[^@\s]+@[^@\s]+\.\w+$/) });
     expect(pkg.homepage).toMatch(/^https:\/\//);
-    expect(pkg.repository).toEqual(expect.objectContaining({ url: expect.stringContaining(String(pkg.homepage).replace(/^https:\/\//, '')) }));
+    expect(pkg.repository).toEqual(
+      expect.objectContaining({ url: expect.stringContaining(String(pkg.homepage).replace(/^https:\/\//, '')) }),
+    );
     expect(config.linux.maintainer).toMatch(/<[^@\s]+@[^@\s]+>/);
   });
 
   it('publishes to GitHub, the feed electron-updater reads from app-update.yml', () => {
-    expect(config.publish).toEqual(expect.objectContaining({ provider: 'github', owner: expect.any(String), repo: expect.any(String) }));
+    expect(config.publish).toEqual(
+      expect.objectContaining({ provider: 'github', owner: expect.any(String), repo: expect.any(String) }),
+    );
     expect(String(pkg.homepage)).toContain(`${config.publish.owner}/${config.publish.repo}`);
   });
 
   it('points at icons and resources that exist', () => {
     expect(config.directories.buildResources).toBe('build');
-    for (const icon of [config.linux.icon, config.win.icon, config.mac.icon]) expect(existsSync(join(root, icon)), icon).toBe(true);
+    for (const icon of [config.linux.icon, config.win.icon, config.mac.icon])
+      expect(existsSync(join(root, icon)), icon).toBe(true);
     expect(config.extraResources).toEqual(
       expect.arrayContaining([
         { from: 'resources/sample', to: 'sample' },

@@ -19,7 +19,13 @@ export async function buildTarget(mode: 'node' | 'preload' | 'renderer'): Promis
   const parent = join(root, 'node_modules', '.cache');
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(join(parent, `pallet-build-test-${mode}-`));
-  const result = await build({ root, configFile: join(root, 'vite.config.ts'), mode, logLevel: 'silent', build: { outDir: dir, emptyOutDir: true } });
+  const result = await build({
+    root,
+    configFile: join(root, 'vite.config.ts'),
+    mode,
+    logLevel: 'silent',
+    build: { outDir: dir, emptyOutDir: true },
+  });
   const outputs = (Array.isArray(result) ? result : [result]) as Rollup.RollupOutput[];
   const items = outputs.flatMap((o) => o.output);
   return {

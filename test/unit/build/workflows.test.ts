@@ -28,7 +28,10 @@ interface Workflow {
 const workflow = (name: string) => load(read(`.github/workflows/${name}`)) as Workflow;
 const ci = workflow('ci.yml');
 const release = workflow('release.yml');
-const runs = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')).join('\n');
+const runs = (w: Workflow) =>
+  Object.values(w.jobs)
+    .flatMap((j) => j.steps.map((s) => s.run ?? ''))
+    .join('\n');
 
 /** Every npm script a shell line calls: `npm run X`, `npm X` (test, start… are `npm run` shorthands). */
 function npmScripts(script: string): string[] {
@@ -55,21 +58,23 @@ describe('GitHub workflows', () => {
   });
 
   it('finds the npm calls it is meant to check', () => {
-    expect(npmScripts('npm ci && npm test -- --x && npm run rebuild:electron && npm run build\nxvfb-run -a npm run smoke')).toEqual([
-      'test',
-      'rebuild:electron',
-      'build',
-      'smoke',
-    ]);
+    expect(
+      npmScripts('npm ci && npm test -- --x && npm run rebuild:electron && npm run build\nxvfb-run -a npm run smoke'),
+    ).toEqual(['test', 'rebuild:electron', 'build', 'smoke']);
   });
 
   it('CI runs on Linux, Windows and macOS with Node 22 and the Electron binary', () => {
     const job = Object.values(ci.jobs)[0]!;
-    expect(job.strategy?.matrix?.os).toEqual(expect.arrayContaining(['ubuntu-latest', 'windows-latest', 'macos-latest']));
+    expect(job.strategy?.matrix?.os).toEqual(
+      expect.arrayContaining(['ubuntu-latest', 'windows-latest', 'macos-latest']),
+    );
     expect(job['runs-on']).toBe('${{ matrix.os }}');
     const setupNode = job.steps.find((s) => s.uses?.startsWith('actions/setup-node'));
     expect(String((setupNode as { with?: { 'node-version'?: unknown } }).with?.['node-version'])).toMatch(/^22/);
-    const env = JSON.stringify([(ci as { env?: unknown }).env, ...Object.values(ci.jobs).flatMap((j) => [(j as { env?: unknown }).env, ...j.steps.map((s) => s.env)])]);
+    const env = JSON.stringify([
+      (ci as { env?: unknown }).env,
+      ...Object.values(ci.jobs).flatMap((j) => [(j as { env?: unknown }).env, ...j.steps.map((s) => s.env)]),
+    ]);
     expect(env + runs(ci)).not.toContain('ELECTRON_SKIP_BINARY_DOWNLOAD');
   });
 
@@ -81,7 +86,9 @@ describe('GitHub workflows', () => {
     expect(text).toMatch(/^npm test\b/m);
     expect(text).toContain('npm run rebuild:electron && npm run build');
     const linux = steps.filter((s) => s.if === "runner.os == 'Linux'").map((s) => s.run ?? '');
-    expect(linux).toEqual(expect.arrayContaining(['xvfb-run -a npx vitest run test/electron', 'xvfb-run -a npm run smoke']));
+    expect(linux).toEqual(
+      expect.arrayContaining(['xvfb-run -a npx vitest run test/electron', 'xvfb-run -a npm run smoke']),
+    );
     expect(steps.filter((s) => s.if === "runner.os != 'Linux'").map((s) => s.run)).toEqual(
       expect.arrayContaining(['npx vitest run test/electron', 'npm run smoke']),
     );
@@ -106,7 +113,9 @@ describe('GitHub workflows', () => {
     expect(Object.keys(release.on)).toEqual(['push']);
     expect(release.on.push).toEqual({ tags: ['v*'] });
     const job = Object.values(release.jobs).find((j) => j.strategy?.matrix?.os)!;
-    expect(job.strategy?.matrix?.os).toEqual(expect.arrayContaining(['ubuntu-latest', 'windows-latest', 'macos-latest']));
+    expect(job.strategy?.matrix?.os).toEqual(
+      expect.arrayContaining(['ubuntu-latest', 'windows-latest', 'macos-latest']),
+    );
     const text = job.steps.map((s) => s.run ?? '').join('\n');
     expect(text).toMatch(/npm ci[\s\S]*npm run dist -- --publish always/);
     // dist must produce the app's Electron build of better-sqlite3 before packaging (electron-builder won't).
@@ -114,6 +123,7 @@ describe('GitHub workflows', () => {
     const publish = job.steps.find((s) => s.run?.includes('--publish always'))!;
     expect(publish.env?.GH_TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
     const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact')) as { with: { path: string } };
-    for (const pattern of ['out/*.dmg', 'out/*.exe', 'out/*.AppImage', 'out/*.deb', 'out/latest*.yml']) expect(upload.with.path).toContain(pattern);
+    for (const pattern of ['out/*.dmg', 'out/*.exe', 'out/*.AppImage', 'out/*.deb', 'out/latest*.yml'])
+      expect(upload.with.path).toContain(pattern);
   });
 });

@@ -50,7 +50,8 @@ describe('normalizeGtin', () => {
   });
 
   it('rejects Excel scientific notation as unrecoverable, never guessing', () => {
-    for (const raw of ['8.90103E+12', '1,76701E+15', '1.10102e16']) expect(reason(raw)).toMatch(/scientific notation.*digits are lost/);
+    for (const raw of ['8.90103E+12', '1,76701E+15', '1.10102e16'])
+      expect(reason(raw)).toMatch(/scientific notation.*digits are lost/);
   });
 
   it('rejects bad check digits, letters, zeros and wrong lengths with a reason', () => {

@@ -21,24 +21,36 @@ const nodeBuild = createRequire(import.meta.url).resolve('better-sqlite3/build/R
 
 describe('electronSqliteBinding', () => {
   it('in development: dist/native/electron-abi<abi> under the folder holding package.json', () => {
-    expect(electronSqliteBinding({ appRoot: '/home/me/pallet', isPackaged: false, resourcesPath: '/ignored', abi: '150' })).toBe(
-      '/home/me/pallet/dist/native/electron-abi150/better_sqlite3.node',
-    );
+    expect(
+      electronSqliteBinding({ appRoot: '/home/me/pallet', isPackaged: false, resourcesPath: '/ignored', abi: '150' }),
+    ).toBe('/home/me/pallet/dist/native/electron-abi150/better_sqlite3.node');
   });
 
   it('packaged: the same path under resources/app.asar.unpacked (native files cannot load from the asar)', () => {
-    expect(electronSqliteBinding({ appRoot: '/opt/Pallet/resources/app.asar', isPackaged: true, resourcesPath: '/opt/Pallet/resources', abi: '150' })).toBe(
-      '/opt/Pallet/resources/app.asar.unpacked/dist/native/electron-abi150/better_sqlite3.node',
-    );
+    expect(
+      electronSqliteBinding({
+        appRoot: '/opt/Pallet/resources/app.asar',
+        isPackaged: true,
+        resourcesPath: '/opt/Pallet/resources',
+        abi: '150',
+      }),
+    ).toBe('/opt/Pallet/resources/app.asar.unpacked/dist/native/electron-abi150/better_sqlite3.node');
   });
 
   it('Windows paths stay Windows paths, whatever platform computes them', () => {
     expect(
-      electronSqliteBinding({ appRoot: 'C:\\Program Files\\Pallet\\resources\\app.asar', isPackaged: true, resourcesPath: 'C:\\Program Files\\Pallet\\resources', abi: '150' }),
-    ).toBe('C:\\Program Files\\Pallet\\resources\\app.asar.unpacked\\dist\\native\\electron-abi150\\better_sqlite3.node');
-    expect(electronSqliteBinding({ appRoot: 'D:\\src\\pallet', isPackaged: false, resourcesPath: '', abi: '150' })).toBe(
-      'D:\\src\\pallet\\dist\\native\\electron-abi150\\better_sqlite3.node',
+      electronSqliteBinding({
+        appRoot: 'C:\\Program Files\\Pallet\\resources\\app.asar',
+        isPackaged: true,
+        resourcesPath: 'C:\\Program Files\\Pallet\\resources',
+        abi: '150',
+      }),
+    ).toBe(
+      'C:\\Program Files\\Pallet\\resources\\app.asar.unpacked\\dist\\native\\electron-abi150\\better_sqlite3.node',
     );
+    expect(
+      electronSqliteBinding({ appRoot: 'D:\\src\\pallet', isPackaged: false, resourcesPath: '', abi: '150' }),
+    ).toBe('D:\\src\\pallet\\dist\\native\\electron-abi150\\better_sqlite3.node');
   });
 });
 
@@ -51,7 +63,9 @@ describe('sqliteNativeBinding', () => {
 
   it('reaches utility-process workers: the worker environment allowlist passes it, packaged or not', () => {
     expect(allowlistEnv({ PALLET_SQLITE_BINDING: '/b.node' })).toMatchObject({ PALLET_SQLITE_BINDING: '/b.node' });
-    expect(allowlistEnv({ PALLET_SQLITE_BINDING: '/b.node' }, [], { packaged: true })).toMatchObject({ PALLET_SQLITE_BINDING: '/b.node' });
+    expect(allowlistEnv({ PALLET_SQLITE_BINDING: '/b.node' }, [], { packaged: true })).toMatchObject({
+      PALLET_SQLITE_BINDING: '/b.node',
+    });
   });
 });
 

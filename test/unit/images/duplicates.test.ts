@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/db/open.ts';
 import { hamming } from '../../../main/images/dhash.ts';
-import { dismissDuplicate, findProbableDuplicates, listProbableDuplicates, MAX_IMAGE_DISTANCE, nameSimilarity, saveProbableDuplicates } from '../../../main/images/duplicates.ts';
+import {
+  dismissDuplicate,
+  findProbableDuplicates,
+  listProbableDuplicates,
+  MAX_IMAGE_DISTANCE,
+  nameSimilarity,
+  saveProbableDuplicates,
+} from '../../../main/images/duplicates.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
 
 describe('nameSimilarity', () => {
@@ -27,7 +34,7 @@ describe('findProbableDuplicates', () => {
     try {
       // Random hashes, and near copies of some of them with 0–8 bits flipped (so some fall just outside the limit).
       let seed = 42;
-      const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       const hex = () => Array.from({ length: 16 }, () => Math.floor(rand() * 16).toString(16)).join('');
       const flip = (h: string, bits: number) => {
         let x = BigInt(`0x${h}`);
@@ -49,9 +56,15 @@ describe('findProbableDuplicates', () => {
         });
       }
       const now = 1;
-      const insP = db.prepare(`INSERT INTO products (id, gtin14, name, brand, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 1)`);
-      const insI = db.prepare(`INSERT INTO images (sha256, format, width, height, bytes, dhash, created_at) VALUES (?, 'png', 1, 1, 1, ?, 1)`);
-      const insL = db.prepare(`INSERT INTO product_images (product_id, position, source, status, sha256, updated_at) VALUES (?, 0, ?, 'done', ?, 1)`);
+      const insP = db.prepare(
+        `INSERT INTO products (id, gtin14, name, brand, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 1)`,
+      );
+      const insI = db.prepare(
+        `INSERT INTO images (sha256, format, width, height, bytes, dhash, created_at) VALUES (?, 'png', 1, 1, 1, ?, 1)`,
+      );
+      const insL = db.prepare(
+        `INSERT INTO product_images (product_id, position, source, status, sha256, updated_at) VALUES (?, 0, ?, 'done', ?, 1)`,
+      );
       db.transaction(() => {
         for (const it of items) {
           insP.run(it.id, it.gtin, it.name, it.brand);

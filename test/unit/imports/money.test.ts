@@ -28,7 +28,8 @@ describe('parseMoney', () => {
   });
 
   it('rejects what is not an amount', () => {
-    for (const raw of ['abc', '1.2.3', '12,50', '', 'N/A', '9'.repeat(400), `$${'9'.repeat(400)}.00`]) expect(parseMoney(raw, '.').ok).toBe(false);
+    for (const raw of ['abc', '1.2.3', '12,50', '', 'N/A', '9'.repeat(400), `$${'9'.repeat(400)}.00`])
+      expect(parseMoney(raw, '.').ok).toBe(false);
     expect(parseMoney('12.50', ',')).toMatchObject({ ok: false, reason: expect.stringMatching(/decimal comma/) });
   });
 });
@@ -38,7 +39,8 @@ describe('plainAmount', () => {
     expect(plainAmount('12', '.')).toBe(12);
     expect(plainAmount('0012.50', '.')).toBe(12.5);
     expect(plainAmount('0,5', ',')).toBe(0.5);
-    for (const raw of ['', '.5', '5.', '1.2.3', '12,50', '$1', ' 1', '1e3', '-1', '١٢']) expect(plainAmount(raw, '.')).toBeNaN();
+    for (const raw of ['', '.5', '5.', '1.2.3', '12,50', '$1', ' 1', '1e3', '-1', '١٢'])
+      expect(plainAmount(raw, '.')).toBeNaN();
     expect(plainAmount('12.50', ',')).toBeNaN();
     expect(plainAmount('9'.repeat(400), '.')).toBeNaN();
   });
@@ -67,7 +69,14 @@ describe('detectDecimalSeparator', () => {
 
 describe('parsePackSize', () => {
   it('reads whole units in the usual spellings', () => {
-    for (const [raw, n] of [['12', 12], ['12 pcs', 12], ['x6', 6], ['24.0', 24], ['6 Stk', 6]] as const) expect(parsePackSize(raw)).toEqual({ ok: true, value: n });
+    for (const [raw, n] of [
+      ['12', 12],
+      ['12 pcs', 12],
+      ['x6', 6],
+      ['24.0', 24],
+      ['6 Stk', 6],
+    ] as const)
+      expect(parsePackSize(raw)).toEqual({ ok: true, value: n });
     expect(parsePackSize('0').ok).toBe(false);
     expect(parsePackSize('1.5').ok).toBe(false);
     expect(parsePackSize('dozen').ok).toBe(false);

@@ -8,15 +8,30 @@ describe('buildApi', () => {
   const subscribed: string[] = [];
   const api = buildApi({
     invoke: async (channel, payload) => (invoked.push([channel, payload]), { ok: true, value: null }),
-    subscribe: (channel, listener) => (subscribed.push(channel), listener({ type: 'queue', paused: true }), () => subscribed.pop()),
+    subscribe: (channel, listener) => (
+      subscribed.push(channel),
+      listener({ type: 'queue', paused: true }),
+      () => subscribed.pop()
+    ),
     pathForFile: () => '/picked/file.csv',
   });
 
   it('exposes exactly the contract: named methods, onEvent and pathForFile', () => {
     expect(Object.keys(api).sort()).toEqual([...Object.keys(METHODS), 'onEvent', 'pathForFile'].sort());
     // The same top-level keys the e2e and Electron tests list: new calls join an existing namespace.
-    expect(Object.keys(api).sort()).toEqual(['analysis', 'app', 'imports', 'jobs', 'lookups', 'onEvent', 'pathForFile', 'products', 'settings']);
-    for (const [group, methods] of Object.entries(METHODS)) expect(Object.keys((api as never)[group]).sort()).toEqual(Object.keys(methods).sort());
+    expect(Object.keys(api).sort()).toEqual([
+      'analysis',
+      'app',
+      'imports',
+      'jobs',
+      'lookups',
+      'onEvent',
+      'pathForFile',
+      'products',
+      'settings',
+    ]);
+    for (const [group, methods] of Object.entries(METHODS))
+      expect(Object.keys((api as never)[group]).sort()).toEqual(Object.keys(methods).sort());
     const channels = Object.values(METHODS).flatMap((m) => Object.values(m));
     expect(new Set(channels)).toEqual(new Set(Object.keys(INPUT_SCHEMAS)));
   });

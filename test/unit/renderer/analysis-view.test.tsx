@@ -11,8 +11,19 @@ afterEach(cleanup);
 const STATS: AnalysisStats = {
   analysed: 40,
   winners: 12,
-  roiBuckets: Array.from({ length: 26 }, (_, i) => ({ from: (i - 5) / 10, to: (i - 4) / 10, count: i % 3, winners: i > 8 ? i % 3 : 0 })),
-  points: Array.from({ length: 40 }, (_, i) => ({ id: i + 1, rank: 1000 * (i + 1), profit: i / 4, roi: i / 40, winner: i > 27 })),
+  roiBuckets: Array.from({ length: 26 }, (_, i) => ({
+    from: (i - 5) / 10,
+    to: (i - 4) / 10,
+    count: i % 3,
+    winners: i > 8 ? i % 3 : 0,
+  })),
+  points: Array.from({ length: 40 }, (_, i) => ({
+    id: i + 1,
+    rank: 1000 * (i + 1),
+    profit: i / 4,
+    roi: i / 40,
+    winner: i > 27,
+  })),
 };
 
 function setup(stats = STATS) {
@@ -29,7 +40,9 @@ function setup(stats = STATS) {
 describe('AnalysisView', () => {
   it('reads the winners by the targets and draws both charts', async () => {
     const { fake } = setup();
-    expect((await screen.findByTestId('winners-summary')).textContent).toMatch(/^12 of 40 analysed products meet your targets\./);
+    expect((await screen.findByTestId('winners-summary')).textContent).toMatch(
+      /^12 of 40 analysed products meet your targets\./,
+    );
     expect(fake.last('products.stats')).toEqual({ filters: {}, targets: { minRoi: 0.3, minProfit: 3 } });
     expect(screen.getByText(/ROI distribution/)).toBeTruthy();
     expect(screen.getByText(/Profit per unit against sales rank/)).toBeTruthy();
@@ -43,7 +56,9 @@ describe('AnalysisView', () => {
     const { fake } = setup();
     await screen.findByTestId('winners-summary');
     fireEvent.change(screen.getByLabelText('ROI ≥ %'), { target: { value: '50' } });
-    await waitFor(() => expect(fake.last('products.stats')).toEqual({ filters: {}, targets: { minRoi: 0.5, minProfit: 3 } }));
+    await waitFor(() =>
+      expect(fake.last('products.stats')).toEqual({ filters: {}, targets: { minRoi: 0.5, minProfit: 3 } }),
+    );
   });
 
   it('shows the winners in the products table, exports them, and re-analyses with the targets', async () => {
@@ -52,9 +67,13 @@ describe('AnalysisView', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Show winners' }));
     expect(onShowWinners).toHaveBeenCalledWith({ minRoi: 0.3, minProfit: 3 });
     fireEvent.click(screen.getByRole('button', { name: 'Export winners (CSV)' }));
-    expect(await screen.findByText(/^Exported \d+ winners to \/home\/seller\/Downloads\/pallet-products\.csv$/)).toBeTruthy();
+    expect(
+      await screen.findByText(/^Exported \d+ winners to \/home\/seller\/Downloads\/pallet-products\.csv$/),
+    ).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Re-analyse all with these targets' }));
-    await waitFor(() => expect(fake.last('analysis.start')).toEqual({ all: true, targets: { minRoi: 0.3, minProfit: 3 } }));
+    await waitFor(() =>
+      expect(fake.last('analysis.start')).toEqual({ all: true, targets: { minRoi: 0.3, minProfit: 3 } }),
+    );
   });
 
   it('says what to do before anything is analysed', async () => {

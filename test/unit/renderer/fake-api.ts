@@ -1,7 +1,18 @@
 // A typed fake of the bridge for component tests: in-memory products, every call recorded. It fakes the IPC edge
 // only; the components under test are the real ones.
 import { settingsSchema } from '../../../main/app/settings.ts';
-import type { AnalysisStats, AppApi, AppEvent, JobView, ProductFilters, ProductQuery, ProductRow, Result, Settings, SettingsView } from '../../../preload/contract/channels.ts';
+import type {
+  AnalysisStats,
+  AppApi,
+  AppEvent,
+  JobView,
+  ProductFilters,
+  ProductQuery,
+  ProductRow,
+  Result,
+  Settings,
+  SettingsView,
+} from '../../../preload/contract/channels.ts';
 
 const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
 
@@ -24,14 +35,31 @@ export function product(id: number, over: Partial<ProductRow> & { roi?: number; 
     analysis:
       roi === undefined
         ? null
-        : { sellPrice: 20, priceSource: 'amazon', referralFee: 3, fulfillmentFee: 4.5, storageFee: 0.1, otherCosts: 0, totalFees: 7.6, apiTotalFees: null, profit: profit ?? roi * 5, margin: 0.2, roi, estSales: 120, sizeTier: 'large standard', flags: roi >= 0.3 ? ['winner'] : [], reasons: [] },
+        : {
+            sellPrice: 20,
+            priceSource: 'amazon',
+            referralFee: 3,
+            fulfillmentFee: 4.5,
+            storageFee: 0.1,
+            otherCosts: 0,
+            totalFees: 7.6,
+            apiTotalFees: null,
+            profit: profit ?? roi * 5,
+            margin: 0.2,
+            roi,
+            estSales: 120,
+            sizeTier: 'large standard',
+            flags: roi >= 0.3 ? ['winner'] : [],
+            reasons: [],
+          },
     ...rest,
   };
 }
 
 function matches(p: ProductRow, f: ProductFilters): boolean {
   if (f.lookup && !f.lookup.includes(p.lookupStatus as never)) return false;
-  if (f.search && !`${p.name} ${p.sku} ${p.gtin14} ${p.asin}`.toLowerCase().includes(f.search.toLowerCase())) return false;
+  if (f.search && !`${p.name} ${p.sku} ${p.gtin14} ${p.asin}`.toLowerCase().includes(f.search.toLowerCase()))
+    return false;
   if (f.brand && p.brand?.toLowerCase() !== f.brand.toLowerCase()) return false;
   if (f.importId !== undefined && p.importId !== f.importId) return false;
   if (f.minRoi !== undefined && !((p.analysis?.roi ?? -Infinity) >= f.minRoi)) return false;
@@ -55,7 +83,10 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
     logsError: null as string | null,
     jobs: [] as JobView[],
     settings: { ...settingsSchema.parse({}) } as Settings,
-    view: (): SettingsView => ({ settings: { ...state.settings }, credentials: { stored: state.stored, canStore: true, reason: null } }),
+    view: (): SettingsView => ({
+      settings: { ...state.settings },
+      credentials: { stored: state.stored, canStore: true, reason: null },
+    }),
   };
   const api: AppApi = {
     app: {
@@ -66,7 +97,11 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
       revealFile: (i) => rec('app.revealFile', i, { ok: true as const }),
       openLogs: () => {
         calls.push({ method: 'app.openLogs', input: undefined });
-        return Promise.resolve(state.logsError ? { ok: false as const, error: { code: 'NOT_FOUND' as const, message: state.logsError } } : { ok: true as const, value: { path: '/home/seller/.config/Pallet/logs' } });
+        return Promise.resolve(
+          state.logsError
+            ? { ok: false as const, error: { code: 'NOT_FOUND' as const, message: state.logsError } }
+            : { ok: true as const, value: { path: '/home/seller/.config/Pallet/logs' } },
+        );
       },
     },
     settings: {
@@ -100,7 +135,10 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
     imports: {
       preview: (i) => rec('imports.preview', i, null as never),
       start: (i) => rec('imports.start', i, { jobId: 1 }),
-      list: () => rec('imports.list', undefined, [{ id: 4, jobId: 3, fileName: 'acme-prices.csv', status: 'completed', counts: null, createdAt: 0 }]),
+      list: () =>
+        rec('imports.list', undefined, [
+          { id: 4, jobId: 3, fileName: 'acme-prices.csv', status: 'completed', counts: null, createdAt: 0 },
+        ]),
       undo: (i) => rec('imports.undo', i, { jobId: 2 }),
     },
     analysis: { start: (i) => rec('analysis.start', i, { jobIds: [10, 11] }) },
@@ -118,7 +156,15 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
       page: (q: ProductQuery) => {
         const col = q.sort ?? 'id';
         const key = (p: ProductRow): number | string | null =>
-          col === 'roi' ? (p.analysis?.roi ?? null) : col === 'profit' ? (p.analysis?.profit ?? null) : col === 'rank' ? p.salesRank : col === 'id' ? p.id : ((p as never)[col] ?? null);
+          col === 'roi'
+            ? (p.analysis?.roi ?? null)
+            : col === 'profit'
+              ? (p.analysis?.profit ?? null)
+              : col === 'rank'
+                ? p.salesRank
+                : col === 'id'
+                  ? p.id
+                  : ((p as never)[col] ?? null);
         const sorted = [...filtered(q)].sort((a, b) => {
           const x = key(a);
           const y = key(b);
@@ -131,7 +177,11 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
       },
       count: (f) => rec('products.count', f, filtered(f).length),
       stats: (i) => rec('products.stats', i, stats ?? { analysed: 0, roiBuckets: [], points: [], winners: 0 }),
-      export: (i) => rec('products.export', i, { path: '/home/seller/Downloads/pallet-products.csv', rows: filtered(i.filters).length }),
+      export: (i) =>
+        rec('products.export', i, {
+          path: '/home/seller/Downloads/pallet-products.csv',
+          rows: filtered(i.filters).length,
+        }),
     },
     onEvent: (l) => {
       listeners.add(l);
@@ -139,5 +189,11 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
     },
     pathForFile: () => null,
   };
-  return { api, calls, state, emit: (e: AppEvent) => listeners.forEach((l) => l(e)), last: (method: string) => calls.filter((c) => c.method === method).at(-1)?.input };
+  return {
+    api,
+    calls,
+    state,
+    emit: (e: AppEvent) => listeners.forEach((l) => l(e)),
+    last: (method: string) => calls.filter((c) => c.method === method).at(-1)?.input,
+  };
 }

@@ -8,8 +8,32 @@ import { createFakeApi } from './fake-api.ts';
 
 afterEach(cleanup);
 
-const job = (id: number, over: Partial<JobView>): JobView => ({ id, kind: 'import', status: 'queued', progress: null, result: null, error: null, attempts: 0, maxAttempts: 5, runAt: 0, createdAt: 0, finishedAt: null, ...over });
-const progress = (over: Partial<NonNullable<JobView['progress']>>) => ({ total: 1000, done: 250, succeeded: 240, failed: 10, skipped: 0, note: null, ratePerSec: 1234.4, etaMs: 90_000, updatedAt: 0, ...over });
+const job = (id: number, over: Partial<JobView>): JobView => ({
+  id,
+  kind: 'import',
+  status: 'queued',
+  progress: null,
+  result: null,
+  error: null,
+  attempts: 0,
+  maxAttempts: 5,
+  runAt: 0,
+  createdAt: 0,
+  finishedAt: null,
+  ...over,
+});
+const progress = (over: Partial<NonNullable<JobView['progress']>>) => ({
+  total: 1000,
+  done: 250,
+  succeeded: 240,
+  failed: 10,
+  skipped: 0,
+  note: null,
+  ratePerSec: 1234.4,
+  etaMs: 90_000,
+  updatedAt: 0,
+  ...over,
+});
 
 function setup(jobs: JobView[]) {
   const fake = createFakeApi([]);
@@ -27,7 +51,19 @@ describe('JobsPanel', () => {
     const fake = setup([
       job(1, { status: 'running', progress: progress({}) }),
       job(2, { status: 'paused' }),
-      job(3, { status: 'completed', result: { importId: 7, rows: 3, created: 2, updated: 0, unchanged: 0, duplicates: 0, rejected: 1, errorReport: '/data/reports/import-7-errors.csv' } }),
+      job(3, {
+        status: 'completed',
+        result: {
+          importId: 7,
+          rows: 3,
+          created: 2,
+          updated: 0,
+          unchanged: 0,
+          duplicates: 0,
+          rejected: 1,
+          errorReport: '/data/reports/import-7-errors.csv',
+        },
+      }),
       job(4, { status: 'failed', error: { code: 'x', message: 'The file vanished.' } }),
       job(5, { status: 'failed', kind: 'lookup' }),
     ]);
@@ -50,7 +86,9 @@ describe('JobsPanel', () => {
 
   it('streams a running job’s problems while they are open', async () => {
     const fake = setup([job(1, { status: 'running', progress: progress({}) })]);
-    let errors = [{ rowNumber: 4, code: 'bad_gtin', message: 'UPC: "8.90103E+12" is scientific notation', createdAt: 0 }];
+    let errors = [
+      { rowNumber: 4, code: 'bad_gtin', message: 'UPC: "8.90103E+12" is scientific notation', createdAt: 0 },
+    ];
     (fake.api.jobs as { errors: typeof fake.api.jobs.errors }).errors = async () => ({ ok: true, value: errors });
     fireEvent.click(await screen.findByRole('button', { name: 'Problems' }));
     const list = await screen.findByRole('list', { name: 'Problems of job 1' });

@@ -12,8 +12,13 @@ afterEach(cleanup);
 // happy-dom does no layout: give the table's scroll box the size it has in the window (480 px tall), so the
 // virtualizer has a viewport to fill.
 beforeAll(() => {
-  for (const [prop, px] of [['clientHeight', 480], ['clientWidth', 1000]] as const) {
-    const real = Object.getOwnPropertyDescriptor(Element.prototype, prop) ?? Object.getOwnPropertyDescriptor(HTMLElement.prototype, prop);
+  for (const [prop, px] of [
+    ['clientHeight', 480],
+    ['clientWidth', 1000],
+  ] as const) {
+    const real =
+      Object.getOwnPropertyDescriptor(Element.prototype, prop) ??
+      Object.getOwnPropertyDescriptor(HTMLElement.prototype, prop);
     Object.defineProperty(HTMLElement.prototype, prop, {
       configurable: true,
       get(this: HTMLElement) {
@@ -24,8 +29,16 @@ beforeAll(() => {
 });
 
 function catalog() {
-  const rows = Array.from({ length: 1000 }, (_, i) => (i % 4 === 0 ? product(i + 1, { roi: (i % 9) / 10 }) : product(i + 1)));
-  rows[2] = product(3, { lookupStatus: 'ambiguous', candidates: [{ asin: 'B0GADGET01', title: 'Gadget', brand: null }, { asin: 'B0GADGET02', title: 'Gadget 2-pack', brand: null }] });
+  const rows = Array.from({ length: 1000 }, (_, i) =>
+    i % 4 === 0 ? product(i + 1, { roi: (i % 9) / 10 }) : product(i + 1),
+  );
+  rows[2] = product(3, {
+    lookupStatus: 'ambiguous',
+    candidates: [
+      { asin: 'B0GADGET01', title: 'Gadget', brand: null },
+      { asin: 'B0GADGET02', title: 'Gadget 2-pack', brand: null },
+    ],
+  });
   return rows;
 }
 
@@ -48,7 +61,9 @@ describe('ProductsView', () => {
     expect(grid.getAttribute('aria-rowcount')).toBe('1000');
     // Virtualized: a window of rows is in the DOM, not the catalog; pages are asked with a bounded limit.
     expect(within(grid).getAllByRole('row').length).toBeLessThan(60);
-    const pages = fake.calls.filter((c) => c.method === 'products.page').map((c) => c.input as { offset: number; limit: number });
+    const pages = fake.calls
+      .filter((c) => c.method === 'products.page')
+      .map((c) => c.input as { offset: number; limit: number });
     expect(pages[0]).toMatchObject({ offset: 0, limit: 100 });
   });
 

@@ -8,7 +8,8 @@ import { createFakeApi } from './fake-api.ts';
 
 afterEach(cleanup);
 
-const renderWith = (fake: ReturnType<typeof createFakeApi>, ui: React.ReactNode) => render(<ApiContext.Provider value={fake.api}>{ui}</ApiContext.Provider>);
+const renderWith = (fake: ReturnType<typeof createFakeApi>, ui: React.ReactNode) =>
+  render(<ApiContext.Provider value={fake.api}>{ui}</ApiContext.Provider>);
 
 describe('SettingsView', () => {
   it('stores SP-API credentials write-only: the fields empty again and only "stored" shows', async () => {
@@ -20,7 +21,11 @@ describe('SettingsView', () => {
     fireEvent.change(screen.getByLabelText('Refresh token'), { target: { value: 'Atzr|abc' } });
     fireEvent.click(screen.getByRole('button', { name: 'Store credentials' }));
     await waitFor(() => expect(screen.getByTestId('credentials-state').textContent).toMatch(/^Credentials: stored/));
-    expect(fake.last('settings.setCredentials')).toEqual({ clientId: 'amzn1.application-oa2-client.x', clientSecret: 's3cret', refreshToken: 'Atzr|abc' });
+    expect(fake.last('settings.setCredentials')).toEqual({
+      clientId: 'amzn1.application-oa2-client.x',
+      clientSecret: 's3cret',
+      refreshToken: 'Atzr|abc',
+    });
     expect((screen.getByLabelText('LWA client secret') as HTMLInputElement).value).toBe('');
     expect(document.body.textContent).not.toContain('s3cret');
     fireEvent.click(screen.getByRole('button', { name: 'Remove credentials' }));
@@ -67,10 +72,40 @@ describe('OfflineBanner', () => {
     await waitFor(() => expect(fake.calls.some((c) => c.method === 'app.status')).toBe(true));
     expect(screen.queryByTestId('offline-banner')).toBeNull();
     fake.state.status = { online: true, waitingNetwork: 2 };
-    fake.emit({ type: 'job', job: { id: 1, kind: 'lookup', status: 'waiting_network', progress: null, result: null, error: null, attempts: 0, maxAttempts: 5, runAt: 0, createdAt: 0, finishedAt: null } });
+    fake.emit({
+      type: 'job',
+      job: {
+        id: 1,
+        kind: 'lookup',
+        status: 'waiting_network',
+        progress: null,
+        result: null,
+        error: null,
+        attempts: 0,
+        maxAttempts: 5,
+        runAt: 0,
+        createdAt: 0,
+        finishedAt: null,
+      },
+    });
     expect((await screen.findByTestId('offline-banner')).textContent).toMatch(/^Offline\. 2 jobs wait for the network/);
     fake.state.status = { online: true, waitingNetwork: 0 };
-    fake.emit({ type: 'job', job: { id: 1, kind: 'lookup', status: 'completed', progress: null, result: null, error: null, attempts: 1, maxAttempts: 5, runAt: 0, createdAt: 0, finishedAt: 1 } });
+    fake.emit({
+      type: 'job',
+      job: {
+        id: 1,
+        kind: 'lookup',
+        status: 'completed',
+        progress: null,
+        result: null,
+        error: null,
+        attempts: 1,
+        maxAttempts: 5,
+        runAt: 0,
+        createdAt: 0,
+        finishedAt: 1,
+      },
+    });
     await waitFor(() => expect(screen.queryByTestId('offline-banner')).toBeNull());
     fake.emit({ type: 'network', online: false });
     expect((await screen.findByTestId('offline-banner')).textContent).toMatch(/lookups will wait for the network/);

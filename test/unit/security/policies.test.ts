@@ -7,7 +7,15 @@ describe('sender policy', () => {
   it('trusts only the app origin in the main frame', () => {
     expect(isTrustedSender({ url: 'app://pallet/index.html', isMainFrame: true }, APP_ORIGIN)).toBe(true);
     expect(isTrustedSender({ url: 'app://pallet/index.html', isMainFrame: false }, APP_ORIGIN)).toBe(false);
-    for (const url of ['https://evil.example/', 'app://pallet.evil/x', 'file:///etc/passwd', 'about:blank', '', 'not a url', 'app://PALLET@evil/']) {
+    for (const url of [
+      'https://evil.example/',
+      'app://pallet.evil/x',
+      'file:///etc/passwd',
+      'about:blank',
+      '',
+      'not a url',
+      'app://PALLET@evil/',
+    ]) {
       expect(isTrustedSender({ url, isMainFrame: true }, APP_ORIGIN), url).toBe(false);
     }
   });
@@ -16,18 +24,36 @@ describe('sender policy', () => {
 describe('navigation, external links, permissions', () => {
   it('denies navigation to any other origin', () => {
     expect(isAllowedNavigation('app://pallet/index.html#/jobs', APP_ORIGIN)).toBe(true);
-    for (const url of ['https://example.com/', 'file:///tmp/x.csv', 'javascript:alert(1)', 'data:text/html,hi', 'garbage']) expect(isAllowedNavigation(url, APP_ORIGIN), url).toBe(false);
+    for (const url of [
+      'https://example.com/',
+      'file:///tmp/x.csv',
+      'javascript:alert(1)',
+      'data:text/html,hi',
+      'garbage',
+    ])
+      expect(isAllowedNavigation(url, APP_ORIGIN), url).toBe(false);
   });
 
   it('opens only https links without credentials', () => {
     expect(safeExternalUrl('https://sellercentral.amazon.com/help')).toBe('https://sellercentral.amazon.com/help');
-    for (const url of ['http://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'https://user:pw@example.com/', 'https://localhost/', 'ms-settings:privacy', 42, null, `https://x.com/${'a'.repeat(3000)}`]) {
+    for (const url of [
+      'http://example.com',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'https://user:pw@example.com/',
+      'https://localhost/',
+      'ms-settings:privacy',
+      42,
+      null,
+      `https://x.com/${'a'.repeat(3000)}`,
+    ]) {
       expect(safeExternalUrl(url), String(url).slice(0, 40)).toBeNull();
     }
   });
 
   it('denies every permission', () => {
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) expect(isAllowedPermission(p)).toBe(false);
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal'])
+      expect(isAllowedPermission(p)).toBe(false);
   });
 });
 
@@ -41,7 +67,11 @@ describe('app:// paths', () => {
 
   it('never resolves outside the root, and refuses encoded traversal, other hosts and odd bytes', () => {
     // Literal and %2e dot segments are resolved by the URL parser itself: they stay inside the root.
-    for (const url of ['app://pallet/../../secrets.json', 'app://pallet/%2e%2e/%2e%2e/etc/passwd', 'app://pallet/a/./../b.js']) {
+    for (const url of [
+      'app://pallet/../../secrets.json',
+      'app://pallet/%2e%2e/%2e%2e/etc/passwd',
+      'app://pallet/a/./../b.js',
+    ]) {
       const r = resolveAppPath(url, root);
       expect(r === null || r.startsWith(`${root}/`), url).toBe(true);
     }

@@ -1,5 +1,17 @@
 import { useEffect, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Cell, Legend, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  Legend,
+  ReferenceLine,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { AnalysisStats, ProductFilters, Targets } from '../../../../preload/contract/channels.ts';
 import { call, useApi } from '../../api.ts';
 import { fmtInt, fmtMoney } from '../products/format.ts';
@@ -19,7 +31,13 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
   // Start from the targets in Settings.
   useEffect(() => {
     call(api.settings.get())
-      .then(({ settings: s }) => setForm({ minRoi: String(Math.round(s.targetMinRoi * 1000) / 10), minProfit: String(s.targetMinProfit), maxRank: s.targetMaxRank === null ? '' : String(s.targetMaxRank) }))
+      .then(({ settings: s }) =>
+        setForm({
+          minRoi: String(Math.round(s.targetMinRoi * 1000) / 10),
+          minProfit: String(s.targetMinProfit),
+          maxRank: s.targetMaxRank === null ? '' : String(s.targetMaxRank),
+        }),
+      )
       .catch(() => {});
   }, [api]);
   const [stats, setStats] = useState<AnalysisStats | null>(null);
@@ -27,7 +45,11 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
   const [message, setMessage] = useState<string | null>(null);
   const [exported, setExported] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
-  const targets: Targets = { minRoi: parse(form.minRoi, 100), minProfit: parse(form.minProfit), maxRank: parse(form.maxRank) !== undefined ? Math.max(1, Math.round(parse(form.maxRank)!)) : undefined };
+  const targets: Targets = {
+    minRoi: parse(form.minRoi, 100),
+    minProfit: parse(form.minProfit),
+    maxRank: parse(form.maxRank) !== undefined ? Math.max(1, Math.round(parse(form.maxRank)!)) : undefined,
+  };
   const key = JSON.stringify(targets);
 
   useEffect(() => {
@@ -42,12 +64,21 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
       clearTimeout(t);
     };
   }, [key, refresh]);
-  useEffect(() => api.onEvent((e) => e.type === 'job' && e.job.kind === 'analysis' && e.job.status === 'completed' && setRefresh((r) => r + 1)), [api]);
+  useEffect(
+    () =>
+      api.onEvent(
+        (e) =>
+          e.type === 'job' && e.job.kind === 'analysis' && e.job.status === 'completed' && setRefresh((r) => r + 1),
+      ),
+    [api],
+  );
 
   const winners: ProductFilters = { minRoi: targets.minRoi, minProfit: targets.minProfit, maxRank: targets.maxRank };
   const reanalyse = () =>
     call(api.analysis.start({ all: true, targets }))
-      .then(({ jobIds }) => setMessage(`Analysing every product (${jobIds.length} jobs); the charts update when they finish.`))
+      .then(({ jobIds }) =>
+        setMessage(`Analysing every product (${jobIds.length} jobs); the charts update when they finish.`),
+      )
       .catch((e: Error) => setError(e.message));
   const exportWinners = () =>
     call(api.products.export({ filters: winners }))
@@ -63,7 +94,8 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
       <input inputMode="decimal" value={form[k]} onChange={(e) => setForm((f) => ({ ...f, [k]: e.target.value }))} />
     </label>
   );
-  const buckets = stats?.roiBuckets.map((b) => ({ ...b, label: `${Math.round(b.from * 100)}%`, rest: b.count - b.winners })) ?? [];
+  const buckets =
+    stats?.roiBuckets.map((b) => ({ ...b, label: `${Math.round(b.from * 100)}%`, rest: b.count - b.winners })) ?? [];
   return (
     <section className="card analysis" aria-label="Analysis">
       <h2>Analysis</h2>
@@ -71,24 +103,38 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
         {field('minRoi', 'ROI ≥ %')}
         {field('minProfit', 'Profit ≥ $')}
         {field('maxRank', 'Rank ≤ (empty: any)')}
-        <button type="button" onClick={reanalyse}>Re-analyse all with these targets</button>
+        <button type="button" onClick={reanalyse}>
+          Re-analyse all with these targets
+        </button>
       </div>
       {error && <p role="alert">{error}</p>}
       {message && <p role="status">{message}</p>}
       {exported && (
         <p>
-          <button type="button" onClick={() => call(api.app.revealFile({ path: exported })).catch((e: Error) => setError(e.message))}>
+          <button
+            type="button"
+            onClick={() => call(api.app.revealFile({ path: exported })).catch((e: Error) => setError(e.message))}
+          >
             Show the export in its folder
           </button>
         </p>
       )}
-      {stats && stats.analysed === 0 && <p className="hint">Nothing analysed yet. Products are analysed once their ASIN is found (or they have a price): import a list and let the lookups run.</p>}
+      {stats && stats.analysed === 0 && (
+        <p className="hint">
+          Nothing analysed yet. Products are analysed once their ASIN is found (or they have a price): import a list and
+          let the lookups run.
+        </p>
+      )}
       {stats && stats.analysed > 0 && (
         <>
           <p aria-live="polite" data-testid="winners-summary">
             <strong>{fmtInt(stats.winners)}</strong> of {fmtInt(stats.analysed)} analysed products meet your targets.{' '}
-            <button type="button" onClick={() => onShowWinners(winners)}>Show winners</button>{' '}
-            <button type="button" onClick={exportWinners}>Export winners (CSV)</button>
+            <button type="button" onClick={() => onShowWinners(winners)}>
+              Show winners
+            </button>{' '}
+            <button type="button" onClick={exportWinners}>
+              Export winners (CSV)
+            </button>
           </p>
           <div className="charts">
             <figure>
@@ -105,14 +151,27 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
             </figure>
             <figure>
               <figcaption>Profit per unit against sales rank (lower rank sells faster)</figcaption>
-              {stats.points.length === 0 && <p className="hint">No sales ranks yet: they come with SP-API lookups (Settings → credentials).</p>}
+              {stats.points.length === 0 && (
+                <p className="hint">No sales ranks yet: they come with SP-API lookups (Settings → credentials).</p>
+              )}
               <ScatterChart width={520} height={260} accessibilityLayer>
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis type="number" dataKey="rank" name="Sales rank" scale="log" domain={['auto', 'auto']} tickFormatter={(v: number) => fmtInt(v)} />
+                <XAxis
+                  type="number"
+                  dataKey="rank"
+                  name="Sales rank"
+                  scale="log"
+                  domain={['auto', 'auto']}
+                  tickFormatter={(v: number) => fmtInt(v)}
+                />
                 <YAxis type="number" dataKey="profit" name="Profit" tickFormatter={(v: number) => fmtMoney(v)} />
                 <Tooltip formatter={(v, n) => (n === 'Profit' ? fmtMoney(Number(v)) : fmtInt(Number(v)))} />
-                {targets.minProfit !== undefined && <ReferenceLine y={targets.minProfit} stroke={WIN} strokeDasharray="4 4" />}
-                {targets.maxRank !== undefined && <ReferenceLine x={targets.maxRank} stroke={WIN} strokeDasharray="4 4" />}
+                {targets.minProfit !== undefined && (
+                  <ReferenceLine y={targets.minProfit} stroke={WIN} strokeDasharray="4 4" />
+                )}
+                {targets.maxRank !== undefined && (
+                  <ReferenceLine x={targets.maxRank} stroke={WIN} strokeDasharray="4 4" />
+                )}
                 <Scatter data={stats.points} isAnimationActive={false}>
                   {stats.points.map((p) => (
                     <Cell key={p.id} fill={p.winner ? WIN : REST} />

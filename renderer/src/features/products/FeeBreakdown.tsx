@@ -16,7 +16,9 @@ export function FeeBreakdown({ product, onChanged }: { product: ProductRow; onCh
     <section className="card breakdown" aria-label={`Details of ${product.name ?? `product ${product.id}`}`}>
       <h3>{product.name ?? product.sku ?? `Product ${product.id}`}</h3>
       <p className="hint">
-        {product.brand ?? 'No brand'} · {product.gtin14 ? `barcode ${product.gtin14.replace(/^0+(?=\d{12})/, '')}` : 'no barcode'} · lookup: {LOOKUP_LABEL[product.lookupStatus] ?? product.lookupStatus}
+        {product.brand ?? 'No brand'} ·{' '}
+        {product.gtin14 ? `barcode ${product.gtin14.replace(/^0+(?=\d{12})/, '')}` : 'no barcode'} · lookup:{' '}
+        {LOOKUP_LABEL[product.lookupStatus] ?? product.lookupStatus}
         {product.asin && ` · ASIN ${product.asin}`}
       </p>
       {error && <p role="alert">{error}</p>}
@@ -35,16 +37,55 @@ export function FeeBreakdown({ product, onChanged }: { product: ProductRow; onCh
         <table className="fees">
           <caption>Per unit, {a.priceSource ? `${a.priceSource} price` : 'price unknown'}</caption>
           <tbody>
-            <tr><th scope="row">Sell price</th><td>{fmtMoney(a.sellPrice)}</td></tr>
-            <tr><th scope="row">Referral fee</th><td>−{fmtMoney(a.referralFee)}</td></tr>
-            <tr><th scope="row">FBA fee{a.sizeTier ? ` (${a.sizeTier})` : ''}</th><td>−{fmtMoney(a.fulfillmentFee)}</td></tr>
-            <tr><th scope="row">Storage</th><td>−{fmtMoney(a.storageFee)}</td></tr>
-            <tr><th scope="row">Other costs</th><td>−{fmtMoney(a.otherCosts)}</td></tr>
-            <tr><th scope="row">Total fees</th><td>−{fmtMoney(a.totalFees)}{a.apiTotalFees !== null && <span className="hint"> (Amazon’s estimate {fmtMoney(a.apiTotalFees)})</span>}</td></tr>
-            <tr><th scope="row">Unit cost</th><td>−{fmtMoney(product.cost)}</td></tr>
-            <tr className="total"><th scope="row">Profit</th><td>{fmtMoney(a.profit)}</td></tr>
-            <tr><th scope="row">Margin · ROI</th><td>{fmtPct(a.margin)} · {fmtPct(a.roi)}</td></tr>
-            <tr><th scope="row">Sales rank · est. sales/month</th><td>{fmtInt(product.salesRank)} · {fmtInt(a.estSales)}</td></tr>
+            <tr>
+              <th scope="row">Sell price</th>
+              <td>{fmtMoney(a.sellPrice)}</td>
+            </tr>
+            <tr>
+              <th scope="row">Referral fee</th>
+              <td>−{fmtMoney(a.referralFee)}</td>
+            </tr>
+            <tr>
+              <th scope="row">FBA fee{a.sizeTier ? ` (${a.sizeTier})` : ''}</th>
+              <td>−{fmtMoney(a.fulfillmentFee)}</td>
+            </tr>
+            <tr>
+              <th scope="row">Storage</th>
+              <td>−{fmtMoney(a.storageFee)}</td>
+            </tr>
+            <tr>
+              <th scope="row">Other costs</th>
+              <td>−{fmtMoney(a.otherCosts)}</td>
+            </tr>
+            <tr>
+              <th scope="row">Total fees</th>
+              <td>
+                −{fmtMoney(a.totalFees)}
+                {a.apiTotalFees !== null && (
+                  <span className="hint"> (Amazon’s estimate {fmtMoney(a.apiTotalFees)})</span>
+                )}
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">Unit cost</th>
+              <td>−{fmtMoney(product.cost)}</td>
+            </tr>
+            <tr className="total">
+              <th scope="row">Profit</th>
+              <td>{fmtMoney(a.profit)}</td>
+            </tr>
+            <tr>
+              <th scope="row">Margin · ROI</th>
+              <td>
+                {fmtPct(a.margin)} · {fmtPct(a.roi)}
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">Sales rank · est. sales/month</th>
+              <td>
+                {fmtInt(product.salesRank)} · {fmtInt(a.estSales)}
+              </td>
+            </tr>
           </tbody>
         </table>
       ) : (

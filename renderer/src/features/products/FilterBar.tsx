@@ -10,7 +10,15 @@ const num = (text: string, scale = 1): number | undefined => {
 };
 
 /** Filters of the products table: text search, lookup status chips, ROI ≥, profit ≥, rank ≤, brand. */
-export function FilterBar({ value, onChange, imports = [] }: { value: ProductFilters; onChange(f: ProductFilters): void; imports?: ImportView[] }) {
+export function FilterBar({
+  value,
+  onChange,
+  imports = [],
+}: {
+  value: ProductFilters;
+  onChange(f: ProductFilters): void;
+  imports?: ImportView[];
+}) {
   const [text, setText] = useState({
     search: value.search ?? '',
     brand: value.brand ?? '',
@@ -44,7 +52,11 @@ export function FilterBar({ value, onChange, imports = [] }: { value: ProductFil
     else cur.add(s);
     onChange({ ...value, lookup: cur.size ? [...cur] : undefined });
   };
-  const field = (key: keyof typeof text, label: string, props: { inputMode?: 'decimal' | 'numeric' | 'search'; placeholder?: string } = {}) => (
+  const field = (
+    key: keyof typeof text,
+    label: string,
+    props: { inputMode?: 'decimal' | 'numeric' | 'search'; placeholder?: string } = {},
+  ) => (
     <label>
       {label}
       <input value={text[key]} onChange={(e) => setText((t) => ({ ...t, [key]: e.target.value }))} {...props} />
@@ -59,7 +71,10 @@ export function FilterBar({ value, onChange, imports = [] }: { value: ProductFil
       {field('maxRank', 'Rank ≤', { inputMode: 'numeric' })}
       <label>
         Import
-        <select value={value.importId ?? ''} onChange={(e) => onChange({ ...value, importId: e.target.value ? Number(e.target.value) : undefined })}>
+        <select
+          value={value.importId ?? ''}
+          onChange={(e) => onChange({ ...value, importId: e.target.value ? Number(e.target.value) : undefined })}
+        >
           <option value="">All imports</option>
           {imports.map((i) => (
             <option key={i.id} value={i.id}>
@@ -70,7 +85,13 @@ export function FilterBar({ value, onChange, imports = [] }: { value: ProductFil
       </label>
       <div className="chips" role="group" aria-label="Lookup status">
         {STATUSES.map((s) => (
-          <button key={s} type="button" className={`chip chip-${s}`} aria-pressed={value.lookup?.includes(s) ?? false} onClick={() => toggle(s)}>
+          <button
+            key={s}
+            type="button"
+            className={`chip chip-${s}`}
+            aria-pressed={value.lookup?.includes(s) ?? false}
+            onClick={() => toggle(s)}
+          >
             {LOOKUP_LABEL[s]}
           </button>
         ))}

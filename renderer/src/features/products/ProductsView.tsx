@@ -44,7 +44,14 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
   const shown = Math.min(total ?? 0, MAX_ROWS);
   // Scroll updates render in React's own batches (not synchronously inside each scroll event): no frame carries
   // more than one re-render of the visible rows.
-  const v = useVirtualizer({ count: shown, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 12, initialRect: { width: 1000, height: 480 }, useFlushSync: false });
+  const v = useVirtualizer({
+    count: shown,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_PX,
+    overscan: 12,
+    initialRect: { width: 1000, height: 480 },
+    useFlushSync: false,
+  });
   const items = v.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? -1;
@@ -52,13 +59,17 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
     if (last >= first) ensure(first, last);
   }, [first, last, ensure]);
   // New data (a job finished): read the visible rows again.
-  useEffect(() => api.onEvent((e) => e.type === 'job' && e.job.status === 'completed' && setRefresh((r) => r + 1)), [api]);
+  useEffect(
+    () => api.onEvent((e) => e.type === 'job' && e.job.status === 'completed' && setRefresh((r) => r + 1)),
+    [api],
+  );
 
   const reload = () => {
     setRefresh((r) => r + 1);
     setOpen(null);
   };
-  const sortBy = (col: SortColumn) => setSort((s) => ({ col, desc: s.col === col ? !s.desc : col === 'roi' || col === 'profit' }));
+  const sortBy = (col: SortColumn) =>
+    setSort((s) => ({ col, desc: s.col === col ? !s.desc : col === 'roi' || col === 'profit' }));
   const move = (to: number) => {
     const i = Math.max(0, Math.min(shown - 1, to));
     setActive(i);
@@ -113,13 +124,27 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
         </button>
       </div>
       {message && <p role="status">{message}</p>}
-      {(total ?? 0) > MAX_ROWS && <p className="hint">The list shows the first {fmtInt(MAX_ROWS)} in this order: filter or sort to reach the rest.</p>}
+      {(total ?? 0) > MAX_ROWS && (
+        <p className="hint">
+          The list shows the first {fmtInt(MAX_ROWS)} in this order: filter or sort to reach the rest.
+        </p>
+      )}
       {error && <p role="alert">{error}</p>}
-      {total === 0 && <p className="hint">{Object.values(filters).some((x) => x !== undefined) ? 'No product matches these filters.' : 'No products yet: drop a supplier CSV anywhere in this window, or try the sample data.'}</p>}
+      {total === 0 && (
+        <p className="hint">
+          {Object.values(filters).some((x) => x !== undefined)
+            ? 'No product matches these filters.'
+            : 'No products yet: drop a supplier CSV anywhere in this window, or try the sample data.'}
+        </p>
+      )}
       <div className="grid-head" role="row">
         <span role="columnheader" className="cell-check" />
         {COLUMNS.map((c) => (
-          <span key={c.label} role="columnheader" aria-sort={c.key && sort.col === c.key ? (sort.desc ? 'descending' : 'ascending') : undefined}>
+          <span
+            key={c.label}
+            role="columnheader"
+            aria-sort={c.key && sort.col === c.key ? (sort.desc ? 'descending' : 'ascending') : undefined}
+          >
             {c.key ? (
               <button type="button" className="sort" onClick={() => sortBy(c.key!)}>
                 {c.label}
@@ -160,12 +185,23 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
                 {r ? (
                   <>
                     <span role="gridcell" className="cell-check">
-                      <input type="checkbox" aria-label={`Select ${r.name ?? r.id}`} checked={selected.has(r.id)} onChange={() => toggle(r.id)} onClick={(e) => e.stopPropagation()} tabIndex={-1} />
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${r.name ?? r.id}`}
+                        checked={selected.has(r.id)}
+                        onChange={() => toggle(r.id)}
+                        onClick={(e) => e.stopPropagation()}
+                        tabIndex={-1}
+                      />
                     </span>
-                    <span role="gridcell" className="cell-name" title={r.name ?? ''}>{r.name ?? r.sku ?? `#${r.id}`}</span>
+                    <span role="gridcell" className="cell-name" title={r.name ?? ''}>
+                      {r.name ?? r.sku ?? `#${r.id}`}
+                    </span>
                     <span role="gridcell">{r.brand ?? '–'}</span>
                     <span role="gridcell">
-                      <span className={`chip chip-${r.lookupStatus}`}>{LOOKUP_LABEL[r.lookupStatus] ?? r.lookupStatus}</span>
+                      <span className={`chip chip-${r.lookupStatus}`}>
+                        {LOOKUP_LABEL[r.lookupStatus] ?? r.lookupStatus}
+                      </span>
                     </span>
                     <span role="gridcell">{fmtMoney(r.cost)}</span>
                     <span role="gridcell">{fmtMoney(r.analysis?.sellPrice)}</span>
@@ -174,7 +210,9 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
                     <span role="gridcell">{fmtInt(r.salesRank)}</span>
                   </>
                 ) : (
-                  <span role="gridcell" className="loading">Loading…</span>
+                  <span role="gridcell" className="loading">
+                    Loading…
+                  </span>
                 )}
               </div>
             );

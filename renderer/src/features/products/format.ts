@@ -2,11 +2,14 @@
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 
 /** $1,234.50, or an en dash when unknown. */
-export const fmtMoney = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : money.format(v));
+export const fmtMoney = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '–' : money.format(v);
 /** 31.5 %, or an en dash when unknown. */
-export const fmtPct = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
+export const fmtPct = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)} %`;
 /** 12,345, or an en dash when unknown. */
-export const fmtInt = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
+export const fmtInt = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US');
 
 /** How a lookup status reads on its chip. */
 export const LOOKUP_LABEL: Record<string, string> = {

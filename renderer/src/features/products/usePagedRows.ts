@@ -8,7 +8,13 @@ export const PAGE_ROWS = 100;
  * Rows of the products table, fetched a page at a time as they scroll into view and kept in a bounded cache: the
  * table never holds the whole catalog. A change of filters or sort starts over.
  */
-export function usePagedRows(api: AppApi, filters: ProductFilters, sort: SortColumn, desc: boolean, refreshKey: number) {
+export function usePagedRows(
+  api: AppApi,
+  filters: ProductFilters,
+  sort: SortColumn,
+  desc: boolean,
+  refreshKey: number,
+) {
   const [total, setTotal] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [, setVersion] = useState(0);
@@ -41,7 +47,9 @@ export function usePagedRows(api: AppApi, filters: ProductFilters, sort: SortCol
             pages.current.set(page, rows);
             // Keep memory bounded: forget the pages farthest from this one.
             if (pages.current.size > 60) {
-              const far = [...pages.current.keys()].sort((a, b) => Math.abs(b - page) - Math.abs(a - page)).slice(0, pages.current.size - 60);
+              const far = [...pages.current.keys()]
+                .sort((a, b) => Math.abs(b - page) - Math.abs(a - page))
+                .slice(0, pages.current.size - 60);
               far.forEach((p) => pages.current.delete(p));
             }
             setVersion((v) => v + 1);
@@ -53,6 +61,7 @@ export function usePagedRows(api: AppApi, filters: ProductFilters, sort: SortCol
     [key],
   );
 
-  const row = (index: number): ProductRow | undefined => pages.current.get(Math.floor(index / PAGE_ROWS))?.[index % PAGE_ROWS];
+  const row = (index: number): ProductRow | undefined =>
+    pages.current.get(Math.floor(index / PAGE_ROWS))?.[index % PAGE_ROWS];
   return { total, error, ensure, row };
 }

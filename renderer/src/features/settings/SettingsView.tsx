@@ -2,7 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Settings, SettingsView as View } from '../../../../preload/contract/channels.ts';
 import { call, useApi } from '../../api.ts';
 
-type NumberKey = 'sweepIntervalMinutes' | 'workers' | 'retentionDays' | 'targetMinProfit' | 'prepPerUnit' | 'inboundPerLb';
+type NumberKey =
+  'sweepIntervalMinutes' | 'workers' | 'retentionDays' | 'targetMinProfit' | 'prepPerUnit' | 'inboundPerLb';
 
 /** Preferences, write-only SP-API credentials, the reference catalog import, and the version and logs. */
 export function SettingsView() {
@@ -39,7 +40,12 @@ export function SettingsView() {
       })
       .catch((err: Error) => setError(err.message));
   };
-  if (!view) return <section className="card" aria-label="Settings">{error ? <p role="alert">{error}</p> : <p>Loading…</p>}</section>;
+  if (!view)
+    return (
+      <section className="card" aria-label="Settings">
+        {error ? <p role="alert">{error}</p> : <p>Loading…</p>}
+      </section>
+    );
   const s = view.settings;
   const num = (key: NumberKey, label: string, hint?: string, scale = 1) => (
     <label key={`${key}-${s[key]}`}>
@@ -50,8 +56,16 @@ export function SettingsView() {
         aria-describedby={hint ? `${key}-hint` : undefined}
         onBlur={(e) => {
           const n = Number(e.target.value.replace(',', '.')) / scale;
-          if (e.target.value.trim() === '' || !Number.isFinite(n)) return setError(`${label}: "${e.target.value}" is not a number.`);
-          if (n !== s[key]) void save({ [key]: key === 'workers' || key === 'sweepIntervalMinutes' || key === 'retentionDays' ? Math.round(n) : n }, label);
+          if (e.target.value.trim() === '' || !Number.isFinite(n))
+            return setError(`${label}: "${e.target.value}" is not a number.`);
+          if (n !== s[key])
+            void save(
+              {
+                [key]:
+                  key === 'workers' || key === 'sweepIntervalMinutes' || key === 'retentionDays' ? Math.round(n) : n,
+              },
+              label,
+            );
         }}
       />
       {hint && <small id={`${key}-hint`}>{hint}</small>}
@@ -66,34 +80,60 @@ export function SettingsView() {
       <fieldset>
         <legend>Amazon SP-API</legend>
         <p data-testid="credentials-state">
-          {view.credentials.stored ? 'Credentials: stored. Lookups use SP-API.' : 'Credentials: not stored. Lookups use the local reference catalog.'}
+          {view.credentials.stored
+            ? 'Credentials: stored. Lookups use SP-API.'
+            : 'Credentials: not stored. Lookups use the local reference catalog.'}
         </p>
         {!view.credentials.canStore && <p role="alert">{view.credentials.reason}</p>}
         <form onSubmit={saveCreds} aria-label="SP-API credentials">
           <label>
             LWA client ID
-            <input autoComplete="off" value={creds.clientId} onChange={(e) => setCreds((c) => ({ ...c, clientId: e.target.value }))} />
+            <input
+              autoComplete="off"
+              value={creds.clientId}
+              onChange={(e) => setCreds((c) => ({ ...c, clientId: e.target.value }))}
+            />
           </label>
           <label>
             LWA client secret
-            <input type="password" autoComplete="off" value={creds.clientSecret} onChange={(e) => setCreds((c) => ({ ...c, clientSecret: e.target.value }))} />
+            <input
+              type="password"
+              autoComplete="off"
+              value={creds.clientSecret}
+              onChange={(e) => setCreds((c) => ({ ...c, clientSecret: e.target.value }))}
+            />
           </label>
           <label>
             Refresh token
-            <input type="password" autoComplete="off" value={creds.refreshToken} onChange={(e) => setCreds((c) => ({ ...c, refreshToken: e.target.value }))} />
+            <input
+              type="password"
+              autoComplete="off"
+              value={creds.refreshToken}
+              onChange={(e) => setCreds((c) => ({ ...c, refreshToken: e.target.value }))}
+            />
           </label>
           <button type="submit" disabled={!view.credentials.canStore}>
             {view.credentials.stored ? 'Replace credentials' : 'Store credentials'}
           </button>
           {view.credentials.stored && (
-            <button type="button" onClick={() => call(api.settings.clearCredentials()).then(setView).catch((e: Error) => setError(e.message))}>
+            <button
+              type="button"
+              onClick={() =>
+                call(api.settings.clearCredentials())
+                  .then(setView)
+                  .catch((e: Error) => setError(e.message))
+              }
+            >
               Remove credentials
             </button>
           )}
         </form>
         <label>
           Marketplace
-          <select value={s.marketplace} onChange={(e) => save({ marketplace: e.target.value as Settings['marketplace'] }, 'Marketplace')}>
+          <select
+            value={s.marketplace}
+            onChange={(e) => save({ marketplace: e.target.value as Settings['marketplace'] }, 'Marketplace')}
+          >
             <option value="US">United States (amazon.com)</option>
           </select>
         </label>
@@ -108,7 +148,8 @@ export function SettingsView() {
             defaultValue={String(Math.round(s.targetMinRoi * 1000) / 10)}
             onBlur={(e) => {
               const n = Number(e.target.value) / 100;
-              if (!Number.isFinite(n) || e.target.value.trim() === '') return setError(`Target ROI: "${e.target.value}" is not a number.`);
+              if (!Number.isFinite(n) || e.target.value.trim() === '')
+                return setError(`Target ROI: "${e.target.value}" is not a number.`);
               if (n !== s.targetMinRoi) void save({ targetMinRoi: n }, 'Target ROI');
             }}
           />
@@ -137,18 +178,28 @@ export function SettingsView() {
         {num('workers', 'Worker processes', 'Applies at the next start.')}
         {num('retentionDays', 'Keep finished jobs (days)')}
         <label className="check">
-          <input type="checkbox" checked={s.closeToTray} onChange={(e) => save({ closeToTray: e.target.checked }, 'Close to tray')} />
+          <input
+            type="checkbox"
+            checked={s.closeToTray}
+            onChange={(e) => save({ closeToTray: e.target.checked }, 'Close to tray')}
+          />
           Closing the window keeps jobs running in the tray
         </label>
         <label className="check">
-          <input type="checkbox" checked={s.notifications} onChange={(e) => save({ notifications: e.target.checked }, 'Notifications')} />
+          <input
+            type="checkbox"
+            checked={s.notifications}
+            onChange={(e) => save({ notifications: e.target.checked }, 'Notifications')}
+          />
           Notify me when jobs finish
         </label>
       </fieldset>
 
       <fieldset>
         <legend>Reference catalog</legend>
-        <p className="hint">A CSV pairing barcodes with ASINs (a Keepa export, an inventory report) lets Pallet match offline.</p>
+        <p className="hint">
+          A CSV pairing barcodes with ASINs (a Keepa export, an inventory report) lets Pallet match offline.
+        </p>
         <form
           aria-label="Reference catalog import"
           onSubmit={(e) => {
@@ -160,7 +211,11 @@ export function SettingsView() {
         >
           <label>
             File path
-            <input value={catalogPath} onChange={(e) => setCatalogPath(e.target.value)} placeholder="/path/to/catalog.csv" />
+            <input
+              value={catalogPath}
+              onChange={(e) => setCatalogPath(e.target.value)}
+              placeholder="/path/to/catalog.csv"
+            />
           </label>
           <button type="submit" disabled={catalogPath.trim() === ''}>
             Import reference catalog
