@@ -13,17 +13,15 @@ export function createCatalogProvider(db: Db, marketplace = 'US'): LookupProvide
     async lookup(gtins) {
       return gtins.map((gtin14) => ({
         gtin14,
-        matches: find
-          .all(gtin14)
-          .map((r) => ({
-            asin: r.asin,
-            title: r.title,
-            brand: r.brand,
-            category: null,
-            salesRank: null,
-            package: null,
-            imageUrl: null,
-          })),
+        matches: find.all(gtin14).map((r) => ({
+          asin: r.asin,
+          title: r.title,
+          brand: r.brand,
+          category: null,
+          salesRank: null,
+          package: null,
+          imageUrl: null,
+        })),
       }));
     },
   };

@@ -108,16 +108,14 @@ export function createHandlers({ db, queue, version, reader, exportDir, app }: H
       return { jobId: job.id };
     },
     'imports:list': () =>
-      imports
-        .list(100)
-        .map((i) => ({
-          id: i.id,
-          jobId: i.jobId,
-          fileName: i.fileName,
-          status: i.status,
-          counts: i.counts as Record<string, number> | null,
-          createdAt: i.createdAt,
-        })),
+      imports.list(100).map((i) => ({
+        id: i.id,
+        jobId: i.jobId,
+        fileName: i.fileName,
+        status: i.status,
+        counts: i.counts as Record<string, number> | null,
+        createdAt: i.createdAt,
+      })),
     // Re-analysis of everything is one action, shared by both workers.
     'analysis:start': (req) => {
       // The seller's fee assumptions (Settings) apply to every re-analysis from the window.
