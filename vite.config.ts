@@ -49,7 +49,7 @@ function nodeTargets(): UserConfig {
       rollupOptions: {
         input: {
           main: 'main/index.ts',
-          worker: 'main/workers/runtime/entry.ts',
+          worker: 'main/worker.ts',
           pallet: 'main/cli/bin.ts',
           'products-reader': 'main/products/reader-thread.ts',
           checkpointer: 'main/db/checkpoint-thread.ts',

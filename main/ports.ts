@@ -70,11 +70,8 @@ export interface NetworkPort {
   onChange(listener: (online: boolean) => void): void;
 }
 
-/** Preferences (electron-store in the app). */
-export interface SettingsStore<T> {
-  get<K extends keyof T>(key: K): T[K];
-  set<K extends keyof T>(key: K, value: T[K]): void;
-}
+// Preferences: declared with the settings (main/settings), which import nothing above them.
+export type { SettingsStore } from './settings/store.ts';
 
 /** Secrets encrypted by the OS (safeStorage in the app). */
 export interface SecretsPort {

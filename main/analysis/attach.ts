@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.ts';
-import { jobFromRow, type JobRow } from '../queue/rows.ts';
-import { ACTIVE_STATUSES, statusIsSql, type Job } from '../queue/types.ts';
+import { activeJobsOfKind, completedJobsBetween } from '../queue/sql/read.ts';
+import type { Job } from '../queue/types.ts';
 import type { AnalysisPayload } from './task.ts';
 
 /** An earlier request's analysis jobs that have not all finished, and the shards of that run that already have. */
@@ -45,10 +45,7 @@ const shardOf = (job: Job) => (job.payload as { shard?: Shard } | null)?.shard ?
  */
 export function findUnfinishedAnalysis(db: Db, payload: AnalysisPayload): UnfinishedAnalysis | null {
   const key = analysisScopeKey(payload);
-  const rows = db
-    .prepare(`SELECT * FROM jobs WHERE kind = 'analysis' AND ${statusIsSql(ACTIVE_STATUSES)} ORDER BY id DESC`)
-    .all() as JobRow[];
-  const same = rows.map(jobFromRow).filter((j) => analysisScopeKey(j.payload as AnalysisPayload) === key);
+  const same = activeJobsOfKind(db, 'analysis').filter((j) => analysisScopeKey(j.payload as AnalysisPayload) === key);
   if (same.length === 0) return null;
   // One run: the newest job and the jobs of its shard set enqueued with it (ids within one shard count of it).
   const newest = same[0]!;
@@ -63,13 +60,7 @@ export function findUnfinishedAnalysis(db: Db, payload: AnalysisPayload): Unfini
   if (missing.size) {
     const lo = unfinished[0]!.id - count;
     const hi = unfinished[unfinished.length - 1]!.id + count;
-    const siblings = (
-      db
-        .prepare(
-          `SELECT * FROM jobs WHERE kind = 'analysis' AND status = 'completed' AND id > ? AND id < ? ORDER BY id DESC`,
-        )
-        .all(lo, hi) as JobRow[]
-    ).map(jobFromRow);
+    const siblings = completedJobsBetween(db, 'analysis', lo, hi);
     for (const s of siblings) {
       const shard = shardOf(s);
       if (

@@ -15,6 +15,7 @@ export const pricingPayloadSchema = z.object({
   ids: z.array(z.number().int().positive()).min(1).max(100_000),
   marketplace: z.literal('US').default('US'),
 });
+export type PricingPayload = z.input<typeof pricingPayloadSchema>;
 
 export interface PricingJobResult {
   priced: number;
@@ -39,7 +40,7 @@ export function createPricingTask(deps: {
   pricing(marketplace: string): SpApiPricing;
   chunk?: number;
   clock?: () => Date;
-}): Task {
+}): Task<'pricing'> {
   const chunk = deps.chunk ?? 20;
   return async (ctx) => {
     const p = parsePayload(pricingPayloadSchema, ctx.job.payload, 'pricing');

@@ -120,7 +120,7 @@ export function createAnalysisTask(deps: {
   database(): { db: Db; queue: Queue };
   chunk?: number;
   clock?: () => Date;
-}): Task {
+}): Task<'analysis'> {
   // ~2,000 rows per transaction: short enough for main's writes to never wait long; larger measured slower.
   const chunk = deps.chunk ?? 2000;
   return async (ctx) => {

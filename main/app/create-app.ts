@@ -1,15 +1,17 @@
 import { mkdirSync } from 'node:fs';
+import { LOOKUP_SWEEP } from '../lookups/kind.ts';
 import { dirname, join } from 'node:path';
 import { createHandlers, classifyError } from '../ipc/handlers/index.ts';
 import { fileURLToPath } from 'node:url';
 import { createProductReader, type ProductReader } from '../products/reader.ts';
 import type { FilesPort, SecretsPort, SettingsStore } from '../ports.ts';
 import { createSecrets } from './secrets.ts';
-import { createMemorySettings, type Settings } from './settings.ts';
+import type { Settings } from '../settings/schema.ts';
+import { createMemorySettings } from '../settings/store.ts';
 import { createRouter, type Router } from '../ipc/router.ts';
 import type { ProcessLauncher } from '../workers/launcher.ts';
 import { createDesktop, type AppPorts, type Desktop, type DesktopSettings } from './desktop.ts';
-import { createEngine, type Engine, type EngineOptions } from './engine.ts';
+import { createEngine, retentionMsOf, type Engine, type EngineOptions } from './engine.ts';
 
 export type { AppPorts };
 
@@ -50,10 +52,17 @@ export interface PalletApp {
 /** Builds the whole main-process core against ports: engine (queue, workers), IPC router, desktop behaviour. */
 export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
   const log = o.log ?? ((m) => console.error(m));
-  const engine = await createEngine({ dbPath: o.dbPath, launcher: o.launcher, workers: o.workers ?? 2, ...o.engine });
+  const settings = o.settingsStore ?? createMemorySettings();
+  const engine = await createEngine({
+    dbPath: o.dbPath,
+    launcher: o.launcher,
+    workers: o.workers ?? 2,
+    ...o.engine,
+    scheduler: { retentionMs: retentionMsOf(settings.get('retentionDays')), ...o.engine?.scheduler },
+  });
   // The sweep: up to 5,000 pending or due products per run, SP-API when credentials exist, else the local catalog.
   engine.recurring.define({
-    name: 'lookup-sweep',
+    name: LOOKUP_SWEEP,
     kind: 'lookup',
     payload: { provider: 'auto', scope: 'pending', limit: 5000 },
     intervalMs: o.sweepIntervalMs ?? 5 * 60_000,
@@ -74,7 +83,7 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
       reader,
       exportDir,
       app: {
-        settings: o.settingsStore ?? createMemorySettings(),
+        settings,
         secrets:
           o.secrets ??
           createSecrets(
@@ -83,6 +92,9 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
           ),
         network: o.engine?.network,
         onCredentialsChanged: () => engine.refreshSecrets(),
+        onSettingsChanged: (patch) => {
+          if (patch.retentionDays !== undefined) engine.scheduler.setRetention(retentionMsOf(patch.retentionDays));
+        },
         files: o.files ?? {
           open: () => Promise.reject(new Error('Opening files is not available here.')),
           showInFolder: () => {},

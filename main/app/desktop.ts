@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import type { AppEvent } from '../../preload/contract/channels.ts';
+import type { AppEvent, JobView } from '../../preload/contract/channels.ts';
 import { jobView } from '../ipc/handlers/index.ts';
 import type {
   AppLifecyclePort,
@@ -64,6 +64,16 @@ export function createDesktop(d: DesktopDeps) {
 
   const send = (e: AppEvent) => d.window.send(e);
   const events = createCoalescer<AppEvent>(send, 100);
+  // The last view sent of each running job: a progress event carries the progress and this the rest, so the window's
+  // progress costs no read of the job's row. Only running jobs report progress, so only they are kept.
+  const runningViews = new Map<number, JobView>();
+  const sendJob = (view: JobView | null, coalesce = false) => {
+    if (!view) return;
+    if (view.status === 'running') runningViews.set(view.id, view);
+    else runningViews.delete(view.id);
+    if (coalesce) events.push(view.id, { type: 'job', job: view });
+    else events.now(view.id, { type: 'job', job: view });
+  };
   const policy = createNotificationPolicy({ clock, isWatching: () => d.window.isVisible() && d.window.isFocused() });
 
   function refreshTray(): void {
@@ -102,16 +112,23 @@ export function createDesktop(d: DesktopDeps) {
     try {
       if (e.type === 'queue_paused' || e.type === 'queue_resumed')
         send({ type: 'queue', paused: e.type === 'queue_paused' });
-      else if (e.type === 'progress' || e.type === 'checkpoint') {
-        const job = d.queue.find(e.jobId);
-        if (job) events.push(job.id, { type: 'job', job: jobView(job) });
+      else if (e.type === 'progress') {
+        // The row is read once per run (only when this window did not see the job start), not once per event.
+        const seen = runningViews.get(e.jobId);
+        if (seen) sendJob({ ...seen, progress: e.progress }, true);
+        else {
+          const job = d.queue.find(e.jobId);
+          if (job) sendJob(jobView(job), true);
+        }
+      } else if (e.type === 'checkpoint') {
+        // Resume state only: nothing the window shows changed.
       } else if (e.type === 'enqueued') {
         for (const id of e.jobIds) {
           const job = d.queue.find(id);
-          if (job) events.now(id, { type: 'job', job: jobView(job) });
+          if (job) sendJob(jobView(job));
         }
       } else if ('job' in e) {
-        events.now(e.job.id, { type: 'job', job: jobView(e.job) });
+        sendJob(jobView(e.job));
         if ((e.type === 'completed' || e.type === 'failed') && d.settings().notifications) {
           const notice = policy.decide(e.job);
           if (notice) d.notifier.show(notice, () => showJob(notice.jobId));
@@ -194,6 +211,7 @@ export function createDesktop(d: DesktopDeps) {
     dispose(): void {
       d.queue.events.off('event', onQueueEvent);
       events.dispose();
+      runningViews.clear();
       if (trayTimer) clearTimeout(trayTimer);
     },
   };

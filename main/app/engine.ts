@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { openWithCheckpoints } from '../db/checkpoints.ts';
 import type { Db } from '../db/open.ts';
 import { releaseStagingOnEnd, sweepStaging } from '../imports/staging-files.ts';
+import { kindConcurrency } from '../job-kinds.ts';
 import { createQueue, type Queue, type QueueOptions } from '../queue/queue.ts';
 import { createRecurring, type Recurring } from '../queue/recurring.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from '../queue/scheduler.ts';
@@ -46,6 +47,9 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
+/** The "keep finished jobs (days)" setting as the scheduler's retention. */
+export const retentionMsOf = (days: number): number => days * 24 * 3600_000;
+
 /** The job engine the app and the CLI run: database, queue, recurring jobs, worker pool and scheduler. */
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
   // Checkpoints (and their fsyncs) run on a thread of their own, not inside this process's commits.
@@ -84,7 +88,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     executor: pool,
     recurring,
     kinds: opts.kinds,
-    concurrency: { lookup: 1, images: 1, ...opts.concurrency },
+    concurrency: { ...kindConcurrency(), ...opts.concurrency },
   });
   // The scheduler recovers dead owners' jobs as it starts: collect them so a command can say what it took over.
   const recovered: Job[] = [];

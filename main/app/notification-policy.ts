@@ -1,21 +1,14 @@
+import { kindLabel, resultOf } from '../job-kinds.ts';
 import type { Job } from '../queue/types.ts';
 import type { Clock, Notice } from '../ports.ts';
 
-const KIND_LABEL: Record<string, string> = {
-  import: 'Import',
-  import_undo: 'Undo',
-  lookup: 'Lookup',
-  analysis: 'Analysis',
-};
-
 /** The counts a finished job's result reports, in words. */
 function describeResult(job: Job): string {
-  const r = (job.result ?? {}) as Record<string, unknown>;
-  if (job.kind === 'import' && typeof r.rows === 'number') {
-    return `${r.rows} rows: ${r.created} new, ${r.updated} updated, ${r.duplicates} duplicates, ${r.rejected} rejected.`;
-  }
-  if (job.kind === 'import_undo' && typeof r.deleted === 'number')
-    return `${r.deleted} removed, ${r.restored} restored.`;
+  const imported = resultOf(job, 'import');
+  if (imported)
+    return `${imported.rows} rows: ${imported.created} new, ${imported.updated} updated, ${imported.duplicates} duplicates, ${imported.rejected} rejected.`;
+  const undone = resultOf(job, 'import_undo');
+  if (undone) return `${undone.deleted} removed, ${undone.restored} restored.`;
   return 'Done.';
 }
 
@@ -37,7 +30,7 @@ export function createNotificationPolicy(opts: NotificationPolicyOptions) {
       if (job.status !== 'completed' && job.status !== 'failed') return null;
       if (opts.isWatching(job.id)) return null;
       const now = opts.clock.now();
-      const label = KIND_LABEL[job.kind] ?? job.kind;
+      const label = kindLabel(job.kind);
       const held = folded.get(job.kind) ?? { completed: 0, failed: 0 };
       const prev = last.get(job.kind);
       if (prev !== undefined && now - prev < minInterval) {
@@ -49,7 +42,7 @@ export function createNotificationPolicy(opts: NotificationPolicyOptions) {
       folded.delete(job.kind);
       const also =
         held.completed + held.failed > 0
-          ? ` (and ${held.completed + held.failed} more ${label.toLowerCase()} jobs finished${held.failed ? `, ${held.failed} failed` : ''})`
+          ? ` (and ${held.completed + held.failed} more finished${held.failed ? `, ${held.failed} failed` : ''})`
           : '';
       if (job.status === 'failed')
         return { title: `${label} failed`, body: `${job.error?.message ?? 'Unknown error'}${also}`, jobId: job.id };

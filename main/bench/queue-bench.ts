@@ -12,7 +12,7 @@ import { allowlistEnv } from '../workers/launcher.ts';
 import { createNodeLauncher } from '../workers/node-launcher.ts';
 import { createWorkerPool } from '../workers/pool.ts';
 import { createSupervisor } from '../workers/supervisor.ts';
-import type { JobExecutor } from '../workers/executor.ts';
+import type { JobExecutor } from '../queue/executor.ts';
 
 export interface QueueBenchOptions {
   /** Pending jobs for the "large" claim measurement (1M by default). */

@@ -4,6 +4,7 @@ import { analysisJobs, type AnalysisJobResult, type AnalysisPayload } from '../a
 import { openDatabase } from '../db/open.ts';
 import { wakeJob } from '../queue/orphans.ts';
 import { UsageError } from './import-commands.ts';
+import { printJobReport } from './print-job.ts';
 import { runJobsToEnd } from './run-job.ts';
 
 interface Out {
@@ -72,27 +73,17 @@ export async function analyzeCommand(
   const jobs = [...(earlier?.done ?? []), ...ran].sort((a, b) => a.id - b.id);
   const failed = jobs.find((j) => j.status !== 'completed');
   const r = failed ? null : sumResults(jobs.map((j) => j.result as AnalysisJobResult));
-  const status = failed ? failed.status : 'completed';
-  if (o.json)
-    o.out(
-      JSON.stringify(
-        {
-          jobIds: jobs.map((j) => j.id),
-          status,
-          ...(r ?? {}),
-          elapsedMs: Date.now() - started,
-          ...(failed?.error ? { error: failed.error } : {}),
-        },
-        null,
-        2,
-      ),
-    );
-  else if (r) {
-    o.out(
+  return printJobReport(o, {
+    ids: { jobIds: jobs.map((j) => j.id) },
+    status: failed ? failed.status : 'completed',
+    result: r,
+    error: failed?.error ?? null,
+    failure: 'analysis failed',
+    lines: (r) => [
       `Analysed ${r.analyzed} products (fee schedule ${r.feeSchedule}): ${r.withProfit} with a profit figure, ${r.winners} winners; ${r.missingPrice} without a sell price, ${r.missingDimensions} without package size.`,
-    );
-  } else o.err(`pallet: analysis failed: ${failed?.error?.message ?? `the job ended ${status}`}`);
-  return r ? 0 : 1;
+    ],
+    extra: { elapsedMs: Date.now() - started },
+  });
 }
 
 /** Adds up the counts of a run's shards. */

@@ -3,6 +3,7 @@ import { dismissDuplicate, listProbableDuplicates } from '../images/duplicates.t
 import { imageSummary, IMAGE_STATUSES } from '../images/status.ts';
 import type { ImagesJobResult, ImagesPayload } from '../images/task.ts';
 import { UsageError } from './import-commands.ts';
+import { printJob } from './print-job.ts';
 import { runJobToEnd } from './run-job.ts';
 
 interface Out {
@@ -25,31 +26,18 @@ export async function imagesCommand(
   }
   const payload: ImagesPayload = { ...(importId ? { importId } : {}), retryFailed: v.retryFailed };
   const job = await runJobToEnd(dbPath, { kind: 'images', payload, maxAttempts: 5 }, { notify: o.err });
-  const r = job.result as ImagesJobResult | null;
   // An images job an import queued may have run first and done the work: the totals say where everything stands.
   const db = openDatabase(dbPath);
   const all = imageSummary(db);
   db.close();
-  if (o.json)
-    o.out(
-      JSON.stringify(
-        { jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}), all },
-        null,
-        2,
-      ),
-    );
-  else if (job.status === 'completed' && r) {
-    o.out(
+  return printJob<ImagesJobResult>(o, job, {
+    failure: `images ${job.status === 'waiting_network' ? 'wait for the network' : 'failed'}`,
+    lines: (r) => [
       `This run: ${r.done} images stored (${r.reused} shared with other products), ${r.failed} failed, ${r.retrying} to retry later.`,
-    );
-    o.out(
       `All products: ${IMAGE_STATUSES.map((k) => `${all.counts[k]} ${k}`).join(', ')}; ${all.probableDuplicates} probable duplicate pairs (pallet image-dupes).`,
-    );
-  } else
-    o.err(
-      `pallet: images ${job.status === 'waiting_network' ? 'wait for the network' : 'failed'}: ${job.error?.message ?? `the job ended ${job.status}`}`,
-    );
-  return job.status === 'completed' ? 0 : 1;
+    ],
+    trailer: { all },
+  });
 }
 
 /** `pallet images --status`: sources per status, what is stored, the commonest failures. */

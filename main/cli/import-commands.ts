@@ -1,15 +1,16 @@
 import { writeFile } from 'node:fs/promises';
+import type { EnqueueInput } from '../queue/kinds.ts';
 import { toCsv } from '../files/csv-out.ts';
 import { openDatabase } from '../db/open.ts';
 import { FIELDS, FIELD_LABELS, type Field } from '../imports/fields.ts';
-import { describeMapping, type MappingOverrides } from '../imports/mapping.ts';
+import type { MappingOverrides } from '../imports/mapping.ts';
 import { planImport } from '../imports/plan.ts';
 import { describeResume, findUnfinishedImport } from '../imports/resume.ts';
 import { wakeJob } from '../queue/orphans.ts';
 import { createImportStore } from '../imports/store.ts';
 import type { ImportResult } from '../imports/task.ts';
 import type { UndoResult } from '../imports/undo.ts';
-import type { Job } from '../queue/types.ts';
+import { printJob } from './print-job.ts';
 import { runJobsToEnd, runJobToEnd } from './run-job.ts';
 
 /** A bad command line, shown with the usage. */
@@ -48,7 +49,7 @@ export async function previewCommand(
   const db = openDatabase(dbPath);
   try {
     const plan = await planImport(file, { mapping: opts.mapping, decimal: opts.decimal }, db, 10);
-    const mapping = describeMapping(plan.headers, plan.mapping);
+    const mapping = plan.previewMapping;
     const data = {
       file: plan.fileName,
       encoding: plan.sniffed.encoding,
@@ -77,10 +78,6 @@ export async function previewCommand(
   }
 }
 
-function describeFailure(job: Job): string {
-  return job.error ? `${job.error.message}` : `the job ended ${job.status}`;
-}
-
 /** `pallet import FILE`: imports through a worker process, like the app does, and reports the counts. */
 export async function importCommand(
   dbPath: string,
@@ -93,7 +90,7 @@ export async function importCommand(
   // The same file with an import still unfinished (a crash, a quit, a pause): resume that one, never start a second.
   const db = openDatabase(dbPath);
   const unfinished = await findUnfinishedImport(db, file).finally(() => db.close());
-  const input = {
+  const input: EnqueueInput<'import'> = {
     kind: 'import',
     payload: { path: file, mapping: opts.mapping, decimal: opts.decimal, rememberMapping: opts.remember },
     maxAttempts: 3,
@@ -123,23 +120,15 @@ export async function importCommand(
   );
   if (!job) throw new Error('the import job vanished');
   const elapsedMs = Date.now() - started;
-  const r = job.result as ImportResult | null;
-  if (o.json) {
-    o.out(
-      JSON.stringify(
-        { jobId: job.id, status: job.status, ...(r ?? {}), elapsedMs, ...(job.error ? { error: job.error } : {}) },
-        null,
-        2,
-      ),
-    );
-  } else if (job.status === 'completed' && r) {
-    o.out(
+  return printJob<ImportResult>(o, job, {
+    failure: 'import failed',
+    lines: (r) => [
       `Imported ${r.rows.toLocaleString('en-US')} rows from ${file} in ${(elapsedMs / 1000).toFixed(1)} s (import #${r.importId}): ` +
         `${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.duplicates} duplicates, ${r.rejected} rejected.`,
-    );
-    if (r.errorReport) o.out(`Rows needing attention: ${r.errorReport}`);
-  } else o.err(`pallet: import failed: ${describeFailure(job)}`);
-  return job.status === 'completed' ? 0 : 1;
+      ...(r.errorReport ? [`Rows needing attention: ${r.errorReport}`] : []),
+    ],
+    extra: { elapsedMs },
+  });
 }
 
 /** `pallet undo-import ID`: removes what an import created and restores what it changed. */
@@ -156,21 +145,12 @@ export async function undoImportCommand(dbPath: string, importId: number, o: Out
     { kind: 'import_undo', payload: { importId }, maxAttempts: 3 },
     { notify: o.err },
   );
-  const r = job.result as UndoResult | null;
-  if (o.json)
-    o.out(
-      JSON.stringify(
-        { jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) },
-        null,
-        2,
-      ),
-    );
-  else if (job.status === 'completed' && r) {
-    o.out(
+  return printJob<UndoResult>(o, job, {
+    failure: 'undo failed',
+    lines: (r) => [
       `Undid import #${importId}: ${r.deleted} products removed, ${r.restored} restored${r.kept ? `, ${r.kept} left as a later import changed them` : ''}.`,
-    );
-  } else o.err(`pallet: undo failed: ${describeFailure(job)}`);
-  return job.status === 'completed' ? 0 : 1;
+    ],
+  });
 }
 
 /** `pallet imports`: recent imports with their counts. */

@@ -4,6 +4,7 @@ import { lookupSummary, LOOKUP_STATUSES } from '../lookups/status.ts';
 import type { LookupJobResult, LookupPayload } from '../lookups/task.ts';
 import { parseIds } from './analysis-commands.ts';
 import { UsageError } from './import-commands.ts';
+import { printJob } from './print-job.ts';
 import { runJobToEnd } from './run-job.ts';
 
 interface Out {
@@ -58,21 +59,12 @@ export async function lookupCommand(
     { kind: 'lookup', payload, maxAttempts: 5 },
     { notify: o.err, engine: { secrets: () => cliSecrets() } },
   );
-  const r = job.result as LookupJobResult | null;
-  if (o.json)
-    o.out(
-      JSON.stringify(
-        { jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) },
-        null,
-        2,
-      ),
-    );
-  else if (job.status === 'completed' && r) {
-    o.out(
+  return printJob<LookupJobResult>(o, job, {
+    failure: 'lookup failed',
+    lines: (r) => [
       `Looked up ${r.looked} products (${r.provider}): ${r.found} found, ${r.notFound} not on Amazon, ${r.ambiguous} ambiguous, ${r.retrying} to retry, ${r.failed} failed; ${r.fromCache} from the cache.`,
-    );
-  } else o.err(`pallet: lookup failed: ${job.error?.message ?? `the job ended ${job.status}`}`);
-  return job.status === 'completed' ? 0 : 1;
+    ],
+  });
 }
 
 /** `pallet catalog import FILE`: barcode → ASIN pairs into the local reference catalog. */
@@ -82,19 +74,10 @@ export async function catalogImportCommand(dbPath: string, file: string, o: Out)
     { kind: 'catalog_import', payload: { path: file }, maxAttempts: 1 },
     { notify: o.err },
   );
-  const r = job.result as { file: string; rows: number; pairs: number; skipped: number } | null;
-  if (o.json)
-    o.out(
-      JSON.stringify(
-        { jobId: job.id, status: job.status, ...(r ?? {}), ...(job.error ? { error: job.error } : {}) },
-        null,
-        2,
-      ),
-    );
-  else if (job.status === 'completed' && r)
-    o.out(
+  return printJob<{ file: string; rows: number; pairs: number; skipped: number }>(o, job, {
+    failure: 'catalog import failed',
+    lines: (r) => [
       `Reference catalog: ${r.pairs} barcode → ASIN pairs from ${r.rows} rows of ${r.file}${r.skipped ? ` (${r.skipped} rows without a valid barcode and ASIN skipped)` : ''}.`,
-    );
-  else o.err(`pallet: catalog import failed: ${job.error?.message ?? `the job ended ${job.status}`}`);
-  return job.status === 'completed' ? 0 : 1;
+    ],
+  });
 }

@@ -1,8 +1,11 @@
-import { createEngine, type Engine, type EngineOptions } from '../app/engine.ts';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createEngine, retentionMsOf, type Engine, type EngineOptions } from '../app/engine.ts';
 import { describeWaiting, waitingByKind } from '../queue/orphans.ts';
 import type { Queue } from '../queue/queue.ts';
 import { FINISHED_STATUSES, type EnqueueInput, type Job, type JobProgress } from '../queue/types.ts';
 import { createNodeLauncher } from '../workers/node-launcher.ts';
+import { readSettings } from '../settings/schema.ts';
 
 /** How a command runs its jobs: what it reports and how its engine is set up. */
 export interface RunOptions {
@@ -15,6 +18,20 @@ export interface RunOptions {
 /** What to run: jobs to enqueue, or a function that finds or enqueues them on the engine's queue (to resume one). */
 export type JobsToRun =
   readonly EnqueueInput[] | { kinds: readonly string[]; workers: number; start(queue: Queue): Job[] };
+
+/**
+ * How long finished jobs are kept, from the app's settings file beside the database (electron-store's settings.json in
+ * the data folder): the CLI's engine purges too, and must not throw away what the user asked the app to keep.
+ */
+export function cliRetentionMs(dbPath: string): number {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(join(dirname(dbPath), 'settings.json'), 'utf8'));
+  } catch {
+    raw = undefined; // No settings file (the app never ran here) or an unreadable one: the default, as the app would.
+  }
+  return retentionMsOf(readSettings(raw).settings.retentionDays);
+}
 
 /** "Recovered import #3 (52%), whose process died": one line per job this engine took over at start. */
 export function describeRecovered(engine: Engine): string[] {
@@ -45,6 +62,7 @@ export async function runJobsToEnd(dbPath: string, what: JobsToRun, opts: RunOpt
     kinds,
     concurrency: Object.fromEntries(kinds.map((k) => [k, workers])),
     ...opts.engine,
+    scheduler: { retentionMs: cliRetentionMs(dbPath), ...opts.engine?.scheduler },
   });
   try {
     for (const line of describeRecovered(engine)) opts.notify?.(line);

@@ -4,7 +4,7 @@ import { createQueue } from '../queue/queue.ts';
 import type { Job, JobProgress, QueueEvent } from '../queue/types.ts';
 import { createNodeLauncher } from '../workers/node-launcher.ts';
 import { cliSecrets } from './lookup-commands.ts';
-import { describeRecovered } from './run-job.ts';
+import { cliRetentionMs, describeRecovered } from './run-job.ts';
 
 interface Out {
   json: boolean;
@@ -30,6 +30,7 @@ export async function workCommand(dbPath: string, o: Out, opts: { pollMs?: numbe
     launcher: createNodeLauncher(),
     workers: 2,
     secrets: () => cliSecrets(),
+    scheduler: { retentionMs: cliRetentionMs(dbPath) },
   });
   const { queue } = engine;
   const ran = new Map<number, Job>();
@@ -73,14 +74,13 @@ export async function workCommand(dbPath: string, o: Out, opts: { pollMs?: numbe
       o.err('The queue is paused: nothing runs until pallet resume.');
       return 0;
     }
-    const queuedByKind = queue.db.prepare(`SELECT kind, COUNT(*) AS n FROM jobs WHERE status = 'queued' GROUP BY kind`);
     const runnable = () => {
       noteRunning();
       if (engine.scheduler.runningCount() > 0) return true;
       // Paused meanwhile (pallet pause, the app): the running jobs have yielded and nothing more will be claimed.
       if (queue.isPaused()) return false;
       const kinds = new Set(engine.workers.flatMap((w) => w.kinds()));
-      const queued = queuedByKind.all() as { kind: string; n: number }[];
+      const queued = queue.queuedByKind();
       // A kind no worker runs would keep this loop alive forever: it is not runnable here.
       if (queued.some((q) => kinds.size === 0 || kinds.has(q.kind))) return true;
       const due = queue.nextDueAt();

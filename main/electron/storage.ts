@@ -3,7 +3,7 @@ import Store from 'electron-store';
 import { join } from 'node:path';
 import { moveAsideDamaged } from '../app/damaged-file.ts';
 import { createSecrets } from '../app/secrets.ts';
-import { readSettings, type Settings } from '../app/settings.ts';
+import { readSettings, type Settings } from '../settings/schema.ts';
 import type { SecretsPort, SettingsStore } from '../ports.ts';
 
 /**

@@ -3,7 +3,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { z } from 'zod';
 import type { Db } from '../db/open.ts';
 import type { Queue } from '../queue/queue.ts';
-import type { Lease } from '../queue/types.ts';
+import { ACTIVE_STATUSES, type JobStatus, type Lease } from '../queue/types.ts';
 import { NetworkUnavailableError, type Task, type TaskContext, parsePayload } from '../workers/runtime/task.ts';
 import { findProbableDuplicates, saveProbableDuplicates } from './duplicates.ts';
 import { ConnectionError, DEFAULT_LIMITS, fetchImage, ImageError, probeOnline, type FetchLimits } from './fetch.ts';
@@ -63,7 +63,7 @@ type Settled = { todo: ImageTodo[]; outcome: ImageOutcome | 'connection' | 'abor
  * probable duplicates among products without a barcode. Offline, the job waits for the network and no image spends
  * an attempt; one dead host only fails its own images.
  */
-export function createImagesTask(deps: ImagesTaskDeps): Task {
+export function createImagesTask(deps: ImagesTaskDeps): Task<'images'> {
   const now = deps.clock ?? Date.now;
   const probe = deps.probe ?? probeOnline;
   return async (ctx) => {
@@ -233,7 +233,7 @@ function countTodo(db: Db, now: number): number {
   );
 }
 
-const ACTIVE = new Set(['scheduled', 'queued', 'running', 'retry_pending', 'waiting_network', 'paused']);
+const ACTIVE = new Set<JobStatus>(ACTIVE_STATUSES);
 
 // Images that failed for a while (timeouts, 5xx, a dead host) get a later run of their own, unless another images
 // job is already on its way (it takes the due retries, and schedules the rest when it ends).

@@ -31,6 +31,8 @@ export interface ImportPlan {
   headers: string[];
   sampleRows: string[][];
   mapping: ColumnMapping;
+  /** The mapping as the preview shows it and the import's record keeps it: field → header name. */
+  previewMapping: Partial<Record<Field, string>>;
   decimal: DecimalSeparator;
   fingerprint: string;
   /** True when a mapping saved for this supplier was applied. */
@@ -99,6 +101,7 @@ export async function planImport(
     headers,
     sampleRows,
     mapping,
+    previewMapping: describeMapping(headers, mapping),
     decimal,
     fingerprint,
     savedMappingUsed: saved !== null,

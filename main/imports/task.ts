@@ -4,10 +4,11 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Db } from '../db/open.ts';
 import type { Queue } from '../queue/queue.ts';
+import type { EnqueueInput } from '../queue/kinds.ts';
 import type { Lease } from '../queue/types.ts';
 import { TaskError, type Task, type TaskContext, parsePayload } from '../workers/runtime/task.ts';
-import { FIELDS, type Field } from './fields.ts';
-import { describeMapping, MappingError, type ColumnMapping } from './mapping.ts';
+import type { Field } from './fields.ts';
+import { MappingError, type ColumnMapping } from './mapping.ts';
 import { createMappingStore, planImport } from './plan.ts';
 import type { ParsedChunk } from './chunks.ts';
 import { startParser, type Parser } from './chunk-source.ts';
@@ -15,18 +16,18 @@ import type { ParseFileOptions } from './parse-file.ts';
 import { ROW_WIDTH, rowProduct } from './product-row.ts';
 import { openReport, type ReportWriter } from './report.ts';
 import { BadFileError, sniffFile, type Delimiter, type FileEncoding, type Sniffed } from './sniff.ts';
+import { importRequestShape } from './request-schema.ts';
 import { createImportStore, fileIdentity, type ImportCounts, type ImportRecord } from './store.ts';
 import { createMerger } from './merge.ts';
 import { openStaging, stagedProduct, type Staging, type StagedRow } from './staging.ts';
 import { removeStaging, stagingPath as stagingFile } from './staging-files.ts';
 import { createCatalogWriter, type DuplicateFound } from './writer.ts';
 
+// The request's fields come from the IPC's schema, so the window and the job check a mapping alike; unknown keys
+// are dropped here (not refused), as a payload stored by an older version may carry some.
 /** What an `import` job is asked to do. */
 export const importPayloadSchema = z.object({
-  path: z.string().min(1).max(4096),
-  mapping: z.record(z.string().max(500), z.enum([...FIELDS, 'ignore'])).optional(),
-  decimal: z.enum(['.', ',']).optional(),
-  rememberMapping: z.boolean().optional(),
+  ...importRequestShape,
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/)
@@ -80,6 +81,20 @@ export interface ImportTaskDeps {
   dataDir: string;
   /** Rows per merge transaction (reading commits once per parsed chunk of the file). */
   mergeRows?: number;
+  /**
+   * Jobs to queue once an import changed the catalog (the worker's composition root wires the lookup of new barcodes
+   * and the images), committed with the import's last checkpoint.
+   */
+  followUps?(done: FollowUpContext): EnqueueInput[];
+}
+
+/** What a finished import tells whoever queues the next jobs. */
+export interface FollowUpContext {
+  importId: number;
+  /** The payload asked for lookups after the import. */
+  lookup: boolean;
+  /** The payload asked for images, and the file has an image column. */
+  images: boolean;
 }
 
 const MAX_JOB_ERRORS = 1000;
@@ -93,7 +108,7 @@ const CHUNK_BYTES = 16 * 1024;
  * The `import` job: sniff, map, then read and validate the file on a thread while rows that extend the catalog are
  * written at once and the rest staged; then dedupe the staged rows and merge them in sorted ranges.
  */
-export function createImportTask(deps: ImportTaskDeps): Task {
+export function createImportTask(deps: ImportTaskDeps): Task<'import'> {
   return async (ctx) => {
     const payload = parsePayload(importPayloadSchema, ctx.job.payload, 'import');
     const { db, queue } = deps.database();
@@ -129,6 +144,7 @@ export function createImportTask(deps: ImportTaskDeps): Task {
           mergeRows: deps.mergeRows ?? 2000,
           lookupAfter: payload.lookupAfter,
           imagesAfter: payload.imagesAfter,
+          followUps: deps.followUps,
         });
         if (result === null && (ctx.signal.reason as Error | undefined)?.message === 'cancel')
           imports.finish(imp.id, 'cancelled', null);
@@ -154,6 +170,7 @@ interface RunDeps {
   from: ReadState | MergeState | null;
   dataDir: string;
   mergeRows: number;
+  followUps: ImportTaskDeps['followUps'];
   lookupAfter: boolean;
   imagesAfter: boolean;
 }
@@ -209,16 +226,13 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
   const changed = c.created + c.updated > 0;
   queue.checkpoint(lease, { phase: 'done', result } satisfies Checkpoint, () => {
     imports.finish(imp.id, 'completed', counts);
-    // New or changed barcodes get looked up right away (the sweep's dedupe key: never two pending sweeps).
-    if (deps.lookupAfter && changed)
-      queue.enqueue({
-        kind: 'lookup',
-        payload: { provider: 'auto', scope: 'pending' },
-        dedupeKey: 'recurring:lookup-sweep',
-        parentId: ctx.job.id,
-      });
-    if (deps.imagesAfter && imp.mapping.image_url && changed)
-      queue.enqueue({ kind: 'images', payload: { importId: imp.id }, parentId: ctx.job.id });
+    if (!changed || !deps.followUps) return;
+    const next = deps.followUps({
+      importId: imp.id,
+      lookup: deps.lookupAfter,
+      images: deps.imagesAfter && Boolean(imp.mapping.image_url),
+    });
+    for (const input of next) queue.enqueue({ ...input, parentId: ctx.job.id });
   });
   removeStaging(stagingPath);
   if (!result.errorReport) rmSync(imp.errorReport!, { force: true });
@@ -253,7 +267,7 @@ async function startImport(
     delimiter: plan.sniffed.delimiter,
     decimal: plan.decimal,
     headers: plan.headers,
-    mapping: describeMapping(plan.headers, plan.mapping),
+    mapping: plan.previewMapping,
     fingerprint: plan.fingerprint,
     errorReport: null,
   });
@@ -306,9 +320,8 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
   let state = d.from;
   const report: ReportWriter = openReport(imp.errorReport!, imp.headers, state.reportBytes);
   // Errors past the checkpoint will be found again when those rows are read again.
-  queue.db.prepare('DELETE FROM job_errors WHERE job_id = ? AND row_number > ?').run(ctx.job.id, state.rowNumber);
-  const jobErrors =
-    (queue.db.prepare('SELECT count(*) FROM job_errors WHERE job_id = ?').pluck().get(ctx.job.id) as number) ?? 0;
+  queue.trimErrorsAfterRow(ctx.job.id, state.rowNumber);
+  const jobErrors = queue.errorCount(ctx.job.id);
   const writer = createCatalogWriter(db, imp.id);
   let lastProgress = 0;
 

@@ -25,7 +25,7 @@ type Checkpoint =
   | { step: 'done'; result: UndoResult };
 
 /** The `import_undo` job: restores what an import changed and removes what it created, in bounded transactions. */
-export function createUndoTask(deps: { database(): { db: Db; queue: Queue }; chunk?: number }): Task {
+export function createUndoTask(deps: { database(): { db: Db; queue: Queue }; chunk?: number }): Task<'import_undo'> {
   const chunk = deps.chunk ?? 2000;
   return async (ctx) => {
     const { importId } = parsePayload(undoPayloadSchema, ctx.job.payload, 'undo');

@@ -15,13 +15,24 @@ export const catalogImportPayloadSchema = z.object({
   importAfter: z.string().min(1).max(4096).optional(),
 });
 
+/** What loading a reference catalog did. */
+export interface CatalogImportResult {
+  file: string;
+  /** Data rows read. */
+  rows: number;
+  /** Barcode → ASIN pairs written. */
+  pairs: number;
+  /** Rows without a valid barcode and ASIN, or too long to read. */
+  skipped: number;
+}
+
 const ASIN = /^(B0[0-9A-Z]{8}|\d{9}[\dX])$/;
 
 /**
  * The `catalog_import` job: reads any CSV pairing barcodes with ASINs (a Keepa export, an inventory report, a previous
  * Pallet export) into the local reference catalog. Idempotent: a re-run rewrites the same pairs.
  */
-export function createCatalogImportTask(deps: { database(): { db: Db; queue: Queue } }): Task {
+export function createCatalogImportTask(deps: { database(): { db: Db; queue: Queue } }): Task<'catalog_import'> {
   return async (ctx) => {
     const { path, mapping, importAfter } = parsePayload(catalogImportPayloadSchema, ctx.job.payload, 'catalog import');
     const { db, queue } = deps.database();

@@ -1,5 +1,4 @@
 import type { Db } from '../db/open.ts';
-import type { SecretsPort } from '../ports.ts';
 import { workerSecret } from '../workers/runtime/secrets.ts';
 import { TaskError } from '../workers/runtime/task.ts';
 import type { LookupProvider } from './provider.ts';
@@ -10,6 +9,11 @@ import { createSpApiProvider, MARKETPLACES } from './sp-api/catalog.ts';
 import { createSpApiClient } from './sp-api/client.ts';
 import { createSpApiPricing, type SpApiPricing } from './sp-api/pricing.ts';
 
+/** The one thing the lookups need of the secrets store (main/ports.ts `SecretsPort` has it): reading a value. */
+export interface SecretReader {
+  get(name: string): string | null;
+}
+
 /** Secret names the SP-API provider reads (set through Settings; handed to workers by main). */
 export const SPAPI_SECRETS = {
   clientId: 'spapi.clientId',
@@ -18,7 +22,7 @@ export const SPAPI_SECRETS = {
 } as const;
 
 /** The SP-API credentials held by the secrets port, as the worker secrets message carries them (empty when unset). */
-export function spApiSecrets(port: Pick<SecretsPort, 'get'>): Record<string, string> {
+export function spApiSecrets(port: SecretReader): Record<string, string> {
   const out: Record<string, string> = {};
   try {
     for (const name of Object.values(SPAPI_SECRETS)) {

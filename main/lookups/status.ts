@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.ts';
 
-/** Per-product lookup states (DESIGN §4). */
+/** Per-product lookup states (docs/architecture.md §4, Product lookup states). */
 export const LOOKUP_STATUSES = [
   'pending',
   'looking_up',
@@ -31,19 +31,36 @@ export function lookupSummary(db: Db): {
   return { counts, total, percentComplete: total ? Math.round((settled / total) * 1000) / 10 : 100 };
 }
 
-/** The user picked one of an ambiguous product's candidates. */
+/** The product asked for does not exist (deleted by an undo, or never there). */
+export class ProductNotFoundError extends Error {
+  constructor(readonly productId: number) {
+    super(`There is no product #${productId}.`);
+    this.name = 'ProductNotFoundError';
+  }
+}
+
+/** The ASIN chosen is not among the product's candidates (the lookup changed them, or the choice is stale). */
+export class NotACandidateError extends Error {
+  constructor(
+    readonly productId: number,
+    readonly asin: string,
+    candidates: readonly string[],
+  ) {
+    super(`${asin} is not one of the candidates for product #${productId} (${candidates.join(', ') || 'none'}).`);
+    this.name = 'NotACandidateError';
+  }
+}
+
+/** The user picked one of an ambiguous product's candidates; throws ProductNotFoundError or NotACandidateError. */
 export function chooseAsin(db: Db, productId: number, asin: string): void {
   const row = db
     .prepare<[number], { lookup_status: string; potential_asins: string | null }>(
       'SELECT lookup_status, potential_asins FROM products WHERE id = ?',
     )
     .get(productId);
-  if (!row) throw new Error(`There is no product #${productId}.`);
+  if (!row) throw new ProductNotFoundError(productId);
   const candidates = (JSON.parse(row.potential_asins ?? '[]') as { asin: string }[]).map((c) => c.asin);
-  if (!candidates.includes(asin))
-    throw new Error(
-      `${asin} is not one of the candidates for product #${productId} (${candidates.join(', ') || 'none'}).`,
-    );
+  if (!candidates.includes(asin)) throw new NotACandidateError(productId, asin, candidates);
   db.prepare(
     `UPDATE products SET asin = ?, lookup_status = 'found', asin_found_at = ?, updated_at = ? WHERE id = ?`,
   ).run(asin, Date.now(), Date.now(), productId);

@@ -66,7 +66,7 @@ const PICK = {
  * cache entries and checkpoint commit together. Offline, the job waits for the network and no product spends an
  * attempt; a provider error fails that batch's products for a retry while the job goes on.
  */
-export function createLookupTask(deps: LookupTaskDeps): Task {
+export function createLookupTask(deps: LookupTaskDeps): Task<'lookup'> {
   const now = deps.clock ?? Date.now;
   const retryDelay = deps.retryDelayMs ?? ((n: number) => 5 * 60_000 * 2 ** (n - 1));
   return async (ctx) => {

@@ -1,5 +1,7 @@
 import type { Db } from '../db/open.ts';
-import { ownerLooksAlive, type Queue } from './queue.ts';
+import type { QueueWriter } from './interface.ts';
+import type { AnyKinds } from './kinds.ts';
+import { ownerLooksAlive } from './owner.ts';
 import { jobFromRow, type JobRow } from './rows.ts';
 import type { Job } from './types.ts';
 
@@ -49,7 +51,7 @@ export function describeWaiting(waiting: Map<string, number>): string[] {
 }
 
 /** Makes an unfinished job someone asked for again run now: a paused one is resumed, a delayed one made due. */
-export function wakeJob(queue: Queue, job: Job): Job {
+export function wakeJob(queue: QueueWriter<AnyKinds>, job: Job): Job {
   if (job.status === 'paused') return queue.resume(job.id);
   if (job.status === 'retry_pending' || job.status === 'scheduled') return queue.runNow(job.id);
   return job;

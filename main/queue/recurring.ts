@@ -1,6 +1,7 @@
 import { writeWaitingAtMost } from '../db/busy.ts';
 import type { Db } from '../db/open.ts';
-import type { Clock, Queue } from './queue.ts';
+import type { Clock, Queue } from './interface.ts';
+import { recurringKey, type AnyKinds } from './kinds.ts';
 
 export interface RecurringDefinition {
   /** Stable name, e.g. `lookup-sweep`; also the dedupe key, so one sweep is never queued twice. */
@@ -21,7 +22,7 @@ interface RecurringRow {
 }
 
 /** Recurring jobs (e.g. the 5-minute lookup sweep), safe when several processes tick at once. */
-export function createRecurring(deps: { db: Db; queue: Queue; clock: Clock }) {
+export function createRecurring(deps: { db: Db; queue: Queue<AnyKinds>; clock: Clock }) {
   const { db, queue, clock } = deps;
   const upsert = db.prepare(
     `INSERT INTO recurring_jobs (name, kind, payload, priority, interval_ms, next_run_at, enabled) VALUES (?, ?, ?, ?, ?, ?, 1)
@@ -59,7 +60,7 @@ export function createRecurring(deps: { db: Db; queue: Queue; clock: Clock }) {
         kind: r.kind,
         payload: JSON.parse(r.payload),
         priority: r.priority,
-        dedupeKey: `recurring:${r.name}`,
+        dedupeKey: recurringKey(r.name),
       });
       if (!job.deduped) enqueued.push(job.id);
     }

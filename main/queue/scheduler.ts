@@ -1,11 +1,13 @@
-import type { JobExecutor, RunOutcome } from '../workers/executor.ts';
 import { LeaseLostError } from './errors.ts';
-import type { CompleteItem, Queue } from './queue.ts';
+import type { JobExecutor, RunOutcome } from './executor.ts';
+import type { CompleteItem, Queue } from './interface.ts';
+import type { AnyKinds } from './kinds.ts';
 import type { Recurring } from './recurring.ts';
 import type { ClaimedJob, Lease, ProgressUpdate } from './types.ts';
 
 export interface SchedulerOptions {
-  queue: Queue;
+  /** Any queue: the scheduler claims the kinds its executor runs, whatever their payloads. */
+  queue: Queue<AnyKinds>;
   executor: JobExecutor;
   recurring?: Recurring;
   /** Per-kind concurrency limits for this process; kinds not listed get `defaultConcurrency`. */
@@ -27,7 +29,7 @@ export function createScheduler(opts: SchedulerOptions) {
   const { queue, executor, recurring } = opts;
   const leaseMs = opts.leaseMs ?? 30_000;
   const tickMs = opts.tickMs ?? 500;
-  const retentionMs = opts.retentionMs ?? 7 * 24 * 3600_000;
+  let retentionMs = opts.retentionMs ?? 7 * 24 * 3600_000;
   const onError = opts.onError ?? ((err) => console.error('[scheduler]', err));
   const running = new Map<number, { lease: Lease; kind: string; done: Promise<void> }>();
   let completions: CompleteItem[] = [];
@@ -188,6 +190,10 @@ export function createScheduler(opts: SchedulerOptions) {
     },
     tick,
     runningCount: () => running.size,
+    /** Changes how long finished jobs are kept (the user's setting); the next housekeeping pass applies it. */
+    setRetention(ms: number): void {
+      retentionMs = ms;
+    },
     /** Stops claiming, asks running jobs to checkpoint and yield (they resume next start), waits up to `graceMs`. */
     async drain(graceMs = 10_000): Promise<void> {
       stopping = true;

@@ -1,4 +1,4 @@
-/** Every state a job can be in; see DESIGN §4 and README for the transitions. */
+/** Every state a job can be in; docs/architecture.md §4 (Job lifecycle) gives the transitions. */
 export const JOB_STATUSES = [
   'scheduled',
   'queued',
@@ -73,19 +73,7 @@ export interface Job {
   updatedAt: number;
 }
 
-export interface EnqueueInput {
-  kind: string;
-  payload?: unknown;
-  /** Higher runs first. */
-  priority?: number;
-  /** Absolute time (ms since epoch) before which the job must not start. */
-  runAt?: number;
-  delayMs?: number;
-  maxAttempts?: number;
-  /** While a job with this key is not finished, enqueueing the same key returns that job instead. */
-  dedupeKey?: string;
-  parentId?: number;
-}
+export type { EnqueueInput, EnqueueOptions } from './kinds.ts';
 
 /** Proof of ownership of a running job: every write by the runner must present it. */
 export interface Lease {

@@ -18,7 +18,7 @@ export function defaultWorkerEntry(): WorkerEntry {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     return {
-      entry: fileURLToPath(new URL('./runtime/entry.ts', here)),
+      entry: fileURLToPath(new URL('../worker.ts', here)),
       execArgv: ['--import', tsxLoader()],
       v8Flags: [...WORKER_V8_FLAGS],
     };

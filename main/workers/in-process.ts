@@ -1,6 +1,12 @@
 import type { Job, Lease } from '../queue/types.ts';
-import type { JobExecutor, RunHandlers, RunOutcome } from './executor.ts';
-import { NetworkUnavailableError, TaskError, type Task, type TaskContext } from './runtime/task.ts';
+import type { JobExecutor, RunHandlers, RunOutcome } from '../queue/executor.ts';
+import {
+  dispatchTable,
+  NetworkUnavailableError,
+  TaskError,
+  type TaskContext,
+  type TasksByKind,
+} from './runtime/task.ts';
 
 const quiet = () => {};
 const QUIET_LOG = { info: quiet, warn: quiet, error: quiet };
@@ -46,7 +52,8 @@ class InProcessRun implements TaskContext {
 }
 
 /** Runs tasks inside this process: for benchmarks and tests of the scheduler, never for heavy work in the app's main. */
-export function createInProcessExecutor(tasks: Record<string, Task>, capacity = 64): JobExecutor {
+export function createInProcessExecutor<T extends TasksByKind<T>>(byKind: T, capacity = 64): JobExecutor {
+  const tasks = dispatchTable(byKind);
   const running = new Map<number, InProcessRun>();
   return {
     kinds: () => Object.keys(tasks),

@@ -1,4 +1,4 @@
-import type { JobExecutor, RunOutcome } from './executor.ts';
+import type { JobExecutor, RunOutcome } from '../queue/executor.ts';
 import type { Supervisor } from './supervisor.ts';
 
 /** Routes jobs by kind to supervised worker processes with a free slot. */

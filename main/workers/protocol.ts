@@ -35,6 +35,39 @@ export type FromWorker =
 export type { JobProgress };
 
 const isInt = (v: unknown): v is number => Number.isInteger(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** Validates a message from main to a worker: the worker acts only on what parses, never on half a message. */
+export function parseToWorker(raw: unknown): ToWorker | null {
+  // Hand checks, no schema: this runs for every message on the hot path.
+  if (!isObject(raw)) return null;
+  switch (raw.type) {
+    case 'run': {
+      const j = raw.job;
+      return isObject(j) &&
+        isInt(j.id) &&
+        typeof j.kind === 'string' &&
+        isInt(j.attempt) &&
+        typeof j.leaseToken === 'string'
+        ? (raw as ToWorker)
+        : null;
+    }
+    case 'cancel':
+      return isInt(raw.jobId) && (raw.reason === 'cancel' || raw.reason === 'pause' || raw.reason === 'yield')
+        ? (raw as ToWorker)
+        : null;
+    case 'secrets': {
+      const v = raw.values;
+      return isObject(v) && !Array.isArray(v) && Object.values(v).every((s) => typeof s === 'string')
+        ? (raw as ToWorker)
+        : null;
+    }
+    case 'shutdown':
+      return raw as ToWorker;
+    default:
+      return null;
+  }
+}
 
 /** Validates a message from a worker process; anything else is a protocol error, never trusted. */
 export function parseFromWorker(raw: unknown): FromWorker | null {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Job, Lease } from '../queue/types.ts';
-import type { RunHandlers, RunOutcome } from './executor.ts';
+import type { RunHandlers, RunOutcome } from '../queue/executor.ts';
 import type { LaunchSpec, ProcessLauncher, WorkerProcess } from './launcher.ts';
 import { parseFromWorker, PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol.ts';
 

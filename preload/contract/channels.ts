@@ -1,10 +1,12 @@
 // The IPC contract's names and types: pure TypeScript, shared by preload, main and renderer (no zod here, so the
 // preload bundle stays small). Schemas for the inputs live in ./schemas.ts, used by main's router.
+import type { JobKind, Result as KindResult } from '../../main/queue/kinds.ts';
 import type { JobProgress, JobStatus } from '../../main/queue/types.ts';
 import type { ProductFilters, ProductQuery, ProductRow, SortColumn } from '../../main/products/query.ts';
 import type { AnalysisStats, Targets } from '../../main/products/stats.ts';
+import type { Field } from '../../main/imports/fields.ts';
 
-import type { Settings } from '../../main/app/settings.ts';
+import type { Settings } from '../../main/settings/schema.ts';
 
 export type { Settings };
 export type { ProductFilters, ProductQuery, ProductRow, SortColumn, AnalysisStats, Targets };
@@ -24,13 +26,13 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** Every call answers with an envelope, never a thrown error across the bridge. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
 
-/** A job as the window shows it. */
-export interface JobView {
+/** A job as the window shows it, whatever its kind. */
+interface JobViewFields {
   id: number;
-  kind: string;
+  /** The kind's name for people, from the job kinds registry. */
+  label: string;
   status: JobStatus;
   progress: JobProgress | null;
-  result: unknown;
   error: { code: string; message: string } | null;
   attempts: number;
   maxAttempts: number;
@@ -38,6 +40,11 @@ export interface JobView {
   createdAt: number;
   finishedAt: number | null;
 }
+
+/** A job as the window shows it: a union over kinds, so checking `kind` types `result` (null until it completes). */
+export type JobView<K extends JobKind = JobKind> = {
+  [P in K]: JobViewFields & { kind: P; result: KindResult<P> | null };
+}[K];
 
 export interface JobErrorView {
   rowNumber: number | null;
@@ -70,7 +77,8 @@ export interface ImportView {
 
 export interface ImportRequest {
   path: string;
-  mapping?: Record<string, string>;
+  /** header → field, or 'ignore' to keep the column out of the product */
+  mapping?: Record<string, Field | 'ignore'>;
   decimal?: '.' | ',';
   rememberMapping?: boolean;
 }

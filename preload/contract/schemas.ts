@@ -1,23 +1,12 @@
 import { z } from 'zod';
-import { FIELDS } from '../../main/imports/fields.ts';
-import { settingsPatchSchema } from '../../main/app/settings.ts';
+import { importRequestSchema } from '../../main/imports/request-schema.ts';
+import { settingsPatchSchema } from '../../main/settings/schema.ts';
 import { JOB_STATUSES } from '../../main/queue/types.ts';
 import { LOOKUP_FILTERS, SORTS, type SortColumn } from '../../main/products/query.ts';
-import type { Channel } from './channels.ts';
+import type { Channel, Input } from './channels.ts';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const none = z.undefined();
-const importRequest = z
-  .object({
-    path: z.string().min(1).max(4096),
-    mapping: z
-      .record(z.string().min(1).max(500), z.enum([...FIELDS, 'ignore']))
-      .refine((m) => Object.keys(m).length <= 500, 'at most 500 columns')
-      .optional(),
-    decimal: z.enum(['.', ',']).optional(),
-    rememberMapping: z.boolean().optional(),
-  })
-  .strict();
 
 const filters = z
   .object({
@@ -38,8 +27,11 @@ const targets = z
   })
   .strict();
 
+/** A schema that accepts and yields exactly what a channel's declared input allows (`void` travels as undefined). */
+export type InputSchema<C extends Channel> = z.ZodType<Input<C>, Input<C>>;
+
 /** Input schema of every channel: bounded sizes, no unknown keys. The router rejects anything else. */
-export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
+export const INPUT_SCHEMAS = {
   'app:info': none,
   'jobs:list': z
     .object({ status: z.enum(JOB_STATUSES).optional(), limit: z.number().int().min(1).max(1000).optional() })
@@ -53,8 +45,8 @@ export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
   'jobs:retry': z.object({ id }).strict(),
   'queue:pause': none,
   'queue:resume': none,
-  'imports:preview': importRequest,
-  'imports:start': importRequest,
+  'imports:preview': importRequestSchema,
+  'imports:start': importRequestSchema,
   'imports:list': none,
   'imports:undo': z.object({ importId: id }).strict(),
   'analysis:start': z.union([
@@ -106,7 +98,21 @@ export const INPUT_SCHEMAS: Record<Channel, z.ZodType> = {
   'files:reveal': z.object({ path: z.string().min(1).max(4096) }).strict(),
   'app:openLogs': none,
   'jobs:retryFailed': none,
-};
+} satisfies { [C in Channel]: InputSchema<C> };
+
+// `satisfies` proves each schema is no wider than its declared input; this proves they are the same type both ways
+// (what it accepts and what it yields), so a dropped optional key or a narrower enum fails to compile too.
+type Same<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
+type Wire<T> = T extends void ? undefined : T;
+/** The channels whose schema (in `S`, by default Pallet's) accepts or yields other than the declared input. */
+export type DriftingChannels<S extends { [C in Channel]: z.ZodType } = typeof INPUT_SCHEMAS> = {
+  [C in Channel]: [Same<z.output<S[C]>, Wire<Input<C>>>, Same<z.input<S[C]>, Wire<Input<C>>>] extends [true, true]
+    ? never
+    : C;
+}[Channel];
+/** Compiles only when no channel drifts: the error names the ones that do. */
+export type NoDrift<C extends never> = C;
+export type _InputSchemasMatchChannels = NoDrift<DriftingChannels>;
 
 /** Largest payload the router parses, as JSON text; bigger ones are refused before validation. */
 export const MAX_PAYLOAD_CHARS = 64 * 1024;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../main/db/open.ts';
+import type { AnyKinds } from '../../main/queue/kinds.ts';
 import { createQueue, systemClock } from '../../main/queue/queue.ts';
 import { createScheduler } from '../../main/queue/scheduler.ts';
 import { createWorkerPool } from '../../main/workers/pool.ts';
@@ -22,7 +23,7 @@ export async function runCrashBench(
   const dbPath = join(dir, 'crash.db');
   const db = openDatabase(dbPath);
   db.exec('CREATE TABLE IF NOT EXISTS ledger (job_id INTEGER NOT NULL, step INTEGER NOT NULL)');
-  const queue = createQueue({ db, clock: systemClock, backoff: { baseMs: 10, maxMs: 50 } });
+  const queue = createQueue<AnyKinds>({ db, clock: systemClock, backoff: { baseMs: 10, maxMs: 50 } });
   const sups = [0, 1].map(() =>
     testSupervisor({ breakerCrashes: 10_000, restartBaseMs: 10, restartMaxMs: 50, capacity: 4 }),
   );

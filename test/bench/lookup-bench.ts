@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { LOOKUP_SWEEP } from '../../main/lookups/kind.ts';
+import { recurringKey } from '../../main/queue/kinds.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '../../main/app/engine.ts';
@@ -50,7 +52,7 @@ export async function runLookupBench(opts: { ids?: number; log?: (l: string) => 
       const { seconds, result } = await timedJob(engine, {
         kind: 'lookup',
         payload: { provider: 'spapi' },
-        dedupeKey: 'recurring:lookup-sweep',
+        dedupeKey: recurringKey(LOOKUP_SWEEP),
       });
       const r = result as LookupJobResult;
       const searches = api.stats.searchTimes.filter((t) => t >= started);

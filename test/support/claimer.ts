@@ -1,10 +1,11 @@
 // A second process on the same database: claims and completes jobs until none are left, prints the ids it claimed.
 import { openDatabase } from '../../main/db/open.ts';
+import type { AnyKinds } from '../../main/queue/kinds.ts';
 import { createQueue } from '../../main/queue/queue.ts';
 
 const [dbPath, batch] = process.argv.slice(2);
 const db = openDatabase(dbPath!);
-const queue = createQueue({ db });
+const queue = createQueue<AnyKinds>({ db });
 const mine: number[] = [];
 let idle = 0;
 while (idle < 20) {

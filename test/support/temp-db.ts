@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../main/db/open.ts';
+import type { JobKinds, KindMap } from '../../main/queue/kinds.ts';
 import { createQueue, type Clock, type QueueOptions } from '../../main/queue/queue.ts';
 
 /** A fresh database file in its own temp folder; call cleanup() in afterEach. `file()` writes a file beside it. */
@@ -24,18 +25,21 @@ export function tempDbPath(): {
   };
 }
 
+/** What openTestQueue returns, for a test's `let t: TestQueue<AnyKinds>`. */
+export type TestQueue<M extends KindMap = JobKinds> = ReturnType<typeof openTestQueue<M>>;
+
 /** A clock tests move by hand. */
 export function manualClock(start = 1_700_000_000_000): Clock & { advance(ms: number): void; set(t: number): void } {
   let t = start;
   return { now: () => t, advance: (ms) => void (t += ms), set: (v) => void (t = v) };
 }
 
-/** Opens a real SQLite file with a queue over it. */
-export function openTestQueue(opts: Partial<Omit<QueueOptions, 'db'>> = {}) {
+/** Opens a real SQLite file with a queue over it; `openTestQueue<AnyKinds>()` for a test of ad-hoc kinds. */
+export function openTestQueue<M extends KindMap = JobKinds>(opts: Partial<Omit<QueueOptions, 'db'>> = {}) {
   const tmp = tempDbPath();
   const db: Db = openDatabase(tmp.path);
   const clock = opts.clock ?? manualClock();
-  const queue = createQueue({ db, clock, backoff: { baseMs: 1000, maxMs: 60_000, random: () => 0.5 }, ...opts });
+  const queue = createQueue<M>({ db, clock, backoff: { baseMs: 1000, maxMs: 60_000, random: () => 0.5 }, ...opts });
   return {
     ...tmp,
     db,

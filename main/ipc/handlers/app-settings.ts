@@ -1,7 +1,7 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { SettingsView } from '../../../preload/contract/channels.ts';
-import type { Settings } from '../../app/settings.ts';
+import { SETTINGS_KEYS, type Settings } from '../../settings/schema.ts';
 import { SPAPI_SECRETS } from '../../lookups/providers.ts';
 import type { FilesPort, NetworkPort, SecretsPort, SettingsStore } from '../../ports.ts';
 import type { Queue } from '../../queue/queue.ts';
@@ -17,6 +17,8 @@ export interface AppSettingsDeps {
   fileRoots: () => string[];
   /** Called after credentials were stored or removed, so running workers get them at once. */
   onCredentialsChanged?: () => void;
+  /** Called with the changed settings once saved, so settings the running app holds (retention) apply at once. */
+  onSettingsChanged?: (patch: Partial<Settings>) => void;
   /** Folder holding the sample supplier file and reference catalog shipped with the app. */
   sampleDir: string;
   /** Folder of the app's log files; absent outside the desktop app (CLI, e2e harness). */
@@ -52,7 +54,8 @@ export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, Ap
   return {
     'settings:get': () => view(),
     'settings:set': (patch) => {
-      for (const [k, v] of Object.entries(patch) as [keyof Settings, never][]) d.settings.set(k, v);
+      for (const key of SETTINGS_KEYS) setOne(d.settings, patch, key);
+      d.onSettingsChanged?.(patch);
       return view();
     },
     'credentials:set': (c) => {
@@ -115,20 +118,13 @@ export function createAppSettingsHandlers(d: AppSettingsDeps): Pick<Handlers, Ap
 }
 
 function readAll(store: SettingsStore<Settings>): Settings {
-  const keys: (keyof Settings)[] = [
-    'closeToTray',
-    'notifications',
-    'marketplace',
-    'sweepIntervalMinutes',
-    'workers',
-    'retentionDays',
-    'targetMinRoi',
-    'targetMinProfit',
-    'targetMaxRank',
-    'prepPerUnit',
-    'inboundPerLb',
-  ];
-  return Object.fromEntries(keys.map((k) => [k, store.get(k)])) as Settings;
+  return Object.fromEntries(SETTINGS_KEYS.map((k) => [k, store.get(k)])) as Settings;
+}
+
+// One key at a time, so the value keeps that key's type; a key the patch leaves out is left alone.
+function setOne<K extends keyof Settings>(store: SettingsStore<Settings>, patch: Partial<Settings>, key: K): void {
+  const value = patch[key];
+  if (value !== undefined) store.set(key, value);
 }
 
 // The window may only open what Pallet wrote: a path (links resolved) inside one of the roots, that exists.

@@ -3,35 +3,58 @@ import { isAbsolute, join } from 'node:path';
 import type { ProductReader } from '../../products/reader.ts';
 import type { ImportPreview, JobView } from '../../../preload/contract/channels.ts';
 import type { Db } from '../../db/open.ts';
-import { describeMapping, MappingError } from '../../imports/mapping.ts';
+import { MappingError } from '../../imports/mapping.ts';
 import { planImport } from '../../imports/plan.ts';
 import { BadFileError } from '../../imports/sniff.ts';
 import { findUnfinishedImport } from '../../imports/resume.ts';
 import { wakeJob } from '../../queue/orphans.ts';
 import { createImportStore } from '../../imports/store.ts';
 import { analysisJobs } from '../../analysis/task.ts';
-import { chooseAsin, lookupSummary, retryLookups } from '../../lookups/status.ts';
+import {
+  chooseAsin,
+  lookupSummary,
+  NotACandidateError,
+  ProductNotFoundError,
+  retryLookups,
+} from '../../lookups/status.ts';
 import { JobNotFoundError, JobStateError } from '../../queue/errors.ts';
 import type { Queue } from '../../queue/queue.ts';
 import type { Job } from '../../queue/types.ts';
+import { isJobKind, kindLabel } from '../../job-kinds.ts';
+import { LOOKUP_SWEEP, pendingLookupJob } from '../../lookups/kind.ts';
+import { recurringKey } from '../../queue/kinds.ts';
 import { IpcError, type Handlers } from '../router.ts';
 import { createAppSettingsHandlers, type AppSettingsDeps } from './app-settings.ts';
 
-/** The part of a job the window needs (no payload: it may hold paths the window did not choose). */
-export function jobView(j: Job): JobView {
+/**
+ * The part of a job the window needs (no payload: it may hold paths the window did not choose). Null for a kind this
+ * version does not have (a row another version wrote): the window cannot show or act on it.
+ */
+export function jobView(j: Job): JobView | null {
+  if (!isJobKind(j.kind)) return null;
   return {
     id: j.id,
     kind: j.kind,
+    label: kindLabel(j.kind),
     status: j.status,
     progress: j.progress,
-    result: j.result,
+    // Our own task wrote it, for this kind (the worker protocol carries it from the task's typed return).
+    result: j.result as JobView['result'],
     error: j.error ? { code: j.error.code, message: j.error.message } : null,
     attempts: j.attempts,
     maxAttempts: j.maxAttempts,
     runAt: j.runAt,
     createdAt: j.createdAt,
     finishedAt: j.finishedAt,
-  };
+  } as JobView;
+}
+
+/** The view of a job the window asked for by id; one of a kind this version does not have cannot be shown. */
+function viewOf(j: Job): JobView {
+  const view = jobView(j);
+  if (!view)
+    throw new IpcError('NOT_FOUND', `Job #${j.id} is a "${j.kind}" job, which this version of Pallet does not run.`);
+  return view;
 }
 
 /** Maps domain errors to IPC codes with their own (user-facing) messages. */
@@ -67,18 +90,18 @@ export function createHandlers({ db, queue, version, reader, exportDir, app }: H
   return {
     ...createAppSettingsHandlers({ ...app, queue }),
     'app:info': () => ({ name: 'Pallet', version }),
-    'jobs:list': (q) => queue.list({ status: q?.status, limit: q?.limit ?? 200 }).map(jobView),
-    'jobs:get': ({ id }) => jobView(queue.get(id)),
+    'jobs:list': (q) => queue.list({ status: q?.status, limit: q?.limit ?? 200 }).flatMap((j) => jobView(j) ?? []),
+    'jobs:get': ({ id }) => viewOf(queue.get(id)),
     'jobs:errors': ({ id, limit }) => {
       queue.get(id);
       return queue
         .recentErrors(id, limit ?? 50)
         .map((e) => ({ rowNumber: e.row_number, code: e.code, message: e.message, createdAt: e.created_at }));
     },
-    'jobs:cancel': ({ id }) => jobView(queue.cancel(id)),
-    'jobs:pause': ({ id }) => jobView(queue.pause(id)),
-    'jobs:resume': ({ id }) => jobView(queue.resume(id)),
-    'jobs:retry': ({ id }) => jobView(queue.retry(id)),
+    'jobs:cancel': ({ id }) => viewOf(queue.cancel(id)),
+    'jobs:pause': ({ id }) => viewOf(queue.pause(id)),
+    'jobs:resume': ({ id }) => viewOf(queue.resume(id)),
+    'jobs:retry': ({ id }) => viewOf(queue.retry(id)),
     'jobs:retryFailed': () => ({
       count: queue.list({ status: 'failed', limit: 1000 }).map((j) => queue.retry(j.id)).length,
     }),
@@ -86,14 +109,14 @@ export function createHandlers({ db, queue, version, reader, exportDir, app }: H
     'queue:resume': () => (queue.resumeAll(), { paused: queue.isPaused() }),
     'imports:preview': async (req): Promise<ImportPreview> => {
       await assertCsvFile(req.path);
-      const plan = await planImport(req.path, { mapping: req.mapping as never, decimal: req.decimal }, db, 20);
+      const plan = await planImport(req.path, { mapping: req.mapping, decimal: req.decimal }, db, 20);
       return {
         file: plan.fileName,
         encoding: plan.sniffed.encoding,
         delimiter: plan.sniffed.delimiter,
         decimal: plan.decimal,
         headers: plan.headers,
-        mapping: describeMapping(plan.headers, plan.mapping) as Record<string, string>,
+        mapping: plan.previewMapping,
         savedMappingUsed: plan.savedMappingUsed,
         warnings: plan.warnings,
         rows: plan.sampleRows,
@@ -143,28 +166,23 @@ export function createHandlers({ db, queue, version, reader, exportDir, app }: H
       jobId: queue.enqueue({
         kind: 'lookup',
         payload: { provider: req?.provider ?? 'auto', scope: req?.scope ?? 'pending' },
-        dedupeKey: req?.scope === 'all' ? undefined : 'recurring:lookup-sweep',
+        // A pending-only run stands in for the sweep; a full re-run is its own job.
+        dedupeKey: req?.scope === 'all' ? undefined : recurringKey(LOOKUP_SWEEP),
       }).id,
     }),
     'lookups:choose': ({ productId, asin }) => {
       try {
         chooseAsin(db, productId, asin);
       } catch (err) {
-        throw new IpcError(
-          /no product/.test((err as Error).message) ? 'NOT_FOUND' : 'CONFLICT',
-          (err as Error).message,
-        );
+        if (err instanceof ProductNotFoundError) throw new IpcError('NOT_FOUND', err.message);
+        if (err instanceof NotACandidateError) throw new IpcError('CONFLICT', err.message);
+        throw err;
       }
       return { ok: true as const };
     },
     'lookups:retry': (req) => {
       const count = retryLookups(db, 'failed' in req ? 'failed' : { ids: req.productIds });
-      if (count > 0)
-        queue.enqueue({
-          kind: 'lookup',
-          payload: { provider: 'auto', scope: 'pending' },
-          dedupeKey: 'recurring:lookup-sweep',
-        });
+      if (count > 0) queue.enqueue(pendingLookupJob());
       return { count };
     },
     'products:page': (q) => reader.page(q),

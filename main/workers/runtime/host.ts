@@ -1,7 +1,7 @@
-import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from '../protocol.ts';
+import { parseToWorker, PROTOCOL_VERSION, type FromWorker, type ToWorker } from '../protocol.ts';
 import { getParentPort, onParentGone, type ParentPort } from './parent-port.ts';
 import { setWorkerSecrets } from './secrets.ts';
-import { NetworkUnavailableError, TaskError, type Task } from './task.ts';
+import { dispatchTable, NetworkUnavailableError, TaskError, type TasksByKind } from './task.ts';
 
 export interface HostOptions {
   heartbeatMs?: number;
@@ -11,7 +11,8 @@ export interface HostOptions {
 }
 
 /** Runs inside a worker process: announces its kinds, runs jobs with an AbortSignal, heartbeats, shuts down cleanly. */
-export function startWorkerHost(tasks: Record<string, Task>, opts: HostOptions = {}): void {
+export function startWorkerHost<T extends TasksByKind<T>>(byKind: T, opts: HostOptions = {}): void {
+  const tasks = dispatchTable(byKind);
   const port = opts.port ?? getParentPort();
   const send = (m: FromWorker) => port.postMessage(m);
   const running = new Map<number, { abort: AbortController; done: Promise<void> }>();
@@ -75,11 +76,23 @@ export function startWorkerHost(tasks: Record<string, Task>, opts: HostOptions =
   }
 
   port.on('message', ({ data }) => {
-    const m = data as ToWorker;
-    if (m?.type === 'run') void run(m.job);
-    else if (m?.type === 'cancel') running.get(m.jobId)?.abort.abort(new Error(m.reason));
-    else if (m?.type === 'shutdown') void shutdown();
-    else if (m?.type === 'secrets' && typeof m.values === 'object' && m.values !== null) setWorkerSecrets(m.values);
+    const m = parseToWorker(data);
+    if (!m) {
+      // Reported and dropped, never thrown: a bad message must not take down the jobs this worker runs. Only the
+      // type is quoted, as the message may carry secrets.
+      const t = typeof data === 'object' && data !== null ? (data as { type?: unknown }).type : undefined;
+      const type = typeof t === 'string' ? JSON.stringify(t.slice(0, 50)) : typeof data;
+      send({
+        type: 'log',
+        level: 'error',
+        message: `The worker ignored a malformed message from main (type ${type}).`,
+      });
+      return;
+    }
+    if (m.type === 'run') void run(m.job);
+    else if (m.type === 'cancel') running.get(m.jobId)?.abort.abort(new Error(m.reason));
+    else if (m.type === 'shutdown') void shutdown();
+    else setWorkerSecrets(m.values);
   });
   onParentGone(() => process.exit(0));
   send({ type: 'ready', protocolVersion: PROTOCOL_VERSION, kinds: Object.keys(tasks), pid: process.pid });

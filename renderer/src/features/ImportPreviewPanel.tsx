@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { ImportPreview } from '../../../preload/contract/channels.ts';
-import { FIELDS } from '../../../main/imports/fields.ts';
+import { FIELDS, type Field } from '../../../main/imports/fields.ts';
 import { api, call } from '../api.ts';
+
+// The contract takes fields, not strings: the select only offers FIELDS and 'ignore', anything else is ignored.
+const asField = (v: string | undefined): Field | 'ignore' => FIELDS.find((f) => f === v) ?? 'ignore';
 
 /** What Pallet sees in a dropped file — encoding, delimiter, proposed mapping — with a way to fix it and start. */
 export function ImportPreviewPanel({ path, onDone }: { path: string; onDone: () => void }) {
@@ -23,7 +26,7 @@ export function ImportPreviewPanel({ path, onDone }: { path: string; onDone: () 
     call(
       api!.imports.start({
         path,
-        mapping: Object.fromEntries(preview!.headers.map((h) => [h, mapping[h] ?? 'ignore'])),
+        mapping: Object.fromEntries(preview!.headers.map((h) => [h, asField(mapping[h])])),
         rememberMapping: remember,
       }),
     )

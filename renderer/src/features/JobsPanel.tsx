@@ -1,17 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import type { JobErrorView, JobView } from '../../../preload/contract/channels.ts';
+import { ACTIVE_STATUSES, type JobStatus } from '../../../main/queue/types.ts';
 import { call, useApi } from '../api.ts';
 
-const KIND: Record<string, string> = {
-  import: 'Import',
-  import_undo: 'Undo import',
-  lookup: 'Lookups',
-  analysis: 'Analysis',
-  pricing: 'Amazon prices',
-  images: 'Images',
-  catalog_import: 'Reference catalog',
-};
-const ACTIVE = ['queued', 'running', 'paused', 'retry_pending', 'waiting_network', 'scheduled'];
+// A paused job is resumed, not paused again; every other unfinished one can be paused.
+const PAUSABLE: readonly JobStatus[] = ACTIVE_STATUSES.filter((s) => s !== 'paused');
 
 function statusLabel(j: JobView): string {
   if (j.status === 'retry_pending')
@@ -21,13 +14,21 @@ function statusLabel(j: JobView): string {
 }
 
 function counts(j: JobView): string | null {
-  const r = j.result as Record<string, number> | null;
-  if (j.kind === 'import' && r && typeof r.rows === 'number')
-    return `${r.rows} rows: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.duplicates} duplicates, ${r.rejected} rejected`;
-  if (j.kind === 'lookup' && r && typeof r.looked === 'number')
-    return `${r.looked} looked up: ${r.found} found, ${r.notFound} not on Amazon, ${r.ambiguous} to pick`;
-  if (j.kind === 'analysis' && r && typeof r.analyzed === 'number') return `${r.analyzed} analysed`;
-  return null;
+  if (!j.result) return null;
+  switch (j.kind) {
+    case 'import': {
+      const r = j.result;
+      return `${r.rows} rows: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.duplicates} duplicates, ${r.rejected} rejected`;
+    }
+    case 'lookup': {
+      const r = j.result;
+      return `${r.looked} looked up: ${r.found} found, ${r.notFound} not on Amazon, ${r.ambiguous} to pick`;
+    }
+    case 'analysis':
+      return `${j.result.analyzed} analysed`;
+    default:
+      return null;
+  }
 }
 
 /** "1,234 rows/s · about 2 min left", from the queue's own rate and ETA. */
@@ -116,12 +117,12 @@ export function JobsPanel() {
         {sorted.map((j) => {
           const p = j.progress;
           const pct = p && p.total ? Math.min(100, Math.floor((p.done / p.total) * 100)) : null;
-          const r = j.result as { importId?: number; errorReport?: string | null } | null;
+          const imported = j.kind === 'import' ? j.result : null;
           const problems = open.get(j.id);
           return (
             <li key={j.id} className="job" data-testid={`job-${j.id}`} data-status={j.status} tabIndex={-1}>
               <span className="job-title">
-                {KIND[j.kind] ?? j.kind} #{j.id}
+                {j.label} #{j.id}
               </span>
               <span className={`chip chip-${j.status}`}>{statusLabel(j)}</span>
               {j.status === 'running' && (
@@ -134,12 +135,12 @@ export function JobsPanel() {
               {counts(j) && <span className="counts">{counts(j)}</span>}
               {j.error && j.status !== 'completed' && <span className="error">{j.error.message}</span>}
               <span className="actions">
-                {ACTIVE.includes(j.status) && (
+                {ACTIVE_STATUSES.includes(j.status) && (
                   <button type="button" onClick={() => act(call(api.jobs.cancel({ id: j.id })))}>
                     Cancel
                   </button>
                 )}
-                {['queued', 'running', 'retry_pending', 'waiting_network', 'scheduled'].includes(j.status) && (
+                {PAUSABLE.includes(j.status) && (
                   <button type="button" onClick={() => act(call(api.jobs.pause({ id: j.id })))}>
                     Pause
                   </button>
@@ -154,13 +155,13 @@ export function JobsPanel() {
                     Retry
                   </button>
                 )}
-                {j.kind === 'import' && j.status === 'completed' && r?.importId && (
-                  <button type="button" onClick={() => act(call(api.imports.undo({ importId: r.importId! })))}>
+                {imported && j.status === 'completed' && (
+                  <button type="button" onClick={() => act(call(api.imports.undo({ importId: imported.importId })))}>
                     Undo import
                   </button>
                 )}
-                {r?.errorReport && (
-                  <button type="button" onClick={() => act(call(api.app.openFile({ path: r.errorReport! })))}>
+                {imported?.errorReport && (
+                  <button type="button" onClick={() => act(call(api.app.openFile({ path: imported.errorReport! })))}>
                     Open error report
                   </button>
                 )}

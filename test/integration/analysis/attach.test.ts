@@ -3,9 +3,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { analysisScopeKey, findUnfinishedAnalysis } from '../../../main/analysis/attach.ts';
 import { analysisJobs, type AnalysisPayload } from '../../../main/analysis/task.ts';
-import { openTestQueue } from '../../support/temp-db.ts';
+import { openTestQueue, type TestQueue } from '../../support/temp-db.ts';
 
-let t: ReturnType<typeof openTestQueue>;
+let t: TestQueue;
 beforeEach(() => {
   t = openTestQueue();
 });

@@ -16,8 +16,8 @@ describe('pallet CLI', () => {
   function seed() {
     const db = openDatabase(tmp.path);
     const q = createQueue({ db });
-    const a = q.enqueue({ kind: 'import', payload: { file: 'a.csv' } });
-    const b = q.enqueue({ kind: 'lookup' });
+    const a = q.enqueue({ kind: 'import', payload: { path: 'a.csv' } });
+    const b = q.enqueue({ kind: 'lookup', payload: {} });
     q.cancel(b.id);
     db.close();
     return { a: a.id, b: b.id };

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startBackgroundCheckpoints } from '../../../main/db/checkpoints.ts';
 import { openDatabase } from '../../../main/db/open.ts';
 import { createProductReader } from '../../../main/products/reader.ts';
+import type { AnyKinds } from '../../../main/queue/kinds.ts';
 import { createQueue, systemClock } from '../../../main/queue/queue.ts';
 import { createScheduler } from '../../../main/queue/scheduler.ts';
 import { createRecurring } from '../../../main/queue/recurring.ts';
@@ -74,7 +75,7 @@ describe('PALLET_SQLITE_BINDING in threads and worker processes', () => {
 
   it('forked worker process: a good build runs a database job; a bad path fails it with the file named', async () => {
     const { tmp, db, good, bad } = setup();
-    const queue = createQueue({ db, clock: systemClock, backoff: { baseMs: 50, maxMs: 200 } });
+    const queue = createQueue<AnyKinds>({ db, clock: systemClock, backoff: { baseMs: 50, maxMs: 200 } });
     const run = async (binding: string) => {
       // Only the worker gets the binding (through the allowlisted environment, as the app passes it).
       const sup = testSupervisor({}, { ...process.env, PALLET_SQLITE_BINDING: binding });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MappingOverrides } from '../../../main/imports/mapping.ts';
 import type { ImportResult } from '../../../main/imports/task.ts';
 import { encode } from '../../support/encodings.ts';
 import { startTestEngine, type TestEngine } from '../../support/import-engine.ts';
@@ -10,7 +11,7 @@ let t: TestEngine;
 beforeAll(async () => (t = await startTestEngine()));
 afterAll(async () => t.stop());
 
-async function importFile(path: string, mapping?: Record<string, string>) {
+async function importFile(path: string, mapping?: MappingOverrides) {
   const job = await t.run({ kind: 'import', payload: { path, mapping } });
   expect(job.error).toBeNull();
   expect(job.status).toBe('completed');
@@ -60,7 +61,7 @@ describe('real-world exports import with clear outcomes', () => {
   it('Open Food Facts: a very wide tab-separated .csv, and a retailer export with decimal commas and scientific notation', async () => {
     const a = await importFile(fixture('openfoodfacts/agena.csv'));
     expect(a).toMatchObject({ delimiter: '\t', rows: 1, rejected: 1 });
-    const map = { UGC_libEcommerce: 'name', UGC_libMarque: 'brand', UGC_MesureNette: 'cost' };
+    const map: MappingOverrides = { UGC_libEcommerce: 'name', UGC_libMarque: 'brand', UGC_MesureNette: 'cost' };
     const s = await importFile(fixture('openfoodfacts/SUYQD_AKENEO_PU_02.csv'), map);
     expect(s).toMatchObject({ delimiter: ';', rows: 5, created: 5, rejected: 0 });
     const beer = t.db
@@ -82,7 +83,7 @@ describe('real-world exports import with clear outcomes', () => {
   });
 
   it('the same retailer file saved as Windows-1252 gives exactly the same products as UTF-8', async () => {
-    const map = { UGC_libEcommerce: 'name', UGC_libMarque: 'brand', UGC_MesureNette: 'cost' };
+    const map: MappingOverrides = { UGC_libEcommerce: 'name', UGC_libMarque: 'brand', UGC_MesureNette: 'cost' };
     const text = readFileSync(fixture('openfoodfacts/SUYQD_AKENEO_PU_02.csv'), 'utf8');
     const before = t.products();
     const r = await importFile(t.file('suyqd-latin1.csv', encode(text, 'windows-1252')), map);

@@ -4,7 +4,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecrets } from '../../../main/app/secrets.ts';
-import { createMemorySettings } from '../../../main/app/settings.ts';
+import { createMemorySettings } from '../../../main/settings/store.ts';
 import { describeResume, findUnfinishedImport } from '../../../main/imports/resume.ts';
 import { wakeJob } from '../../../main/queue/orphans.ts';
 import { createImportStore, fileIdentity } from '../../../main/imports/store.ts';
@@ -12,11 +12,11 @@ import { classifyError, createHandlers } from '../../../main/ipc/handlers/index.
 import { createRouter } from '../../../main/ipc/router.ts';
 import { createProductReader, type ProductReader } from '../../../main/products/reader.ts';
 import { fakeKeyring, fakeShell, memorySecretStore } from '../../support/fake-shell.ts';
-import { openTestQueue } from '../../support/temp-db.ts';
+import { openTestQueue, type TestQueue } from '../../support/temp-db.ts';
 
 const CSV = 'UPC,Name,Brand,Cost\n036000291452,Widget,Acme,1.50\n';
 
-let t: ReturnType<typeof openTestQueue>;
+let t: TestQueue;
 beforeEach(() => {
   t = openTestQueue();
 });

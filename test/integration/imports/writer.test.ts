@@ -3,9 +3,9 @@ import { gs1CheckDigit } from '../../../main/catalog/gtin.ts';
 import { pushRow } from '../../../main/imports/product-row.ts';
 import type { CleanProduct } from '../../../main/imports/validate.ts';
 import { createCatalogWriter, MAX_GTIN_SQL } from '../../../main/imports/writer.ts';
-import { openTestQueue } from '../../support/temp-db.ts';
+import { openTestQueue, type TestQueue } from '../../support/temp-db.ts';
 
-let t: ReturnType<typeof openTestQueue>;
+let t: TestQueue;
 beforeEach(() => {
   t = openTestQueue();
   for (const id of [1, 2]) {

@@ -1,16 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNetworkWatch } from '../../../main/app/network-watch.ts';
 import { classifyError, createHandlers } from '../../../main/ipc/handlers/index.ts';
+import { chooseAsin, NotACandidateError, ProductNotFoundError } from '../../../main/lookups/status.ts';
 import { createRouter } from '../../../main/ipc/router.ts';
 import { systemClock } from '../../../main/queue/queue.ts';
-import { openTestQueue } from '../../support/temp-db.ts';
+import { openTestQueue, type TestQueue } from '../../support/temp-db.ts';
 import { fakeKeyring, fakeShell, memorySecretStore } from '../../support/fake-shell.ts';
 import { createSecrets } from '../../../main/app/secrets.ts';
-import { createMemorySettings } from '../../../main/app/settings.ts';
+import { createMemorySettings } from '../../../main/settings/store.ts';
 import { createProductReader, type ProductReader } from '../../../main/products/reader.ts';
 import { waitFor } from '../../support/workers.ts';
 
-let t: ReturnType<typeof openTestQueue>;
+let t: TestQueue;
 beforeEach(() => {
   t = openTestQueue({ clock: systemClock });
   const add = t.db.prepare(
@@ -76,6 +77,17 @@ describe('lookup actions from the window', () => {
     });
   });
 
+  it('says why a choice fails by the type of error: a missing product, an ASIN not among the candidates', async () => {
+    expect(() => chooseAsin(t.db, 9, 'B0GADGET01')).toThrow(ProductNotFoundError);
+    expect(() => chooseAsin(t.db, 1, 'B0NOTACAND')).toThrow(NotACandidateError);
+    // Anything else is not the user's doing: no CONFLICT for it, whatever its message says.
+    t.db.prepare(`UPDATE products SET potential_asins = 'no product json' WHERE id = 1`).run();
+    expect(await call('lookups:choose', { productId: 1, asin: 'B0GADGET01' })).toMatchObject({
+      ok: false,
+      error: { code: 'INTERNAL' },
+    });
+  });
+
   it('retries chosen products or every failed one with fresh attempts, and queues one sweep for them', async () => {
     expect(await call('lookups:retry', { productIds: [2] })).toEqual({ ok: true, value: { count: 1 } });
     expect(t.db.prepare('SELECT lookup_status, lookup_attempts FROM products WHERE id = 2').get()).toEqual({
@@ -124,7 +136,7 @@ describe('network watch', () => {
     });
     watch.start();
     try {
-      const job = t.queue.enqueue({ kind: 'lookup' });
+      const job = t.queue.enqueue({ kind: 'lookup', payload: {} });
       const [c] = t.queue.claim('lookup');
       t.queue.waitForNetwork(c!.lease);
       expect(t.queue.get(job.id).status).toBe('waiting_network');

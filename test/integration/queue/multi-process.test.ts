@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/db/open.ts';
+import type { AnyKinds } from '../../../main/queue/kinds.ts';
 import { createQueue } from '../../../main/queue/queue.ts';
 import { tsxLoader } from '../../../main/workers/entry-path.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
@@ -16,7 +17,7 @@ describe('two processes on one database', () => {
 
   it('never claim the same job twice, and together complete every job once', async () => {
     const db = openDatabase(tmp.path);
-    const queue = createQueue({ db });
+    const queue = createQueue<AnyKinds>({ db });
     const ids = queue.enqueueMany(Array.from({ length: 3000 }, (_, i) => ({ kind: 'work', payload: i })));
     const procs = ['1', '3', '1'].map((batch) =>
       run(process.execPath, ['--import', tsxLoader(), claimer, tmp.path, batch], { maxBuffer: 1 << 24 }),

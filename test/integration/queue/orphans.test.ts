@@ -2,20 +2,21 @@
 // test/integration/cli/crash-rerun.test.ts).
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AnyKinds } from '../../../main/queue/kinds.ts';
 import { describeWaiting, ownerDied, ownerPid, waitingByKind } from '../../../main/queue/orphans.ts';
 import { createQueue } from '../../../main/queue/queue.ts';
-import { openTestQueue } from '../../support/temp-db.ts';
+import { openTestQueue, type TestQueue } from '../../support/temp-db.ts';
 
-let t: ReturnType<typeof openTestQueue>;
+let t: TestQueue<AnyKinds>;
 beforeEach(() => {
-  t = openTestQueue();
+  t = openTestQueue<AnyKinds>();
 });
 afterEach(() => t.close());
 
 describe('orphaned and waiting jobs', () => {
   it('marks a running job whose owner process is gone or whose lease ran out, never one alive or not running', () => {
     // A pid that cannot exist on this host stands for a killed owner.
-    const dead = createQueue({ db: t.db, clock: t.clock, owner: `${hostname()}:99999999:abcd` });
+    const dead = createQueue<AnyKinds>({ db: t.db, clock: t.clock, owner: `${hostname()}:99999999:abcd` });
     const job = dead.enqueue({ kind: 'import' });
     dead.claim('import');
     const running = t.queue.get(job.id);

@@ -1,16 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestQueue } from '../../support/temp-db.ts';
+import { openTestQueue, type TestQueue } from '../../support/temp-db.ts';
 import { openDatabase } from '../../../main/db/open.ts';
 import { LeaseLostError, JobStateError } from '../../../main/queue/errors.ts';
+import type { AnyKinds } from '../../../main/queue/kinds.ts';
 import { CLAIM_PICK_SQL, createQueue, DUE_PICK_SQL } from '../../../main/queue/queue.ts';
 import { createRecurring } from '../../../main/queue/recurring.ts';
 import type { QueueEvent } from '../../../main/queue/types.ts';
 
 describe('job queue on a real SQLite file', () => {
-  let t: ReturnType<typeof openTestQueue>;
+  let t: TestQueue<AnyKinds>;
   let events: QueueEvent[];
   beforeEach(() => {
-    t = openTestQueue();
+    t = openTestQueue<AnyKinds>();
     events = [];
     t.queue.events.on('event', (e) => events.push(e));
   });
@@ -305,7 +306,7 @@ describe('job queue on a real SQLite file', () => {
 
   it('recovery at boot requeues jobs of a dead owner at no attempt cost; expired leases count as an attempt', () => {
     const { queue, db, clock } = t;
-    const other = createQueue({ db, clock, owner: 'somehost:1:dead' });
+    const other = createQueue<AnyKinds>({ db, clock, owner: 'somehost:1:dead' });
     const j = other.enqueue({ kind: 'work', maxAttempts: 2 });
     other.claim('work');
     expect(queue.recoverAtBoot(() => false)).toBe(1);

@@ -1,17 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/db/open.ts';
+import type { AnyKinds } from '../../../main/queue/kinds.ts';
 import { createQueue, type Queue } from '../../../main/queue/queue.ts';
 import { createScheduler } from '../../../main/queue/scheduler.ts';
 import { createInProcessExecutor } from '../../../main/workers/in-process.ts';
-import { openTestQueue } from '../../support/temp-db.ts';
+import { openTestQueue, type TestQueue } from '../../support/temp-db.ts';
 import { waitFor } from '../../support/workers.ts';
 
 describe('scheduler: progress while another process holds the write lock', () => {
-  let t: ReturnType<typeof openTestQueue>;
-  let queue: Queue;
+  let t: TestQueue<AnyKinds>;
+  let queue: Queue<AnyKinds>;
   beforeEach(() => {
     t = openTestQueue();
-    queue = createQueue({ db: t.db });
+    queue = createQueue<AnyKinds>({ db: t.db });
   });
   afterEach(() => t.close());
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/db/open.ts';
+import type { AnyKinds } from '../../../main/queue/kinds.ts';
 import { createQueue, systemClock } from '../../../main/queue/queue.ts';
 import { createScheduler, type Scheduler } from '../../../main/queue/scheduler.ts';
 import { createRecurring } from '../../../main/queue/recurring.ts';
@@ -21,7 +22,7 @@ describe('supervised worker processes driven by the scheduler', () => {
   ) {
     const tmp = tempDbPath();
     const db = openDatabase(tmp.path);
-    const queue = createQueue({ db, clock: systemClock, backoff: { baseMs: 50, maxMs: 200 } });
+    const queue = createQueue<AnyKinds>({ db, clock: systemClock, backoff: { baseMs: 50, maxMs: 200 } });
     const sup = testSupervisor(supOpts);
     const events: SupervisorEvent[] = [];
     sup.events.on('event', (e) => events.push(e));

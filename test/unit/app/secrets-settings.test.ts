@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSecrets } from '../../../main/app/secrets.ts';
 import { fakeKeyring, memorySecretStore } from '../../support/fake-shell.ts';
-import { readSettings } from '../../../main/app/settings.ts';
+import { readSettings } from '../../../main/settings/schema.ts';
 
 const memoryStore = memorySecretStore;
 const keyring = fakeKeyring;

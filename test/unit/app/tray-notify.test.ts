@@ -86,7 +86,7 @@ describe('notification policy', () => {
     ).toBeNull();
     expect(policy.decide(job({ id: 9, kind: 'import', status: 'completed' }))).not.toBeNull();
     clock.advance(10_000);
-    expect(policy.decide(done(4))?.body).toBe('Done. (and 2 more lookup jobs finished, 1 failed)');
+    expect(policy.decide(done(4))?.body).toBe('Done. (and 2 more finished, 1 failed)');
   });
 
   it('stays quiet for what the user is watching and for non-final states', () => {

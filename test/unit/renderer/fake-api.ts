@@ -1,6 +1,6 @@
 // A typed fake of the bridge for component tests: in-memory products, every call recorded. It fakes the IPC edge
 // only; the components under test are the real ones.
-import { settingsSchema } from '../../../main/app/settings.ts';
+import { settingsSchema } from '../../../main/settings/schema.ts';
 import type {
   AnalysisStats,
   AppApi,

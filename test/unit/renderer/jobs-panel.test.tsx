@@ -8,10 +8,8 @@ import { createFakeApi } from './fake-api.ts';
 
 afterEach(cleanup);
 
-const job = (id: number, over: Partial<JobView>): JobView => ({
-  id,
-  kind: 'import',
-  status: 'queued',
+const base = {
+  status: 'queued' as const,
   progress: null,
   result: null,
   error: null,
@@ -20,6 +18,19 @@ const job = (id: number, over: Partial<JobView>): JobView => ({
   runAt: 0,
   createdAt: 0,
   finishedAt: null,
+};
+const job = (id: number, over: Partial<JobView<'import'>>): JobView => ({
+  ...base,
+  id,
+  kind: 'import',
+  label: 'Import',
+  ...over,
+});
+const lookupJob = (id: number, over: Partial<JobView<'lookup'>>): JobView => ({
+  ...base,
+  id,
+  kind: 'lookup',
+  label: 'Lookups',
   ...over,
 });
 const progress = (over: Partial<NonNullable<JobView['progress']>>) => ({
@@ -61,11 +72,17 @@ describe('JobsPanel', () => {
           unchanged: 0,
           duplicates: 0,
           rejected: 1,
+          blank: 0,
+          warnings: 0,
           errorReport: '/data/reports/import-7-errors.csv',
+          encoding: 'utf-8',
+          delimiter: ',',
+          decimal: '.',
+          mapping: {},
         },
       }),
       job(4, { status: 'failed', error: { code: 'x', message: 'The file vanished.' } }),
-      job(5, { status: 'failed', kind: 'lookup' }),
+      lookupJob(5, { status: 'failed' }),
     ]);
     const running = await screen.findByTestId('job-1');
     expect(within(running).getByText('1,234/s · about 2 min left')).toBeTruthy();

@@ -77,6 +77,7 @@ describe('OfflineBanner', () => {
       job: {
         id: 1,
         kind: 'lookup',
+        label: 'Lookups',
         status: 'waiting_network',
         progress: null,
         result: null,
@@ -95,6 +96,7 @@ describe('OfflineBanner', () => {
       job: {
         id: 1,
         kind: 'lookup',
+        label: 'Lookups',
         status: 'completed',
         progress: null,
         result: null,

@@ -1,5 +1,6 @@
+// The preferences' schema, type and defaults. The lowest layer of settings: zod only, so the IPC contract, the
+// stores (main/settings/store.ts, main/electron/storage.ts) and the app can all import it without a cycle.
 import { z } from 'zod';
-import type { SettingsStore } from '../ports.ts';
 
 /** Preferences with their defaults; the settings file is checked against this and never trusted blindly. */
 export const settingsSchema = z.object({
@@ -24,12 +25,20 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
+/** Every setting's key, in the schema's order. */
+export const SETTINGS_KEYS = Object.keys(settingsSchema.shape) as (keyof Settings)[];
+
+/** The default of every setting. */
+export function defaultSettings(): Settings {
+  return settingsSchema.parse({});
+}
+
 /**
  * Reads settings from whatever the file held: each bad or unknown value falls back to its default and is reported,
  * so a damaged settings file never stops the app and never loses the good values.
  */
 export function readSettings(raw: unknown): { settings: Settings; problems: string[] } {
-  const defaults = settingsSchema.parse({});
+  const defaults = defaultSettings();
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return {
       settings: defaults,
@@ -57,16 +66,7 @@ export const settingsPatchSchema = z
   .object(
     Object.fromEntries(
       Object.entries(settingsSchema.shape).map(([k, f]) => [k, (f as z.ZodDefault<z.ZodType>).unwrap().optional()]),
-    ) as { [K in keyof Settings]: z.ZodOptional<z.ZodType<Settings[K]>> },
+    ) as { [K in keyof Settings]: z.ZodOptional<z.ZodType<Settings[K], Settings[K]>> },
   )
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'nothing to change');
-
-/** Settings held in memory (the CLI and tests; the app keeps them in electron-store). */
-export function createMemorySettings(initial: Partial<Settings> = {}): SettingsStore<Settings> {
-  const values: Settings = { ...settingsSchema.parse({}), ...initial };
-  return {
-    get: (key) => values[key],
-    set: (key, value) => void (values[key] = value),
-  };
-}

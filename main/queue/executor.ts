@@ -1,4 +1,4 @@
-import type { Job, Lease, ProgressUpdate } from '../queue/types.ts';
+import type { Job, Lease, ProgressUpdate } from './types.ts';
 
 /** How one run of a job ended, as seen by whoever ran it. */
 export type RunOutcome =
