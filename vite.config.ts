@@ -1,5 +1,5 @@
 // One config builds every target, chosen by --mode:
-//   node     → dist/node/{main,worker,pallet,products-reader,checkpointer,import-parser}.js (Electron main, worker entry, CLI, threads)
+//   node     → dist/node/{main,worker,pallet,products-reader,checkpointer,db-maintenance,import-parser}.js (Electron main, worker entry, CLI, threads)
 //   preload  → dist/preload/index.cjs (sandboxed preloads must be CommonJS)
 //   renderer → dist/renderer (the React window)
 import { chmod, readFile, writeFile } from 'node:fs/promises';
@@ -53,6 +53,7 @@ function nodeTargets(): UserConfig {
           pallet: 'main/cli/bin.ts',
           'products-reader': 'main/products/reader-thread.ts',
           checkpointer: 'main/db/checkpoint-thread.ts',
+          'db-maintenance': 'main/db/maintenance-thread.ts',
           'import-parser': 'main/imports/parse-thread.ts',
         },
         external: nodeExternal,

@@ -53,6 +53,36 @@ export interface PowerPort {
 export interface DialogPort {
   /** Asks whether to quit while jobs run; true = quit (jobs stop and resume next start). */
   confirmQuit(running: number): Promise<boolean>;
+  /** The OS's open-file dialog; the chosen path, or null when cancelled. Absent where there is no desktop. */
+  pickFile?(o: { title: string; filters: FileFilter[] }): Promise<string | null>;
+  /** The OS's save dialog, starting at `defaultName` in the user's Downloads; null when cancelled. */
+  pickSavePath?(o: { title: string; defaultName: string; filters: FileFilter[] }): Promise<string | null>;
+  /**
+   * Says the database file cannot be used and asks what to do; nothing has been changed yet. Absent (no desktop):
+   * the start fails with the message instead, and the file stays as it is.
+   */
+  databaseDamaged?(problem: DamagedDatabaseProblem): Promise<DamagedDatabaseChoice>;
+}
+
+/** A database file Pallet cannot use, as the start-up dialog tells it. */
+export interface DamagedDatabaseProblem {
+  reason: 'not_a_database' | 'truncated' | 'corrupt';
+  /** What happened, in plain words (names the file). */
+  message: string;
+  /** The newest backup not tried yet, if any: "restore" is only offered with one. */
+  latestBackup: { path: string; takenAt: number } | null;
+}
+
+/**
+ * restore: put the latest backup in place (the current file is kept aside); fresh: keep the damaged file aside as
+ * `<name>.damaged-<time>` and start with an empty database; quit: change nothing.
+ */
+export type DamagedDatabaseChoice = 'restore' | 'fresh' | 'quit';
+
+/** A file type offered by an open or save dialog: extensions without the dot. */
+export interface FileFilter {
+  name: string;
+  extensions: string[];
 }
 
 export interface AppLifecyclePort {

@@ -9,7 +9,7 @@ import { createCatalogImportTask } from './lookups/catalog-import.ts';
 import { pendingLookupJob } from './lookups/kind.ts';
 import { workerLookupProvider, workerPricing } from './lookups/providers.ts';
 import { createLookupTask } from './lookups/task.ts';
-import { workerDatabase, workerDataDir } from './workers/runtime/database.ts';
+import { workerDatabase, workerDataDir, workerDbPath } from './workers/runtime/database.ts';
 import type { TaskTable } from './workers/runtime/task.ts';
 import { noopTask } from './workers/runtime/tasks/noop.ts';
 
@@ -24,9 +24,9 @@ export function workerTasks(): TaskTable {
         ...(lookup ? [pendingLookupJob()] : []),
         ...(images ? [{ kind: 'images' as const, payload: { importId } }] : []),
       ],
-      // A getter: the folder is known once the first job needs it (the database path comes with the spawn).
-      get dataDir() {
-        return workerDataDir();
+      // A getter: the path is known once the first job needs it (it comes with the spawn).
+      get dbPath() {
+        return workerDbPath();
       },
     }),
     import_undo: createUndoTask({ database: workerDatabase }),

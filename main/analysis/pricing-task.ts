@@ -96,7 +96,7 @@ export function createPricingTask(deps: {
         if (ctx.signal.aborted) return null;
         // Offline and refused credentials stop the job; an unusable answer skips this chunk (local figures stand).
         if (!(err instanceof ProviderError) || err.code.startsWith('auth_'))
-          throw err instanceof ProviderError ? new TaskError(err.code, err.message, false) : err;
+          throw err instanceof ProviderError ? new TaskError(err.code, err.message, err.retryable) : err;
         failure = err;
         queue.addErrors(ctx.job.id, [{ code: err.code, message: `${rows.length} products: ${err.message}` }]);
       }

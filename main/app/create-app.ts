@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { LOOKUP_SWEEP } from '../lookups/kind.ts';
+import { legacyReportsDir, reportsDir } from '../imports/data-paths.ts';
 import { dirname, join } from 'node:path';
 import { createHandlers, classifyError } from '../ipc/handlers/index.ts';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,8 @@ import type { Settings } from '../settings/schema.ts';
 import { createMemorySettings } from '../settings/store.ts';
 import { createRouter, type Router } from '../ipc/router.ts';
 import type { ProcessLauncher } from '../workers/launcher.ts';
+import { openDatabaseSafely } from './database-recovery.ts';
+import { createDatabaseUpkeep, type DatabaseUpkeep, type UpkeepOptions } from './database-upkeep.ts';
 import { createDesktop, type AppPorts, type Desktop, type DesktopSettings } from './desktop.ts';
 import { createEngine, retentionMsOf, type Engine, type EngineOptions } from './engine.ts';
 
@@ -40,10 +43,14 @@ export interface CreateAppOptions {
   /** How often the lookup sweep takes pending and due products (default 5 minutes). */
   sweepIntervalMs?: number;
   log?: (message: string) => void;
+  /** The database's start-up check budget and routine care (tests shorten or start them by hand). */
+  database?: { checkBudgetMs?: number; upkeep?: Partial<Omit<UpkeepOptions, 'dbPath' | 'backupsKept' | 'log'>> };
 }
 
 export interface PalletApp {
   engine: Engine;
+  /** Daily backups and the weekly integrity check. */
+  upkeep: DatabaseUpkeep;
   reader: ProductReader;
   router: Router;
   desktop: Desktop;
@@ -53,6 +60,14 @@ export interface PalletApp {
 export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
   const log = o.log ?? ((m) => console.error(m));
   const settings = o.settingsStore ?? createMemorySettings();
+  // Before the engine opens (and migrates) the file: a damaged one goes to the user's choice, never recreated silently.
+  await openDatabaseSafely({
+    dbPath: o.dbPath,
+    dialog: o.ports.dialog,
+    log,
+    backupsKept: settings.get('backupsKept'),
+    checkBudgetMs: o.database?.checkBudgetMs,
+  });
   const engine = await createEngine({
     dbPath: o.dbPath,
     launcher: o.launcher,
@@ -82,6 +97,7 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
       version: o.version,
       reader,
       exportDir,
+      dialog: o.ports.dialog,
       app: {
         settings,
         secrets:
@@ -99,7 +115,8 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
           open: () => Promise.reject(new Error('Opening files is not available here.')),
           showInFolder: () => {},
         },
-        fileRoots: () => [join(dirname(o.dbPath), 'reports'), exportDir()],
+        // This database's reports, those earlier versions wrote to the shared folder, and exports.
+        fileRoots: () => [reportsDir(o.dbPath), legacyReportsDir(o.dbPath), exportDir()],
         sampleDir: o.sampleDir ?? fileURLToPath(new URL('../../resources/sample', import.meta.url)),
         logsDir: o.logsDir,
       },
@@ -109,19 +126,28 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
     onInternalError: (channel, err) =>
       log(`[ipc] ${channel}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
   });
+  const upkeep = createDatabaseUpkeep({
+    notifier: o.ports.notifier,
+    ...o.database?.upkeep,
+    dbPath: o.dbPath,
+    backupsKept: () => settings.get('backupsKept'),
+    log,
+  });
   const desktop = createDesktop({
     queue: engine.queue,
     scheduler: engine.scheduler,
     ...o.ports,
     settings: o.settings,
     stopEngine: async () => {
+      await upkeep.stop();
       await reader.close();
       await engine.stop();
     },
     onError: (err) => log(`[desktop] ${err instanceof Error ? err.message : String(err)}`),
   });
   desktop.start();
+  upkeep.start();
   // The window's offline banner follows the OS's word at once (jobs waiting for the network say the rest).
   o.engine?.network?.onChange((online) => o.ports.window.send({ type: 'network', online }));
-  return { engine, reader, router, desktop };
+  return { engine, upkeep, reader, router, desktop };
 }

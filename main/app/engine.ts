@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import { openWithCheckpoints } from '../db/checkpoints.ts';
 import type { Db } from '../db/open.ts';
 import { releaseStagingOnEnd, sweepStaging } from '../imports/staging-files.ts';
@@ -58,9 +57,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const recurring = createRecurring({ db, queue, clock: { now: () => Date.now() } });
   // Staging files beside the database: those of imports that ended while no engine watched (a crash, a cancel from
   // another process) go now, and each import's as it ends from here on.
-  const dataDir = dirname(opts.dbPath);
-  sweepStaging(db, dataDir);
-  const stopStagingRelease = releaseStagingOnEnd(queue, db, dataDir);
+  sweepStaging(db, opts.dbPath);
+  const stopStagingRelease = releaseStagingOnEnd(queue, db, opts.dbPath);
   const { entry, execArgv, v8Flags } = opts.workerEntry ?? defaultWorkerEntry();
   // Workers open the same database file; they learn its path from their (allowlisted) environment.
   // glibc's per-thread malloc arenas fragment under libvips' many short-lived image buffers (sharp's docs advise

@@ -5,6 +5,7 @@ import { openDatabase } from '../db/open.ts';
 import { FIELDS, FIELD_LABELS, type Field } from '../imports/fields.ts';
 import type { MappingOverrides } from '../imports/mapping.ts';
 import { planImport } from '../imports/plan.ts';
+import { readReportSample, type ReportLine } from '../imports/report-sample.ts';
 import { describeResume, findUnfinishedImport } from '../imports/resume.ts';
 import { wakeJob } from '../queue/orphans.ts';
 import { createImportStore } from '../imports/store.ts';
@@ -38,17 +39,33 @@ export function parseMapOptions(items: readonly string[]): MappingOverrides {
 }
 
 const fmtDelimiter = (d: string) => (d === '\t' ? 'tab' : d);
+const SUPPLIER_SOURCE = {
+  given: 'as given',
+  remembered: 'remembered with the mapping',
+  'file name': 'from the file name',
+};
 
 /** `pallet import FILE --preview`: what Pallet sees in the file, without importing. */
 export async function previewCommand(
   dbPath: string,
   file: string,
-  opts: { mapping: MappingOverrides; decimal?: '.' | ',' },
+  opts: { mapping: MappingOverrides; decimal?: '.' | ','; supplier?: string; headerRow?: number; sheet?: string },
   o: Out,
 ): Promise<number> {
   const db = openDatabase(dbPath);
   try {
-    const plan = await planImport(file, { mapping: opts.mapping, decimal: opts.decimal }, db, 10);
+    const plan = await planImport(
+      file,
+      {
+        mapping: opts.mapping,
+        decimal: opts.decimal,
+        supplier: opts.supplier,
+        headerRow: opts.headerRow,
+        sheet: opts.sheet,
+      },
+      db,
+      10,
+    );
     const mapping = plan.previewMapping;
     const data = {
       file: plan.fileName,
@@ -56,16 +73,26 @@ export async function previewCommand(
       delimiter: plan.sniffed.delimiter,
       decimal: plan.decimal,
       headers: plan.headers,
+      headerRow: plan.headerRow,
+      headerReason: plan.headerReason,
       mapping,
       savedMappingUsed: plan.savedMappingUsed,
       warnings: plan.warnings,
       rows: plan.sampleRows,
+      supplier: plan.supplier,
+      supplierSource: plan.supplierSource,
     };
     if (o.json) o.out(JSON.stringify(data, null, 2));
     else {
       o.out(
         `${plan.fileName}: ${plan.sniffed.encoding}, delimiter ${fmtDelimiter(plan.sniffed.delimiter)}, decimal "${plan.decimal}"${plan.savedMappingUsed ? ', saved supplier mapping' : ''}`,
       );
+      o.out(
+        plan.supplier
+          ? `Supplier: ${plan.supplier} (${SUPPLIER_SOURCE[plan.supplierSource!]}; change it with --supplier NAME)`
+          : 'Supplier: none found (name one with --supplier NAME to keep its offers and compare its lists)',
+      );
+      o.out(`Header: row ${plan.headerRow}. ${plan.headerReason} (Another row: --header-row N.)`);
       o.out('Mapping:');
       for (const f of FIELDS) if (mapping[f]) o.out(`  ${f.padEnd(12)} ← ${mapping[f]}`);
       const unmapped = plan.headers.filter((h) => !Object.values(mapping).includes(h));
@@ -82,7 +109,14 @@ export async function previewCommand(
 export async function importCommand(
   dbPath: string,
   file: string,
-  opts: { mapping: MappingOverrides; decimal?: '.' | ','; remember: boolean },
+  opts: {
+    mapping: MappingOverrides;
+    decimal?: '.' | ',';
+    remember: boolean;
+    supplier?: string;
+    headerRow?: number;
+    sheet?: string;
+  },
   o: Out,
 ): Promise<number> {
   const started = Date.now();
@@ -92,7 +126,15 @@ export async function importCommand(
   const unfinished = await findUnfinishedImport(db, file).finally(() => db.close());
   const input: EnqueueInput<'import'> = {
     kind: 'import',
-    payload: { path: file, mapping: opts.mapping, decimal: opts.decimal, rememberMapping: opts.remember },
+    payload: {
+      path: file,
+      mapping: opts.mapping,
+      decimal: opts.decimal,
+      rememberMapping: opts.remember,
+      supplier: opts.supplier,
+      headerRow: opts.headerRow,
+      sheet: opts.sheet,
+    },
     maxAttempts: 3,
   };
   const [job] = await runJobsToEnd(
@@ -120,16 +162,47 @@ export async function importCommand(
   );
   if (!job) throw new Error('the import job vanished');
   const elapsedMs = Date.now() - started;
+  const result = job.status === 'completed' ? (job.result as ImportResult | null) : null;
+  const report = result?.errorReport ?? null;
+  const sample = report ? await readReportSample(report, SAMPLE_LINES) : { rejected: [], warnings: [] };
   return printJob<ImportResult>(o, job, {
     failure: 'import failed',
     lines: (r) => [
       `Imported ${r.rows.toLocaleString('en-US')} rows from ${file} in ${(elapsedMs / 1000).toFixed(1)} s (import #${r.importId}): ` +
-        `${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.duplicates} duplicates, ${r.rejected} rejected.`,
-      ...(r.errorReport ? [`Rows needing attention: ${r.errorReport}`] : []),
+        `${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.duplicates} duplicates, ${r.rejected} rejected, ${r.warnings ?? 0} with warnings.`,
+      ...footerLine(r.footers ?? 0),
+      ...sampleLines('Rows left out', sample.rejected, r.rejected + r.duplicates),
+      ...sampleLines('Rows imported with warnings', sample.warnings, r.warnings ?? 0),
+      ...(report ? [`Report of every row needing attention: ${report}`] : []),
+      ...(r.supplier
+        ? [
+            `Supplier ${r.supplier.supplier}: ${r.supplier.offers} products offered` +
+              (r.supplier.costsChanged ? `; ${r.supplier.costsChanged} costs now follow the best offer.` : '.'),
+          ]
+        : []),
     ],
-    extra: { elapsedMs },
+    extra: {
+      elapsedMs,
+      ...(result ? { report, rejectedSample: sample.rejected, warningSample: sample.warnings } : {}),
+    },
   });
 }
+
+/** How many rejected rows and warnings `pallet import` shows (the report has them all). */
+const SAMPLE_LINES = 5;
+
+/** A titled list of the first report lines of a kind: `row 12: Cost: "abc" not an amount`. */
+function sampleLines(title: string, lines: readonly ReportLine[], total: number): string[] {
+  if (lines.length === 0) return [];
+  const shown = lines.length < total ? `first ${lines.length} of ${total.toLocaleString('en-US')}` : `${total}`;
+  return [`${title} (${shown}):`, ...lines.map((l) => `  row ${l.row}: ${l.message}`)];
+}
+
+/** What the summary says of the rows below the data that were not products. */
+const footerLine = (n: number): string[] =>
+  n
+    ? [`Skipped ${n} row${n === 1 ? '' : 's'} below the data that are not products (totals, notes, page numbers).`]
+    : [];
 
 /** `pallet undo-import ID`: removes what an import created and restores what it changed. */
 export async function undoImportCommand(dbPath: string, importId: number, o: Out): Promise<number> {

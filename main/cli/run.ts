@@ -1,10 +1,13 @@
 import { parseArgs } from 'node:util';
 import { defaultDbPath } from '../app/paths.ts';
+import { MAX_HEADER_ROW } from '../imports/plan.ts';
 import { openDatabase } from '../db/open.ts';
 import { JOB_STATUSES, type Job, type JobStatus } from '../queue/types.ts';
 import { createQueue } from '../queue/queue.ts';
 import { JobNotFoundError, JobStateError } from '../queue/errors.ts';
 import { DatabaseTooNewError } from '../db/migrate.ts';
+import { DatabaseDamagedError } from '../db/health.ts';
+import { damagedAdvice, dbCommand, guardForCli } from './db-commands.ts';
 import { runQueueBench } from '../bench/queue-bench.ts';
 import { ownerDied, ownerPid } from '../queue/orphans.ts';
 import { workCommand } from './work-command.ts';
@@ -20,6 +23,8 @@ import {
   undoImportCommand,
   UsageError,
 } from './import-commands.ts';
+import { diffCommand, pinCommand, suppliersCommand } from './supplier-commands.ts';
+import { cleanSupplierName, SupplierNameError } from '../suppliers/store.ts';
 
 export const USAGE = `Usage: pallet [--db PATH] <command> [options]
 
@@ -37,8 +42,15 @@ Commands:
       --decimal , | .          the file's decimal separator (default: detected)
       --remember               save this mapping for files with the same headers
       --preview                show encoding, delimiter, mapping and first rows; import nothing
+      --supplier NAME          whose price list this is (default: remembered with the mapping, else from the file name)
+      --header-row N           the line that holds the column names (default: found; lines above it are skipped)
+      --sheet NAME             an .xlsx workbook's sheet to import (default: the first that holds a table)
   imports [--json]             recent imports and their counts
   undo-import ID               remove what an import created, restore what it changed
+  suppliers [--json]           suppliers with their imports and how many products each offers
+  diff IMPORT_A IMPORT_B [--json]   what changed between two price lists: added, dropped, cost up and down
+  supplier pin PRODUCT NAME    the product's cost follows that supplier's offer (default: the lowest current offer)
+  supplier unpin PRODUCT       the product's cost follows the lowest current offer again
   template OUT.csv             write an empty supplier file with every known column
   analyze --all | --ids 1,2,3  fees, profit, ROI and sales estimates (through a worker)
       --min-roi R --min-profit P --max-rank N   targets for the verdict (R as 0.3 or 30%)
@@ -51,6 +63,11 @@ Commands:
   export products OUT.csv      products with their analysis, as a spreadsheet-safe CSV
       --filter EXPR            e.g. roi>=0.3, profit>2, rank<=50000 (repeatable, all must hold)
   bench queue [--json]         measure the queue on a temporary database
+  db check                     the full integrity check of the database (every command runs a quick one first)
+  db backup                    back the database up now, into backups/ beside it
+  db restore [--backup FILE]   put the latest backup (or FILE) in place, the current file kept aside (close Pallet
+                               first)
+  db reset                     keep the (damaged) database aside as <name>.damaged-<time> and start with an empty one
 
 Options:
   --db PATH                    database file (default: the app's data folder)
@@ -60,6 +77,25 @@ Options:
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+}
+
+/** `--supplier NAME`, checked as the import checks it. */
+function supplierOption(name: string): string {
+  try {
+    return cleanSupplierName(name);
+  } catch (err) {
+    if (err instanceof SupplierNameError) throw new UsageError(`--supplier: ${err.message}`);
+    throw err;
+  }
+}
+
+/** `--header-row N`: a line number from 1 to MAX_HEADER_ROW. */
+function headerRowOption(text: string): number {
+  if (!/^\d{1,4}$/.test(text.trim()) || Number(text) < 1 || Number(text) > MAX_HEADER_ROW)
+    throw new UsageError(
+      `--header-row is the number of the line that holds the column names, from 1 to ${MAX_HEADER_ROW} (got "${text}").`,
+    );
+  return Number(text);
 }
 
 function parseId(text: string | undefined): number {
@@ -107,6 +143,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         map: { type: 'string', multiple: true },
         decimal: { type: 'string' },
         remember: { type: 'boolean', default: false },
+        supplier: { type: 'string' },
+        'header-row': { type: 'string' },
+        sheet: { type: 'string' },
         preview: { type: 'boolean', default: false },
         all: { type: 'boolean', default: false },
         ids: { type: 'string' },
@@ -120,6 +159,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         import: { type: 'string' },
         'retry-failed': { type: 'boolean', default: false },
         dismiss: { type: 'string' },
+        backup: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -153,6 +193,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       map: ['import'],
       decimal: ['import'],
       remember: ['import'],
+      supplier: ['import'],
+      'header-row': ['import'],
+      sheet: ['import'],
       preview: ['import'],
       all: ['analyze', 'lookup'],
       ids: ['analyze', 'lookup'],
@@ -166,6 +209,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       import: ['images'],
       'retry-failed': ['images'],
       dismiss: ['image-dupes'],
+      backup: ['db'],
     };
     for (const [key, commands] of Object.entries(scope) as [keyof typeof values, readonly string[]][]) {
       const v = values[key];
@@ -177,11 +221,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const o = { json: values.json, out: io.out, err: io.err };
     const dbPath = values.db ?? defaultDbPath();
+    if (command === 'db') {
+      if (rest.length > 1) throw new UsageError(`Too many arguments for "db": ${rest.join(' ')}`);
+      return await dbCommand(dbPath, rest[0], { backup: values.backup, dbFlag: values.db }, o);
+    }
+    // Before any command opens the file: a damaged one is reported with the way out, never recreated.
+    if (command !== 'template') await guardForCli(dbPath);
     const one = (what: string) => {
       if (rest.length !== 1)
         throw new UsageError(
           rest.length ? `Too many arguments for "${command}": ${rest.join(' ')}` : `"${command}" needs ${what}.`,
         );
+      // An empty argument ("" from a script's unset variable) would reach the file system as a nameless path.
+      if (rest[0]!.trim() === '') throw new UsageError(`"${command}" needs ${what}, not an empty argument.`);
       return rest[0]!;
     };
     switch (command) {
@@ -191,13 +243,33 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           throw new UsageError('--decimal is "," or ".".');
         const mapping = parseMapOptions(values.map ?? []);
         const decimal = values.decimal as '.' | ',' | undefined;
+        const supplier = values.supplier === undefined ? undefined : supplierOption(values.supplier);
+        const headerRow = values['header-row'] === undefined ? undefined : headerRowOption(values['header-row']);
+        if (values.sheet !== undefined && values.sheet.trim() === '')
+          throw new UsageError('--sheet takes a sheet name.');
+        const sheet = values.sheet;
         return values.preview
-          ? await previewCommand(dbPath, file, { mapping, decimal }, o)
-          : await importCommand(dbPath, file, { mapping, decimal, remember: values.remember }, o);
+          ? await previewCommand(dbPath, file, { mapping, decimal, supplier, headerRow, sheet }, o)
+          : await importCommand(
+              dbPath,
+              file,
+              { mapping, decimal, remember: values.remember, supplier, headerRow, sheet },
+              o,
+            );
       }
       case 'imports':
         if (rest.length) throw new UsageError(`Too many arguments for "imports": ${rest.join(' ')}`);
         return importsCommand(dbPath, o);
+      case 'suppliers':
+        if (rest.length) throw new UsageError(`Too many arguments for "suppliers": ${rest.join(' ')}`);
+        return suppliersCommand(dbPath, o);
+      case 'diff':
+        if (rest.length !== 2) throw new UsageError('Usage: pallet diff IMPORT_A IMPORT_B [--json]');
+        return diffCommand(dbPath, parseId(rest[0]), parseId(rest[1]), o);
+      case 'supplier':
+        if (rest[0] === 'pin' && rest.length === 3) return pinCommand(dbPath, parseId(rest[1]), rest[2]!, o);
+        if (rest[0] === 'unpin' && rest.length === 2) return pinCommand(dbPath, parseId(rest[1]), null, o);
+        throw new UsageError('Usage: pallet supplier pin PRODUCT NAME | pallet supplier unpin PRODUCT');
       case 'undo-import':
         return await undoImportCommand(dbPath, parseId(one('an import ID')), o);
       case 'template':
@@ -309,6 +381,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (err instanceof UsageError) {
       io.err(`pallet: ${err.message}\n\n${USAGE}`);
       return 2;
+    }
+    if (err instanceof DatabaseDamagedError) {
+      io.err(`pallet: ${damagedAdvice(err, values.db)}`);
+      return 1;
     }
     if (err instanceof JobNotFoundError || err instanceof JobStateError || err instanceof DatabaseTooNewError) {
       io.err(`pallet: ${err.message}`);

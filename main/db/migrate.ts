@@ -19,8 +19,8 @@ export class DatabaseTooNewError extends Error {
     readonly supported: number,
   ) {
     super(
-      `This database was created by a newer version of Pallet (schema ${found}; this version understands up to ${supported}). ` +
-        'Update Pallet, or open a different data folder. Nothing was changed.',
+      `This database was made by a newer version of Pallet (schema ${found}, this version knows ${supported}); ` +
+        'update Pallet, or open a different data folder. Nothing was changed in it.',
     );
     this.name = 'DatabaseTooNewError';
   }

@@ -114,6 +114,37 @@ export function createDialogPort(): DialogPort {
       });
       return response === 0;
     },
+    async pickFile({ title, filters }) {
+      const r = await dialog.showOpenDialog({ title, filters, properties: ['openFile'] });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+    async pickSavePath({ title, defaultName, filters }) {
+      const r = await dialog.showSaveDialog({
+        title,
+        defaultPath: join(app.getPath('downloads'), defaultName),
+        filters,
+      });
+      return r.canceled ? null : (r.filePath ?? null);
+    },
+    async databaseDamaged({ message, latestBackup }) {
+      // "Quit" is the default and the Escape answer: nothing changes unless the user picks a way out.
+      const choices: ('restore' | 'fresh' | 'quit')[] = latestBackup ? ['restore', 'fresh', 'quit'] : ['fresh', 'quit'];
+      const labels = { restore: 'Restore the latest backup', fresh: 'Keep it aside and start fresh', quit: 'Quit' };
+      const { response } = await dialog.showMessageBox({
+        type: 'error',
+        buttons: choices.map((c) => labels[c]),
+        defaultId: choices.length - 1,
+        cancelId: choices.length - 1,
+        message: 'Pallet cannot open its database',
+        detail:
+          `${message}\n\n` +
+          (latestBackup
+            ? `The latest backup is from ${new Date(latestBackup.takenAt).toLocaleString()} (${latestBackup.path}). `
+            : 'There is no backup to restore. ') +
+          'Either way the damaged file is kept beside it, renamed .damaged-<time>.',
+      });
+      return choices[response] ?? 'quit';
+    },
   };
 }
 

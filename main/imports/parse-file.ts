@@ -1,6 +1,7 @@
 import { createChunkParser, type ChunkParserOptions, type ParsedChunk } from './chunks.ts';
 import { readRecords } from './reader.ts';
 import type { Delimiter, FileEncoding, Newline } from './sniff.ts';
+import { parseXlsxFile } from './xlsx/parse.ts';
 
 /** Everything needed to read and validate a file from a saved place: plain data, so it can cross to a thread. */
 export interface ParseFileOptions extends ChunkParserOptions {
@@ -12,6 +13,8 @@ export interface ParseFileOptions extends ChunkParserOptions {
   startByte: number;
   /** Bytes of the file parsed per chunk (one catalog transaction each). */
   chunkBytes?: number;
+  /** Set for an .xlsx workbook: the sheet asked for (null: the first that holds a table). Rows then resume by number. */
+  xlsx?: { sheet: string | null; headerRow?: number };
 }
 
 /**
@@ -22,6 +25,7 @@ export async function parseFile(
   opts: ParseFileOptions,
   onChunk: (chunk: ParsedChunk, last: boolean) => void | 'stop',
 ): Promise<{ stopped: boolean }> {
+  if (opts.xlsx) return parseXlsxFile(opts, opts.xlsx, onChunk);
   const parser = createChunkParser(opts);
   const { endByte, stopped } = await readRecords({
     path: opts.path,
@@ -34,5 +38,5 @@ export async function parseFile(
     onOversized: () => parser.oversized(),
   });
   if (stopped) return { stopped };
-  return { stopped: onChunk(parser.parse([], endByte), true) === 'stop' };
+  return { stopped: onChunk(parser.parse([], endByte, true), true) === 'stop' };
 }

@@ -66,22 +66,33 @@ function looksBinary(bytes: Buffer, encoding: FileEncoding): boolean {
 
 /**
  * Picks the delimiter among `, ; \t |`: each candidate parses the sample (papaparse), and the one whose rows most
- * often have the header's field count wins (ties: more fields). Headers like `Categories (x,y,z)` in a `;` file
- * fool a plain count of characters; they do not fool this.
+ * often have the table's field count wins (ties: more fields). The table's field count is the commonest one of two
+ * or more: title rows above a table ("ACME Ltd", "Price list effective …") have fewer, and only lower every
+ * candidate's score alike. Headers like `Categories (x,y,z)` in a `;` file fool a plain count of characters; they do
+ * not fool this.
  */
 export function detectDelimiter(sample: string): Delimiter {
   let best: { d: Delimiter; score: number; fields: number } = { d: ',', score: -1, fields: 0 };
   for (const d of DELIMITERS) {
     const rows = Papa.parse<string[]>(sample, { delimiter: d, preview: 50, skipEmptyLines: 'greedy' }).data;
-    const fields = rows[0]?.length ?? 0;
+    const fields = commonestWidth(rows);
     if (fields < 2) continue;
-    const data = rows.slice(1);
-    // Ragged rows of one extra (trailing) field still agree with the header.
-    const agree = data.filter((r) => r.length === fields || r.length === fields + 1).length;
-    const score = data.length === 0 ? 1 : agree / data.length;
+    // Ragged rows of one extra (trailing) field still agree with the table.
+    const agree = rows.filter((r) => r.length === fields || r.length === fields + 1).length;
+    const score = agree / rows.length;
     if (score > best.score || (score === best.score && fields > best.fields)) best = { d, score, fields };
   }
   return best.d;
+}
+
+/** The commonest field count of two or more among rows (ties: the larger); 0 when no row has two fields. */
+function commonestWidth(rows: readonly string[][]): number {
+  const seen = new Map<number, number>();
+  for (const r of rows) if (r.length >= 2) seen.set(r.length, (seen.get(r.length) ?? 0) + 1);
+  let width = 0;
+  let most = 0;
+  for (const [w, n] of seen) if (n > most || (n === most && w > width)) [width, most] = [w, n];
+  return width;
 }
 
 /** Reads the start of a file and decides encoding and delimiter; refuses empty and binary files. */

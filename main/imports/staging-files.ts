@@ -1,17 +1,32 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open.ts';
 import type { Queue } from '../queue/queue.ts';
 import { FINISHED_STATUSES, type JobStatus, type QueueEvent } from '../queue/types.ts';
+import { legacyStagingDir, stagingDir } from './data-paths.ts';
 
 // Every file SQLite may keep for a staging database: the journal above all, as staging runs in PERSIST journal mode
 // (the journal stays at its largest size, ~10 MB for a 150k-row file), and the WAL pair a former version used.
 const SUFFIXES = ['', '-journal', '-wal', '-shm'] as const;
 const STAGING_FILE = /^import-(\d+)\.db(?:-journal|-wal|-shm)?$/;
 
-/** The staging database of import `importId`, in the folder beside the app database. */
-export function stagingPath(dataDir: string, importId: number): string {
-  return join(dataDir, 'staging', `import-${importId}.db`);
+/** The staging database of import `importId` of database `dbPath`, in that database's own staging folder. */
+export function stagingPath(dbPath: string, importId: number): string {
+  return join(stagingDir(dbPath), `import-${importId}.db`);
+}
+
+/**
+ * Moves a staging database an earlier version left in the shared `staging` folder to this database's own folder, so
+ * an import started before an update resumes with its staged rows. Only for an import resuming with staged rows:
+ * the shared folder cannot tell which database a file belongs to.
+ */
+export function adoptLegacyStaging(dbPath: string, importId: number): void {
+  const to = stagingPath(dbPath, importId);
+  const from = join(legacyStagingDir(dbPath), `import-${importId}.db`);
+  if (existsSync(to) || !existsSync(from)) return;
+  mkdirSync(stagingDir(dbPath), { recursive: true });
+  // The journal first: SQLite must never see the database without the journal that rolls it back.
+  for (const suffix of [...SUFFIXES].reverse()) if (existsSync(from + suffix)) renameSync(from + suffix, to + suffix);
 }
 
 /** Removes a staging database and every file SQLite keeps beside it. Only once no connection has it open. */
@@ -47,24 +62,38 @@ function parseCheckpoint(text: string | null): { phase?: string; staged?: number
 }
 
 /** Removes the staging files of import `importId` unless it still needs them (see stagingNeeded). */
-export function releaseStaging(db: Db, dataDir: string, importId: number): boolean {
+export function releaseStaging(db: Db, dbPath: string, importId: number): boolean {
   if (stagingNeeded(db, importId)) return false;
-  removeStaging(stagingPath(dataDir, importId));
+  removeStaging(stagingPath(dbPath, importId));
   return true;
 }
 
-/** Removes every staging file in `dataDir` that belongs to no import still needing it; returns the imports swept. */
-export function sweepStaging(db: Db, dataDir: string): number[] {
+/**
+ * Removes every staging file of database `dbPath` that belongs to no import still needing it; returns the imports
+ * swept. In the shared folder of earlier versions it removes only files of imports this database knows and no longer
+ * needs: an unknown number may be another database's import.
+ */
+export function sweepStaging(db: Db, dbPath: string): number[] {
+  const known = db.prepare<[number], number>('SELECT 1 FROM imports WHERE id = ?').pluck();
+  const own = sweepFolder(stagingDir(dbPath), (id) => !stagingNeeded(db, id));
+  const legacy = sweepFolder(legacyStagingDir(dbPath), (id) => known.get(id) !== undefined && !stagingNeeded(db, id));
+  return [...new Set([...own, ...legacy])];
+}
+
+/** Removes the staging files in `dir` of the imports `done` says are over; returns those imports. */
+function sweepFolder(dir: string, done: (importId: number) => boolean): number[] {
   let names: string[];
   try {
-    names = readdirSync(join(dataDir, 'staging'));
+    names = readdirSync(dir);
   } catch {
     return [];
   }
   const ids = new Set(names.flatMap((n) => STAGING_FILE.exec(n)?.[1] ?? []).map(Number));
   return [...ids].filter((id) => {
     try {
-      return releaseStaging(db, dataDir, id);
+      if (!done(id)) return false;
+      removeStaging(join(dir, `import-${id}.db`));
+      return true;
     } catch {
       // A file another process still holds open (Windows) waits for a later sweep; the engine starts regardless.
       return false;
@@ -76,7 +105,7 @@ export function sweepStaging(db: Db, dataDir: string): number[] {
  * Releases an import's staging files as soon as its job ends (completed, cancelled, failed for good) or its undo
  * completes, in the process running the queue; returns the unsubscribe. What ends elsewhere, the start sweep takes.
  */
-export function releaseStagingOnEnd(queue: Queue, db: Db, dataDir: string): () => void {
+export function releaseStagingOnEnd(queue: Queue, db: Db, dbPath: string): () => void {
   const importOf = db.prepare<[number], number>('SELECT id FROM imports WHERE job_id = ?').pluck();
   const onEvent = (e: QueueEvent) => {
     if (e.type !== 'completed' && e.type !== 'failed' && e.type !== 'cancelled') return;
@@ -88,7 +117,7 @@ export function releaseStagingOnEnd(queue: Queue, db: Db, dataDir: string): () =
           : undefined;
     if (typeof importId !== 'number') return;
     try {
-      releaseStaging(db, dataDir, importId);
+      releaseStaging(db, dbPath, importId);
     } catch {
       // A file still held open (Windows) stays until the next start's sweep; the queue's event must not fail.
     }

@@ -15,6 +15,8 @@ export interface ImportRecord {
   delimiter: string;
   decimal: '.' | ',';
   headers: string[];
+  /** The file line holding the column names (null: an import from before Pallet looked for it: the first non-blank). */
+  headerRow: number | null;
   /** field → header */
   mapping: Partial<Record<Field, string>>;
   fingerprint: string;
@@ -36,6 +38,11 @@ export interface ImportCounts {
   rejected: number;
   blank: number;
   warnings: number;
+  /**
+   * Rows after the data that are not data ("Total items: 40", "Page 1 of 1"): skipped, not reported. Absent from
+   * imports recorded before Pallet looked for them.
+   */
+  footers?: number;
 }
 
 interface Row {
@@ -49,6 +56,7 @@ interface Row {
   delimiter: string;
   decimal_sep: string;
   headers: string;
+  header_row: number | null;
   mapping: string;
   fingerprint: string;
   status: ImportRecord['status'];
@@ -70,6 +78,7 @@ const fromRow = (r: Row): ImportRecord => ({
   delimiter: r.delimiter,
   decimal: r.decimal_sep as '.' | ',',
   headers: JSON.parse(r.headers),
+  headerRow: r.header_row,
   mapping: JSON.parse(r.mapping),
   fingerprint: r.fingerprint,
   status: r.status,
@@ -93,7 +102,10 @@ export async function fileIdentity(path: string): Promise<{ size: number; hash: 
   }
 }
 
-export type NewImport = Omit<ImportRecord, 'id' | 'status' | 'counts' | 'finishedAt' | 'undoneAt' | 'createdAt'>;
+export type NewImport = Omit<
+  ImportRecord,
+  'id' | 'status' | 'counts' | 'finishedAt' | 'undoneAt' | 'createdAt' | 'headerRow'
+> & { headerRow?: number | null };
 
 /** The `imports` table. */
 export function createImportStore(db: Db) {
@@ -102,8 +114,8 @@ export function createImportStore(db: Db) {
     byJob: db.prepare<[number], Row>('SELECT * FROM imports WHERE job_id = ?'),
     list: db.prepare<[number], Row>('SELECT * FROM imports ORDER BY id DESC LIMIT ?'),
     insert: db.prepare(
-      `INSERT INTO imports (job_id, file_name, file_path, file_size, file_hash, encoding, delimiter, decimal_sep, headers, mapping, fingerprint, error_report, created_at)
-       VALUES (@jobId, @fileName, @filePath, @fileSize, @fileHash, @encoding, @delimiter, @decimal, @headers, @mapping, @fingerprint, @errorReport, @createdAt)`,
+      `INSERT INTO imports (job_id, file_name, file_path, file_size, file_hash, encoding, delimiter, decimal_sep, headers, header_row, mapping, fingerprint, error_report, created_at)
+       VALUES (@jobId, @fileName, @filePath, @fileSize, @fileHash, @encoding, @delimiter, @decimal, @headers, @headerRow, @mapping, @fingerprint, @errorReport, @createdAt)`,
     ),
     finish: db.prepare('UPDATE imports SET status = ?, counts = ?, finished_at = ? WHERE id = ?'),
     setStatus: db.prepare('UPDATE imports SET status = ? WHERE id = ?'),
@@ -122,6 +134,7 @@ export function createImportStore(db: Db) {
       const info = stmt.insert.run({
         ...rec,
         headers: JSON.stringify(rec.headers),
+        headerRow: rec.headerRow ?? null,
         mapping: JSON.stringify(rec.mapping),
         createdAt: Date.now(),
       });

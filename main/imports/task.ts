@@ -1,5 +1,4 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Db } from '../db/open.ts';
@@ -10,18 +9,23 @@ import { TaskError, type Task, type TaskContext, parsePayload } from '../workers
 import type { Field } from './fields.ts';
 import { MappingError, type ColumnMapping } from './mapping.ts';
 import { createMappingStore, planImport } from './plan.ts';
-import type { ParsedChunk } from './chunks.ts';
+import type { HeldRow, ParsedChunk } from './chunks.ts';
+import { headerByteOffset } from './header-offset.ts';
 import { startParser, type Parser } from './chunk-source.ts';
 import type { ParseFileOptions } from './parse-file.ts';
 import { ROW_WIDTH, rowProduct } from './product-row.ts';
+import { reportPath } from './data-paths.ts';
 import { openReport, type ReportWriter } from './report.ts';
 import { BadFileError, sniffFile, type Delimiter, type FileEncoding, type Sniffed } from './sniff.ts';
 import { importRequestShape } from './request-schema.ts';
 import { createImportStore, fileIdentity, type ImportCounts, type ImportRecord } from './store.ts';
 import { createMerger } from './merge.ts';
 import { openStaging, stagedProduct, type Staging, type StagedRow } from './staging.ts';
-import { removeStaging, stagingPath as stagingFile } from './staging-files.ts';
+import { adoptLegacyStaging, removeStaging, stagingPath as stagingFile } from './staging-files.ts';
 import { createCatalogWriter, type DuplicateFound } from './writer.ts';
+import { XLSX_ENCODING } from './xlsx/plan.ts';
+import { importSupplier, recordImportOffers, type OffersRecorded } from '../suppliers/offers.ts';
+import { createSupplierStore, rememberSupplier } from '../suppliers/store.ts';
 
 // The request's fields come from the IPC's schema, so the window and the job check a mapping alike; unknown keys
 // are dropped here (not refused), as a payload stored by an older version may carry some.
@@ -42,11 +46,19 @@ export type ImportPayload = z.input<typeof importPayloadSchema>;
 /** What a finished import reports (the CLI's `--json` adds jobId, status and elapsedMs). */
 export interface ImportResult extends ImportCounts {
   importId: number;
+  /**
+   * The report of rows needing attention (rejected, duplicates, imported with warnings); null when there are none.
+   * Named for what it once held alone; `report` says the same.
+   */
   errorReport: string | null;
+  /** The same path as `errorReport`. */
+  report?: string | null;
   encoding: string;
   delimiter: string;
   decimal: string;
   mapping: Partial<Record<Field, string>>;
+  /** The supplier whose list this was and what recording its offers did (absent: the import has no supplier). */
+  supplier?: OffersRecorded & { ms: number };
 }
 
 /** Where reading stopped and what it did so far: saved in the same transaction as the rows it covers. */
@@ -61,6 +73,8 @@ interface ReadState {
   staged: number;
   /** Length of the error report covering the rows above. */
   reportBytes: number;
+  /** Footer-looking rows read and not yet decided (footers if the file ends after them; see chunks.ts). */
+  held?: HeldRow[];
 }
 
 /** Merging staged rows: the next range starts after `lo` of `part`. */
@@ -77,8 +91,8 @@ type Checkpoint = ReadState | MergeState | { phase: 'done'; result: ImportResult
 export interface ImportTaskDeps {
   /** The worker's connection to the app database and a queue over it. */
   database(): { db: Db; queue: Queue };
-  /** Folder for staging databases and error reports. */
-  dataDir: string;
+  /** The database file: its staging databases and reports go in folders named for it (see data-paths.ts). */
+  dbPath: string;
   /** Rows per merge transaction (reading commits once per parsed chunk of the file). */
   mergeRows?: number;
   /**
@@ -121,12 +135,13 @@ export function createImportTask(deps: ImportTaskDeps): Task<'import'> {
     const parser = cp?.phase === 'merging' ? null : startParser();
     try {
       const known = imports.byJob(ctx.job.id);
-      const started = known ? null : await startImport(ctx, payload, db, deps.dataDir);
+      const started = known ? null : await startImport(ctx, payload, db, deps.dbPath);
       const imp = known ?? started!.imp;
       try {
         if (cp && cp.phase !== 'reading' && cp.phase !== 'merging') {
           // Saved by an older Pallet that staged rows in a side file: its state cannot be continued here.
-          removeStaging(stagingFile(deps.dataDir, imp.id));
+          adoptLegacyStaging(deps.dbPath, imp.id);
+          removeStaging(stagingFile(deps.dbPath, imp.id));
           throw new TaskError(
             'restart_needed',
             `"${imp.fileName}" was being imported by an older version of Pallet and cannot resume. Undo import #${imp.id}, then import the file again.`,
@@ -140,7 +155,7 @@ export function createImportTask(deps: ImportTaskDeps): Task<'import'> {
           parser,
           sniffed: started?.sniffed ?? null,
           from,
-          dataDir: deps.dataDir,
+          dbPath: deps.dbPath,
           mergeRows: deps.mergeRows ?? 2000,
           lookupAfter: payload.lookupAfter,
           imagesAfter: payload.imagesAfter,
@@ -168,7 +183,7 @@ interface RunDeps {
   /** What planning found about the file, when this run planned it (a resumed import sniffs it again). */
   sniffed: Sniffed | null;
   from: ReadState | MergeState | null;
-  dataDir: string;
+  dbPath: string;
   mergeRows: number;
   followUps: ImportTaskDeps['followUps'];
   lookupAfter: boolean;
@@ -178,7 +193,9 @@ interface RunDeps {
 async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Promise<ImportResult | null> {
   const { db, queue, lease } = deps;
   const imports = createImportStore(db);
-  const stagingPath = stagingFile(deps.dataDir, imp.id);
+  const stagingPath = stagingFile(deps.dbPath, imp.id);
+  // An import an earlier version started keeps its staged rows in the shared folder it used.
+  if (deps.from && (deps.from.phase === 'merging' || deps.from.staged > 0)) adoptLegacyStaging(deps.dbPath, imp.id);
   const staging = openStaging(stagingPath);
   let merged: MergeState | null;
   try {
@@ -186,7 +203,7 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
       phase: 'reading',
       byteOffset: 0,
       rowNumber: 0,
-      counts: { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: 0, blank: 0, warnings: 0 },
+      counts: { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: 0, blank: 0, warnings: 0, footers: 0 },
       staged: 0,
       reportBytes: 0,
     };
@@ -214,26 +231,43 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
   if (merged === null) return null;
   const c = merged.counts;
   const counts: ImportCounts = { rows: c.created + c.updated + c.unchanged + c.duplicates + c.rejected, ...c };
+  const report = c.rejected + c.duplicates + c.warnings > 0 ? imp.errorReport : null;
   const result: ImportResult = {
     importId: imp.id,
     ...counts,
-    errorReport: c.rejected + c.duplicates > 0 ? imp.errorReport : null,
+    errorReport: report,
+    report,
     encoding: imp.encoding,
     delimiter: imp.delimiter,
     decimal: imp.decimal,
     mapping: imp.mapping,
   };
   const changed = c.created + c.updated > 0;
-  queue.checkpoint(lease, { phase: 'done', result } satisfies Checkpoint, () => {
-    imports.finish(imp.id, 'completed', counts);
-    if (!changed || !deps.followUps) return;
-    const next = deps.followUps({
-      importId: imp.id,
-      lookup: deps.lookupAfter,
-      images: deps.imagesAfter && Boolean(imp.mapping.image_url),
+  // The supplier's offers are recorded set-based with the last checkpoint, from the products this import wrote and
+  // its staged rows (no per-row work while reading or merging): staging is attached again for that.
+  const supplierId = importSupplier(db, imp.id);
+  const offersFrom = supplierId !== null ? `st_${imp.id}` : null;
+  if (offersFrom) db.prepare(`ATTACH DATABASE ? AS ${offersFrom}`).run(stagingPath);
+  try {
+    queue.checkpoint(lease, { phase: 'done', result } satisfies Checkpoint, () => {
+      imports.finish(imp.id, 'completed', counts);
+      if (supplierId !== null) {
+        const t0 = performance.now();
+        const offers = recordImportOffers(db, { importId: imp.id, supplierId, staging: offersFrom, now: Date.now() });
+        // Saved with the result (serialized after these writes), so a rerun of the finished job reports it too.
+        result.supplier = { ...offers, ms: Math.round(performance.now() - t0) };
+      }
+      if (!changed || !deps.followUps) return;
+      const next = deps.followUps({
+        importId: imp.id,
+        lookup: deps.lookupAfter,
+        images: deps.imagesAfter && Boolean(imp.mapping.image_url),
+      });
+      for (const input of next) queue.enqueue({ ...input, parentId: ctx.job.id });
     });
-    for (const input of next) queue.enqueue({ ...input, parentId: ctx.job.id });
-  });
+  } finally {
+    if (offersFrom) db.prepare(`DETACH DATABASE ${offersFrom}`).run();
+  }
   removeStaging(stagingPath);
   if (!result.errorReport) rmSync(imp.errorReport!, { force: true });
   return result;
@@ -243,7 +277,7 @@ async function startImport(
   ctx: TaskContext,
   payload: ImportPayload,
   db: Db,
-  dataDir: string,
+  dbPath: string,
 ): Promise<{ imp: ImportRecord; sniffed: Sniffed }> {
   let plan;
   try {
@@ -253,7 +287,8 @@ async function startImport(
       throw new TaskError(err instanceof BadFileError ? err.code : 'bad_mapping', err.message);
     throw err;
   }
-  if (payload.rememberMapping) createMappingStore(db).save(plan.fingerprint, plan.headers, plan.mapping, plan.decimal);
+  if (payload.rememberMapping)
+    createMappingStore(db).save(plan.fingerprint, plan.headers, plan.mapping, plan.decimal, plan.headerRow);
   for (const w of plan.warnings) ctx.log.warn(w);
   const { size, hash } = await fileIdentity(payload.path);
   const store = createImportStore(db);
@@ -263,16 +298,23 @@ async function startImport(
     filePath: payload.path,
     fileSize: size,
     fileHash: hash,
-    encoding: plan.sniffed.encoding,
+    // xlsx: a workbook's import is marked in its encoding, so a resume reads it by sheet again.
+    encoding: plan.xlsx ? XLSX_ENCODING : plan.sniffed.encoding,
     delimiter: plan.sniffed.delimiter,
     decimal: plan.decimal,
     headers: plan.headers,
+    headerRow: plan.headerRow,
     mapping: plan.previewMapping,
     fingerprint: plan.fingerprint,
     errorReport: null,
   });
-  const errorReport = join(dataDir, 'reports', `import-${rec.id}-errors.csv`);
+  const errorReport = reportPath(dbPath, rec.id);
   db.prepare('UPDATE imports SET error_report = ? WHERE id = ?').run(errorReport, rec.id);
+  if (plan.supplier) {
+    const supplierId = createSupplierStore(db).ensure(plan.supplier);
+    db.prepare('UPDATE imports SET supplier_id = ? WHERE id = ?').run(supplierId, rec.id);
+    if (payload.rememberMapping) rememberSupplier(db, plan.fingerprint, plan.supplier);
+  }
   return { imp: { ...rec, errorReport }, sniffed: plan.sniffed };
 }
 
@@ -335,7 +377,7 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
     let staged = 0;
     let last: string | undefined;
     for (const chunk of chunks) {
-      for (const r of chunk.rejected) report.add(r.row, r.problems, r.cells);
+      reportChunk(report, chunk);
       const { append, stage, last: after } = writer.split(chunk.barcoded, last);
       last = after;
       staging.stage(stage);
@@ -356,7 +398,12 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
         duplicates.push(...w.duplicates);
       }
       for (const dup of duplicates.sort((a, b) => a.row - b.row)) {
-        report.add(dup.row, duplicateReason(dup.dupOf, 'barcode'), rebuildRow(imp, rowProduct(dup.values, dup.offset)));
+        report.add(
+          dup.row,
+          'error',
+          duplicateReason(dup.dupOf, 'barcode'),
+          rebuildRow(imp, rowProduct(dup.values, dup.offset)),
+        );
       }
       report.flush();
       const notes = chunks.flatMap((chunk) =>
@@ -367,6 +414,8 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
         c.rejected += chunk.rejected.length;
         c.blank += chunk.blank;
         c.warnings += chunk.warned;
+        // A checkpoint saved before footers were counted has none.
+        c.footers = (c.footers ?? 0) + chunk.footers;
       }
       c.duplicates += duplicates.length;
       return {
@@ -376,6 +425,7 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
         counts: c,
         staged: state.staged + staged,
         reportBytes: report.bytes,
+        held: end.held,
       };
     });
   };
@@ -398,19 +448,34 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
   try {
     // Line break and byte-order mark: as planning just found them, or read again from the (unchanged, hash-checked)
     // file rather than stored.
-    const { newline, bomLength } = d.sniffed ?? (await sniffFile(imp.filePath));
+    // xlsx: a workbook has no text to sniff; its sheet and header row come from the payload (or are found again).
+    const payload = ctx.job.payload as { sheet?: string; headerRow?: number };
+    const xlsx =
+      imp.encoding === XLSX_ENCODING ? { sheet: payload.sheet ?? null, headerRow: payload.headerRow } : undefined;
+    const sniffed = d.sniffed ?? (xlsx ? null : await sniffFile(imp.filePath));
+    const { newline, bomLength } = sniffed ?? { newline: '\n' as const, bomLength: 0 };
+    // A fresh read of a CSV starts at its header's line (rows above it are a title: never parsed); should the sample
+    // not reach it, from the top, and the chunk parser skips down to it. Row numbers stay the file's own either way.
+    const csvHeaderRow = xlsx ? null : imp.headerRow;
+    const headerAt =
+      sniffed && !xlsx && state.byteOffset === 0 && csvHeaderRow !== null
+        ? headerByteOffset(sniffed, csvHeaderRow)
+        : null;
     const options: ParseFileOptions = {
       path: imp.filePath,
       encoding: imp.encoding as FileEncoding,
       delimiter: imp.delimiter as Delimiter,
       newline,
-      startByte: state.byteOffset === 0 ? bomLength : state.byteOffset,
+      startByte: state.byteOffset > 0 ? state.byteOffset : (headerAt ?? bomLength),
       chunkBytes: CHUNK_BYTES,
       headers: imp.headers,
       mapping: columnMapping(imp),
       decimal: imp.decimal,
-      rowNumber: state.rowNumber,
+      rowNumber: headerAt !== null ? csvHeaderRow! - 1 : state.rowNumber,
+      headerRow: csvHeaderRow,
+      held: state.held,
       noteBudget: MAX_JOB_ERRORS - jobErrors,
+      xlsx,
     };
     const { stopped } = await d.parser.read(options, (chunks) => {
       writeChunks(chunks);
@@ -427,6 +492,22 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
     d.parser.close();
     writer.end();
     report.close();
+  }
+}
+
+/** Lists a chunk's rejected rows (errors) and rows kept with warnings in the report, in row order. */
+function reportChunk(report: ReportWriter, chunk: ParsedChunk): void {
+  const { rejected, warnedRows } = chunk;
+  let i = 0;
+  let j = 0;
+  while (i < rejected.length || j < warnedRows.length) {
+    if (j >= warnedRows.length || (i < rejected.length && rejected[i]!.row < warnedRows[j]!.row)) {
+      const r = rejected[i++]!;
+      report.add(r.row, 'error', r.problems, r.cells);
+    } else {
+      const w = warnedRows[j++]!;
+      report.add(w.row, 'warning', w.warnings, w.cells);
+    }
   }
 }
 
@@ -448,6 +529,7 @@ function listDuplicates(imp: ImportRecord, staging: Staging, queue: Queue, lease
       const kept = dup.product.gtin14 ? seenRow.get(dup.product.gtin14, imp.id) : undefined;
       report.add(
         dup.row,
+        'error',
         duplicateReason(kept !== undefined && kept < dup.dupOf ? kept : dup.dupOf, dup.by),
         rebuildRow(imp, dup.product),
       );
@@ -506,6 +588,7 @@ async function mergeIntoCatalog(ctx: TaskContext, d: MergeDeps): Promise<MergeSt
         for (const s of repeats)
           report.add(
             s.row,
+            'error',
             duplicateReason(s.dupOf, 'barcode'),
             rebuildRow(imp, stagedProduct(productAt.get(s.row) as StagedRow)),
           );

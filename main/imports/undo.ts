@@ -6,6 +6,7 @@ import { FINISHED_STATUSES, type Lease } from '../queue/types.ts';
 import { TaskError, type Task, parsePayload } from '../workers/runtime/task.ts';
 import { SNAPSHOT_COLUMNS } from './product-sql.ts';
 import { createImportStore } from './store.ts';
+import { undoImportOffers, type OffersUndone } from '../suppliers/offers.ts';
 
 export const undoPayloadSchema = z.object({ importId: z.number().int().positive() });
 
@@ -18,6 +19,8 @@ export interface UndoResult {
   restored: number;
   /** Products a later import changed again: left as they are. */
   kept: number;
+  /** The import's supplier offers removed and the costs put back to the best offer left (absent: no supplier). */
+  offers?: OffersUndone;
 }
 
 type Checkpoint =
@@ -92,11 +95,16 @@ export function createUndoTask(deps: { database(): { db: Db; queue: Queue }; chu
           continue;
         }
         const result: UndoResult = { importId, ...state.counts };
+        let offers: OffersUndone | null = null;
         queue.checkpoint(lease, { step: 'done', result } satisfies Checkpoint, (tx) => {
           tx.prepare('DELETE FROM import_changes WHERE import_id = ?').run(importId);
           tx.prepare(`UPDATE imports SET status = 'undone', undone_at = ? WHERE id = ?`).run(Date.now(), importId);
+          // Its supplier's previous list is current again: offers and costs follow (after the status, which they read).
+          offers = undoImportOffers(tx, importId, Date.now());
         });
-        return result;
+        // Assigned inside the transaction's callback, which the compiler's flow analysis does not follow.
+        const undone = offers as OffersUndone | null;
+        return undone ? { ...result, offers: undone } : result;
       }
       cp = queue.checkpointAfter(lease, (): Checkpoint => {
         const c = { ...state.counts };

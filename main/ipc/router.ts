@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   ERROR_CODES,
   type Channel,
@@ -9,6 +8,7 @@ import {
 } from '../../preload/contract/channels.ts';
 import { INPUT_SCHEMAS, MAX_PAYLOAD_CHARS, type InputSchema } from '../../preload/contract/schemas.ts';
 import { isTrustedSender, type SenderInfo } from '../security/sender.ts';
+import { describeInvalidInput, inputErrorMap } from './input-errors.ts';
 
 /** An error a handler throws on purpose, with the code the renderer sees. */
 export class IpcError extends Error {
@@ -42,8 +42,8 @@ export function createRouter(opts: RouterOptions) {
   const channels = new Set<string>(Object.keys(SCHEMAS));
   const isChannel = (c: unknown): c is Channel => typeof c === 'string' && channels.has(c);
   async function dispatch<C extends Channel>(channel: C, payload: unknown): Promise<Result<Output<C>>> {
-    const parsed = SCHEMAS[channel].safeParse(payload);
-    if (!parsed.success) return fail('INVALID_INPUT', z.prettifyError(parsed.error));
+    const parsed = SCHEMAS[channel].safeParse(payload, { error: inputErrorMap });
+    if (!parsed.success) return fail('INVALID_INPUT', describeInvalidInput(parsed.error));
     try {
       return { ok: true, value: await opts.handlers[channel](parsed.data) };
     } catch (err) {

@@ -57,7 +57,8 @@ export function createCatalogImportTask(deps: { database(): { db: Db; queue: Que
       'INSERT OR REPLACE INTO reference_catalog (gtin14, asin, title, brand, source, imported_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const counts = { rows: 0, pairs: 0, skipped: 0 };
-    let header = true;
+    // Records up to the header's line are a title, blank lines and the header itself.
+    let record = 0;
     let pending: [string, string, string | null, string | null][] = [];
     const flush = db.transaction((rows: typeof pending) => {
       const t = Date.now();
@@ -72,10 +73,7 @@ export function createCatalogImportTask(deps: { database(): { db: Db; queue: Que
       onOversized: () => void counts.skipped++,
       onBatch: ({ rows, endByte }) => {
         for (const row of rows) {
-          if (header) {
-            header = false;
-            continue;
-          }
+          if (++record <= plan.headerRow) continue;
           if (row.every((c) => c.trim() === '')) continue;
           counts.rows++;
           const g = normalizeGtin(row[cG] ?? '');

@@ -35,6 +35,8 @@ export class ProviderError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** False when asking again cannot help (refused credentials): the job fails until the user acts. */
+    readonly retryable = true,
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -21,6 +21,10 @@ export const realClock: LimiterClock = {
     }),
 };
 
+/** Announced rates (per second) outside one request per 200 s to 1000 a second are taken for a garbled header. */
+export const MIN_ANNOUNCED_RATE = 0.005;
+export const MAX_ANNOUNCED_RATE = 1000;
+
 export interface RateLimiterOptions {
   /** Requests per second the provider documents (or its header announced). */
   ratePerSec: number;
@@ -77,7 +81,8 @@ export function createRateLimiter(opts: RateLimiterOptions) {
     },
     /** The provider announced the rate that applies (`x-amzn-RateLimit-Limit`). */
     setLimit(perSec: number): void {
-      if (!(perSec > 0) || !Number.isFinite(perSec)) return;
+      // A garbled header must not stall every later request for hours (1e-9/s) or lift all pacing (1e9/s).
+      if (!(perSec >= MIN_ANNOUNCED_RATE && perSec <= MAX_ANNOUNCED_RATE)) return;
       refill();
       rate = Math.min(perSec, rate === limit ? perSec : rate);
       limit = perSec;

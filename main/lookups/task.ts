@@ -155,8 +155,9 @@ export function createLookupTask(deps: LookupTaskDeps): Task<'lookup'> {
           // Offline: the products stay as they were (looking_up counts as pending); the job waits for the network.
           if (err instanceof NetworkUnavailableError) throw err;
           if (!(err instanceof ProviderError)) throw err;
-          // Refused credentials: no product should spend attempts on them; the user must fix Settings.
-          if (err.code.startsWith('auth_')) throw new TaskError(err.code, err.message, false);
+          // Credentials refused, or the token service failing: no product should spend attempts on it. Refused ones
+          // fail the job until the user fixes Settings; a token service outage retries the job later.
+          if (err.code.startsWith('auth_')) throw new TaskError(err.code, err.message, err.retryable);
           queue.addErrors(ctx.job.id, [
             {
               code: err.code,

@@ -5,6 +5,7 @@ import { openSqlite } from '../db/native-binding.ts';
 import { exportProducts } from '../analysis/export.ts';
 import { countProducts, productConditions, queryProducts } from './query.ts';
 import { analysisStats } from './stats.ts';
+import { diffImports } from '../suppliers/diff.ts';
 import type { ReaderRequest, ReaderResponse } from './reader.ts';
 
 const db = openSqlite((workerData as { dbPath: string }).dbPath, { readonly: true, fileMustExist: true });
@@ -21,6 +22,8 @@ async function answer(req: ReaderRequest): Promise<unknown> {
       return analysisStats(db, req.query, req.targets);
     case 'export':
       return exportProducts(db, req.out, { where: productConditions(req.query), page: 1000 });
+    case 'diff':
+      return diffImports(db, req.importA, req.importB, req.limit);
   }
 }
 

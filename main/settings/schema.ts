@@ -15,6 +15,8 @@ export const settingsSchema = z.object({
     .default(5),
   workers: z.number().int().min(1).max(8).default(2),
   retentionDays: z.number().int().min(1).max(365).default(7),
+  /** How many database backups (daily, and before each migration) to keep in the data folder's backups/. */
+  backupsKept: z.number().int().min(1).max(100).default(7),
   /** The seller's targets: a winner meets each that is set. */
   targetMinRoi: z.number().min(-1).max(100).default(0.3),
   targetMinProfit: z.number().min(-1e6).max(1e6).default(3),
@@ -49,7 +51,8 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
   const out: Record<string, unknown> = { ...defaults };
   const shape = settingsSchema.shape as Record<string, z.ZodType>;
   for (const [key, value] of Object.entries(raw)) {
-    const field = shape[key];
+    // Own keys only: a file holding "__proto__" or "constructor" must not reach Object.prototype's members.
+    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
     if (!field) continue; // Unknown keys (a newer version's) are kept in the file, ignored here.
     const parsed = field.safeParse(value);
     if (parsed.success) out[key] = parsed.data;

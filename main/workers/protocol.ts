@@ -36,6 +36,14 @@ export type { JobProgress };
 
 const isInt = (v: unknown): v is number => Number.isInteger(v);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isCount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** A progress update the queue can store and the window can show: counts, a total or null, a note or null. */
+const isProgressUpdate = (p: unknown): p is ProgressUpdate =>
+  isObject(p) &&
+  !Array.isArray(p) &&
+  (['done', 'succeeded', 'failed', 'skipped'] as const).every((k) => p[k] === undefined || isCount(p[k])) &&
+  (p.total === undefined || p.total === null || isCount(p.total)) &&
+  (p.note === undefined || p.note === null || typeof p.note === 'string');
 
 /** Validates a message from main to a worker: the worker acts only on what parses, never on half a message. */
 export function parseToWorker(raw: unknown): ToWorker | null {
@@ -82,7 +90,8 @@ export function parseFromWorker(raw: unknown): FromWorker | null {
         ? (m as FromWorker)
         : null;
     case 'progress':
-      return isInt(m.jobId) && typeof m.progress === 'object' && m.progress !== null ? (m as FromWorker) : null;
+      // Checked field by field: what passes is stored as the job's progress and drawn by the window.
+      return isInt(m.jobId) && isProgressUpdate(m.progress) ? (m as FromWorker) : null;
     case 'checkpoint':
     case 'done':
     case 'stopped':

@@ -2,9 +2,11 @@
 // preload bundle stays small). Schemas for the inputs live in ./schemas.ts, used by main's router.
 import type { JobKind, Result as KindResult } from '../../main/queue/kinds.ts';
 import type { JobProgress, JobStatus } from '../../main/queue/types.ts';
+import type { JobErrorLevel } from '../../main/queue/error-level.ts';
 import type { ProductFilters, ProductQuery, ProductRow, SortColumn } from '../../main/products/query.ts';
 import type { AnalysisStats, Targets } from '../../main/products/stats.ts';
 import type { Field } from '../../main/imports/fields.ts';
+import type { ImportDiff } from '../../main/suppliers/diff.ts';
 
 import type { Settings } from '../../main/settings/schema.ts';
 
@@ -49,6 +51,8 @@ export type JobView<K extends JobKind = JobKind> = {
 export interface JobErrorView {
   rowNumber: number | null;
   code: string;
+  /** `warning`: a row imported with something to check; `error`: a row left out, or a failure. */
+  level: JobErrorLevel;
   message: string;
   createdAt: number;
 }
@@ -59,11 +63,21 @@ export interface ImportPreview {
   delimiter: string;
   decimal: '.' | ',';
   headers: string[];
+  /** The file's line (1-based) holding the column names; lines above it are skipped. */
+  headerRow: number;
+  /** Why that line, in plain words. */
+  headerReason: string;
   /** field → header */
   mapping: Record<string, string>;
   savedMappingUsed: boolean;
   warnings: string[];
   rows: string[][];
+  /** The supplier the import will belong to (null: none found; the seller can name one). */
+  supplier: string | null;
+  supplierSource: 'given' | 'remembered' | 'file name' | null;
+  /** An .xlsx workbook's sheets (empty for a CSV), and the one imported (null for a CSV). */
+  sheets: string[];
+  sheet: string | null;
 }
 
 export interface ImportView {
@@ -81,6 +95,12 @@ export interface ImportRequest {
   mapping?: Record<string, Field | 'ignore'>;
   decimal?: '.' | ',';
   rememberMapping?: boolean;
+  /** Whose price list this is (default: the supplier remembered with the mapping, else the file name's). */
+  supplier?: string;
+  /** The file's line holding the column names, when the one Pallet found is wrong (1 = the first line). */
+  headerRow?: number;
+  /** An .xlsx workbook's sheet to import, by name (default: the first that holds a table). */
+  sheet?: string;
 }
 
 /** Pushed from main: job changes, progress coalesced to at most 10 per second per job. */
@@ -112,6 +132,8 @@ export interface Channels {
   'imports:start': { input: ImportRequest; output: { jobId: number } };
   'imports:list': { input: void; output: ImportView[] };
   'imports:undo': { input: { importId: number }; output: { jobId: number } };
+  /** What changed from one supplier list (import) to another: lists of at most `limit` (default 100) with totals. */
+  'imports:diff': { input: { importA: number; importB: number; limit?: number }; output: ImportDiff };
   'analysis:start': {
     input: { all: true; targets?: { minRoi?: number; minProfit?: number; maxRank?: number } } | { ids: number[] };
     output: { jobIds: number[] };
@@ -126,7 +148,8 @@ export interface Channels {
   'products:page': { input: ProductQuery; output: ProductRow[] };
   'products:count': { input: ProductFilters; output: number };
   'products:stats': { input: { filters: ProductFilters; targets: Targets }; output: AnalysisStats };
-  'products:export': { input: { filters: ProductFilters }; output: { path: string; rows: number } };
+  /** `path`: one the user chose through `app:pickSavePath`; without it, a dated file in the exports folder. */
+  'products:export': { input: { filters: ProductFilters; path?: string }; output: { path: string; rows: number } };
   'settings:get': { input: void; output: SettingsView };
   'settings:set': { input: Partial<Settings>; output: SettingsView };
   'credentials:set': { input: { clientId: string; clientSecret: string; refreshToken: string }; output: SettingsView };
@@ -139,7 +162,14 @@ export interface Channels {
   /** Opens the folder of Pallet's log files in the file manager; answers with its path. */
   'app:openLogs': { input: void; output: { path: string } };
   'jobs:retryFailed': { input: void; output: { count: number } };
+  /** The OS's open dialog (main shows it and checks the file); null when the user cancelled. */
+  'app:pickFile': { input: { purpose: PickPurpose }; output: { path: string | null } };
+  /** The OS's save dialog; the path is granted to `products:export` for this session. Null when cancelled. */
+  'app:pickSavePath': { input: { purpose: 'export'; defaultName: string }; output: { path: string | null } };
 }
+
+/** What a file is picked for: a supplier price list to import, or the reference catalog. */
+export type PickPurpose = 'import' | 'catalog';
 
 /** Lookup progress over the catalog. */
 export interface LookupStatusView {
@@ -163,6 +193,8 @@ export const METHODS = {
     openFile: 'files:open',
     revealFile: 'files:reveal',
     openLogs: 'app:openLogs',
+    pickFile: 'app:pickFile',
+    pickSavePath: 'app:pickSavePath',
   },
   settings: {
     get: 'settings:get',
@@ -183,7 +215,13 @@ export const METHODS = {
     pauseAll: 'queue:pause',
     resumeAll: 'queue:resume',
   },
-  imports: { preview: 'imports:preview', start: 'imports:start', list: 'imports:list', undo: 'imports:undo' },
+  imports: {
+    preview: 'imports:preview',
+    start: 'imports:start',
+    list: 'imports:list',
+    undo: 'imports:undo',
+    diff: 'imports:diff',
+  },
   analysis: { start: 'analysis:start' },
   lookups: { status: 'lookups:status', start: 'lookups:start', choose: 'lookups:choose', retry: 'lookups:retry' },
   products: { page: 'products:page', count: 'products:count', stats: 'products:stats', export: 'products:export' },

@@ -49,6 +49,9 @@ export const INPUT_SCHEMAS = {
   'imports:start': importRequestSchema,
   'imports:list': none,
   'imports:undo': z.object({ importId: id }).strict(),
+  'imports:diff': z
+    .object({ importA: id, importB: id, limit: z.number().int().min(0).max(10_000).optional() })
+    .strict(),
   'analysis:start': z.union([
     z.object({ all: z.literal(true), targets: targets.optional() }).strict(),
     z.object({ ids: z.array(id).min(1).max(100_000) }).strict(),
@@ -75,7 +78,7 @@ export const INPUT_SCHEMAS = {
     .strict(),
   'products:count': filters,
   'products:stats': z.object({ filters, targets }).strict(),
-  'products:export': z.object({ filters }).strict(),
+  'products:export': z.object({ filters, path: z.string().min(1).max(4096).optional() }).strict(),
   'settings:get': none,
   // Every key optional, each checked by the same schema the settings file is read with.
   'settings:set': settingsPatchSchema,
@@ -98,6 +101,18 @@ export const INPUT_SCHEMAS = {
   'files:reveal': z.object({ path: z.string().min(1).max(4096) }).strict(),
   'app:openLogs': none,
   'jobs:retryFailed': none,
+  'app:pickFile': z.object({ purpose: z.enum(['import', 'catalog']) }).strict(),
+  'app:pickSavePath': z
+    .object({
+      purpose: z.literal('export'),
+      // A file name only: the folder is the user's to choose in the dialog.
+      defaultName: z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[^\\/:*?"<>|]+$/, 'a file name without a folder'),
+    })
+    .strict(),
 } satisfies { [C in Channel]: InputSchema<C> };
 
 // `satisfies` proves each schema is no wider than its declared input; this proves they are the same type both ways

@@ -1,102 +1,156 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ProductFilters } from '../../preload/contract/channels.ts';
-import { api } from './api.ts';
+import { api, call, useApi } from './api.ts';
 import { AnalysisView } from './features/analysis/AnalysisView.tsx';
 import { DropZone } from './features/DropZone.tsx';
 import { ImportPreviewPanel } from './features/ImportPreviewPanel.tsx';
 import { JobsPanel } from './features/JobsPanel.tsx';
+import { ListsView } from './features/lists/ListsView.tsx';
 import { ProductsView } from './features/products/ProductsView.tsx';
 import { OfflineBanner } from './features/OfflineBanner.tsx';
 import { SettingsView } from './features/settings/SettingsView.tsx';
+import { HelpOverlay } from './features/shell/HelpOverlay.tsx';
+import { SearchBox } from './features/shell/SearchBox.tsx';
+import { Sidebar, VIEWS, type ViewId } from './features/shell/Sidebar.tsx';
+import { TopBar } from './features/shell/TopBar.tsx';
+import { useShortcuts } from './features/shell/useShortcuts.ts';
+import { useWorkspace } from './features/shell/useWorkspace.ts';
+import { nextTheme, useTheme } from './theme/theme.ts';
 
-const TABS = [
-  { id: 'imports', label: 'Imports & jobs' },
-  { id: 'products', label: 'Products' },
-  { id: 'analysis', label: 'Analysis' },
-  { id: 'settings', label: 'Settings' },
-] as const;
-type Tab = (typeof TABS)[number]['id'];
-
-/** The seller's window: drop files, watch jobs, browse products, read the analysis. */
+/** The seller's window: lists imported, products to decide on, jobs, analysis and settings around one sidebar. */
 export function App() {
-  const [paths, setPaths] = useState<string[]>([]);
-  const [tab, setTab] = useState<Tab>('imports');
-  const [filters, setFilters] = useState<ProductFilters>({});
-  const [filtersKey, setFiltersKey] = useState(0);
-  // A view is built the first time it is shown, then kept (hidden) so its state survives tab switches.
-  const [visited, setVisited] = useState<ReadonlySet<Tab>>(new Set(['imports']));
-  useEffect(() => setVisited((v) => (v.has(tab) ? v : new Set([...v, tab]))), [tab]);
   if (!api) {
     return (
-      <main className="app">
+      <main className="content">
         <h1>Pallet</h1>
         <p role="alert">This page runs outside the Pallet app: there is nothing to talk to.</p>
       </main>
     );
   }
-  // Arrow keys move between tabs, as in any tab list.
-  const onTabKey = (e: KeyboardEvent) => {
-    const i = TABS.findIndex((t) => t.id === tab);
-    const next =
-      e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
-    if (next < 0) return;
-    setTab(TABS[next]!.id);
-    document.getElementById(`tab-${TABS[next]!.id}`)?.focus();
+  return <AppWindow />;
+}
+
+/** The window around the sidebar, against the nearest ApiContext (tests render it with a typed fake). */
+export function AppWindow() {
+  const api = useApi();
+  const workspace = useWorkspace();
+  const [theme, setTheme] = useTheme();
+  const [view, setView] = useState<ViewId>('lists');
+  const [paths, setPaths] = useState<string[]>([]);
+  const [filters, setFilters] = useState<ProductFilters>({});
+  // Bumped when filters are set from outside the products view (Show winners, a list's products): it starts afresh.
+  const [filtersKey, setFiltersKey] = useState(0);
+  const [help, setHelp] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const search = useRef<HTMLInputElement>(null);
+  // A view is built the first time it is shown, then kept (hidden) so its state survives a switch.
+  const [visited, setVisited] = useState<ReadonlySet<ViewId>>(new Set(['lists']));
+  useEffect(() => setVisited((v) => (v.has(view) ? v : new Set([...v, view]))), [view]);
+
+  const addFiles = (p: string[]) => {
+    setPaths((cur) => [...cur, ...p.filter((x) => !cur.includes(x))]);
+    setView('lists');
   };
+  const openFile = () =>
+    call(api.app.pickFile({ purpose: 'import' }))
+      .then(({ path }) => {
+        setProblem(null);
+        if (path) addFiles([path]);
+      })
+      .catch((e: Error) => setProblem(e.message));
+  const showProducts = (f: ProductFilters) => {
+    setFilters(f);
+    setFiltersKey((k) => k + 1);
+    setView('products');
+  };
+  const act = (p: Promise<unknown>) => p.catch((e: Error) => setProblem(e.message));
+  useShortcuts({
+    open: () => void openFile(),
+    search: () => {
+      setView('products');
+      search.current?.focus();
+      search.current?.select();
+    },
+    view: (i) => VIEWS[i] && setView(VIEWS[i].id),
+    help: () => setHelp(true),
+  });
+
+  const jobs = [...workspace.jobs.values()];
+  const running = jobs.filter((j) => j.status === 'running').length;
+  const failed = jobs.filter((j) => j.status === 'failed').length;
   return (
-    <DropZone
-      onFiles={(p) => {
-        setPaths((cur) => [...cur, ...p.filter((x) => !cur.includes(x))]);
-        setTab('imports');
-      }}
-    >
-      <main className="app">
-        <header className="app-header">
-          <h1>Pallet</h1>
-          <p className="hint">Drop a supplier price list or catalog (CSV) anywhere in this window.</p>
-          <nav role="tablist" aria-label="Views" onKeyDown={onTabKey}>
-            {TABS.map((t) => (
-              <button
-                key={t.id}
-                id={`tab-${t.id}`}
-                role="tab"
-                type="button"
-                aria-selected={tab === t.id}
-                aria-controls={`panel-${t.id}`}
-                tabIndex={tab === t.id ? 0 : -1}
-                onClick={() => setTab(t.id)}
-              >
-                {t.label}
-              </button>
-            ))}
-          </nav>
-        </header>
-        <OfflineBanner />
-        {/* A view stays mounted once shown (hidden when not): typed targets, filters and scroll survive a tab switch. */}
-        <div id="panel-imports" role="tabpanel" aria-labelledby="tab-imports" hidden={tab !== 'imports'}>
-          {paths.map((p) => (
-            <ImportPreviewPanel key={p} path={p} onDone={() => setPaths((cur) => cur.filter((x) => x !== p))} />
-          ))}
-          <JobsPanel />
-        </div>
-        <div id="panel-products" role="tabpanel" aria-labelledby="tab-products" hidden={tab !== 'products'}>
-          {visited.has('products') && <ProductsView key={filtersKey} filters={filters} onFilters={setFilters} />}
-        </div>
-        <div id="panel-analysis" role="tabpanel" aria-labelledby="tab-analysis" hidden={tab !== 'analysis'}>
-          {visited.has('analysis') && (
-            <AnalysisView
-              onShowWinners={(f) => {
+    <DropZone onFiles={addFiles}>
+      <div className="shell">
+        <Sidebar
+          view={view}
+          onView={setView}
+          theme={theme}
+          onTheme={() => setTheme(nextTheme(theme))}
+          onHelp={() => setHelp(true)}
+          counts={{
+            lists: { n: workspace.imports.length, label: `${workspace.imports.length} price lists` },
+            products:
+              workspace.products === null
+                ? null
+                : { n: workspace.products, label: `${workspace.products.toLocaleString('en-US')} products` },
+            jobs: failed
+              ? { n: failed, label: `${failed} failed`, live: false }
+              : running
+                ? { n: running, live: true, label: `${running} running` }
+                : null,
+          }}
+        />
+        <TopBar
+          workspace={workspace}
+          onPauseAll={() => act(call(api.jobs.pauseAll()))}
+          onResumeAll={() => act(call(api.jobs.resumeAll()))}
+          onOpenFile={() => void openFile()}
+          search={
+            <SearchBox
+              key={filtersKey}
+              value={filters}
+              inputRef={search}
+              onChange={(f) => {
                 setFilters(f);
-                setFiltersKey((k) => k + 1);
-                setTab('products');
+                setView('products');
               }}
             />
-          )}
-        </div>
-        <div id="panel-settings" role="tabpanel" aria-labelledby="tab-settings" hidden={tab !== 'settings'}>
-          {visited.has('settings') && <SettingsView />}
-        </div>
-      </main>
+          }
+        />
+        <main className="content" aria-label={VIEWS.find((v) => v.id === view)!.label}>
+          <OfflineBanner />
+          {problem && <p role="alert">{problem}</p>}
+          {/* A view stays mounted once shown (hidden when not): typed targets, filters and scroll survive a switch. */}
+          <div id="view-lists" hidden={view !== 'lists'}>
+            <div className="view-head">
+              <h2>Price lists</h2>
+            </div>
+            {paths.map((p) => (
+              <ImportPreviewPanel key={p} path={p} onDone={() => setPaths((cur) => cur.filter((x) => x !== p))} />
+            ))}
+            <ListsView
+              imports={workspace.imports}
+              jobs={workspace.jobs}
+              onShowProducts={showProducts}
+              onOpenFile={() => void openFile()}
+              onTrySample={() => act(call(api.app.trySample()))}
+            />
+          </div>
+          <div id="view-products" className="view-fill" hidden={view !== 'products'}>
+            {visited.has('products') && <ProductsView key={filtersKey} filters={filters} onFilters={setFilters} />}
+          </div>
+          <div id="view-jobs" hidden={view !== 'jobs'}>
+            <JobsPanel />
+          </div>
+          <div id="view-analysis" hidden={view !== 'analysis'}>
+            {visited.has('analysis') && <AnalysisView onShowWinners={showProducts} />}
+          </div>
+          <div id="view-settings" hidden={view !== 'settings'}>
+            {visited.has('settings') && <SettingsView />}
+          </div>
+        </main>
+      </div>
+      <HelpOverlay open={help} onClose={() => setHelp(false)} />
     </DropZone>
   );
 }

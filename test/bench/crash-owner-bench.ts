@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { syntheticUpc, writeSupplierFile } from '../../main/bench/supplier-file.ts';
+import { stagingDir } from '../../main/imports/data-paths.ts';
 import { stagingNeeded } from '../../main/imports/staging-files.ts';
 import { tsxLoader } from '../../main/workers/entry-path.ts';
 import { CREDENTIALS, startSpApiDouble } from '../support/spapi-double.ts';
@@ -110,11 +111,11 @@ function jobSpanMs(dbPath: string, kind: string): number {
   }
 }
 
-/** Staging files in `dataDir` of imports that no longer need them (finished, or gone). */
-function stagingLeft(dataDir: string, dbPath: string): number {
+/** Staging files of database `dbPath` of imports that no longer need them (finished, or gone). */
+function stagingLeft(dbPath: string): number {
   let names: string[];
   try {
-    names = readdirSync(join(dataDir, 'staging'));
+    names = readdirSync(stagingDir(dbPath));
   } catch {
     return 0;
   }
@@ -438,7 +439,7 @@ export async function runCrashOwnerBench(
             copyDb(reference.db, join(keep, `${scenario.kind}-${i}-clean.db`));
           }
         }
-        t.stagingLeft += stagingLeft(dir, db);
+        t.stagingLeft += stagingLeft(db);
         t.repeated += recorder.searches.filter((r) => r.at >= killedAt && r.gtins.some((g) => stored.has(g))).length;
         rmSync(dir, { recursive: true, force: true });
         log(

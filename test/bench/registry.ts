@@ -66,6 +66,18 @@ export const benches: Record<string, Bench> = {
         ...(smoke ? { cancels: 1, cancelAfterMs: [0, 10] as const } : {}),
       }),
   },
+  // The same rows as CSV and as .xlsx, side by side (the import bench's xlsx figures): --rows is the xlsx size knob.
+  'import-xlsx': {
+    rows: 'rows (as CSV and as XLSX)',
+    run: async ({ rows, smoke, log }) =>
+      (await import('./xlsx-bench.ts')).runXlsxBench({ log, rows: rows ?? (smoke ? 300 : undefined) }),
+  },
+  // Suppliers over time: recording offers with an import, a supplier's second list, the diff of the two.
+  suppliers: {
+    rows: 'products per list',
+    run: async ({ rows, smoke, log }) =>
+      (await import('./suppliers-bench.ts')).runSuppliersBench({ log, rows: rows ?? (smoke ? 1_000 : undefined) }),
+  },
   analysis: {
     rows: 'rows',
     run: async ({ rows, smoke, log }) =>
@@ -93,5 +105,15 @@ export const benches: Record<string, Bench> = {
         rows: rows ?? (smoke ? 2_000 : undefined),
         ...(smoke ? { wheelSteps: 20, stepsPerJump: 4, settleMs: 100 } : {}),
       }),
+  },
+  'db-health': {
+    rows: 'products',
+    run: async ({ rows, smoke, log }) =>
+      (await import('./db-health-bench.ts')).runDbHealthBench({ log, rows: rows ?? (smoke ? 2_000 : undefined) }),
+  },
+  fuzz: {
+    rows: 'cases per target',
+    run: async ({ rows, smoke, log }) =>
+      (await import('./fuzz-bench.ts')).runFuzzBench({ log, cases: rows ?? (smoke ? 20 : undefined) }),
   },
 };

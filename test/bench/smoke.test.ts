@@ -87,6 +87,29 @@ const SMOKE: Record<string, Promised> = {
       'lookup_requests_repeated',
     ],
   },
+  'import-xlsx': {
+    measures: [
+      'xlsx_file_mib',
+      'xlsx_rows_per_s',
+      'csv_rows_per_s',
+      'xlsx_vs_csv_ratio',
+      'xlsx_worker_peak_rss_mib',
+      'csv_worker_peak_rss_mib',
+    ],
+    counts: ['xlsx_rows'],
+  },
+  suppliers: {
+    measures: [
+      'import_no_supplier_ms',
+      'import_with_supplier_ms',
+      'import_with_supplier_ratio',
+      'offers_step_first_ms',
+      'second_list_import_ms',
+      'offers_step_second_ms',
+      'diff_ms',
+    ],
+    counts: ['rows', 'costs_changed_second', 'diff_cost_up'],
+  },
   import: {
     measures: [
       'file_mib',
@@ -135,6 +158,11 @@ const SMOKE: Record<string, Promised> = {
     labels: ['worker_entry'],
     nullable: ['worker_peak_rss_mib'],
   },
+  fuzz: {
+    measures: ['fuzz_seconds'],
+    counts: ['cases', 'skipped_valid_inputs', 'crashes', 'unclear_errors', 'seed'],
+    zero: ['crashes', 'unclear_errors'],
+  },
   table: {
     measures: [
       'scroll_seconds',
@@ -149,6 +177,18 @@ const SMOKE: Record<string, Promised> = {
       'main_loop_lag_p99_ms',
     ],
     counts: ['table_rows', 'scroll_steps', 'long_tasks_over_50ms', 'dom_rows'],
+  },
+  'db-health': {
+    measures: [
+      'db_mib',
+      'quick_check_ms',
+      'integrity_check_ms',
+      'app_start_check_ms',
+      'app_start_check_loop_stall_ms',
+      'backup_on_thread_ms',
+      'backup_loop_stall_ms',
+    ],
+    counts: ['products'],
   },
 };
 

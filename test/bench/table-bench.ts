@@ -59,7 +59,7 @@ export async function runTableBench(
     await h.reopen();
     const page = h.page;
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.getByRole('tab', { name: 'Products' }).click();
+    await page.getByTestId('nav-products').click();
     await page.getByText(`${rows.toLocaleString('en-US')} products`).waitFor({ timeout: 60_000 });
     await page.getByText('Product 1 ').first().waitFor();
     // Measure scrolling, not start-up: let the window settle first.

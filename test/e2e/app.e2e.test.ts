@@ -15,6 +15,7 @@ describe.skipIf(unavailable !== null)('Pallet in Chromium, wired to the real cor
   afterAll(async () => closeBrowser());
 
   const job = (id: number) => h.page.getByTestId(`job-${id}`);
+  const go = (view: string) => h.page.getByTestId(`nav-${view}`).click();
   const lastJobId = () => Math.max(...h.app.engine.queue.list({ kind: 'import' }).map((j) => j.id));
 
   it('drop a CSV → preview → progress → completed; notification recorded and tray updated', async () => {
@@ -32,6 +33,12 @@ describe.skipIf(unavailable !== null)('Pallet in Chromium, wired to the real cor
     await panel.getByRole('button', { name: 'Start import' }).click();
     await waitFor(() => h.app.engine.queue.list({ kind: 'import' }).length === 1, 'the import job');
     const id = lastJobId();
+    // The price list appears in Lists with its import's progress; the job itself is in Jobs.
+    await h.page
+      .getByRole('region', { name: 'Price lists' })
+      .getByRole('cell', { name: 'supplier.csv', exact: true })
+      .waitFor();
+    await go('jobs');
     await waitForAttr(job(id), 'data-status', 'completed');
     await expectText(job(id), '3 rows: 2 new, 0 updated, 0 unchanged, 0 duplicates, 1 rejected');
     // The import's notification (the lookup it starts may add its own).
@@ -52,6 +59,7 @@ describe.skipIf(unavailable !== null)('Pallet in Chromium, wired to the real cor
     const path = join(h.dir, 'big.csv');
     await writeSupplierFile(path, 150_000);
     const id = h.app.engine.queue.enqueue({ kind: 'import', payload: { path } }).id;
+    await go('jobs');
     await waitForAttr(job(id), 'data-status', 'running');
     expect(h.shell.closeWindow()).toBe(false);
     expect(h.shell.rec.visible).toBe(false);
@@ -62,6 +70,7 @@ describe.skipIf(unavailable !== null)('Pallet in Chromium, wired to the real cor
       120_000,
     );
     await h.reopen();
+    await go('jobs');
     await waitForAttr(job(id), 'data-status', 'completed');
     await expectText(job(id), '150000 rows: 150000 new');
   });
@@ -70,6 +79,7 @@ describe.skipIf(unavailable !== null)('Pallet in Chromium, wired to the real cor
     const path = join(h.dir, 'big.csv');
     await writeSupplierFile(path, 300_000);
     const id = h.app.engine.queue.enqueue({ kind: 'import', payload: { path } }).id;
+    await go('jobs');
     await waitForAttr(job(id), 'data-status', 'running');
     await job(id).getByRole('button', { name: 'Cancel' }).click();
     await waitForAttr(job(id), 'data-status', 'cancelled');
@@ -81,6 +91,7 @@ describe.skipIf(unavailable !== null)('Pallet in Chromium, wired to the real cor
     const path = join(h.dir, 'big.csv');
     await writeSupplierFile(path, 150_000);
     const id = h.app.engine.queue.enqueue({ kind: 'import', payload: { path }, maxAttempts: 5 }).id;
+    await go('jobs');
     await waitForAttr(job(id), 'data-status', 'running');
     await waitFor(() => (h.app.engine.queue.get(id).progress?.succeeded ?? 0) > 1000, 'rows to be read');
     process.kill(h.app.engine.workers[0]!.pid!, 'SIGKILL');

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Papa from 'papaparse';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -83,7 +84,7 @@ describe.skipIf(unavailable !== null)(
       return h;
     }
     async function storeCredentials(h: Harness) {
-      await h.page.getByRole('tab', { name: 'Settings' }).click();
+      await h.page.getByTestId('nav-settings').click();
       await h.page.getByLabel('LWA client ID').fill(CREDENTIALS.clientId);
       await h.page.getByLabel('LWA client secret').fill(CREDENTIALS.clientSecret);
       await h.page.getByLabel('Refresh token').fill(CREDENTIALS.refreshToken);
@@ -92,7 +93,7 @@ describe.skipIf(unavailable !== null)(
       expect(await h.page.getByLabel('LWA client secret').inputValue()).toBe('');
     }
     async function importSample(h: Harness) {
-      await h.page.getByRole('tab', { name: 'Imports & jobs' }).click();
+      await h.page.getByTestId('nav-lists').click();
       await h.offerFile('supplier-sample.csv', SAMPLE);
       await h.drop(['supplier-sample.csv']);
       const panel = h.page.getByRole('region', { name: 'Import supplier-sample.csv' });
@@ -119,14 +120,14 @@ describe.skipIf(unavailable !== null)(
       });
       expect(api!.stats.tokenExchanges).toBeGreaterThanOrEqual(1);
 
-      await h.page.getByRole('tab', { name: 'Products' }).click();
+      await h.page.getByTestId('nav-products').click();
       const products = h.page.getByRole('region', { name: 'Products' });
       await products.getByText('30 products').waitFor();
       await products.getByRole('button', { name: 'not on Amazon' }).click();
       await products.getByText('3 products').waitFor();
       await products.getByRole('button', { name: 'not on Amazon' }).click();
 
-      await h.page.getByRole('tab', { name: 'Analysis' }).click();
+      await h.page.getByTestId('nav-analysis').click();
       const analysis = h.page.getByRole('region', { name: 'Analysis' });
       await analysis.getByLabel('ROI ≥ %', { exact: true }).fill('40');
       await analysis.getByLabel('Profit ≥ $', { exact: true }).fill('4');
@@ -144,11 +145,16 @@ describe.skipIf(unavailable !== null)(
 
       await summary.getByRole('button', { name: 'Show winners' }).click();
       await products.getByText(`${winners} products`).waitFor();
-      await h.page.getByRole('tab', { name: 'Analysis' }).click();
-      await summary.getByRole('button', { name: 'Export winners (CSV)' }).click();
+      await h.page.getByTestId('nav-analysis').click();
+      // The seller chooses where the export goes in the save dialog (the harness answers it).
+      const chosen = join(h.dir, 'my-winners.csv');
+      h.answerPicker(chosen);
+      await summary.getByRole('button', { name: 'Export winners (CSV)…' }).click();
       const status = analysis.getByText(/^Exported \d+ winners to /);
       await status.waitFor();
       const path = (await status.textContent())!.replace(/^Exported \d+ winners to /, '');
+      expect(path).toBe(chosen);
+      expect(h.picked).toContain('Export products');
       expect(existsSync(path)).toBe(true);
       const csv = Papa.parse<Record<string, string>>(
         readFileSync(path, 'utf8')

@@ -89,6 +89,10 @@ export interface Harness {
   offerFile(name: string, path: string): Promise<void>;
   /** Drops files onto the window as the OS would. */
   drop(names: string[]): Promise<void>;
+  /** What the native open and save dialogs answer from now on: a path, or null for "cancelled". */
+  answerPicker(path: string | null): void;
+  /** The titles of the dialogs shown so far. */
+  readonly picked: string[];
   /** Closes and reopens the window: a fresh renderer over the same running core. */
   reopen(): Promise<void>;
   close(): Promise<void>;
@@ -129,6 +133,14 @@ export async function startHarness(opts: { secrets?: SecretsPort; network?: Netw
       if (page) void flush();
     },
   };
+  // The native dialogs answer what the test set, as a user picking that file would.
+  let pickerAnswer: string | null = null;
+  const picked: string[] = [];
+  const dialog = {
+    ...shell.ports.dialog,
+    pickFile: async (o: { title: string }) => (picked.push(o.title), pickerAnswer),
+    pickSavePath: async (o: { title: string }) => (picked.push(o.title), pickerAnswer),
+  };
   const flush = async () => {
     const batch = pending.splice(0);
     await page
@@ -147,7 +159,7 @@ export async function startHarness(opts: { secrets?: SecretsPort; network?: Netw
   const pallet = await createApp({
     dbPath: tmp.path,
     launcher: createNodeLauncher(),
-    ports: { ...shell.ports, window },
+    ports: { ...shell.ports, window, dialog },
     appOrigin: origin,
     version: 'e2e',
     workers: 1,
@@ -189,6 +201,8 @@ export async function startHarness(opts: { secrets?: SecretsPort; network?: Netw
     origin,
     otherOrigin: other.origin,
     dir: tmp.dir,
+    answerPicker: (path) => void (pickerAnswer = path),
+    picked,
     async offerFile(name, path) {
       files[name] = path;
       await page.evaluate(

@@ -1,4 +1,5 @@
-// `npm run screenshots`: regenerates test/e2e/screenshots/*.png — each main view of the built renderer in Chromium,
+// `npm run screenshots`: regenerates test/e2e/screenshots/*.png — every view of the built renderer in Chromium at
+// 1280×800 and 1920×1080, light and dark,
 // wired to the real core, after "Try with sample data" ran the whole flow offline (reference catalog lookups).
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const h = await startHarness({ network, secrets: createSecrets(fakeKeyring(), memorySecretStore().store) });
   try {
     const page = h.page;
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByRole('button', { name: 'Try with sample data' }).click();
     const q = h.app.engine.queue;
     // Catalog import → supplier import → lookups (reference catalog) → analysis.
@@ -38,31 +39,55 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
     }
     await page.waitForTimeout(500);
+    // Every view at both sizes, light and dark: `<view>-<scheme>-<width>.png`.
+    const SIZES = [
+      { width: 1280, height: 800 },
+      { width: 1920, height: 1080 },
+    ];
     const shot = async (name: string) => {
       await page.waitForTimeout(300);
-      await page.screenshot({ path: `${OUT}${name}.png`, fullPage: true });
+      await page.screenshot({ path: `${OUT}${name}.png` });
       process.stderr.write(`wrote ${name}.png\n`);
     };
-    await shot('imports-and-jobs');
-    await page.getByRole('tab', { name: 'Products' }).click();
     const products = page.getByRole('region', { name: 'Products' });
-    await products.getByText('30 products').waitFor();
-    await products.getByText('Stainless Steel Water Bottle 24oz').click();
-    await shot('products');
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await shot('products-dark');
+    const ready: Record<string, () => Promise<unknown>> = {
+      lists: () =>
+        page
+          .getByRole('region', { name: 'Price lists' })
+          .getByRole('cell', { name: 'supplier-sample.csv', exact: true })
+          .waitFor(),
+      products: async () => {
+        await products.getByText('30 products').waitFor();
+        // The details drawer open on a product, as a seller deciding on it sees it.
+        if (!(await page.getByRole('region', { name: /^Details of/ }).count()))
+          await products.getByText('Stainless Steel Water Bottle 24oz').click();
+      },
+      jobs: () => page.getByRole('region', { name: 'Jobs' }).waitFor(),
+      analysis: () => page.getByTestId('winners-summary').waitFor(),
+      settings: () => page.getByText(/^Credentials: /).waitFor(),
+    };
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const size of SIZES) {
+        await page.setViewportSize(size);
+        for (const [view, wait] of Object.entries(ready)) {
+          await page.getByTestId(`nav-${view}`).click();
+          await wait();
+          await shot(`${view}-${scheme}-${size.width}`);
+        }
+      }
+      await page.setViewportSize(SIZES[0]!);
+      await page.keyboard.press('Shift+?');
+      await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+      await shot(`help-${scheme}-1280`);
+      await page.keyboard.press('Escape');
+    }
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.getByRole('tab', { name: 'Analysis' }).click();
-    await page.getByTestId('winners-summary').waitFor();
-    await shot('analysis');
-    await page.getByRole('tab', { name: 'Settings' }).click();
-    await page.getByText(/^Credentials: /).waitFor();
-    await shot('settings');
     online = false;
     listeners.forEach((l) => l(false));
-    await page.getByRole('tab', { name: 'Imports & jobs' }).click();
+    await page.getByTestId('nav-lists').click();
     await page.getByTestId('offline-banner').waitFor();
-    await shot('offline');
+    await shot('offline-light-1280');
   } finally {
     await h.close();
     await closeBrowser();

@@ -28,6 +28,10 @@ export const CREDENTIALS = {
 
 export async function startSpApiDouble(opts: {
   items: DoubleItem[];
+  /** The credentials the token endpoint accepts (default CREDENTIALS). */
+  credentials?: typeof CREDENTIALS;
+  /** A refusal echoes the form it got, as some servers do in their error descriptions (secrets included). */
+  echoRefusals?: boolean;
   ratePerSec?: number;
   burst?: number;
   tokenTtlSec?: number;
@@ -73,13 +77,15 @@ export async function startSpApiDouble(opts: {
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         const f = new URLSearchParams(body);
+        const accepted = opts.credentials ?? CREDENTIALS;
         if (
           f.get('grant_type') !== 'refresh_token' ||
-          f.get('client_id') !== CREDENTIALS.clientId ||
-          f.get('client_secret') !== CREDENTIALS.clientSecret ||
-          f.get('refresh_token') !== CREDENTIALS.refreshToken
+          f.get('client_id') !== accepted.clientId ||
+          f.get('client_secret') !== accepted.clientSecret ||
+          f.get('refresh_token') !== accepted.refreshToken
         ) {
-          return send(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+          const description = `Client authentication failed${opts.echoRefusals ? ` for ${body}` : ''}`;
+          return send(401, { error: 'invalid_client', error_description: description });
         }
         stats.tokenExchanges++;
         const token = `Atza|token-${stats.tokenExchanges}`;
@@ -88,7 +94,7 @@ export async function startSpApiDouble(opts: {
           access_token: token,
           token_type: 'bearer',
           expires_in: opts.tokenTtlSec ?? 3600,
-          refresh_token: CREDENTIALS.refreshToken,
+          refresh_token: accepted.refreshToken,
         });
       });
       return;

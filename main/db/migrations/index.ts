@@ -7,6 +7,8 @@ import { pricingMigration } from './005-pricing.ts';
 import { imagesMigration } from './006-images.ts';
 import { statusPredicatesMigration } from './007-status-predicates.ts';
 import { importSeenMigration } from './008-import-seen.ts';
+import { suppliersMigration } from './009-suppliers.ts';
+import { headerRowMigration } from './010-header-row.ts';
 
 /** The app's schema ladder, oldest first. Append only: never edit a migration that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -18,4 +20,6 @@ export const migrations: readonly Migration[] = [
   imagesMigration,
   statusPredicatesMigration,
   importSeenMigration,
+  suppliersMigration,
+  headerRowMigration,
 ];

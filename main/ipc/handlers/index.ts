@@ -9,6 +9,7 @@ import { BadFileError } from '../../imports/sniff.ts';
 import { findUnfinishedImport } from '../../imports/resume.ts';
 import { wakeJob } from '../../queue/orphans.ts';
 import { createImportStore } from '../../imports/store.ts';
+import { diffableImport, DiffError } from '../../suppliers/diff.ts';
 import { analysisJobs } from '../../analysis/task.ts';
 import {
   chooseAsin,
@@ -18,6 +19,7 @@ import {
   retryLookups,
 } from '../../lookups/status.ts';
 import { JobNotFoundError, JobStateError } from '../../queue/errors.ts';
+import { jobErrorLevel } from '../../queue/error-level.ts';
 import type { Queue } from '../../queue/queue.ts';
 import type { Job } from '../../queue/types.ts';
 import { isJobKind, kindLabel } from '../../job-kinds.ts';
@@ -25,6 +27,8 @@ import { LOOKUP_SWEEP, pendingLookupJob } from '../../lookups/kind.ts';
 import { recurringKey } from '../../queue/kinds.ts';
 import { IpcError, type Handlers } from '../router.ts';
 import { createAppSettingsHandlers, type AppSettingsDeps } from './app-settings.ts';
+import { assertImportableFile, createPickers } from './pickers.ts';
+import type { DialogPort } from '../../ports.ts';
 
 /**
  * The part of a job the window needs (no payload: it may hold paths the window did not choose). Null for a kind this
@@ -82,21 +86,41 @@ export interface HandlerDeps {
   exportDir: () => string;
   /** Preferences, secrets, network and sample data for the settings and status channels. */
   app: Omit<AppSettingsDeps, 'queue'>;
+  /** The OS's open and save dialogs (absent outside the desktop app: picking is then refused with the reason). */
+  dialog?: DialogPort;
 }
 
 /** Every IPC handler, against the engine's queue and database. */
-export function createHandlers({ db, queue, version, reader, exportDir, app }: HandlerDeps): Handlers {
+export function createHandlers({ db, queue, version, reader, exportDir, app, dialog }: HandlerDeps): Handlers {
   const imports = createImportStore(db);
+  const pickers = createPickers(dialog);
+  const appSettings = createAppSettingsHandlers({ ...app, queue });
   return {
-    ...createAppSettingsHandlers({ ...app, queue }),
+    ...appSettings,
+    ...pickers.handlers,
+    // The catalog's path comes from the window: checked like an import's before a job is queued for it.
+    'catalog:import': async (req) => {
+      await assertImportableFile(req.path);
+      return appSettings['catalog:import'](req);
+    },
+    // An export written where the user chose lies outside Pallet's folders: it may be revealed all the same.
+    'files:reveal': ({ path }) => {
+      if (!pickers.wrote(path)) return appSettings['files:reveal']({ path });
+      app.files.showInFolder(path);
+      return { ok: true as const };
+    },
     'app:info': () => ({ name: 'Pallet', version }),
     'jobs:list': (q) => queue.list({ status: q?.status, limit: q?.limit ?? 200 }).flatMap((j) => jobView(j) ?? []),
     'jobs:get': ({ id }) => viewOf(queue.get(id)),
     'jobs:errors': ({ id, limit }) => {
       queue.get(id);
-      return queue
-        .recentErrors(id, limit ?? 50)
-        .map((e) => ({ rowNumber: e.row_number, code: e.code, message: e.message, createdAt: e.created_at }));
+      return queue.recentErrors(id, limit ?? 50).map((e) => ({
+        rowNumber: e.row_number,
+        code: e.code,
+        level: jobErrorLevel(e.code),
+        message: e.message,
+        createdAt: e.created_at,
+      }));
     },
     'jobs:cancel': ({ id }) => viewOf(queue.cancel(id)),
     'jobs:pause': ({ id }) => viewOf(queue.pause(id)),
@@ -109,17 +133,34 @@ export function createHandlers({ db, queue, version, reader, exportDir, app }: H
     'queue:resume': () => (queue.resumeAll(), { paused: queue.isPaused() }),
     'imports:preview': async (req): Promise<ImportPreview> => {
       await assertCsvFile(req.path);
-      const plan = await planImport(req.path, { mapping: req.mapping, decimal: req.decimal }, db, 20);
+      const plan = await planImport(
+        req.path,
+        {
+          mapping: req.mapping,
+          decimal: req.decimal,
+          headerRow: req.headerRow,
+          supplier: req.supplier,
+          sheet: req.sheet,
+        },
+        db,
+        20,
+      );
       return {
         file: plan.fileName,
         encoding: plan.sniffed.encoding,
         delimiter: plan.sniffed.delimiter,
         decimal: plan.decimal,
         headers: plan.headers,
+        headerRow: plan.headerRow,
+        headerReason: plan.headerReason,
         mapping: plan.previewMapping,
         savedMappingUsed: plan.savedMappingUsed,
         warnings: plan.warnings,
         rows: plan.sampleRows,
+        supplier: plan.supplier,
+        supplierSource: plan.supplierSource,
+        sheets: plan.xlsx?.sheets ?? [],
+        sheet: plan.xlsx?.sheet ?? null,
       };
     },
     'imports:start': async (req) => {
@@ -188,14 +229,28 @@ export function createHandlers({ db, queue, version, reader, exportDir, app }: H
     'products:page': (q) => reader.page(q),
     'products:count': (q) => reader.count(q),
     'products:stats': ({ filters, targets }) => reader.stats(filters, targets),
-    'products:export': async ({ filters }) => {
+    'products:export': async ({ filters, path: chosen }) => {
       const stamp = new Date().toISOString().replace(/[:T]/g, '-').slice(0, 19);
-      const path = join(exportDir(), `pallet-products-${stamp}.csv`);
-      return { path, rows: await reader.exportCsv(filters, path) };
+      const path = pickers.exportTarget(chosen) ?? join(exportDir(), `pallet-products-${stamp}.csv`);
+      const rows = await reader.exportCsv(filters, path);
+      if (chosen) pickers.recordWrite(path);
+      return { path, rows };
     },
     'imports:undo': ({ importId }) => {
       if (!imports.get(importId)) throw new IpcError('NOT_FOUND', `There is no import #${importId}.`);
       return { jobId: queue.enqueue({ kind: 'import_undo', payload: { importId }, dedupeKey: `undo:${importId}` }).id };
+    },
+    'imports:diff': async ({ importA, importB, limit }) => {
+      // The checks are key lookups (fine here, with their own error codes); the diff itself runs on the reader's thread.
+      try {
+        diffableImport(db, importA);
+        diffableImport(db, importB);
+      } catch (err) {
+        if (err instanceof DiffError)
+          throw new IpcError(err.code === 'not_found' ? 'NOT_FOUND' : 'CONFLICT', err.message);
+        throw err;
+      }
+      return reader.diff(importA, importB, limit ?? 100);
     },
   };
 }

@@ -44,6 +44,7 @@ export function createLwaAuth(opts: {
       throw new ProviderError(
         'auth_rejected',
         `Amazon refused the SP-API credentials (${code}). Check the client id, secret and refresh token in Settings.`,
+        false,
       );
     }
     if (res.status >= 300)

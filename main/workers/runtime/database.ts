@@ -34,7 +34,7 @@ export function workerDatabase(): { db: Db; queue: Queue } {
   return shared;
 }
 
-/** Folder beside the database for staging files and reports. */
+/** The folder holding the database (the image store lives under it). */
 export function workerDataDir(): string {
   return dirname(workerDbPath());
 }

@@ -31,6 +31,14 @@ function counts(j: JobView): string | null {
   }
 }
 
+/** The job views' filter, as Bull Board and Flower have: all, unfinished, failed, completed. */
+const SHOWS = [
+  { id: 'all', label: 'All', has: () => true },
+  { id: 'active', label: 'Active', has: (j: JobView) => ACTIVE_STATUSES.includes(j.status) },
+  { id: 'failed', label: 'Failed', has: (j: JobView) => j.status === 'failed' },
+  { id: 'completed', label: 'Completed', has: (j: JobView) => j.status === 'completed' },
+] as const;
+
 /** "1,234 rows/s · about 2 min left", from the queue's own rate and ETA. */
 function speed(j: JobView): string | null {
   const p = j.progress;
@@ -50,6 +58,7 @@ export function JobsPanel() {
   const [jobs, setJobs] = useState<Map<number, JobView>>(new Map());
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<Map<number, JobErrorView[]>>(new Map());
+  const [show, setShow] = useState<(typeof SHOWS)[number]['id']>('all');
   const openRef = useRef(open);
   openRef.current = open;
 
@@ -94,7 +103,22 @@ export function JobsPanel() {
   const failed = sorted.filter((j) => j.status === 'failed').length;
   return (
     <section className="card" aria-label="Jobs">
-      <h2>Jobs</h2>
+      <div className="view-head">
+        <h2>Jobs</h2>
+        <div className="chips" role="group" aria-label="Show jobs">
+          {SHOWS.map((f) => (
+            <button
+              key={f.id}
+              type="button"
+              className="chip"
+              aria-pressed={show === f.id}
+              onClick={() => setShow(f.id)}
+            >
+              {f.label} {sorted.filter(f.has).length}
+            </button>
+          ))}
+        </div>
+      </div>
       {error && <p role="alert">{error}</p>}
       {failed > 1 && (
         <p>
@@ -114,7 +138,7 @@ export function JobsPanel() {
         </p>
       )}
       <ul className="jobs">
-        {sorted.map((j) => {
+        {sorted.filter(SHOWS.find((f) => f.id === show)!.has).map((j) => {
           const p = j.progress;
           const pct = p && p.total ? Math.min(100, Math.floor((p.done / p.total) * 100)) : null;
           const imported = j.kind === 'import' ? j.result : null;

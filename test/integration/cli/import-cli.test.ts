@@ -56,6 +56,9 @@ describe('pallet import, template, undo-import', () => {
         'duplicates',
         'rejected',
         'errorReport',
+        'report',
+        'rejectedSample',
+        'warningSample',
         'encoding',
         'delimiter',
         'mapping',
@@ -80,6 +83,43 @@ describe('pallet import, template, undo-import', () => {
     const again = await cli('--db', tmp.path, 'undo-import', '1');
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/already undone/);
+  });
+
+  it('shows the first 5 rejected rows and 5 warnings and the report; --json carries them bounded', async () => {
+    const rows = ['UPC,Name,Brand,Cost,Quantity'];
+    // Rows 2–8 rejected (a cost that is no amount), rows 9–14 kept with a warning (a quantity not a whole number).
+    for (let i = 0; i < 7; i++) rows.push(`,Thing ${i},Acme,abc${i},1`);
+    for (let i = 0; i < 6; i++) rows.push(`,Widget ${i},Acme,1.00,${i}.5`);
+    const p = file('mixed.csv', rows.join('\n') + '\n');
+    const r = await cli('--db', tmp.path, 'import', p);
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/0 duplicates, 7 rejected, 6 with warnings\.$/);
+    expect(lines.slice(1, 7)).toEqual([
+      'Rows left out (first 5 of 7):',
+      '  row 2: Cost: "abc0" not an amount',
+      '  row 3: Cost: "abc1" not an amount',
+      '  row 4: Cost: "abc2" not an amount',
+      '  row 5: Cost: "abc3" not an amount',
+      '  row 6: Cost: "abc4" not an amount',
+    ]);
+    expect(lines[7]).toBe('Rows imported with warnings (first 5 of 6):');
+    expect(lines[8]).toBe('  row 9: Quantity: "0.5" not a whole number');
+    expect(lines[12]).toBe('  row 13: Quantity: "4.5" not a whole number');
+    expect(lines[13]).toMatch(/^Report of every row needing attention: .*pallet\.db\.reports[\\/]import-1\.csv$/);
+    expect(
+      readFileSync(lines[13]!.replace(/^[^:]+: /, ''), 'utf8')
+        .trimEnd()
+        .split('\r\n'),
+    ).toHaveLength(14);
+
+    const j = JSON.parse((await cli('--db', tmp.path, 'import', p, '--json')).out);
+    expect(j).toMatchObject({ rejected: 7, warnings: 6, report: j.errorReport });
+    expect(j.report).toMatch(/import-2\.csv$/);
+    expect(j.rejectedSample).toHaveLength(5);
+    expect(j.warningSample).toHaveLength(5);
+    expect(j.rejectedSample[0]).toEqual({ row: 2, message: 'Cost: "abc0" not an amount' });
+    expect(j.warningSample[4]).toEqual({ row: 13, message: 'Quantity: "4.5" not a whole number' });
   });
 
   it('reports a failed import with its reason and exit code 1', async () => {

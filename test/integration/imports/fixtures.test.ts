@@ -27,7 +27,12 @@ const reportRows = (r: ImportResult) =>
 describe('real-world exports import with clear outcomes', () => {
   it('PrestaShop products: semicolons, placeholder EAN with a bad check digit → identified by name and brand', async () => {
     const r = await importFile(fixture('prestashop/products_import.csv'));
-    expect(r).toMatchObject({ delimiter: ';', rows: 7, created: 7, rejected: 0, warnings: 7, errorReport: null });
+    expect(r).toMatchObject({ delimiter: ';', rows: 7, created: 7, rejected: 0, warnings: 7 });
+    // Nothing was left out, but every row was kept with a warning a seller can read in the report.
+    const lines = reportRows(r);
+    expect(lines).toHaveLength(8);
+    expect(lines.slice(1).every((l) => /^\d+,warning,/.test(l))).toBe(true);
+    expect(lines[1]).toMatch(/^2,warning,"EAN13: ""1234567890123"" check digit does not match.*name and brand/);
     expect(r.mapping).toMatchObject({ gtin: 'UPC', gtin_alt: 'EAN13', cost: 'Wholesale price', brand: 'Manufacturer' });
     const errors = t.queue.recentErrors(1, 10);
     expect(errors[0]!.message).toMatch(/EAN13 "1234567890123": check digit does not match.*name and brand/);
@@ -37,15 +42,15 @@ describe('real-world exports import with clear outcomes', () => {
     const r = await importFile(fixture('prestashop/combinations_import.csv'));
     expect(r).toMatchObject({ rows: 27, created: 5, rejected: 22 });
     const report = reportRows(r);
-    expect(report[0]).toMatch(/^Row,Error,Product ID\*,/);
+    expect(report[0]).toMatch(/^Row,Level,Message,Product ID\*,/);
     expect(report).toHaveLength(23);
-    expect(report[1]).toMatch(/^3,"UPC: ""457698445011"" check digit does not match/);
+    expect(report[1]).toMatch(/^3,error,"UPC: ""457698445011"" check digit does not match/);
   });
 
   it('PrestaShop 1.4: CRLF, ragged rows, Word punctuation; a row without a cost is rejected with the column', async () => {
     const r = await importFile(fixture('prestashop-1.4/products_import.csv'));
     expect(r).toMatchObject({ rows: 2, created: 1, rejected: 1 });
-    expect(reportRows(r)[1]).toMatch(/^2,Wholesale price: no cost,1,1,iPod Nano/);
+    expect(reportRows(r)[1]).toMatch(/^2,error,Wholesale price: no cost,1,1,iPod Nano/);
     const c = await importFile(fixture('prestashop-1.4/combinations_import.csv'));
     expect(c).toMatchObject({ rows: 2, created: 0, rejected: 2 });
   });

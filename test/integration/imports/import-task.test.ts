@@ -65,17 +65,17 @@ describe('import job', () => {
     });
     expect(JSON.parse(products[2]!.attributes as string)).toEqual({ Color: 'Red', 'Column 8': 'extra' });
     const lines = report(r);
-    expect(lines[0]).toBe('Row,Error,UPC,Name,Brand,Unit Cost,Column 5,Name (2),Color');
+    expect(lines[0]).toBe('Row,Level,Message,UPC,Name,Brand,Unit Cost,Column 5,Name (2),Color');
     // Row numbers count records as a spreadsheet shows them: the quoted newline is one row, blank lines count.
     expect(lines[1]).toBe(
-      `8,"UPC: ""=HYPERLINK(""http://evil"")"" has characters other than digits; Unit Cost: ""abc"" not an amount","'=HYPERLINK(""http://evil"")",Bad,,abc,,,`,
+      `8,error,"UPC: ""=HYPERLINK(""http://evil"")"" has characters other than digits; Unit Cost: ""abc"" not an amount","'=HYPERLINK(""http://evil"")",Bad,,abc,,,`,
     );
     // Duplicates are listed as they are found: row 5 repeats a row written while reading, row 7 one staged.
     const dups = lines.slice(2).sort((a, b) => parseInt(a) - parseInt(b));
     expect(dups[0]).toMatch(
-      /^5,duplicate of row 2 \(same barcode\); the first row was kept,00036000291452,Widget again,Acme,3,/,
+      /^5,error,duplicate of row 2 \(same barcode\); the first row was kept,00036000291452,Widget again,Acme,3,/,
     );
-    expect(dups[1]).toMatch(/^7,duplicate of row 6 \(same name and brand\)/);
+    expect(dups[1]).toMatch(/^7,error,duplicate of row 6 \(same name and brand\)/);
     expect(dups).toHaveLength(2);
     expect(t.queue.recentErrors(1).map((e) => e.row_number)).toEqual([8]);
   });
@@ -245,7 +245,7 @@ describe('import job', () => {
       t.file('huge.csv', `UPC,Name,Brand,Cost\n036000291452,"${huge}",Acme,1\n4006381333931,Gadget,Globex,2\n`),
     );
     expect(r).toMatchObject({ rows: 2, created: 1, rejected: 1 });
-    expect(report(r)[1]).toMatch(/^2,the row is longer than 1 MiB/);
+    expect(report(r)[1]).toMatch(/^2,error,the row is longer than 1 MiB/);
   });
 
   const BIG = 200_000;

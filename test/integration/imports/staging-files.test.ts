@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../main/app/engine.ts';
 import { writeSupplierFile } from '../../../main/bench/supplier-file.ts';
 import { openDatabase } from '../../../main/db/open.ts';
+import { legacyStagingDir, stagingDir } from '../../../main/imports/data-paths.ts';
 import { stagingNeeded } from '../../../main/imports/staging-files.ts';
 import { createImportStore } from '../../../main/imports/store.ts';
 import { createQueue } from '../../../main/queue/queue.ts';
@@ -18,10 +19,13 @@ const BIG = 200_000;
 // from the first row, so rows are staged at once (at 200k, a step of 3, the first third still comes in order).
 const SHUFFLED = 400_000;
 
-/** What the staging folder beside the database holds. */
-function stagingFiles(dir: string): string[] {
-  return existsSync(join(dir, 'staging')) ? readdirSync(join(dir, 'staging')).sort() : [];
+/** What a folder holds (none when it does not exist). */
+function filesIn(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
+
+/** What the staging folder of database `dbPath` holds. */
+const stagingFiles = (dbPath: string) => filesIn(stagingDir(dbPath));
 
 describe('staging files of imports', () => {
   let t: TestEngine | null = null;
@@ -45,7 +49,7 @@ describe('staging files of imports', () => {
     await writeSupplierFile(path, 50_000, 'shuffled');
     const job = await t.run({ kind: 'import', payload: { path, lookupAfter: false } }, 120_000);
     expect(job.status).toBe('completed');
-    expect(stagingFiles(t.dir)).toEqual([]);
+    expect(stagingFiles(t.path)).toEqual([]);
   });
 
   it('a cancelled import with nothing staged leaves none', async () => {
@@ -53,7 +57,7 @@ describe('staging files of imports', () => {
     const job = await runningImport(t, 'barcode');
     t.queue.cancel(job.id);
     await waitFor(() => t!.queue.get(job.id).status === 'cancelled', 'the import to stop');
-    expect(stagingFiles(t.dir)).toEqual([]);
+    expect(stagingFiles(t.path)).toEqual([]);
   });
 
   /** Cancels a running import of a shuffled file once it has staged rows; returns the job and its import. */
@@ -64,7 +68,7 @@ describe('staging files of imports', () => {
     const importId = createImportStore(e.db).byJob(job.id)!.id;
     // Its checkpoint counts on the rows staged so far: a retry resumes from them, so they stay.
     expect(stagingNeeded(e.db, importId)).toBe(true);
-    expect(stagingFiles(e.dir)).toContain(`import-${importId}.db`);
+    expect(stagingFiles(e.path)).toContain(`import-${importId}.db`);
     return { job, importId };
   }
 
@@ -74,7 +78,21 @@ describe('staging files of imports', () => {
     t.queue.retry(job.id);
     await waitFor(() => t!.queue.get(job.id).status === 'completed', 'the resumed import', 120_000);
     expect(t.queue.get(job.id).result).toMatchObject({ rows: SHUFFLED, created: SHUFFLED });
-    expect(stagingFiles(t.dir)).toEqual([]);
+    expect(stagingFiles(t.path)).toEqual([]);
+  });
+
+  it('an import an earlier version left staged in the shared folder resumes with its staged rows', async () => {
+    t = await startTestEngine();
+    const { job, importId } = await cancelledWithStagedRows(t);
+    // Where an earlier version kept them: the shared `staging` folder beside the database.
+    mkdirSync(legacyStagingDir(t.path));
+    for (const name of stagingFiles(t.path).filter((n) => n.startsWith(`import-${importId}.db`)))
+      renameSync(join(stagingDir(t.path), name), join(legacyStagingDir(t.path), name));
+    t.queue.retry(job.id);
+    await waitFor(() => t!.queue.get(job.id).status === 'completed', 'the resumed import', 120_000);
+    expect(t.queue.get(job.id).result).toMatchObject({ rows: SHUFFLED, created: SHUFFLED });
+    expect(stagingFiles(t.path)).toEqual([]);
+    expect(filesIn(legacyStagingDir(t.path))).toEqual([]);
   });
 
   it('a cancelled import with staged rows leaves none once it is undone', async () => {
@@ -82,7 +100,7 @@ describe('staging files of imports', () => {
     const { importId } = await cancelledWithStagedRows(t);
     const undo = await t.run({ kind: 'import_undo', payload: { importId } }, 120_000);
     expect(undo.status).toBe('completed');
-    expect(stagingFiles(t.dir)).toEqual([]);
+    expect(stagingFiles(t.path)).toEqual([]);
   });
 
   it('a crashed import leaves none once its job failed for good, or completed on retry', async () => {
@@ -92,16 +110,16 @@ describe('staging files of imports', () => {
     const once = await runningImport(t, 'barcode', 1);
     process.kill(worker.pid!, 'SIGKILL');
     await waitFor(() => t!.queue.get(once.id).status === 'failed', 'the killed import to fail');
-    expect(stagingFiles(t.dir)).toEqual([]);
+    expect(stagingFiles(t.path)).toEqual([]);
 
     // The staged path, attempts left: the kill is retried and the import completes.
     const retried = await runningImport(t, 'shuffled');
     const importId = createImportStore(t.db).byJob(retried.id)!.id;
-    await waitFor(() => existsSync(join(t!.dir, 'staging', `import-${importId}.db-journal`)), 'rows to be staged');
+    await waitFor(() => existsSync(join(stagingDir(t!.path), `import-${importId}.db-journal`)), 'rows to be staged');
     process.kill(worker.pid!, 'SIGKILL');
     await waitFor(() => t!.queue.get(retried.id).status === 'completed', 'the retried import', 120_000);
     expect(t.queue.get(retried.id).attempts).toBeGreaterThan(1);
-    expect(stagingFiles(t.dir)).toEqual([]);
+    expect(stagingFiles(t.path)).toEqual([]);
   });
 
   it('the start sweep removes staging files of finished or unknown imports and keeps those a live import owns', async () => {
@@ -158,12 +176,19 @@ describe('staging files of imports', () => {
         undone: seed('cancelled', reading(7), 'undone'),
       };
       db.close();
-      mkdirSync(join(tmp.dir, 'staging'));
-      for (const id of [...Object.values(ids), 99]) {
-        for (const suffix of ['', '-journal']) writeFileSync(join(tmp.dir, 'staging', `import-${id}.db${suffix}`), 'x');
+      const own = stagingDir(tmp.path);
+      const legacy = legacyStagingDir(tmp.path);
+      // Another database in the same folder: its staging folder is its own, whatever its import numbers.
+      const other = stagingDir(join(tmp.dir, 'other.db'));
+      for (const dir of [own, legacy, other]) {
+        mkdirSync(dir);
+        for (const id of [...Object.values(ids), 99]) {
+          for (const suffix of ['', '-journal']) writeFileSync(join(dir, `import-${id}.db${suffix}`), 'x');
+        }
+        writeFileSync(join(dir, 'import-98.db-wal'), 'x');
+        writeFileSync(join(dir, 'notes.txt'), 'not ours');
       }
-      writeFileSync(join(tmp.dir, 'staging', 'import-98.db-wal'), 'x');
-      writeFileSync(join(tmp.dir, 'staging', 'notes.txt'), 'not ours');
+      const before = filesIn(other);
 
       // An engine that claims no imports: the sweep alone acts on the files.
       const engine = await createEngine({
@@ -177,7 +202,11 @@ describe('staging files of imports', () => {
         `import-${id}.db`,
         `import-${id}.db-journal`,
       ]);
-      expect(stagingFiles(tmp.dir)).toEqual([...kept, 'notes.txt'].sort());
+      expect(stagingFiles(tmp.path)).toEqual([...kept, 'notes.txt'].sort());
+      // The folder earlier versions shared: unknown numbers (98, 99) may be another database's, so they stay.
+      const unknown = ['import-98.db-wal', 'import-99.db', 'import-99.db-journal'];
+      expect(filesIn(legacy)).toEqual([...kept, ...unknown, 'notes.txt'].sort());
+      expect(filesIn(other)).toEqual(before);
     } finally {
       tmp.cleanup();
     }

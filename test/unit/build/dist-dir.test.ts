@@ -98,7 +98,7 @@ describe('npm run dist -- --dir', () => {
         expect(abiDirs.length).toBeGreaterThan(0);
         for (const d of abiDirs)
           expect(existsSync(join(unpacked, 'dist', 'native', d, 'better_sqlite3.node'))).toBe(true);
-        for (const f of ['worker.js', 'checkpointer.js', 'products-reader.js', 'import-parser.js'])
+        for (const f of ['worker.js', 'checkpointer.js', 'db-maintenance.js', 'products-reader.js', 'import-parser.js'])
           expect(existsSync(join(unpacked, 'dist', 'node', f)), f).toBe(true);
 
         expect(readdirSync(join(resources, 'sample')).length).toBeGreaterThan(0);

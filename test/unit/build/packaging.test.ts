@@ -114,9 +114,9 @@ describe('electron-builder.yml: what lands in app.asar and what beside it', () =
   }, 120_000);
   afterAll(() => node?.dispose());
 
-  it('finds the worker entry and the three thread bundles the app starts', () => {
+  it('finds the worker entry and the four thread bundles the app starts', () => {
     // The worker runs in a utility process (main/workers/entry-path.ts → dist/node/worker.js); the others are threads.
-    expect(threadBundles()).toEqual(['checkpointer', 'import-parser', 'products-reader']);
+    expect(threadBundles()).toEqual(['checkpointer', 'db-maintenance', 'import-parser', 'products-reader']);
     for (const name of ['worker', ...threadBundles()]) expect(Object.keys(nodeInputs)).toContain(name);
   });
 

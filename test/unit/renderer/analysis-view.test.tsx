@@ -66,7 +66,19 @@ describe('AnalysisView', () => {
     await screen.findByTestId('winners-summary');
     fireEvent.click(screen.getByRole('button', { name: 'Show winners' }));
     expect(onShowWinners).toHaveBeenCalledWith({ minRoi: 0.3, minProfit: 3 });
-    fireEvent.click(screen.getByRole('button', { name: 'Export winners (CSV)' }));
+    // Cancelling the save dialog exports nothing.
+    fireEvent.click(screen.getByRole('button', { name: 'Export winners (CSV)…' }));
+    await waitFor(() => expect(fake.last('app.pickSavePath')).toMatchObject({ purpose: 'export' }));
+    expect(fake.calls.some((c) => c.method === 'products.export')).toBe(false);
+    // A chosen path goes to the export, which main checks against what its dialog gave.
+    fake.state.picked = '/home/seller/Desktop/winners.csv';
+    fireEvent.click(screen.getByRole('button', { name: 'Export winners (CSV)…' }));
+    await waitFor(() =>
+      expect(fake.last('products.export')).toEqual({
+        filters: { minRoi: 0.3, minProfit: 3 },
+        path: '/home/seller/Desktop/winners.csv',
+      }),
+    );
     expect(
       await screen.findByText(/^Exported \d+ winners to \/home\/seller\/Downloads\/pallet-products\.csv$/),
     ).toBeTruthy();

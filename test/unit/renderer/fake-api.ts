@@ -79,6 +79,8 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
   const state = {
     status: { online: true, waitingNetwork: 0 },
     stored: false,
+    /** What the native open and save dialogs answer (null: cancelled). */
+    picked: null as string | null,
     /** When set, app.openLogs fails with this message. */
     logsError: null as string | null,
     jobs: [] as JobView[],
@@ -95,6 +97,8 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
       trySample: () => rec('app.trySample', undefined, { jobIds: [1, 2] }),
       openFile: (i) => rec('app.openFile', i, { ok: true as const }),
       revealFile: (i) => rec('app.revealFile', i, { ok: true as const }),
+      pickFile: (i) => rec('app.pickFile', i, { path: state.picked }),
+      pickSavePath: (i) => rec('app.pickSavePath', i, { path: state.picked }),
       openLogs: () => {
         calls.push({ method: 'app.openLogs', input: undefined });
         return Promise.resolve(
@@ -140,6 +144,7 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
           { id: 4, jobId: 3, fileName: 'acme-prices.csv', status: 'completed', counts: null, createdAt: 0 },
         ]),
       undo: (i) => rec('imports.undo', i, { jobId: 2 }),
+      diff: (i) => rec('imports.diff', i, null as never),
     },
     analysis: { start: (i) => rec('analysis.start', i, { jobIds: [10, 11] }) },
     lookups: {

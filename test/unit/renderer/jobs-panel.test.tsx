@@ -104,13 +104,22 @@ describe('JobsPanel', () => {
   it('streams a running job’s problems while they are open', async () => {
     const fake = setup([job(1, { status: 'running', progress: progress({}) })]);
     let errors = [
-      { rowNumber: 4, code: 'bad_gtin', message: 'UPC: "8.90103E+12" is scientific notation', createdAt: 0 },
+      {
+        rowNumber: 4,
+        code: 'bad_gtin',
+        level: 'error' as const,
+        message: 'UPC: "8.90103E+12" is scientific notation',
+        createdAt: 0,
+      },
     ];
     (fake.api.jobs as { errors: typeof fake.api.jobs.errors }).errors = async () => ({ ok: true, value: errors });
     fireEvent.click(await screen.findByRole('button', { name: 'Problems' }));
     const list = await screen.findByRole('list', { name: 'Problems of job 1' });
     await within(list).findByText('Row 4: UPC: "8.90103E+12" is scientific notation');
-    errors = [...errors, { rowNumber: 9, code: 'bad_cost', message: 'Cost: "n/a" not an amount', createdAt: 1 }];
+    errors = [
+      ...errors,
+      { rowNumber: 9, code: 'bad_cost', level: 'error' as const, message: 'Cost: "n/a" not an amount', createdAt: 1 },
+    ];
     fake.emit({ type: 'job', job: job(1, { status: 'running', progress: progress({ done: 500, failed: 11 }) }) });
     await within(list).findByText('Row 9: Cost: "n/a" not an amount');
   });

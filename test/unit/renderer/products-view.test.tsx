@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductFilters } from '../../../preload/contract/channels.ts';
 import { ApiContext } from '../../../renderer/src/api.ts';
 import { ProductsView } from '../../../renderer/src/features/products/ProductsView.tsx';
+import { SearchBox } from '../../../renderer/src/features/shell/SearchBox.tsx';
 import { createFakeApi, product } from './fake-api.ts';
 
 afterEach(cleanup);
@@ -46,6 +47,7 @@ function Harness({ fake }: { fake: ReturnType<typeof createFakeApi> }) {
   const [filters, setFilters] = useState<ProductFilters>({});
   return (
     <ApiContext.Provider value={fake.api}>
+      <SearchBox value={filters} onChange={setFilters} />
       <ProductsView filters={filters} onFilters={setFilters} />
     </ApiContext.Provider>
   );
@@ -58,7 +60,8 @@ describe('ProductsView', () => {
     expect(await screen.findByText('1,000 products')).toBeTruthy();
     await screen.findByText('Product 1');
     const grid = screen.getByTestId('products-grid');
-    expect(grid.getAttribute('aria-rowcount')).toBe('1000');
+    // The header row is row 1 of the grid.
+    expect(grid.getAttribute('aria-rowcount')).toBe('1001');
     // Virtualized: a window of rows is in the DOM, not the catalog; pages are asked with a bounded limit.
     expect(within(grid).getAllByRole('row').length).toBeLessThan(60);
     const pages = fake.calls
@@ -71,10 +74,10 @@ describe('ProductsView', () => {
     const fake = createFakeApi(catalog());
     render(<Harness fake={fake} />);
     await screen.findByText('1,000 products');
-    fireEvent.change(screen.getByLabelText('Search'), { target: { value: 'Product 99' } });
+    fireEvent.change(screen.getByLabelText('Search products'), { target: { value: 'Product 99' } });
     await waitFor(() => expect(fake.last('products.count')).toEqual({ search: 'Product 99' }));
     expect(await screen.findByText('11 products')).toBeTruthy();
-    fireEvent.change(screen.getByLabelText('Search'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('Search products'), { target: { value: '' } });
     fireEvent.change(screen.getByLabelText('ROI ≥ %'), { target: { value: '30' } });
     await waitFor(() => expect(fake.last('products.count')).toEqual({ minRoi: 0.3 }));
     fireEvent.click(screen.getByRole('button', { name: 'found' }));
@@ -128,6 +131,14 @@ describe('ProductsView', () => {
     fireEvent.keyDown(grid, { key: 'ArrowDown' });
     fireEvent.keyDown(grid, { key: 'Enter' });
     expect(await screen.findByRole('region', { name: 'Details of Product 3' })).toBeTruthy();
+    // J and K move as ↓ and ↑ do; Esc closes the details.
+    fireEvent.keyDown(grid, { key: 'j' });
+    fireEvent.keyDown(grid, { key: 'j' });
+    fireEvent.keyDown(grid, { key: 'k' });
+    fireEvent.keyDown(grid, { key: 'Enter' });
+    expect(await screen.findByRole('region', { name: 'Details of Product 4' })).toBeTruthy();
+    fireEvent.keyDown(grid, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('region', { name: /^Details of/ })).toBeNull());
   });
 
   it('says what to do when there are no products', async () => {

@@ -44,9 +44,14 @@ describe('SettingsView', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('Prep per unit $: "lots" is not a number.');
     fireEvent.click(screen.getByLabelText('Notify me when jobs finish'));
     await waitFor(() => expect(fake.last('settings.set')).toEqual({ notifications: false }));
-    fireEvent.change(screen.getByLabelText('File path'), { target: { value: '/data/keepa.csv' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Import reference catalog' }));
+    // The catalog is chosen in the OS's open dialog, never typed: cancelling it starts nothing.
+    fireEvent.click(screen.getByRole('button', { name: 'Import reference catalog…' }));
+    await waitFor(() => expect(fake.last('app.pickFile')).toEqual({ purpose: 'catalog' }));
+    expect(fake.calls.some((c) => c.method === 'settings.importCatalog')).toBe(false);
+    fake.state.picked = '/data/keepa.csv';
+    fireEvent.click(screen.getByRole('button', { name: 'Import reference catalog…' }));
     await waitFor(() => expect(fake.last('settings.importCatalog')).toEqual({ path: '/data/keepa.csv' }));
+    expect(screen.queryByRole('textbox', { name: /path/i })).toBeNull();
   });
 
   it('shows the version and opens the logs folder, with the reason inline when it cannot', async () => {

@@ -16,8 +16,10 @@ import type { AnalysisStats, ProductFilters, Targets } from '../../../../preload
 import { call, useApi } from '../../api.ts';
 import { fmtInt, fmtMoney } from '../products/format.ts';
 
-const WIN = 'var(--win)';
-const REST = 'var(--muted)';
+const WIN = 'var(--chart-win)';
+const REST = 'var(--chart-rest)';
+
+const today = () => new Date().toISOString().slice(0, 10);
 
 const parse = (text: string, scale = 1): number | undefined => {
   const n = Number(text.replace(',', '.'));
@@ -80,9 +82,13 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
         setMessage(`Analysing every product (${jobIds.length} jobs); the charts update when they finish.`),
       )
       .catch((e: Error) => setError(e.message));
+  // Where the file goes is the seller's choice, in the OS's save dialog; cancelling it exports nothing.
   const exportWinners = () =>
-    call(api.products.export({ filters: winners }))
-      .then(({ path, rows }) => {
+    call(api.app.pickSavePath({ purpose: 'export', defaultName: `pallet-winners-${today()}.csv` }))
+      .then(({ path }) => (path === null ? null : call(api.products.export({ filters: winners, path }))))
+      .then((done) => {
+        if (!done) return;
+        const { path, rows } = done;
         setMessage(`Exported ${fmtInt(rows)} winners to ${path}`);
         setExported(path);
       })
@@ -97,8 +103,10 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
   const buckets =
     stats?.roiBuckets.map((b) => ({ ...b, label: `${Math.round(b.from * 100)}%`, rest: b.count - b.winners })) ?? [];
   return (
-    <section className="card analysis" aria-label="Analysis">
-      <h2>Analysis</h2>
+    <section className="analysis" aria-label="Analysis">
+      <div className="view-head">
+        <h2>Analysis</h2>
+      </div>
       <div className="filters" role="group" aria-label="Your targets">
         {field('minRoi', 'ROI ≥ %')}
         {field('minProfit', 'Profit ≥ $')}
@@ -133,13 +141,13 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
               Show winners
             </button>{' '}
             <button type="button" onClick={exportWinners}>
-              Export winners (CSV)
+              Export winners (CSV)…
             </button>
           </p>
           <div className="charts">
             <figure>
               <figcaption>ROI distribution (products per 10-point band; winners highlighted)</figcaption>
-              <BarChart width={520} height={260} data={buckets} accessibilityLayer>
+              <BarChart width={480} height={260} data={buckets} accessibilityLayer>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="label" interval={2} />
                 <YAxis allowDecimals={false} />
@@ -154,7 +162,7 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
               {stats.points.length === 0 && (
                 <p className="hint">No sales ranks yet: they come with SP-API lookups (Settings → credentials).</p>
               )}
-              <ScatterChart width={520} height={260} accessibilityLayer>
+              <ScatterChart width={480} height={260} accessibilityLayer>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis
                   type="number"

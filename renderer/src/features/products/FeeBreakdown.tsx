@@ -4,7 +4,16 @@ import { call, useApi } from '../../api.ts';
 import { fmtInt, fmtMoney, fmtPct, LOOKUP_LABEL } from './format.ts';
 
 /** One product: where its profit goes (price, each fee, cost) and, when the barcode matched several listings, the pick. */
-export function FeeBreakdown({ product, onChanged }: { product: ProductRow; onChanged(): void }) {
+export function FeeBreakdown({
+  product,
+  onChanged,
+  onClose,
+}: {
+  product: ProductRow;
+  onChanged(): void;
+  /** Closes the details (Esc does too); absent where the details cannot be closed. */
+  onClose?: () => void;
+}) {
   const api = useApi();
   const [error, setError] = useState<string | null>(null);
   const a = product.analysis;
@@ -14,7 +23,14 @@ export function FeeBreakdown({ product, onChanged }: { product: ProductRow; onCh
       .catch((e: Error) => setError(e.message));
   return (
     <section className="card breakdown" aria-label={`Details of ${product.name ?? `product ${product.id}`}`}>
-      <h3>{product.name ?? product.sku ?? `Product ${product.id}`}</h3>
+      <div className="drawer-head">
+        <h3>{product.name ?? product.sku ?? `Product ${product.id}`}</h3>
+        {onClose && (
+          <button type="button" className="ghost" onClick={onClose} aria-keyshortcuts="Escape">
+            Close
+          </button>
+        )}
+      </div>
       <p className="hint">
         {product.brand ?? 'No brand'} ·{' '}
         {product.gtin14 ? `barcode ${product.gtin14.replace(/^0+(?=\d{12})/, '')}` : 'no barcode'} · lookup:{' '}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { ImportView, ProductFilters } from '../../../../preload/contract/channels.ts';
 import { LOOKUP_LABEL } from './format.ts';
 
@@ -9,48 +9,52 @@ const num = (text: string, scale = 1): number | undefined => {
   return text.trim() === '' || !Number.isFinite(n) ? undefined : n / scale;
 };
 
-/** Filters of the products table: text search, lookup status chips, ROI ≥, profit ≥, rank ≤, brand. */
+/** Filters of the products table: lookup status chips, ROI ≥, profit ≥, rank ≤, brand, import (search: top bar). */
 export function FilterBar({
   value,
   onChange,
   imports = [],
 }: {
   value: ProductFilters;
-  onChange(f: ProductFilters): void;
+  /** Takes an updater: filters set elsewhere meanwhile (the top bar's search) are kept. */
+  onChange: Dispatch<SetStateAction<ProductFilters>>;
   imports?: ImportView[];
 }) {
   const [text, setText] = useState({
-    search: value.search ?? '',
     brand: value.brand ?? '',
     minRoi: value.minRoi !== undefined ? String(Math.round(value.minRoi * 1000) / 10) : '',
     minProfit: value.minProfit !== undefined ? String(value.minProfit) : '',
     maxRank: value.maxRank !== undefined ? String(value.maxRank) : '',
   });
-  // Typing settles for a moment before the table asks again; the latest filters and callback are read then.
-  const latest = useRef({ value, onChange });
-  latest.current = { value, onChange };
+  // Typing settles for a moment before the table asks again; the filters as they are then are updated.
+  const latest = useRef(onChange);
+  latest.current = onChange;
   useEffect(() => {
-    const { value, onChange } = latest.current;
     const t = setTimeout(() => {
-      const next: ProductFilters = {
-        lookup: value.lookup,
-        importId: value.importId,
-        search: text.search.trim() || undefined,
-        brand: text.brand.trim() || undefined,
-        minRoi: num(text.minRoi, 100),
-        minProfit: num(text.minProfit),
-        maxRank: num(text.maxRank) !== undefined ? Math.max(1, Math.round(num(text.maxRank)!)) : undefined,
-      };
-      if (JSON.stringify(next) !== JSON.stringify(value)) onChange(next);
+      latest.current((value) => {
+        const next: ProductFilters = {
+          lookup: value.lookup,
+          importId: value.importId,
+          // Search is the top bar's (global search): kept as it is.
+          search: value.search,
+          brand: text.brand.trim() || undefined,
+          minRoi: num(text.minRoi, 100),
+          minProfit: num(text.minProfit),
+          maxRank: num(text.maxRank) !== undefined ? Math.max(1, Math.round(num(text.maxRank)!)) : undefined,
+        };
+        return JSON.stringify(next) !== JSON.stringify(value) ? next : value;
+      });
     }, 250);
     return () => clearTimeout(t);
   }, [text]);
 
   const toggle = (s: (typeof STATUSES)[number]) => {
-    const cur = new Set(value.lookup ?? []);
-    if (cur.has(s)) cur.delete(s);
-    else cur.add(s);
-    onChange({ ...value, lookup: cur.size ? [...cur] : undefined });
+    onChange((value) => {
+      const cur = new Set(value.lookup ?? []);
+      if (cur.has(s)) cur.delete(s);
+      else cur.add(s);
+      return { ...value, lookup: cur.size ? [...cur] : undefined };
+    });
   };
   const field = (
     key: keyof typeof text,
@@ -64,7 +68,6 @@ export function FilterBar({
   );
   return (
     <div className="filters" role="search" aria-label="Filter products">
-      {field('search', 'Search', { inputMode: 'search', placeholder: 'name, SKU, barcode, ASIN' })}
       {field('brand', 'Brand')}
       {field('minRoi', 'ROI ≥ %', { inputMode: 'decimal' })}
       {field('minProfit', 'Profit ≥ $', { inputMode: 'decimal' })}
@@ -73,7 +76,10 @@ export function FilterBar({
         Import
         <select
           value={value.importId ?? ''}
-          onChange={(e) => onChange({ ...value, importId: e.target.value ? Number(e.target.value) : undefined })}
+          onChange={(e) => {
+            const importId = e.target.value ? Number(e.target.value) : undefined;
+            onChange((value) => ({ ...value, importId }));
+          }}
         >
           <option value="">All imports</option>
           {imports.map((i) => (

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, useState, type Dispatch, type KeyboardEvent, type SetStateAction } from 'react';
 import type { ImportView, ProductFilters, ProductRow, SortColumn } from '../../../../preload/contract/channels.ts';
 import { call, useApi } from '../../api.ts';
 import { FeeBreakdown } from './FeeBreakdown.tsx';
@@ -25,7 +25,13 @@ const COLUMNS: { key: SortColumn | null; label: string }[] = [
 ];
 
 /** The catalog: filtered, sorted and paged in SQLite through IPC, drawn as a virtual list that stays smooth at 1M rows. */
-export function ProductsView({ filters, onFilters }: { filters: ProductFilters; onFilters(f: ProductFilters): void }) {
+export function ProductsView({
+  filters,
+  onFilters,
+}: {
+  filters: ProductFilters;
+  onFilters: Dispatch<SetStateAction<ProductFilters>>;
+}) {
   const api = useApi();
   const [sort, setSort] = useState<{ col: SortColumn; desc: boolean }>({ col: 'id', desc: false });
   const [refresh, setRefresh] = useState(0);
@@ -48,6 +54,10 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
     count: shown,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_PX,
+    // The sticky header row sits above the rows inside the same scroll box: rows start below it, and a row scrolled
+    // to is never left under it.
+    paddingStart: ROW_PX,
+    scrollPaddingStart: ROW_PX,
     overscan: 12,
     initialRect: { width: 1000, height: 480 },
     useFlushSync: false,
@@ -80,6 +90,8 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
     const keys: Record<string, () => void> = {
       ArrowDown: () => move(active + 1),
       ArrowUp: () => move(active - 1),
+      j: () => move(active + 1),
+      k: () => move(active - 1),
       PageDown: () => move(active + page),
       PageUp: () => move(active - page),
       Home: () => move(0),
@@ -87,7 +99,7 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
       Enter: () => setOpen(row(active) ?? null),
       ' ': () => toggle(row(active)?.id),
     };
-    if (keys[e.key]) {
+    if (keys[e.key] && !e.metaKey && !e.ctrlKey && !e.altKey) {
       e.preventDefault();
       keys[e.key]!();
     }
@@ -110,116 +122,137 @@ export function ProductsView({ filters, onFilters }: { filters: ProductFilters; 
       })
       .catch((e: Error) => setMessage(e.message));
 
+  // Esc closes the details wherever focus is in the view, and gives the table its focus back.
+  const onViewKey = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || !open) return;
+    e.preventDefault();
+    setOpen(null);
+    scroller.current?.focus();
+  };
   return (
-    <section className="card products" aria-label="Products">
-      <h2>Products</h2>
-      <FilterBar value={filters} onChange={onFilters} imports={imports} />
-      <div className="toolbar">
-        <span aria-live="polite">{total === null ? 'Counting…' : `${fmtInt(total)} products`}</span>
-        <button type="button" disabled={selected.size === 0} onClick={() => retry({ productIds: [...selected] })}>
-          Retry lookup ({selected.size})
-        </button>
-        <button type="button" onClick={() => retry({ failed: true })}>
-          Retry all failed lookups
-        </button>
-      </div>
-      {message && <p role="status">{message}</p>}
-      {(total ?? 0) > MAX_ROWS && (
-        <p className="hint">
-          The list shows the first {fmtInt(MAX_ROWS)} in this order: filter or sort to reach the rest.
-        </p>
-      )}
-      {error && <p role="alert">{error}</p>}
-      {total === 0 && (
-        <p className="hint">
-          {Object.values(filters).some((x) => x !== undefined)
-            ? 'No product matches these filters.'
-            : 'No products yet: drop a supplier CSV anywhere in this window, or try the sample data.'}
-        </p>
-      )}
-      <div className="grid-head" role="row">
-        <span role="columnheader" className="cell-check" />
-        {COLUMNS.map((c) => (
-          <span
-            key={c.label}
-            role="columnheader"
-            aria-sort={c.key && sort.col === c.key ? (sort.desc ? 'descending' : 'ascending') : undefined}
-          >
-            {c.key ? (
-              <button type="button" className="sort" onClick={() => sortBy(c.key!)}>
-                {c.label}
-                {sort.col === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
-              </button>
-            ) : (
-              c.label
-            )}
-          </span>
-        ))}
-      </div>
-      <div
-        ref={scroller}
-        className="grid-body"
-        role="grid"
-        aria-rowcount={shown}
-        aria-label="Products"
-        tabIndex={0}
-        onKeyDown={onKey}
-        data-testid="products-grid"
-      >
-        <div className="grid-spacer" style={{ height: v.getTotalSize() }}>
-          {items.map((it) => {
-            const r = row(it.index);
-            return (
-              <div
-                key={it.key}
-                role="row"
-                aria-rowindex={it.index + 1}
-                aria-selected={r ? selected.has(r.id) : false}
-                className={`grid-row${it.index === active ? ' active' : ''}${r?.analysis?.flags.includes('winner') ? ' winner' : ''}`}
-                style={{ transform: `translateY(${it.start}px)`, height: ROW_PX }}
-                onClick={() => {
-                  setActive(it.index);
-                  if (r) setOpen(r);
-                }}
+    <section className={`products${open ? ' with-drawer' : ''}`} aria-label="Products" onKeyDown={onViewKey}>
+      <div className="products-main">
+        <FilterBar value={filters} onChange={onFilters} imports={imports} />
+        <div className="toolbar">
+          <strong aria-live="polite">{total === null ? 'Counting…' : `${fmtInt(total)} products`}</strong>
+          {selected.size > 0 && <span className="hint">{fmtInt(selected.size)} selected</span>}
+          <span className="spacer" />
+          <button type="button" disabled={selected.size === 0} onClick={() => retry({ productIds: [...selected] })}>
+            Retry lookup ({selected.size})
+          </button>
+          <button type="button" onClick={() => retry({ failed: true })}>
+            Retry all failed lookups
+          </button>
+        </div>
+        {message && <p role="status">{message}</p>}
+        {(total ?? 0) > MAX_ROWS && (
+          <p className="hint">
+            The list shows the first {fmtInt(MAX_ROWS)} in this order: filter or sort to reach the rest.
+          </p>
+        )}
+        {error && <p role="alert">{error}</p>}
+        {total === 0 && (
+          <p className="hint">
+            {Object.values(filters).some((x) => x !== undefined)
+              ? 'No product matches these filters.'
+              : 'No products yet: drop a supplier CSV anywhere in this window, or try the sample data.'}
+          </p>
+        )}
+        <div
+          ref={scroller}
+          className="grid-body"
+          role="grid"
+          aria-rowcount={shown + 1}
+          aria-label="Products"
+          tabIndex={0}
+          onKeyDown={onKey}
+          data-testid="products-grid"
+        >
+          <div className="grid-head" role="row" aria-rowindex={1}>
+            <span role="columnheader" className="cell-check">
+              <span className="visually-hidden">Selected</span>
+            </span>
+            {COLUMNS.map((c) => (
+              <span
+                key={c.label}
+                role="columnheader"
+                aria-sort={c.key && sort.col === c.key ? (sort.desc ? 'descending' : 'ascending') : undefined}
               >
-                {r ? (
-                  <>
-                    <span role="gridcell" className="cell-check">
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${r.name ?? r.id}`}
-                        checked={selected.has(r.id)}
-                        onChange={() => toggle(r.id)}
-                        onClick={(e) => e.stopPropagation()}
-                        tabIndex={-1}
-                      />
-                    </span>
-                    <span role="gridcell" className="cell-name" title={r.name ?? ''}>
-                      {r.name ?? r.sku ?? `#${r.id}`}
-                    </span>
-                    <span role="gridcell">{r.brand ?? '–'}</span>
-                    <span role="gridcell">
-                      <span className={`chip chip-${r.lookupStatus}`}>
-                        {LOOKUP_LABEL[r.lookupStatus] ?? r.lookupStatus}
-                      </span>
-                    </span>
-                    <span role="gridcell">{fmtMoney(r.cost)}</span>
-                    <span role="gridcell">{fmtMoney(r.analysis?.sellPrice)}</span>
-                    <span role="gridcell">{fmtMoney(r.analysis?.profit)}</span>
-                    <span role="gridcell">{fmtPct(r.analysis?.roi)}</span>
-                    <span role="gridcell">{fmtInt(r.salesRank)}</span>
-                  </>
+                {c.key ? (
+                  <button type="button" className="sort" onClick={() => sortBy(c.key!)}>
+                    {c.label}
+                    {sort.col === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+                  </button>
                 ) : (
-                  <span role="gridcell" className="loading">
-                    Loading…
-                  </span>
+                  c.label
                 )}
-              </div>
-            );
-          })}
+              </span>
+            ))}
+          </div>
+          <div className="grid-spacer" style={{ height: v.getTotalSize() - ROW_PX }}>
+            {items.map((it) => {
+              const r = row(it.index);
+              return (
+                <div
+                  key={it.key}
+                  role="row"
+                  aria-rowindex={it.index + 2}
+                  aria-selected={r ? selected.has(r.id) : false}
+                  className={`grid-row${it.index === active ? ' active' : ''}${r?.analysis?.flags.includes('winner') ? ' winner' : ''}`}
+                  style={{ transform: `translateY(${it.start - ROW_PX}px)`, height: ROW_PX }}
+                  onClick={() => {
+                    setActive(it.index);
+                    if (r) setOpen(r);
+                  }}
+                >
+                  {r ? (
+                    <>
+                      <span role="gridcell" className="cell-check">
+                        <input
+                          type="checkbox"
+                          aria-label={`Select ${r.name ?? r.id}`}
+                          checked={selected.has(r.id)}
+                          onChange={() => toggle(r.id)}
+                          onClick={(e) => e.stopPropagation()}
+                          tabIndex={-1}
+                        />
+                      </span>
+                      <span role="gridcell" className="cell-name" title={r.name ?? ''}>
+                        {r.name ?? r.sku ?? `#${r.id}`}
+                      </span>
+                      <span role="gridcell">{r.brand ?? '–'}</span>
+                      <span role="gridcell">
+                        <span className={`chip chip-${r.lookupStatus}`}>
+                          {LOOKUP_LABEL[r.lookupStatus] ?? r.lookupStatus}
+                        </span>
+                      </span>
+                      <span role="gridcell">{fmtMoney(r.cost)}</span>
+                      <span role="gridcell">{fmtMoney(r.analysis?.sellPrice)}</span>
+                      <span role="gridcell">{fmtMoney(r.analysis?.profit)}</span>
+                      <span role="gridcell">{fmtPct(r.analysis?.roi)}</span>
+                      <span role="gridcell">{fmtInt(r.salesRank)}</span>
+                    </>
+                  ) : (
+                    <span role="gridcell" className="loading">
+                      Loading…
+                    </span>
+                  )}
+                </div>
+              );
+            })}
+          </div>
         </div>
       </div>
-      {open && <FeeBreakdown product={open} onChanged={reload} />}
+      {open && (
+        <FeeBreakdown
+          product={open}
+          onChanged={reload}
+          onClose={() => {
+            setOpen(null);
+            scroller.current?.focus();
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -1,9 +1,52 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { cloneElement, useEffect, useId, useState, type FormEvent, type ReactElement } from 'react';
 import type { Settings, SettingsView as View } from '../../../../preload/contract/channels.ts';
 import { call, useApi } from '../../api.ts';
 
 type NumberKey =
   'sweepIntervalMinutes' | 'workers' | 'retentionDays' | 'targetMinProfit' | 'prepPerUnit' | 'inboundPerLb';
+
+/**
+ * One aligned form row: label column, the field with its unit, a hint. The unit is part of the field's name for
+ * screen readers ("Prep per unit $") and shown beside the field ($ before money, other units after).
+ */
+function Row({
+  label,
+  unit,
+  hint,
+  children,
+  wide,
+}: {
+  label: string;
+  unit?: string;
+  hint?: string;
+  children: ReactElement<{ id?: string; 'aria-describedby'?: string }>;
+  wide?: boolean;
+}) {
+  const id = useId();
+  const before = unit === '$';
+  return (
+    <div className={`form-row${wide ? ' wide' : ''}`}>
+      <label htmlFor={id}>
+        {label}
+        {unit && <span className="visually-hidden"> {unit}</span>}
+      </label>
+      <span className="field">
+        {unit && before && (
+          <span className="unit before" aria-hidden="true">
+            {unit}
+          </span>
+        )}
+        {cloneElement(children, { id, 'aria-describedby': hint ? `${id}-hint` : undefined })}
+        {unit && !before && (
+          <span className="unit after" aria-hidden="true">
+            {unit}
+          </span>
+        )}
+      </span>
+      {hint && <small id={`${id}-hint`}>{hint}</small>}
+    </div>
+  );
+}
 
 /** Preferences, write-only SP-API credentials, the reference catalog import, and the version and logs. */
 export function SettingsView() {
@@ -12,7 +55,6 @@ export function SettingsView() {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [creds, setCreds] = useState({ clientId: '', clientSecret: '', refreshToken: '' });
-  const [catalogPath, setCatalogPath] = useState('');
 
   useEffect(() => {
     call(api.settings.get())
@@ -40,6 +82,17 @@ export function SettingsView() {
       })
       .catch((err: Error) => setError(err.message));
   };
+  // The catalog file comes from the OS's open dialog (main checks it): no path is ever typed.
+  const importCatalog = () =>
+    call(api.app.pickFile({ purpose: 'catalog' }))
+      .then(({ path }) =>
+        path === null
+          ? undefined
+          : call(api.settings.importCatalog({ path })).then(({ jobId }) =>
+              setSaved(`Reference catalog import started (job #${jobId}).`),
+            ),
+      )
+      .catch((err: Error) => setError(err.message));
   if (!view)
     return (
       <section className="card" aria-label="Settings">
@@ -47,33 +100,35 @@ export function SettingsView() {
       </section>
     );
   const s = view.settings;
-  const num = (key: NumberKey, label: string, hint?: string, scale = 1) => (
-    <label key={`${key}-${s[key]}`}>
-      {label}
-      <input
-        inputMode="decimal"
-        defaultValue={String(Math.round(s[key] * scale * 100) / 100)}
-        aria-describedby={hint ? `${key}-hint` : undefined}
-        onBlur={(e) => {
-          const n = Number(e.target.value.replace(',', '.')) / scale;
-          if (e.target.value.trim() === '' || !Number.isFinite(n))
-            return setError(`${label}: "${e.target.value}" is not a number.`);
-          if (n !== s[key])
-            void save(
-              {
-                [key]:
-                  key === 'workers' || key === 'sweepIntervalMinutes' || key === 'retentionDays' ? Math.round(n) : n,
-              },
-              label,
-            );
-        }}
-      />
-      {hint && <small id={`${key}-hint`}>{hint}</small>}
-    </label>
-  );
+  const num = (key: NumberKey, label: string, unit?: string, hint?: string) => {
+    const name = unit ? `${label} ${unit}` : label;
+    return (
+      <Row key={`${key}-${s[key]}`} label={label} unit={unit} hint={hint}>
+        <input
+          inputMode="decimal"
+          defaultValue={String(Math.round(s[key] * 100) / 100)}
+          onBlur={(e) => {
+            const n = Number(e.target.value.replace(',', '.'));
+            if (e.target.value.trim() === '' || !Number.isFinite(n))
+              return setError(`${name}: "${e.target.value}" is not a number.`);
+            if (n !== s[key])
+              void save(
+                {
+                  [key]:
+                    key === 'workers' || key === 'sweepIntervalMinutes' || key === 'retentionDays' ? Math.round(n) : n,
+                },
+                name,
+              );
+          }}
+        />
+      </Row>
+    );
+  };
   return (
-    <section className="card settings" aria-label="Settings">
-      <h2>Settings</h2>
+    <section className="settings" aria-label="Settings">
+      <div className="view-head">
+        <h2>Settings</h2>
+      </div>
       {error && <p role="alert">{error}</p>}
       {saved && <p role="status">{saved}</p>}
 
@@ -86,63 +141,60 @@ export function SettingsView() {
         </p>
         {!view.credentials.canStore && <p role="alert">{view.credentials.reason}</p>}
         <form onSubmit={saveCreds} aria-label="SP-API credentials">
-          <label>
-            LWA client ID
+          <Row label="LWA client ID" wide>
             <input
               autoComplete="off"
               value={creds.clientId}
               onChange={(e) => setCreds((c) => ({ ...c, clientId: e.target.value }))}
             />
-          </label>
-          <label>
-            LWA client secret
+          </Row>
+          <Row label="LWA client secret" wide>
             <input
               type="password"
               autoComplete="off"
               value={creds.clientSecret}
               onChange={(e) => setCreds((c) => ({ ...c, clientSecret: e.target.value }))}
             />
-          </label>
-          <label>
-            Refresh token
+          </Row>
+          <Row label="Refresh token" wide>
             <input
               type="password"
               autoComplete="off"
               value={creds.refreshToken}
               onChange={(e) => setCreds((c) => ({ ...c, refreshToken: e.target.value }))}
             />
-          </label>
-          <button type="submit" disabled={!view.credentials.canStore}>
-            {view.credentials.stored ? 'Replace credentials' : 'Store credentials'}
-          </button>
-          {view.credentials.stored && (
-            <button
-              type="button"
-              onClick={() =>
-                call(api.settings.clearCredentials())
-                  .then(setView)
-                  .catch((e: Error) => setError(e.message))
-              }
-            >
-              Remove credentials
+          </Row>
+          <div className="actions form-actions">
+            <button type="submit" className="primary" disabled={!view.credentials.canStore}>
+              {view.credentials.stored ? 'Replace credentials' : 'Store credentials'}
             </button>
-          )}
+            {view.credentials.stored && (
+              <button
+                type="button"
+                onClick={() =>
+                  call(api.settings.clearCredentials())
+                    .then(setView)
+                    .catch((e: Error) => setError(e.message))
+                }
+              >
+                Remove credentials
+              </button>
+            )}
+          </div>
         </form>
-        <label>
-          Marketplace
+        <Row label="Marketplace" wide>
           <select
             value={s.marketplace}
             onChange={(e) => save({ marketplace: e.target.value as Settings['marketplace'] }, 'Marketplace')}
           >
             <option value="US">United States (amazon.com)</option>
           </select>
-        </label>
+        </Row>
       </fieldset>
 
       <fieldset>
         <legend>Targets and fee assumptions</legend>
-        <label key={`roi-${s.targetMinRoi}`}>
-          Target ROI ≥ %
+        <Row key={`roi-${s.targetMinRoi}`} label="Target ROI ≥" unit="%">
           <input
             inputMode="decimal"
             defaultValue={String(Math.round(s.targetMinRoi * 1000) / 10)}
@@ -153,10 +205,9 @@ export function SettingsView() {
               if (n !== s.targetMinRoi) void save({ targetMinRoi: n }, 'Target ROI');
             }}
           />
-        </label>
-        {num('targetMinProfit', 'Target profit ≥ $')}
-        <label key={`rank-${s.targetMaxRank}`}>
-          Target sales rank ≤ (empty: any)
+        </Row>
+        {num('targetMinProfit', 'Target profit ≥', '$')}
+        <Row key={`rank-${s.targetMaxRank}`} label="Target sales rank ≤" unit="(empty: any)">
           <input
             inputMode="numeric"
             defaultValue={s.targetMaxRank === null ? '' : String(s.targetMaxRank)}
@@ -167,32 +218,36 @@ export function SettingsView() {
               if (n !== s.targetMaxRank) void save({ targetMaxRank: n }, 'Target rank');
             }}
           />
-        </label>
-        {num('prepPerUnit', 'Prep per unit $')}
-        {num('inboundPerLb', 'Inbound shipping per lb $')}
+        </Row>
+        {num('prepPerUnit', 'Prep per unit', '$')}
+        {num('inboundPerLb', 'Inbound shipping per lb', '$')}
       </fieldset>
 
       <fieldset>
         <legend>Background work</legend>
-        {num('sweepIntervalMinutes', 'Lookup sweep every (minutes)', 'Applies at the next start.')}
-        {num('workers', 'Worker processes', 'Applies at the next start.')}
-        {num('retentionDays', 'Keep finished jobs (days)')}
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={s.closeToTray}
-            onChange={(e) => save({ closeToTray: e.target.checked }, 'Close to tray')}
-          />
-          Closing the window keeps jobs running in the tray
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={s.notifications}
-            onChange={(e) => save({ notifications: e.target.checked }, 'Notifications')}
-          />
-          Notify me when jobs finish
-        </label>
+        {num('sweepIntervalMinutes', 'Lookup sweep every', '(minutes)', 'Applies at the next start.')}
+        {num('workers', 'Worker processes', undefined, 'Applies at the next start.')}
+        {num('retentionDays', 'Keep finished jobs', '(days)')}
+        <div className="form-row check">
+          <label>
+            <input
+              type="checkbox"
+              checked={s.closeToTray}
+              onChange={(e) => save({ closeToTray: e.target.checked }, 'Close to tray')}
+            />
+            Closing the window keeps jobs running in the tray
+          </label>
+        </div>
+        <div className="form-row check">
+          <label>
+            <input
+              type="checkbox"
+              checked={s.notifications}
+              onChange={(e) => save({ notifications: e.target.checked }, 'Notifications')}
+            />
+            Notify me when jobs finish
+          </label>
+        </div>
       </fieldset>
 
       <fieldset>
@@ -200,27 +255,11 @@ export function SettingsView() {
         <p className="hint">
           A CSV pairing barcodes with ASINs (a Keepa export, an inventory report) lets Pallet match offline.
         </p>
-        <form
-          aria-label="Reference catalog import"
-          onSubmit={(e) => {
-            e.preventDefault();
-            call(api.settings.importCatalog({ path: catalogPath.trim() }))
-              .then(({ jobId }) => setSaved(`Reference catalog import started (job #${jobId}).`))
-              .catch((err: Error) => setError(err.message));
-          }}
-        >
-          <label>
-            File path
-            <input
-              value={catalogPath}
-              onChange={(e) => setCatalogPath(e.target.value)}
-              placeholder="/path/to/catalog.csv"
-            />
-          </label>
-          <button type="submit" disabled={catalogPath.trim() === ''}>
-            Import reference catalog
+        <div className="actions">
+          <button type="button" onClick={importCatalog}>
+            Import reference catalog…
           </button>
-        </form>
+        </div>
       </fieldset>
 
       <AboutSection />

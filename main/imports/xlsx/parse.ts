@@ -1,0 +1,44 @@
+// Reading an .xlsx import's rows on the parsing thread: the same chunk parser as the CSV path validates them, so
+// validation, footers and the error report are shared.
+import { stat } from 'node:fs/promises';
+import { createChunkParser, type ParsedChunk } from '../chunks.ts';
+import type { ParseFileOptions } from '../parse-file.ts';
+import { padRow, readSheetRows } from './rows.ts';
+import { locateTable } from './table.ts';
+import { openWorkbook } from './workbook.ts';
+
+// Rows per chunk: about the 16 KiB of CSV text a CSV chunk holds for a typical price list.
+const CHUNK_ROWS = 160;
+
+/**
+ * Reads the workbook's table from past its header (a fresh import) or past `rowNumber` (a resume: the row number is
+ * the place to go on from, as the file's hash was checked). A chunk's `endByte` is the share of the sheet read,
+ * scaled to the file's size, so progress reads as for a CSV.
+ */
+export async function parseXlsxFile(
+  opts: ParseFileOptions,
+  where: { sheet: string | null; headerRow?: number },
+  onChunk: (chunk: ParsedChunk, last: boolean) => void | 'stop',
+): Promise<{ stopped: boolean }> {
+  const wb = await openWorkbook(opts.path);
+  try {
+    const { size } = await stat(opts.path);
+    const table = await locateTable(wb, where.sheet, 0, where.headerRow);
+    const after = opts.rowNumber > 0 ? opts.rowNumber : table.headerRow;
+    const parser = createChunkParser({ ...opts, rowNumber: after });
+    const width = opts.headers.length;
+    const { stopped } = await readSheetRows(wb, table.sheet, {
+      after,
+      batchRows: CHUNK_ROWS,
+      // Never 0: a saved offset of 0 means "nothing read yet".
+      onRows: (rows, _last, fraction) => {
+        for (const r of rows) padRow(r, width);
+        return onChunk(parser.parse(rows, Math.max(1, Math.min(size - 1, Math.floor(fraction * size)))), false);
+      },
+    });
+    if (stopped) return { stopped };
+    return { stopped: onChunk(parser.parse([], size, true), true) === 'stop' };
+  } finally {
+    wb.close();
+  }
+}

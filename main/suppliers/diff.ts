@@ -1,0 +1,164 @@
+import type { Db } from '../db/open.ts';
+
+/** A product one list has and the other lacks. */
+export interface DiffItem {
+  productId: number;
+  gtin: string | null;
+  name: string | null;
+  cost: number | null;
+}
+
+/** A product whose cost moved between the two lists. */
+export interface CostChange {
+  productId: number;
+  gtin: string | null;
+  name: string | null;
+  from: number;
+  to: number;
+  /** to − from */
+  change: number;
+  /** change / from (null when from is 0) */
+  changePct: number | null;
+}
+
+/** One side of a diff. */
+export interface DiffSide {
+  importId: number;
+  fileName: string;
+  supplier: string | null;
+  createdAt: number;
+  offers: number;
+}
+
+/** What changed from list A to list B; lists hold at most `limit` items each, `totals` count them all. */
+export interface ImportDiff {
+  a: DiffSide;
+  b: DiffSide;
+  /** False when the two imports belong to different suppliers (allowed: the diff compares their lists). */
+  sameSupplier: boolean;
+  added: DiffItem[];
+  dropped: DiffItem[];
+  /** Largest rise first. */
+  costUp: CostChange[];
+  /** Largest fall first. */
+  costDown: CostChange[];
+  /** Products in both lists at the same cost (or without a cost in either). */
+  unchanged: number;
+  /** Products in both lists with a cost in only one of them. */
+  costMissing: number;
+  totals: { added: number; dropped: number; costUp: number; costDown: number };
+  limit: number;
+}
+
+/** Why a diff cannot be made, in words for the seller. */
+export class DiffError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'no_history',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DiffError';
+  }
+}
+
+const H = 'supplier_offer_history';
+
+/** An import's row as a diff names it. */
+interface DiffableImport {
+  id: number;
+  file_name: string;
+  created_at: number;
+  supplier_id: number | null;
+  name: string | null;
+}
+
+/** An import that can be diffed, or a DiffError saying why not: cheap (a key lookup each), fine on any thread. */
+export function diffableImport(db: Db, id: number): DiffableImport {
+  const r = db
+    .prepare<[number], DiffableImport & { status: string }>(
+      `SELECT i.id, i.file_name, i.created_at, i.supplier_id, s.name, i.status FROM imports i
+       LEFT JOIN suppliers s ON s.id = i.supplier_id WHERE i.id = ?`,
+    )
+    .get(id);
+  if (!r) throw new DiffError('not_found', `There is no import #${id}.`);
+  if (!db.prepare(`SELECT 1 FROM ${H} WHERE import_id = ? LIMIT 1`).get(id)) {
+    const why =
+      r.supplier_id === null
+        ? 'it has no supplier (imported before suppliers were kept, or without one)'
+        : r.status === 'undone'
+          ? 'it was undone'
+          : r.status !== 'completed'
+            ? `it is ${r.status}`
+            : 'its list offered no product';
+    throw new DiffError('no_history', `Import #${id} (${r.file_name}) has no supplier offers to compare: ${why}.`);
+  }
+  return r;
+}
+
+/** Compares the offers of two imports (any order): added, dropped and re-priced products, with totals. */
+export function diffImports(db: Db, importA: number, importB: number, limit = 100): ImportDiff {
+  const side = (id: number): DiffSide & { supplierId: number | null } => {
+    const r = diffableImport(db, id);
+    const offers = db.prepare(`SELECT count(*) FROM ${H} WHERE import_id = ?`).pluck().get(id) as number;
+    return {
+      importId: r.id,
+      fileName: r.file_name,
+      supplier: r.name,
+      createdAt: r.created_at,
+      offers,
+      supplierId: r.supplier_id,
+    };
+  };
+  const { supplierId: supA, ...a } = side(importA);
+  const { supplierId: supB, ...b } = side(importB);
+  const n = Math.max(0, Math.floor(limit));
+  const args = { a: importA, b: importB, n };
+
+  const pairs = db
+    .prepare<typeof args, { matched: number; up: number; down: number; same: number }>(
+      `SELECT count(*) AS matched, coalesce(sum(ha.cost < hb.cost), 0) AS up, coalesce(sum(ha.cost > hb.cost), 0) AS down,
+         coalesce(sum(ha.cost IS hb.cost), 0) AS same
+       FROM ${H} hb JOIN ${H} ha ON ha.import_id = :a AND ha.product_id = hb.product_id
+       WHERE hb.import_id = :b`,
+    )
+    .get(args)!;
+  const only = (from: 'a' | 'b', other: 'a' | 'b') =>
+    db
+      .prepare<typeof args, DiffItem>(
+        `SELECT h.product_id AS productId, p.gtin14 AS gtin, p.name, h.cost FROM ${H} h
+         LEFT JOIN products p ON p.id = h.product_id
+         WHERE h.import_id = :${from} AND NOT EXISTS (SELECT 1 FROM ${H} o WHERE o.import_id = :${other} AND o.product_id = h.product_id)
+         ORDER BY h.product_id LIMIT :n`,
+      )
+      .all(args);
+  const moved = (dir: 'up' | 'down') =>
+    db
+      .prepare<typeof args, Omit<CostChange, 'changePct'>>(
+        `SELECT hb.product_id AS productId, p.gtin14 AS gtin, p.name, ha.cost AS "from", hb.cost AS "to", hb.cost - ha.cost AS change
+         FROM ${H} hb JOIN ${H} ha ON ha.import_id = :a AND ha.product_id = hb.product_id
+         LEFT JOIN products p ON p.id = hb.product_id
+         WHERE hb.import_id = :b AND ha.cost ${dir === 'up' ? '<' : '>'} hb.cost
+         ORDER BY abs(hb.cost - ha.cost) DESC, hb.product_id LIMIT :n`,
+      )
+      .all(args)
+      .map((c) => ({ ...c, changePct: c.from === 0 ? null : c.change / c.from }));
+
+  return {
+    a,
+    b,
+    sameSupplier: supA === supB,
+    added: only('b', 'a'),
+    dropped: only('a', 'b'),
+    costUp: moved('up'),
+    costDown: moved('down'),
+    unchanged: pairs.same,
+    costMissing: pairs.matched - pairs.same - pairs.up - pairs.down,
+    totals: {
+      added: b.offers - pairs.matched,
+      dropped: a.offers - pairs.matched,
+      costUp: pairs.up,
+      costDown: pairs.down,
+    },
+    limit: n,
+  };
+}

@@ -1,0 +1,192 @@
+// Recording what a supplier offers, set-based, once an import's rows are in: the import's hot path does no per-row
+// work for suppliers (docs/architecture.md §3). Everything here runs inside the caller's transaction.
+import type { Db } from '../db/open.ts';
+
+/** What recording an import's offers did. */
+export interface OffersRecorded {
+  supplierId: number;
+  supplier: string;
+  /** Products the supplier's list offered (one history row each). */
+  offers: number;
+  /** Products whose cost (the one analysis reads) moved to another offer. */
+  costsChanged: number;
+}
+
+// Each supplier's latest completed list: its offers are the current ones.
+const LATEST = `latest AS (SELECT supplier_id, max(id) AS id FROM imports
+  WHERE supplier_id IS NOT NULL AND status = 'completed' GROUP BY supplier_id)`;
+const CURRENT = (o: string) =>
+  `EXISTS (SELECT 1 FROM latest l WHERE l.supplier_id = ${o}.supplier_id AND l.id = ${o}.last_import_id)`;
+
+/** The supplier an import belongs to, or null (older imports, files without one). */
+export function importSupplier(db: Db, importId: number): number | null {
+  return (db.prepare('SELECT supplier_id FROM imports WHERE id = ?').pluck().get(importId) as number | null) ?? null;
+}
+
+/**
+ * Sets `products.cost` of the products `scope` selects (SQL yielding `product_id`s over `params`) to the best
+ * current offer: the lowest cost among suppliers whose latest list included it; a product pinned to a supplier takes
+ * that supplier's current offer instead. Products no current offer prices keep their cost. Returns how many changed.
+ */
+function applyBestCosts(db: Db, scope: string, params: { now: number } & Record<string, number>): number {
+  const best = db.prepare(
+    `WITH ${LATEST},
+     best AS (SELECT s.product_id, min(o.cost) AS cost FROM (${scope}) s
+       JOIN supplier_offers o ON o.product_id = s.product_id
+       WHERE o.cost IS NOT NULL AND ${CURRENT('o')} GROUP BY s.product_id)
+     UPDATE products SET cost = coalesce(
+         (SELECT po.cost FROM supplier_offers po WHERE po.supplier_id = products.cost_supplier_id
+            AND po.product_id = products.id AND po.cost IS NOT NULL AND ${CURRENT('po')}),
+         b.cost),
+       updated_at = :now
+     FROM best b WHERE products.id = b.product_id
+       AND products.cost IS NOT coalesce(
+         (SELECT po.cost FROM supplier_offers po WHERE po.supplier_id = products.cost_supplier_id
+            AND po.product_id = products.id AND po.cost IS NOT NULL AND ${CURRENT('po')}),
+         b.cost)`,
+  );
+  return best.run(params).changes;
+}
+
+const HISTORY_COLS = 'supplier_id, product_id, import_id, cost, currency, case_pack, moq';
+
+/**
+ * Records the offers of a finished import of supplier `supplierId`: one history row per product its file named,
+ * the supplier's latest offers upserted from them, then the best offer's cost on the products where it can differ
+ * from the list's own (offered by another supplier too, dropped by this list, or pinned; costs in different currencies
+ * are compared as numbers). Call it after the import is marked completed, in
+ * the same transaction. `staging` is the attached staging schema holding the rows merged (not appended) by the
+ * import, or null when it has none. Idempotent: a rerun after a crash writes the same rows.
+ */
+export function recordImportOffers(
+  db: Db,
+  p: { importId: number; supplierId: number; staging: string | null; now: number },
+): OffersRecorded {
+  const args = { imp: p.importId, sup: p.supplierId, now: p.now };
+  const into = `INSERT OR REPLACE INTO supplier_offer_history (${HISTORY_COLS})`;
+  let offers = 0;
+  // Rows written while reading extended the catalog: their products are new and hold the file's values as they are.
+  offers += db
+    .prepare(
+      `${into} SELECT :sup, p.id, :imp, p.cost, p.currency, p.pack_size, NULL FROM products p WHERE p.seen_import_id = :imp`,
+    )
+    .run(args).changes;
+  if (p.staging) {
+    const st = `${p.staging}.staged`;
+    // A staged row meeting a product this import wrote while reading repeated an earlier row: the first row wins.
+    offers += db
+      .prepare(
+        `${into} SELECT :sup, p.id, :imp, s.cost, s.currency, s.pack_size, NULL FROM ${st} s
+         JOIN products p ON p.gtin14 = s.gtin14
+         WHERE s.gtin14 IS NOT NULL AND s.dup_of IS NULL AND p.seen_import_id IS NOT :imp`,
+      )
+      .run(args).changes;
+    offers += db
+      .prepare(
+        `${into} SELECT :sup, p.id, :imp, s.cost, s.currency, s.pack_size, NULL FROM ${st} s
+         JOIN products p ON p.id = (SELECT min(id) FROM products WHERE name_brand_key = s.name_brand_key AND gtin14 IS NULL)
+         WHERE s.gtin14 IS NULL AND s.dup_of IS NULL`,
+      )
+      .run(args).changes;
+  }
+  db.prepare(
+    `INSERT INTO supplier_offers (supplier_id, product_id, cost, currency, case_pack, moq, first_seen_at, last_seen_at, first_import_id, last_import_id)
+     SELECT supplier_id, product_id, cost, currency, case_pack, moq, :now, :now, :imp, :imp
+     FROM supplier_offer_history WHERE import_id = :imp
+     ON CONFLICT (supplier_id, product_id) DO UPDATE SET cost = excluded.cost, currency = excluded.currency,
+       case_pack = excluded.case_pack, moq = excluded.moq, last_seen_at = excluded.last_seen_at,
+       last_import_id = excluded.last_import_id
+     WHERE excluded.last_import_id >= supplier_offers.last_import_id`,
+  ).run(args);
+  // Rows wrote this list's costs into products: only products another supplier also offers (this list's, and those
+  // it dropped) and pinned ones can need another cost. Most often no other supplier exists and the step is free.
+  const others = db
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM supplier_offers WHERE supplier_id < :sup)
+           OR EXISTS (SELECT 1 FROM supplier_offers WHERE supplier_id > :sup)`,
+    )
+    .pluck()
+    .get(args) as number;
+  const shared = (from: string) =>
+    `${from} AND EXISTS (SELECT 1 FROM supplier_offers x WHERE x.product_id = h.product_id AND x.supplier_id <> :sup)`;
+  const scope = [
+    'SELECT id AS product_id FROM products WHERE cost_supplier_id IS NOT NULL',
+    ...(others
+      ? [
+          shared('SELECT h.product_id FROM supplier_offer_history h WHERE h.import_id = :imp'),
+          shared('SELECT h.product_id FROM supplier_offers h WHERE h.supplier_id = :sup AND h.last_import_id < :imp'),
+        ]
+      : []),
+  ].join(' UNION ');
+  const costsChanged = applyBestCosts(db, scope, args);
+  const supplier = db.prepare('SELECT name FROM suppliers WHERE id = ?').pluck().get(p.supplierId) as string;
+  return { supplierId: p.supplierId, supplier, offers, costsChanged };
+}
+
+/** What undoing an import did to its supplier's offers. */
+export interface OffersUndone {
+  supplierId: number;
+  /** History rows of the undone import removed. */
+  removed: number;
+  /** Products whose cost moved back to the best offer left. */
+  costsChanged: number;
+}
+
+/**
+ * After an import is marked undone (same transaction): its offer history goes, its supplier's offers are rebuilt
+ * from the lists left (so the previous list is current again) and the products it offered get the best cost left.
+ * Returns null for an import without a supplier.
+ */
+export function undoImportOffers(db: Db, importId: number, now: number): OffersUndone | null {
+  const sup = importSupplier(db, importId);
+  if (sup === null) return null;
+  const args = { imp: importId, sup, now };
+  // Undo deleted the products the import created (unless a later import changed them): no offer may name them.
+  db.prepare(
+    `DELETE FROM supplier_offers WHERE product_id IN (SELECT product_id FROM supplier_offer_history WHERE import_id = :imp)
+       AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = supplier_offers.product_id)`,
+  ).run(args);
+  db.prepare('DELETE FROM supplier_offers WHERE supplier_id = :sup').run(args);
+  db.prepare(
+    `INSERT INTO supplier_offers (supplier_id, product_id, cost, currency, case_pack, moq, first_seen_at, last_seen_at, first_import_id, last_import_id)
+     SELECT h.supplier_id, h.product_id, h.cost, h.currency, h.case_pack, h.moq,
+       coalesce(fi.finished_at, fi.created_at), coalesce(li.finished_at, li.created_at), f.first, f.last
+     FROM (SELECT product_id, min(import_id) AS first, max(import_id) AS last FROM supplier_offer_history
+           WHERE import_id IN (SELECT id FROM imports WHERE supplier_id = :sup AND status = 'completed' AND id <> :imp)
+           GROUP BY product_id) f
+     JOIN supplier_offer_history h ON h.import_id = f.last AND h.product_id = f.product_id
+     JOIN products p ON p.id = f.product_id
+     JOIN imports fi ON fi.id = f.first
+     JOIN imports li ON li.id = f.last`,
+  ).run(args);
+  // The products either list offered: those the undone one did, and those the previous one did (current again).
+  const costsChanged = applyBestCosts(
+    db,
+    `SELECT product_id FROM supplier_offer_history WHERE import_id = :imp
+     UNION SELECT product_id FROM supplier_offers WHERE supplier_id = :sup`,
+    args,
+  );
+  const removed = db.prepare('DELETE FROM supplier_offer_history WHERE import_id = ?').run(importId).changes;
+  return { supplierId: sup, removed, costsChanged };
+}
+
+/**
+ * Pins a product's cost to one supplier's current offer (null unpins: the best offer again) and applies it at once.
+ * Throws when the product or the supplier's offer on it is unknown.
+ */
+export function pinCostSupplier(db: Db, productId: number, supplierId: number | null, now = Date.now()): number {
+  const exists = db.prepare('SELECT 1 FROM products WHERE id = ?').pluck().get(productId);
+  if (!exists) throw new OfferNotFoundError(`There is no product #${productId}.`);
+  if (supplierId !== null) {
+    const offer = db
+      .prepare('SELECT 1 FROM supplier_offers WHERE supplier_id = ? AND product_id = ?')
+      .pluck()
+      .get(supplierId, productId);
+    if (!offer) throw new OfferNotFoundError(`That supplier never offered product #${productId}.`);
+  }
+  db.prepare('UPDATE products SET cost_supplier_id = ? WHERE id = ?').run(supplierId, productId);
+  return applyBestCosts(db, 'SELECT :product AS product_id', { product: productId, now });
+}
+
+/** A product or offer that does not exist. */
+export class OfferNotFoundError extends Error {}

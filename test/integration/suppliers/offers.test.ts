@@ -1,0 +1,155 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { syntheticUpc } from '../../../main/bench/supplier-file.ts';
+import type { ImportResult } from '../../../main/imports/task.ts';
+import type { UndoResult } from '../../../main/imports/undo.ts';
+import { diffImports, DiffError } from '../../../main/suppliers/diff.ts';
+import { createSupplierStore } from '../../../main/suppliers/store.ts';
+import { pinCostSupplier } from '../../../main/suppliers/offers.ts';
+import { startTestEngine, type TestEngine } from '../../support/import-engine.ts';
+
+let t: TestEngine;
+beforeEach(async () => (t = await startTestEngine()));
+afterEach(async () => t.stop());
+
+const UPC = [0, 1, 2, 3, 4].map(syntheticUpc);
+const gtin14 = (upc: string) => upc.padStart(14, '0');
+
+/** A price list: [upc index, cost] rows. */
+const list = (rows: [number, number][]) =>
+  ['UPC,Name,Unit Cost,Case Pack', ...rows.map(([i, c]) => `${UPC[i]},Item ${i},${c.toFixed(2)},${i + 1}`)].join('\n');
+
+async function importOk(name: string, rows: [number, number][], payload: Record<string, unknown> = {}) {
+  const path = t.file(name, list(rows));
+  const job = await t.run({ kind: 'import', payload: { path, lookupAfter: false, ...payload } });
+  expect(job.error).toBeNull();
+  return job.result as ImportResult;
+}
+const costOf = (i: number) =>
+  t.db.prepare('SELECT cost FROM products WHERE gtin14 = ?').pluck().get(gtin14(UPC[i]!)) as number;
+const offers = () =>
+  t.db
+    .prepare(
+      `SELECT s.name AS supplier, p.gtin14, o.cost, o.case_pack, o.first_import_id AS first, o.last_import_id AS last
+       FROM supplier_offers o JOIN suppliers s ON s.id = o.supplier_id JOIN products p ON p.id = o.product_id
+       ORDER BY s.name, p.gtin14`,
+    )
+    .all();
+
+describe('supplier offers', () => {
+  it('keeps both offers of one UPC from two suppliers; the product costs the lower', async () => {
+    const a = await importOk('Acme_Pricelist_2026-11.csv', [
+      [0, 5],
+      [1, 3],
+    ]);
+    const b = await importOk('b.csv', [[0, 4]], { supplier: 'Globex' });
+    expect(offers()).toEqual([
+      { supplier: 'Acme', gtin14: gtin14(UPC[0]!), cost: 5, case_pack: 1, first: a.importId, last: a.importId },
+      { supplier: 'Acme', gtin14: gtin14(UPC[1]!), cost: 3, case_pack: 2, first: a.importId, last: a.importId },
+      { supplier: 'Globex', gtin14: gtin14(UPC[0]!), cost: 4, case_pack: 1, first: b.importId, last: b.importId },
+    ]);
+    expect(costOf(0)).toBe(4);
+    // Acme's next list at a lower cost than Globex's: the product follows the best offer.
+    await importOk('acme pricelist dec.csv', [
+      [0, 3.5],
+      [1, 3],
+    ]);
+    expect(costOf(0)).toBe(3.5);
+    // Globex lists it cheaper again, while Acme's list (written later, in a file that names a higher cost) is older.
+    await importOk('globex.csv', [[0, 9]], { supplier: 'globex' });
+    expect(costOf(0)).toBe(3.5);
+    expect(
+      createSupplierStore(t.db)
+        .list()
+        .map((s) => [s.name, s.imports.length, s.currentOffers]),
+    ).toEqual([
+      ['Acme', 2, 2],
+      ['Globex', 2, 1],
+    ]);
+  });
+
+  it("diffs a supplier's second list and follows its costs; undo puts the first list back", async () => {
+    const first = await importOk('Acme_2026-10.csv', [
+      [0, 10],
+      [1, 20],
+      [2, 30],
+      [3, 40],
+    ]);
+    const second = await importOk('Acme_2026-11.csv', [
+      [0, 12], // up 2
+      [1, 15], // down 5
+      [2, 30], // same
+      [4, 7], // new; 3 dropped
+    ]);
+    const d = diffImports(t.db, first.importId, second.importId);
+    expect(d.sameSupplier).toBe(true);
+    expect(d.added.map((x) => [x.gtin, x.cost])).toEqual([[gtin14(UPC[4]!), 7]]);
+    expect(d.dropped.map((x) => [x.gtin, x.cost])).toEqual([[gtin14(UPC[3]!), 40]]);
+    expect(d.costUp).toEqual([
+      expect.objectContaining({ gtin: gtin14(UPC[0]!), name: 'Item 0', from: 10, to: 12, change: 2, changePct: 0.2 }),
+    ]);
+    expect(d.costDown).toEqual([
+      expect.objectContaining({ gtin: gtin14(UPC[1]!), from: 20, to: 15, change: -5, changePct: -0.25 }),
+    ]);
+    expect(d.unchanged).toBe(1);
+    expect(d.totals).toEqual({ added: 1, dropped: 1, costUp: 1, costDown: 1 });
+    expect([0, 1, 2, 3, 4].map(costOf)).toEqual([12, 15, 30, 40, 7]);
+
+    // Another supplier offers the dropped product: with Acme's current list silent on it, its offer is the best.
+    await importOk('other.csv', [[3, 45]], { supplier: 'Initech' });
+    expect(costOf(3)).toBe(45);
+
+    const undo = await t.run({ kind: 'import_undo', payload: { importId: second.importId } });
+    expect(undo.error).toBeNull();
+    expect((undo.result as UndoResult).offers).toMatchObject({ removed: 4 });
+    // Acme's first list is current again: its costs come back, the product only the undone list had is gone.
+    expect([0, 1, 2, 3].map(costOf)).toEqual([10, 20, 30, 40]);
+    expect(costOf(4)).toBeUndefined();
+    expect(offers().filter((o) => (o as { supplier: string }).supplier === 'Acme')).toEqual(
+      [0, 1, 2, 3].map((i) =>
+        expect.objectContaining({ gtin14: gtin14(UPC[i]!), first: first.importId, last: first.importId }),
+      ),
+    );
+    expect(() => diffImports(t.db, first.importId, second.importId)).toThrow(/has no supplier offers.*undone/);
+    expect(() => diffImports(t.db, first.importId, 999)).toThrow(DiffError);
+  });
+
+  it("keeps a pinned supplier's cost when another supplier lists the product cheaper", async () => {
+    await importOk('a.csv', [[0, 5]], { supplier: 'Acme' });
+    const id = t.db.prepare('SELECT id FROM products WHERE gtin14 = ?').pluck().get(gtin14(UPC[0]!)) as number;
+    const acme = createSupplierStore(t.db).byName('acme')!.id;
+    t.db.transaction(() => pinCostSupplier(t.db, id, acme))();
+    await importOk('b.csv', [[0, 2]], { supplier: 'Globex' });
+    expect(costOf(0)).toBe(5);
+    t.db.transaction(() => pinCostSupplier(t.db, id, null))();
+    expect(costOf(0)).toBe(2);
+    expect(() => pinCostSupplier(t.db, id, 99)).toThrow('That supplier never offered product');
+  });
+
+  it("undoing the import that created a product drops every supplier's offer on it", async () => {
+    const first = await importOk('a.csv', [[0, 5]], { supplier: 'Acme' });
+    await importOk('b.csv', [[0, 5]], { supplier: 'Globex' }); // the same values: the product stays Acme's import's
+    const undo = await t.run({ kind: 'import_undo', payload: { importId: first.importId } });
+    expect((undo.result as UndoResult).deleted).toBe(1);
+    expect(offers()).toEqual([]);
+    expect(
+      createSupplierStore(t.db)
+        .list()
+        .map((s) => [s.name, s.currentOffers]),
+    ).toEqual([
+      ['Acme', 0],
+      ['Globex', 0],
+    ]);
+  });
+
+  it('proposes the supplier remembered with the mapping, then the file name', async () => {
+    const r = await importOk('x.csv', [[0, 1]], { supplier: 'Wonka', rememberMapping: true });
+    const next = await importOk('Globex_Pricelist.csv', [[0, 2]]);
+    const names = t.db
+      .prepare('SELECT i.id, s.name FROM imports i LEFT JOIN suppliers s ON s.id = i.supplier_id ORDER BY i.id')
+      .all();
+    expect(names).toEqual([
+      { id: r.importId, name: 'Wonka' },
+      { id: next.importId, name: 'Wonka' },
+    ]);
+  });
+});
