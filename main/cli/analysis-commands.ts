@@ -1,4 +1,5 @@
 import { findUnfinishedAnalysis } from '../analysis/attach.ts';
+import { writeErrorMessage } from '../files/write-errors.ts';
 import { exportProducts, FilterError, parseFilter } from '../analysis/export.ts';
 import { analysisJobs, type AnalysisJobResult, type AnalysisPayload } from '../analysis/task.ts';
 import { openDatabase } from '../db/open.ts';
@@ -118,9 +119,7 @@ export async function exportCommand(
   const db = openDatabase(dbPath);
   try {
     const rows = await exportProducts(db, out, { filters: parsed }).catch((err: NodeJS.ErrnoException) => {
-      throw new Error(
-        err.code === 'EEXIST' ? `${out} already exists; choose another name.` : `cannot write ${out}: ${err.message}`,
-      );
+      throw new Error(writeErrorMessage(out, err));
     });
     o.out(o.json ? JSON.stringify({ file: out, rows }) : `Wrote ${rows} products to ${out}.`);
     return 0;

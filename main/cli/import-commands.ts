@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { writeErrorMessage } from '../files/write-errors.ts';
 import type { EnqueueInput } from '../queue/kinds.ts';
 import { toCsv } from '../files/csv-out.ts';
 import { openDatabase } from '../db/open.ts';
@@ -271,9 +272,7 @@ export const TEMPLATE_HEADERS: Record<Exclude<Field, 'gtin_alt'>, string> = {
 export async function templateCommand(out: string, o: Out): Promise<number> {
   const headers = Object.values(TEMPLATE_HEADERS);
   await writeFile(out, '\ufeff' + toCsv([headers]), { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(
-      err.code === 'EEXIST' ? `${out} already exists; choose another name.` : `cannot write ${out}: ${err.message}`,
-    );
+    throw new Error(writeErrorMessage(out, err));
   });
   o.out(
     o.json

@@ -22,4 +22,13 @@ describe('CLI argv fuzzing', () => {
       expect(r.err.split('\n')[0]).toMatch(/^pallet: ".+" needs .+, not an empty argument\.$/);
     }
   });
+
+  // Found by fuzzing in CI: a 10,000-character file name came back whole twice in the message (Node's errno text
+  // repeats the path). The message names the file shortened and says why in words.
+  it('a file name too long to write: a short message that says so', async () => {
+    const r = await cli('template', 'x'.repeat(5000) + '.csv');
+    expect(r.code).toBe(1);
+    const first = r.err.split('\n')[0]!;
+    expect(first).toMatch(/^pallet: cannot write x{80}…x{56}\.csv: the name is too long\.$/);
+  });
 });
