@@ -24,22 +24,30 @@ export function restoreFromBackup(dbPath: string, backup: string, label = 'befor
   return aside;
 }
 
-/** Where the last full integrity check's outcome is kept (read at start: a failed one makes the next check full). */
-export const checkStampPath = (dbPath: string): string => join(dirname(dbPath), 'db-check.json');
+/**
+ * Where the last checks' outcome is kept (read at start: a failed one makes the next check full): beside the
+ * database and named for it, so two databases in one folder never read each other's.
+ */
+export const checkStampPath = (dbPath: string): string => `${dbPath}.check.json`;
 
-/** The last full integrity check: when, and whether it passed. */
+/** The last full integrity check: when, and whether it passed; and the CLI's last passing quick check. */
 export interface CheckStamp {
   checkedAt: number;
   ok: boolean;
   problems?: string[];
+  /** The CLI's last passing quick check, and the file's size and modification time then (see guardForCli). */
+  quick?: { at: number; size: number; mtimeMs: number };
 }
 
 /** Reads the check stamp; null when there is none or it cannot be read (a check is then due). */
 export function readCheckStamp(dbPath: string): CheckStamp | null {
   try {
     const raw = JSON.parse(readFileSync(checkStampPath(dbPath), 'utf8')) as Partial<CheckStamp>;
+    const q = raw.quick;
+    const quick =
+      q && typeof q.at === 'number' && typeof q.size === 'number' && typeof q.mtimeMs === 'number' ? { quick: q } : {};
     return typeof raw.checkedAt === 'number' && typeof raw.ok === 'boolean'
-      ? { checkedAt: raw.checkedAt, ok: raw.ok, ...(raw.problems ? { problems: raw.problems } : {}) }
+      ? { checkedAt: raw.checkedAt, ok: raw.ok, ...(raw.problems ? { problems: raw.problems } : {}), ...quick }
       : null;
   } catch {
     return null;

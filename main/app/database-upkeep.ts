@@ -30,7 +30,7 @@ export interface DatabaseUpkeep {
   stop(): Promise<void>;
 }
 
-/** Daily checked backups (kept: the `backupsKept` setting) and a weekly `PRAGMA integrity_check` (db-check.json). */
+/** Daily checked backups (kept: the `backupsKept` setting) and a weekly `PRAGMA integrity_check` (recorded in `<database>.check.json`). */
 export function createDatabaseUpkeep(o: UpkeepOptions): DatabaseUpkeep {
   const now = () => (o.clock ?? { now: Date.now }).now();
   let timer: NodeJS.Timeout | null = null;

@@ -1,14 +1,14 @@
 // `pallet db check|backup|restore|reset`, and the check every other command makes before it opens the database: a
 // damaged file is reported with the commands that get out of it, never recreated.
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { listBackups, writeBackup } from '../db/backups.ts';
 import { guardDatabase, type GuardReport } from '../db/guard.ts';
 import { checkIntegrity, DatabaseDamagedError, inspectDatabaseFile } from '../db/health.ts';
 import { openSqlite } from '../db/native-binding.ts';
 import { moveAsideDatabase } from '../app/damaged-file.ts';
-import { restoreFromBackup, writeCheckStamp } from '../app/database-recovery.ts';
-import { readSettings } from '../settings/schema.ts';
+import { readCheckStamp, restoreFromBackup, writeCheckStamp } from '../app/database-recovery.ts';
+import { cliSettings } from './cli-settings.ts';
 import { UsageError } from './import-commands.ts';
 
 interface Out {
@@ -19,13 +19,7 @@ interface Out {
 
 /** The app's "backups kept" setting, read from its settings file beside the database (the default without one). */
 export function cliBackupsKept(dbPath: string): number {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(join(dirname(dbPath), 'settings.json'), 'utf8'));
-  } catch {
-    raw = undefined;
-  }
-  return readSettings(raw).settings.backupsKept;
+  return cliSettings(dbPath).backupsKept;
 }
 
 /** What to run about a damaged database: the message, then `pallet db restore` / `pallet db reset` with this --db. */
@@ -43,9 +37,36 @@ export function damagedAdvice(err: DatabaseDamagedError, dbFlag: string | undefi
   ].join('\n');
 }
 
-/** The check before a command opens the database (in this process: the CLI has no window to keep responsive). */
-export function guardForCli(dbPath: string): Promise<GuardReport> {
-  return guardDatabase(dbPath, { run: { on: 'here' }, backupsKept: cliBackupsKept(dbPath) });
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * The check before a command opens the database (in this process: the CLI has no window to keep responsive). The
+ * page check (quick_check: ~1 s on a million products) runs at most daily while the file is the one last checked
+ * (same size and modification time); the header and schema checks run every time. A failed full check recorded by
+ * the app makes this one full.
+ */
+export async function guardForCli(dbPath: string, now = Date.now()): Promise<GuardReport> {
+  const stamp = readCheckStamp(dbPath);
+  const file = statIfAny(dbPath);
+  const q = stamp?.quick;
+  const fresh =
+    stamp?.ok === true && q && file && now - q.at < DAY_MS && q.size === file.size && q.mtimeMs === file.mtimeMs;
+  const depth = fresh ? 'none' : stamp && !stamp.ok ? 'full' : 'quick';
+  const report = await guardDatabase(dbPath, { run: { on: 'here' }, depth, backupsKept: cliBackupsKept(dbPath) });
+  if (report.state === 'existing' && report.check === 'ok' && file) {
+    const base = stamp && depth !== 'full' ? stamp : { checkedAt: depth === 'full' ? now : 0, ok: true };
+    writeCheckStamp(dbPath, { ...base, ok: true, quick: { at: now, size: file.size, mtimeMs: file.mtimeMs } });
+  }
+  return report;
+}
+
+function statIfAny(path: string): { size: number; mtimeMs: number } | null {
+  try {
+    const s = statSync(path);
+    return { size: s.size, mtimeMs: s.mtimeMs };
+  } catch {
+    return null;
+  }
 }
 
 /** `pallet db SUB`: check (the full integrity check), backup, restore [--backup FILE], reset. */

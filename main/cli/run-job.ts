@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { createEngine, retentionMsOf, type Engine, type EngineOptions } from '../app/engine.ts';
 import { describeWaiting, waitingByKind } from '../queue/orphans.ts';
 import type { Queue } from '../queue/queue.ts';
 import { FINISHED_STATUSES, type EnqueueInput, type Job, type JobProgress } from '../queue/types.ts';
 import { createNodeLauncher } from '../workers/node-launcher.ts';
-import { readSettings } from '../settings/schema.ts';
+import { cliSettings } from './cli-settings.ts';
 
 /** How a command runs its jobs: what it reports and how its engine is set up. */
 export interface RunOptions {
@@ -24,13 +22,7 @@ export type JobsToRun =
  * the data folder): the CLI's engine purges too, and must not throw away what the user asked the app to keep.
  */
 export function cliRetentionMs(dbPath: string): number {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(join(dirname(dbPath), 'settings.json'), 'utf8'));
-  } catch {
-    raw = undefined; // No settings file (the app never ran here) or an unreadable one: the default, as the app would.
-  }
-  return retentionMsOf(readSettings(raw).settings.retentionDays);
+  return retentionMsOf(cliSettings(dbPath).retentionDays);
 }
 
 /** "Recovered import #3 (52%), whose process died": one line per job this engine took over at start. */

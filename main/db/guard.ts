@@ -15,8 +15,8 @@ export interface GuardOptions {
    * loop stays free), or right here (the CLI, which has no window to keep responsive).
    */
   run: { on: 'thread'; budgetMs: number; late?: (result: CheckResult | Error) => void } | { on: 'here' };
-  /** quick_check (default) or the full integrity_check. */
-  depth?: 'quick' | 'full';
+  /** quick_check (default), the full integrity_check, or none (the header and schema checks only). */
+  depth?: 'quick' | 'full' | 'none';
   /** How many backups to keep when one is taken before a migration. */
   backupsKept: number;
   now?: () => number;
@@ -47,17 +47,17 @@ export async function guardDatabase(path: string, o: GuardOptions): Promise<Guar
       db.pragma('busy_timeout = 5000');
       version = schemaVersion(db);
       if (version > latest) throw new DatabaseTooNewError(version, latest);
-      if (o.run.on === 'here') inline = checkIntegrity(db, depth);
+      if (o.run.on === 'here' && depth !== 'none') inline = checkIntegrity(db, depth);
     } finally {
       db.close();
     }
   } catch (err) {
     throw asDamage(err, path);
   }
-  let check: GuardReport['check'] = 'ok';
+  let check: GuardReport['check'] = depth === 'none' ? 'skipped' : 'ok';
   const result =
     inline ??
-    (o.run.on === 'thread'
+    (o.run.on === 'thread' && depth !== 'none'
       ? await runMaintenanceWithin(
           { op: depth === 'quick' ? 'quick_check' : 'integrity_check', dbPath: path },
           o.run.budgetMs,

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Db } from '../db/open.ts';
 
 /** A supplier as listed: its imports and how many products it offers now. */
@@ -63,6 +64,21 @@ export function supplierFromFileName(fileName: string): string | null {
   }
   const name = words.join(' ').trim();
   return name.length >= 2 && name.length <= 100 ? name : null;
+}
+
+/** Where an import's supplier came from. */
+export type SupplierSource = 'given' | 'remembered' | 'file name';
+
+/** The import's supplier: the seller's, else the one remembered with the mapping, else the file name's. */
+export function proposeSupplier(
+  given: string | undefined,
+  remembered: string | null,
+  path: string,
+): { supplier: string | null; supplierSource: SupplierSource | null } {
+  if (given !== undefined) return { supplier: cleanSupplierName(given), supplierSource: 'given' };
+  if (remembered) return { supplier: remembered, supplierSource: 'remembered' };
+  const fromName = supplierFromFileName(basename(path));
+  return fromName ? { supplier: fromName, supplierSource: 'file name' } : { supplier: null, supplierSource: null };
 }
 
 /** The `suppliers` table. */

@@ -1,8 +1,7 @@
 // Reading an .xlsx import's rows on the parsing thread: the same chunk parser as the CSV path validates them, so
 // validation, footers and the error report are shared.
 import { stat } from 'node:fs/promises';
-import { createChunkParser, type ParsedChunk } from '../chunks.ts';
-import type { ParseFileOptions } from '../parse-file.ts';
+import { createChunkParser, type ChunkParserOptions, type ParsedChunk } from '../chunks.ts';
 import { padRow, readSheetRows } from './rows.ts';
 import { locateTable } from './table.ts';
 import { openWorkbook } from './workbook.ts';
@@ -16,7 +15,7 @@ const CHUNK_ROWS = 160;
  * scaled to the file's size, so progress reads as for a CSV.
  */
 export async function parseXlsxFile(
-  opts: ParseFileOptions,
+  opts: ChunkParserOptions & { path: string },
   where: { sheet: string | null; headerRow?: number },
   onChunk: (chunk: ParsedChunk, last: boolean) => void | 'stop',
 ): Promise<{ stopped: boolean }> {

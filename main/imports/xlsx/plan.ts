@@ -12,9 +12,10 @@ import {
   proposeMapping,
   uniqueHeaders,
 } from '../mapping.ts';
-import { createMappingStore, type ImportOptions, type ImportPlan } from '../plan.ts';
+import { createMappingStore } from '../mapping-store.ts';
+import type { ImportOptions, ImportPlan } from '../plan-types.ts';
 import type { Sniffed } from '../sniff.ts';
-import { cleanSupplierName, rememberedSupplier, supplierFromFileName } from '../../suppliers/store.ts';
+import { proposeSupplier, rememberedSupplier } from '../../suppliers/store.ts';
 import { padRow } from './rows.ts';
 import { locateTable } from './table.ts';
 import { openWorkbook } from './workbook.ts';
@@ -74,22 +75,10 @@ export async function planXlsx(
       fingerprint,
       savedMappingUsed: saved !== null,
       warnings: mappingWarnings(mapping),
-      ...chooseSupplier(opts.supplier, saved && db ? rememberedSupplier(db, fingerprint) : null, path),
+      ...proposeSupplier(opts.supplier, saved && db ? rememberedSupplier(db, fingerprint) : null, path),
       xlsx: { sheets: wb.sheets.map((s) => s.name), sheet: table.sheet.name },
     };
   } finally {
     wb.close();
   }
-}
-
-// As plan.ts chooses a CSV's supplier (not exported there): the seller's, the remembered one, the file name's.
-function chooseSupplier(
-  given: string | undefined,
-  remembered: string | null,
-  path: string,
-): Pick<ImportPlan, 'supplier' | 'supplierSource'> {
-  if (given !== undefined) return { supplier: cleanSupplierName(given), supplierSource: 'given' };
-  if (remembered) return { supplier: remembered, supplierSource: 'remembered' };
-  const fromName = supplierFromFileName(basename(path));
-  return fromName ? { supplier: fromName, supplierSource: 'file name' } : { supplier: null, supplierSource: null };
 }

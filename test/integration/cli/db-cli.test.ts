@@ -13,6 +13,8 @@ import {
   versionOf,
 } from '../../support/damaged-db.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
+import { guardForCli } from '../../../main/cli/db-commands.ts';
+import { readCheckStamp } from '../../../main/app/database-recovery.ts';
 
 let tmp: ReturnType<typeof tempDbPath>;
 beforeEach(() => void (tmp = tempDbPath()));
@@ -21,6 +23,23 @@ afterEach(() => tmp.cleanup());
 const damagedFiles = () => readdirSync(tmp.dir).filter((n) => /^pallet\.db\.damaged-[^]*\d{3}Z$/.test(n));
 
 describe('pallet db check | backup | restore | reset', () => {
+  it("checks a command's pages at most daily while the file is unchanged, and at once when it changed", async () => {
+    dbWithProducts(tmp.path, 3000);
+    const t0 = Date.now();
+    expect(await guardForCli(tmp.path, t0)).toMatchObject({ state: 'existing', check: 'ok' });
+    const stamp = readCheckStamp(tmp.path);
+    expect(stamp?.quick?.at).toBe(t0);
+    // The same file an hour later: header and schema only.
+    expect(await guardForCli(tmp.path, t0 + 3600_000)).toMatchObject({ check: 'skipped' });
+    // A day later, the pages again.
+    expect(await guardForCli(tmp.path, t0 + 25 * 3600_000)).toMatchObject({ check: 'ok' });
+    // Changed since (here: damaged by something else): checked at once, and refused.
+    corruptMiddlePage(tmp.path);
+    await expect(guardForCli(tmp.path, t0 + 25 * 3600_000 + 1000)).rejects.toThrow(/broken pages/);
+    // Each database keeps its own record beside it.
+    expect(readdirSync(tmp.dir)).toContain('pallet.db.check.json');
+  });
+
   it('check passes a healthy file and fails a damaged one with the commands that get out of it', async () => {
     dbWithProducts(tmp.path, 3000);
     const ok = await cli('--db', tmp.path, 'db', 'check');
