@@ -1,7 +1,6 @@
 // What the app does when its database file cannot be used: say so and let the user choose — restore the latest backup,
 // or keep the damaged file aside and start fresh. The file is never recreated silently, and never touched on "quit".
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { listBackups, restoreBackupFile } from '../db/backups.ts';
 import { guardDatabase, type GuardReport } from '../db/guard.ts';
 import { DatabaseDamagedError, type CheckResult } from '../db/health.ts';
