@@ -1,7 +1,16 @@
 import { referralCategory } from './categories.ts';
-import { cents, fulfillmentFee, referralFee, sizeTier, storageFee, type Package, type SizeTier } from './fees.ts';
+import {
+  cents,
+  fulfillmentFee,
+  peakSurcharge,
+  referralFee,
+  sizeTier,
+  storageFee,
+  type Package,
+  type SizeTier,
+} from './fees.ts';
 import { estimateMonthlySales } from './sales.ts';
-import type { FeeSchedule } from './schedule.ts';
+import type { FeePeriod, FeeSchedule, FeeScheduleData } from './schedule.ts';
 
 /** What the analysis needs of a product. Amazon's values (from lookups) win over the supplier file's. */
 export interface AnalysisInput {
@@ -54,14 +63,17 @@ export interface AnalysisResult {
   estMonthlySales: { low: number; mid: number; high: number } | null;
   flags: Flag[];
   reasons: string[];
+  /** The schedule used, with its peak season when in one: `us-2026-01-15` or `us-2026-01-15+peak-2026`. */
   feeSchedule: string;
+  feePeriod: FeePeriod;
 }
 
-const names = new WeakMap<FeeSchedule, string[]>();
-/** The schedule's referral category names, computed once per schedule. */
+// Keyed by the loaded data: scheduleFor returns a fresh object per call, the data behind it is shared.
+const names = new WeakMap<FeeScheduleData, string[]>();
+/** The schedule's referral category names, computed once per schedule file. */
 function categoryNames(schedule: FeeSchedule): string[] {
-  let n = names.get(schedule);
-  if (!n) names.set(schedule, (n = schedule.data.referral_fees.categories.map((c) => c.name)));
+  let n = names.get(schedule.data);
+  if (!n) names.set(schedule.data, (n = schedule.data.referral_fees.categories.map((c) => c.name)));
   return n;
 }
 
@@ -99,9 +111,21 @@ export function analyzeProduct(input: AnalysisInput, schedule: FeeSchedule, opts
 
   const tierInfo = full ? sizeTier(s, full) : null;
   const referral = sellPrice !== null ? referralFee(s, ref.name, sellPrice) : null;
+  let peak = 0;
+  if (tierInfo && schedule.peak) {
+    const p = peakSurcharge(schedule.peak.surcharges, tierInfo.tier, tierInfo.shippingWeightLb);
+    if (p === null)
+      reasons.push(
+        `No ${schedule.peak.id} surcharge is known for the ${tierInfo.tier} tier: the FBA fee shown is the non-peak one, and the real one is higher.`,
+      );
+    peak = p ?? 0;
+  }
   const fulfillment =
     tierInfo && sellPrice !== null
-      ? fulfillmentFee(s, tierInfo.tier, tierInfo.shippingWeightLb, sellPrice, { fuelSurcharge: opts.fuelSurcharge })
+      ? fulfillmentFee(s, tierInfo.tier, tierInfo.shippingWeightLb, sellPrice, {
+          fuelSurcharge: opts.fuelSurcharge,
+          peakSurcharge: peak,
+        })
       : null;
   const storage =
     tierInfo && full ? cents(storageFee(s, full, tierInfo.tier, opts.month) * (opts.storageMonths ?? 1)) : null;
@@ -159,6 +183,7 @@ export function analyzeProduct(input: AnalysisInput, schedule: FeeSchedule, opts
     flags,
     reasons,
     feeSchedule: schedule.id,
+    feePeriod: schedule.period,
   };
 }
 

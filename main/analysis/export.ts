@@ -1,5 +1,7 @@
-import { open } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, lstat, open, rename, unlink } from 'node:fs/promises';
 import { once } from 'node:events';
+import { basename, dirname, join } from 'node:path';
 import { displayGtin } from '../catalog/gtin.ts';
 import type { Db } from '../db/open.ts';
 import { toCsv } from '../files/csv-out.ts';
@@ -93,8 +95,12 @@ export async function exportProducts(
      FROM products p LEFT JOIN analyses a ON a.product_id = p.id AND a.marketplace = ?
      WHERE p.id > ? ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY p.id LIMIT ?`,
   );
-  // Opened first so "already exists" or "no permission" is an error here, not a lost stream event.
-  const file = (await open(out, 'wx')).createWriteStream();
+  // Written under a temporary name and put in place once whole: a full disk or a crash mid-way never leaves a file
+  // under the chosen name that looks like a complete export.
+  await refuseExisting(out);
+  const temp = join(dirname(out), `.${basename(out)}.${randomUUID().slice(0, 8)}.partial`);
+  // Opened first so "no permission" or "no such folder" is an error here, not a lost stream event.
+  const file = (await open(temp, 'wx')).createWriteStream();
   const failed = once(file, 'error').then(([err]) => {
     throw err;
   });
@@ -151,9 +157,35 @@ export async function exportProducts(
     }
     file.end();
     await Promise.race([once(file, 'finish'), failed]);
+    await putInPlace(temp, out);
   } catch (err) {
     file.destroy();
+    await unlink(temp).catch(() => {});
     throw err;
   }
   return written;
+}
+
+/** Throws EEXIST (as `open(out, 'wx')` would) when something is already at `out`: an export never overwrites. */
+async function refuseExisting(out: string): Promise<void> {
+  const found = await lstat(out).then(
+    () => true,
+    (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? false : Promise.reject(err)),
+  );
+  if (found) throw Object.assign(new Error(`EEXIST: file already exists, '${out}'`), { code: 'EEXIST', path: out });
+}
+
+/**
+ * Gives the finished temporary file its name: a hard link fails if the name was taken meanwhile (never overwrites);
+ * where links are not supported (FAT drives) a rename after a second look.
+ */
+async function putInPlace(temp: string, out: string): Promise<void> {
+  try {
+    await link(temp, out);
+    await unlink(temp);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw err;
+    await refuseExisting(out);
+    await rename(temp, out);
+  }
 }

@@ -1,4 +1,4 @@
-import type { FeeScheduleData } from './schedule.ts';
+import type { FeeScheduleData, PeakSurcharges } from './schedule.ts';
 
 export type SizeTier =
   | 'small_standard'
@@ -72,13 +72,16 @@ export function sizeTier(
 /** True for the standard-size tiers (storage uses the standard rate). */
 export const isStandard = (tier: SizeTier) => STANDARD.includes(tier);
 
-/** FBA fulfillment fee per unit from the rate card: tier, shipping weight (rounded as the card says) and price band. */
+/**
+ * FBA fulfillment fee per unit from the rate card: tier, shipping weight (rounded as the card says) and price band,
+ * plus a peak surcharge when given; the fuel surcharge, when asked, multiplies the whole fee.
+ */
 export function fulfillmentFee(
   s: FeeScheduleData,
   tier: SizeTier,
   shippingWeightLb: number,
   price: number,
-  opts: { fuelSurcharge?: boolean } = {},
+  opts: { fuelSurcharge?: boolean; peakSurcharge?: number } = {},
 ): number {
   const band = priceBand(price);
   const cards = s.fulfillment_fees.tiers;
@@ -112,8 +115,33 @@ export function fulfillmentFee(
     const card = cards[tier];
     fee = card.base[band] + card.per_lb * Math.max(0, ceilTo(shippingWeightLb, 1) - card.per_lb_above_lb);
   }
+  fee += opts.peakSurcharge ?? 0;
   if (opts.fuelSurcharge) fee *= 1 + s.surcharges.fuel_and_logistics_surcharge.rate_of_fulfillment_fee;
   return cents(fee);
+}
+
+/**
+ * The holiday peak surcharge per unit for a tier and shipping weight, banded (and rounded) as the base card is;
+ * null when the table has no figure for that tier.
+ */
+export function peakSurcharge(p: PeakSurcharges, tier: SizeTier, shippingWeightLb: number): number | null {
+  if (tier === 'small_standard') {
+    const oz = ceilTo(shippingWeightLb * 16, 1);
+    const row = p.small_standard.bands.find((b) => b.max_oz >= oz);
+    if (!row) throw new Error(`No small-standard peak band for ${oz} oz.`);
+    return row.surcharge;
+  }
+  if (tier === 'large_standard') {
+    const card = p.large_standard;
+    if (shippingWeightLb > 3 + EPS) return card.above_3_lb.surcharge;
+    const row =
+      shippingWeightLb <= 1 + EPS
+        ? card.bands.find((b) => b.max_oz !== undefined && b.max_oz >= ceilTo(shippingWeightLb * 16, 1))
+        : card.bands.find((b) => b.max_lb !== undefined && b.max_lb >= ceilTo(shippingWeightLb, 0.25) - EPS);
+    if (!row) throw new Error(`No large-standard peak band for ${shippingWeightLb} lb.`);
+    return row.surcharge;
+  }
+  return p[tier].surcharge;
 }
 
 const categoryIndex = new WeakMap<

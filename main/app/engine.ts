@@ -2,7 +2,7 @@ import { openWithCheckpoints } from '../db/checkpoints.ts';
 import type { Db } from '../db/open.ts';
 import { releaseStagingOnEnd, sweepStaging } from '../imports/staging-files.ts';
 import { kindConcurrency } from '../job-kinds.ts';
-import { createQueue, type Queue, type QueueOptions } from '../queue/queue.ts';
+import { createQueue, systemClock, type Queue, type QueueOptions } from '../queue/queue.ts';
 import { createRecurring, type Recurring } from '../queue/recurring.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from '../queue/scheduler.ts';
 import { defaultWorkerEntry, type WorkerEntry } from '../workers/entry-path.ts';
@@ -54,7 +54,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   // Checkpoints (and their fsyncs) run on a thread of their own, not inside this process's commits.
   const { db, checkpoints } = await openWithCheckpoints(opts.dbPath);
   const queue = createQueue({ db, ...opts.queue });
-  const recurring = createRecurring({ db, queue, clock: { now: () => Date.now() } });
+  // One clock for leases and recurring due times (a test's, through `queue.clock`), so both see the same jumps.
+  const recurring = createRecurring({ db, queue, clock: opts.queue?.clock ?? systemClock });
   // Staging files beside the database: those of imports that ended while no engine watched (a crash, a cancel from
   // another process) go now, and each import's as it ends from here on.
   sweepStaging(db, opts.dbPath);

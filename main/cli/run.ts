@@ -24,6 +24,7 @@ import {
   UsageError,
 } from './import-commands.ts';
 import { diffCommand, pinCommand, suppliersCommand } from './supplier-commands.ts';
+import { exportImportCommand } from './export-import-command.ts';
 import { cleanSupplierName, SupplierNameError } from '../suppliers/store.ts';
 
 export const USAGE = `Usage: pallet [--db PATH] <command> [options]
@@ -47,6 +48,9 @@ Commands:
       --sheet NAME             an .xlsx workbook's sheet to import (default: the first that holds a table)
   imports [--json]             recent imports and their counts
   undo-import ID               remove what an import created, restore what it changed
+  export-import ID --out FILE  the import's rows in the file's own order and columns, then Pallet's (ASIN, Buy Box,
+      --format csv|xlsx        fees, profit, ROI, rank, sales, verdict, reasons); format from FILE's extension by
+                               default; the imported file is read again and must be unchanged
   suppliers [--json]           suppliers with their imports and how many products each offers
   diff IMPORT_A IMPORT_B [--json]   what changed between two price lists: added, dropped, cost up and down
   supplier pin PRODUCT NAME    the product's cost follows that supplier's offer (default: the lowest current offer)
@@ -160,6 +164,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'retry-failed': { type: 'boolean', default: false },
         dismiss: { type: 'string' },
         backup: { type: 'string' },
+        out: { type: 'string' },
+        format: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -210,6 +216,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'retry-failed': ['images'],
       dismiss: ['image-dupes'],
       backup: ['db'],
+      out: ['export-import'],
+      format: ['export-import'],
     };
     for (const [key, commands] of Object.entries(scope) as [keyof typeof values, readonly string[]][]) {
       const v = values[key];
@@ -272,6 +280,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         throw new UsageError('Usage: pallet supplier pin PRODUCT NAME | pallet supplier unpin PRODUCT');
       case 'undo-import':
         return await undoImportCommand(dbPath, parseId(one('an import ID')), o);
+      case 'export-import':
+        return await exportImportCommand(
+          dbPath,
+          parseId(one('an import ID')),
+          { out: values.out, format: values.format },
+          o,
+        );
       case 'template':
         return await templateCommand(one('an output file name'), o);
       case 'lookup':

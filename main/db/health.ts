@@ -68,13 +68,57 @@ export function inspectDatabaseFile(path: string): 'missing' | 'ok' {
   // The header's page count is valid only when the change counter matches "version valid for" (file format §1.3.7).
   const pages = header.readUInt32BE(28);
   const valid = header.readUInt32BE(24) === header.readUInt32BE(92);
-  if (valid && pages > 0 && size < pages * pageSize)
+  if (
+    valid &&
+    pages > 0 &&
+    size < pages * pageSize &&
+    !walHoldsPages(path, pageSize, Math.floor(size / pageSize) + 1, pages)
+  )
     throw new DatabaseDamagedError(
       'truncated',
       path,
       `${size} bytes where its header states ${pages} pages of ${pageSize} bytes (${pages * pageSize} bytes)`,
     );
   return 'ok';
+}
+
+const WAL_HEADER = 32;
+const FRAME_HEADER = 24;
+
+/**
+ * Whether the WAL beside the database holds every page from `first` to `last`. A checkpoint copies the WAL's pages
+ * into the file page 1 (the header, with the new page count) first; one cut short — the disk filled up, the process
+ * was killed — leaves the file shorter than its header says while the WAL, not yet reset, still holds the rest:
+ * the database is whole, and SQLite reads those pages from the WAL.
+ */
+function walHoldsPages(path: string, pageSize: number, first: number, last: number): boolean {
+  let fd: number;
+  try {
+    fd = openSync(`${path}-wal`, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(WAL_HEADER);
+    if (readSync(fd, head, 0, WAL_HEADER, 0) < WAL_HEADER) return false;
+    if ((head.readUInt32BE(0) & 0xfffffffe) >>> 0 !== 0x377f0682 || head.readUInt32BE(8) !== pageSize) return false;
+    const salt = head.subarray(16, 24);
+    const held = new Set<number>();
+    const frame = Buffer.alloc(FRAME_HEADER);
+    // Frames of the current generation carry the header's salt; older ones left past them do not count.
+    for (
+      let at = WAL_HEADER;
+      readSync(fd, frame, 0, FRAME_HEADER, at) === FRAME_HEADER;
+      at += FRAME_HEADER + pageSize
+    ) {
+      if (!frame.subarray(8, 16).equals(salt)) break;
+      held.add(frame.readUInt32BE(0));
+    }
+    for (let p = first; p <= last; p++) if (!held.has(p)) return false;
+    return true;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** SQLite's error codes that mean the file itself is bad, as DatabaseDamagedError; anything else is returned as is. */

@@ -26,3 +26,16 @@ export function writeErrorMessage(path: string, err: NodeJS.ErrnoException): str
   const reason = (err.code && REASONS[err.code]) ?? (err.code ? `error ${err.code}` : 'unknown error');
   return `cannot write ${shownPath(path)}: ${reason}.`;
 }
+
+/** True for a write refused for want of space: the OS's ENOSPC/EDQUOT, or SQLite's SQLITE_FULL (same cause). */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
+}
+
+/**
+ * What a job that ran out of disk says: in words, not "SQLITE_FULL" or "ENOSPC: no space left on device, write".
+ * Not retried by itself: nothing changes until someone frees space, and then a retry resumes from the checkpoint.
+ */
+export const DISK_FULL_MESSAGE =
+  'The disk is full: nothing more could be written. Free some space, then retry the job.';

@@ -7,6 +7,29 @@ export interface CatalogMatch {
   salesRank: number | null;
   package: { lengthIn: number; widthIn: number; heightIn: number; weightLb: number } | null;
   imageUrl: string | null;
+  /** How many units one order of this ASIN brings (attributes.item_package_quantity); absent when not given. */
+  packageQuantity?: number;
+  /** Identical items in the selling unit (attributes.number_of_items). */
+  numberOfItems?: number;
+  /** The variation parent when this ASIN is a child (relationships VARIATION parentAsins). */
+  parentAsin?: string;
+  /** The variation theme, e.g. "SIZE_NAME/COLOR_NAME". */
+  variationTheme?: string;
+  /** True when this ASIN is a variation parent (it lists childAsins): not buyable itself. */
+  isVariationParent?: boolean;
+  /** Every rank Amazon gave: the display-group ranks (kind "group") and the classification ranks ("classification"). */
+  salesRanks?: SalesRank[];
+  /** Dangerous-goods hints from the item's attributes: 'review' when any says dangerous goods (why in reasons). */
+  hazmat?: { status: 'none' | 'review'; reasons: string[] };
+}
+
+/** One sales rank: a display group (the top-level BSR) or a browse classification (a sub-category). */
+export interface SalesRank {
+  kind: 'group' | 'classification';
+  /** websiteDisplayGroup or classificationId. */
+  id: string;
+  title: string | null;
+  rank: number;
 }
 
 /** The provider's answer for one barcode: no match, one, or several (ambiguous). */

@@ -2,12 +2,15 @@ import type { Db } from '../db/open.ts';
 import { workerSecret } from '../workers/runtime/secrets.ts';
 import { TaskError } from '../workers/runtime/task.ts';
 import type { LookupProvider } from './provider.ts';
-import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import { createCatalogProvider } from './reference-catalog.ts';
+import { createScheduler, type Priority, type SpApiScheduler } from './scheduler.ts';
 import { createLwaAuth, type LwaAuth } from './sp-api/auth.ts';
 import { createSpApiProvider, MARKETPLACES } from './sp-api/catalog.ts';
-import { createSpApiClient } from './sp-api/client.ts';
+import { createSpApiClient, type SpApiClient } from './sp-api/client.ts';
+import { createFbaEligibility, type FbaEligibilityClient } from './sp-api/eligibility.ts';
+import { createItemOffers, type ItemOffersClient } from './sp-api/offers.ts';
 import { createSpApiPricing, type SpApiPricing } from './sp-api/pricing.ts';
+import { createListingsRestrictions, type ListingsRestrictions } from './sp-api/restrictions.ts';
 
 /** The one thing the lookups need of the secrets store (main/ports.ts `SecretsPort` has it): reading a value. */
 export interface SecretReader {
@@ -36,26 +39,74 @@ export function spApiSecrets(port: SecretReader): Record<string, string> {
   return out;
 }
 
-/** SP-API pricing and fee estimates for a worker, with main's credentials (0.5 req/s, burst 1 each). */
-export function workerPricing(marketplace: string, env: NodeJS.ProcessEnv = process.env): SpApiPricing {
+/** SP-API pricing and fee estimates for a worker, with main's credentials, through the account's scheduler. */
+export function workerPricing(
+  marketplace: string,
+  env: NodeJS.ProcessEnv = process.env,
+  priority: Priority = 1,
+): SpApiPricing {
   const s = sharedAuth(marketplace, env);
-  const mp = MARKETPLACES[marketplace]!;
-  pricingLimiters ??= {
-    pricing: createRateLimiter({ ratePerSec: 0.5, burst: 1 }),
-    fees: createRateLimiter({ ratePerSec: 0.5, burst: 1 }),
-  };
   return createSpApiPricing({
-    client: createSpApiClient({ auth: s.auth, endpoint: env.PALLET_SPAPI_ENDPOINT ?? mp.endpoint }),
-    marketplaceId: mp.id,
+    client: clientFor(s, marketplace, env),
+    marketplaceId: MARKETPLACES[marketplace]!.id,
     currency: 'USD',
-    pricingLimiter: pricingLimiters.pricing,
-    feesLimiter: pricingLimiters.fees,
+    pricingLimiter: s.scheduler.limiter('getCompetitivePricing', priority),
+    feesLimiter: s.scheduler.limiter('getMyFeesEstimates', priority),
   });
 }
-let pricingLimiters: { pricing: RateLimiter; fees: RateLimiter } | null = null;
 
-// One token and one bucket per worker process and marketplace: lookups run one job at a time (engine concurrency).
-const shared = new Map<string, { auth: LwaAuth; limiter: RateLimiter; key: string }>();
+/** The one scheduler of this worker process for the seller account main's credentials name (every stage shares it). */
+export function workerScheduler(marketplace: string, env: NodeJS.ProcessEnv = process.env): SpApiScheduler {
+  return sharedAuth(marketplace, env).scheduler;
+}
+
+/** The clients a decide job needs, all paced by the account's scheduler (each call says its priority). */
+export interface DecisionClients {
+  scheduler: SpApiScheduler;
+  /** Throws ProviderError('no_seller_id') on use when no valid seller id was given. */
+  restrictions: ListingsRestrictions;
+  offers: ItemOffersClient;
+  eligibility: FbaEligibilityClient;
+  pricing: SpApiPricing;
+}
+
+/** Builds the decide job's SP-API clients in a worker; `sellerId` comes from the `spapiSellerId` setting. */
+export function workerDecisionClients(
+  marketplace: string,
+  opts: { sellerId: string | null | undefined; pricingPriority?: Priority },
+  env: NodeJS.ProcessEnv = process.env,
+): DecisionClients {
+  const s = sharedAuth(marketplace, env);
+  const client = clientFor(s, marketplace, env);
+  const marketplaceId = MARKETPLACES[marketplace]!.id;
+  return {
+    scheduler: s.scheduler,
+    restrictions: createListingsRestrictions({
+      client,
+      scheduler: s.scheduler,
+      marketplaceId,
+      sellerId: opts.sellerId,
+    }),
+    offers: createItemOffers({ client, scheduler: s.scheduler, marketplaceId }),
+    eligibility: createFbaEligibility({ client, scheduler: s.scheduler, marketplaceId }),
+    pricing: workerPricing(marketplace, env, opts.pricingPriority ?? 1),
+  };
+}
+
+function clientFor(s: { auth: LwaAuth }, marketplace: string, env: NodeJS.ProcessEnv): SpApiClient {
+  const mp = MARKETPLACES[marketplace];
+  if (!mp)
+    throw new TaskError(
+      'bad_marketplace',
+      `Marketplace "${marketplace}" is not supported; use one of ${Object.keys(MARKETPLACES).join(', ')}.`,
+    );
+  return createSpApiClient({ auth: s.auth, endpoint: env.PALLET_SPAPI_ENDPOINT ?? mp.endpoint });
+}
+
+// One token per marketplace and one scheduler per seller account in this worker process: every job's requests wait
+// in the same per-operation buckets, so two jobs never spend the same quota twice.
+const shared = new Map<string, { auth: LwaAuth; key: string }>();
+const schedulers = new Map<string, SpApiScheduler>();
 
 /** Builds the provider a lookup job asked for, in a worker: the local catalog, or SP-API with main's credentials. */
 export function workerLookupProvider(
@@ -67,7 +118,12 @@ export function workerLookupProvider(
   if (name === 'auto') name = workerSecret(SPAPI_SECRETS.refreshToken) ? 'spapi' : 'catalog';
   if (name === 'catalog') return createCatalogProvider(db, marketplace);
   const s = sharedAuth(marketplace, env);
-  return createSpApiProvider({ auth: s.auth, limiter: s.limiter, marketplace, endpoint: env.PALLET_SPAPI_ENDPOINT });
+  return createSpApiProvider({
+    auth: s.auth,
+    limiter: s.scheduler.limiter('searchCatalogItems', 1),
+    marketplace,
+    endpoint: env.PALLET_SPAPI_ENDPOINT,
+  });
 }
 
 function sharedAuth(marketplace: string, env: NodeJS.ProcessEnv) {
@@ -91,9 +147,10 @@ function sharedAuth(marketplace: string, env: NodeJS.ProcessEnv) {
         credentials: credentials as { clientId: string; clientSecret: string; refreshToken: string },
         tokenUrl: env.PALLET_LWA_URL,
       }),
-      limiter: createRateLimiter({ ratePerSec: 2, burst: 2 }),
     };
     shared.set(marketplace, s);
   }
-  return s;
+  let scheduler = schedulers.get(key);
+  if (!scheduler) schedulers.set(key, (scheduler = createScheduler()));
+  return { ...s, scheduler };
 }

@@ -53,21 +53,34 @@ export function createRateLimiter(opts: RateLimiterOptions) {
     last = now;
   };
 
+  /** Takes a token now (returns 0) or says how many ms until one is due (takes nothing). */
+  const take = (): number => {
+    refill();
+    if (tokens >= 1) {
+      tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil(((1 - tokens) / rate) * 1000));
+  };
+
   return {
     /** Waits until a request may go out; requests leave in the order they asked. */
     acquire(signal?: AbortSignal): Promise<void> {
       const turn = chain.then(async () => {
         for (;;) {
-          refill();
-          if (tokens >= 1) {
-            tokens -= 1;
-            return;
-          }
-          await clock.sleep(Math.ceil(((1 - tokens) / rate) * 1000), signal);
+          const wait = take();
+          if (wait === 0) return;
+          await clock.sleep(wait, signal);
         }
       });
       chain = turn.catch(() => {});
       return turn;
+    },
+    take,
+    /** A granted request never reached the provider (offline): its token goes back. */
+    refund(): void {
+      refill();
+      tokens = Math.min(opts.burst, tokens + 1);
     },
     /** The provider said 429: slow down by half (not below the floor) and drop the banked burst. */
     on429(): void {
@@ -90,6 +103,23 @@ export function createRateLimiter(opts: RateLimiterOptions) {
     get rate() {
       return rate;
     },
+    /** The rate the provider documents or last announced (what a run of successes recovers to). */
+    get limit() {
+      return limit;
+    },
   };
 }
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/**
+ * What an SP-API call needs of its pacing: a RateLimiter, or a scheduler's per-operation, per-priority handle.
+ * `refund` gives back the token of a request that never left (offline); `release` says the granted request is over.
+ */
+export interface CallLimiter {
+  acquire(signal?: AbortSignal): Promise<void>;
+  on429(): void;
+  onSuccess(): void;
+  setLimit(perSec: number): void;
+  refund?(): void;
+  release?(): void;
+}

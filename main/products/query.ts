@@ -10,6 +10,10 @@ export const SORTS = {
   profit: 'a.profit',
   rank: 'coalesce(a.sales_rank, p.sales_rank)',
   quality: 'p.quality_score',
+  // buy, then check, then skip; undecided last.
+  verdict: "CASE a.verdict WHEN 'buy' THEN 0 WHEN 'check' THEN 1 WHEN 'skip' THEN 2 END",
+  buyBox: 'o.buy_box_price',
+  offers: 'CASE WHEN o.asin IS NOT NULL THEN coalesce(o.fba_offers, 0) + coalesce(o.fbm_offers, 0) END',
 } as const;
 export type SortColumn = keyof typeof SORTS;
 
@@ -34,7 +38,22 @@ export interface ProductFilters {
   importId?: number;
   /** Name, SKU, barcode or ASIN contains this text. */
   search?: string;
+  /** The analysis's verdict is one of these. */
+  verdict?: Verdict[];
+  /** Only products whose ASIN the seller may list (the latest restriction answer is "ok"). */
+  ungated?: boolean;
+  /** Only products whose offers are known and show no Amazon offer on the listing. */
+  noAmazon?: boolean;
 }
+
+export const VERDICTS = ['buy', 'check', 'skip'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** The ASIN Amazon's answers are read for: the one the decision used, else the seller's pick, else the lookup's. */
+const DECIDED_ASIN = 'coalesce(a.decided_asin, p.asin_override, p.asin)';
+/** The latest restriction answer for that ASIN (one row per seller: the most recent wins). */
+const RESTRICTION = (col: string) =>
+  `(SELECT r.${col} FROM listing_restrictions r WHERE r.asin = ${DECIDED_ASIN} AND r.marketplace = 'US' ORDER BY r.fetched_at DESC LIMIT 1)`;
 
 /** What the products table asks for: filters, one sort, a window of rows. */
 export interface ProductQuery extends ProductFilters {
@@ -62,6 +81,28 @@ export interface ProductRow extends ProductCore {
   salesRank: number | null;
   quality: number;
   importId: number | null;
+  /** Main product image from Amazon's catalog (https), when known. */
+  imageUrl: string | null;
+  /** The buying decision on the analysis; null until decided. */
+  verdict: Verdict | null;
+  verdictReasons: VerdictReason[];
+  /** Supplier units per Amazon unit, when the pack sizes differ. */
+  packMultiplier: number | null;
+  /** Offers on the decided ASIN; null until fetched. */
+  offers: {
+    buyBoxPrice: number | null;
+    buyBoxWinner: 'amazon' | 'fba' | 'fbm' | null;
+    amazonOnListing: boolean | null;
+    fbaOffers: number | null;
+    fbmOffers: number | null;
+    lowestFba: number | null;
+    lowestFbm: number | null;
+  } | null;
+  /** Whether the seller may list the decided ASIN; null until asked. */
+  restriction: {
+    status: 'ok' | 'approval_required' | 'not_eligible' | 'asin_not_found';
+    approvalUrl: string | null;
+  } | null;
   analysis: {
     sellPrice: number | null;
     priceSource: string | null;
@@ -79,6 +120,14 @@ export interface ProductRow extends ProductCore {
     flags: string[];
     reasons: string[];
   } | null;
+}
+
+/** One reason behind a verdict (main/decisions/reasons.ts's Reason), as the table shows it. */
+export interface VerdictReason {
+  code: string;
+  severity: 'skip' | 'check' | 'info';
+  text: string;
+  url?: string;
 }
 
 /** The WHERE clause for a query's filters, over products p LEFT JOIN analyses a. */
@@ -109,6 +158,13 @@ export function productConditions(q: ProductFilters): { sql: string; params: unk
   if (q.maxRank !== undefined) add('coalesce(a.sales_rank, p.sales_rank) <= ?', q.maxRank);
   if (q.brand) add('p.brand = ? COLLATE NOCASE', q.brand);
   if (q.importId !== undefined) add('(p.import_id = ? OR p.created_import_id = ?)', q.importId, q.importId);
+  if (q.verdict?.length) add(`a.verdict IN (${q.verdict.map(() => '?').join(',')})`, ...q.verdict);
+  if (q.ungated) add(`${RESTRICTION('status')} = 'ok'`);
+  // Subqueries, not a join: the same condition serves the export, which has its own FROM.
+  if (q.noAmazon)
+    add(
+      `EXISTS (SELECT 1 FROM offer_summaries x WHERE x.asin = ${DECIDED_ASIN} AND x.marketplace = 'US' AND x.amazon_on_listing = 0)`,
+    );
   if (q.search) {
     const like = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     add(
@@ -123,6 +179,8 @@ export function productConditions(q: ProductFilters): { sql: string; params: unk
 }
 
 export const PRODUCTS_FROM = `FROM products p LEFT JOIN analyses a ON a.product_id = p.id AND a.marketplace = 'US'`;
+/** PRODUCTS_FROM with the decided ASIN's offer summary as o. */
+const WITH_OFFERS = `${PRODUCTS_FROM} LEFT JOIN offer_summaries o ON o.asin = ${DECIDED_ASIN} AND o.marketplace = 'US'`;
 
 /**
  * A window of products, filtered and sorted in SQLite (ties broken by id, nulls last). Two steps: the window's ids
@@ -134,18 +192,28 @@ export function queryProducts(db: Db, q: ProductQuery): ProductRow[] {
   const col = SORTS[q.sort ?? 'id'];
   const dir = q.desc ? 'DESC' : 'ASC';
   const order = col === 'p.id' ? `p.id ${dir}` : `${col} IS NULL, ${col} ${dir}, p.id ${dir}`;
-  const from = /\ba\./.test(`${w.sql} ${col}`) ? PRODUCTS_FROM : 'FROM products p';
+  const needs = `${w.sql} ${col}`;
+  const from = /\bo\./.test(needs) ? WITH_OFFERS : /\ba\./.test(needs) ? PRODUCTS_FROM : 'FROM products p';
   const ids = db
     .prepare(`SELECT p.id ${from} ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .pluck()
     .all(...w.params, q.limit, q.offset) as number[];
+  return productsByIds(db, ids);
+}
+
+/** Full rows of these products, in this order (ids that do not exist are left out). */
+export function productsByIds(db: Db, ids: readonly number[]): ProductRow[] {
   if (ids.length === 0) return [];
   const rows = db
     .prepare(
       `SELECT p.id, p.gtin14, p.sku, p.name, p.brand, p.cost, p.asin, p.lookup_status, p.potential_asins, coalesce(a.sales_rank, p.sales_rank) AS rank,
               p.quality_score, p.import_id, a.id AS analysis_id, a.sell_price, a.price_source, a.referral_fee, a.fulfillment_fee, a.storage_fee, a.other_costs,
-              a.total_fees, a.api_total_fees, a.profit, a.margin, a.roi, a.est_sales_mid, a.size_tier, a.flags, a.reasons
-       ${PRODUCTS_FROM} WHERE p.id IN (SELECT value FROM json_each(?))`,
+              a.total_fees, a.api_total_fees, a.profit, a.margin, a.roi, a.est_sales_mid, a.size_tier, a.flags, a.reasons,
+              a.verdict, a.verdict_reasons, a.pack_multiplier, o.asin AS offers_asin, o.buy_box_price, o.buy_box_winner,
+              o.amazon_on_listing, o.fba_offers, o.fbm_offers, o.lowest_fba, o.lowest_fbm,
+              ${RESTRICTION('status')} AS restriction_status, ${RESTRICTION('reasons')} AS restriction_reasons,
+              (SELECT c.image_url FROM catalog_items c WHERE c.asin = ${DECIDED_ASIN} AND c.marketplace = 'US') AS image_url
+       ${WITH_OFFERS} WHERE p.id IN (SELECT value FROM json_each(?))`,
     )
     .all(JSON.stringify(ids)) as DbRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -158,9 +226,8 @@ export function queryProducts(db: Db, q: ProductQuery): ProductRow[] {
 /** How many products match the filters (the table's scroll height). */
 export function countProducts(db: Db, q: ProductFilters): number {
   const w = productWhere(q);
-  const needsJoin = q.minRoi !== undefined || q.minProfit !== undefined || q.maxRank !== undefined;
   return db
-    .prepare(`SELECT count(*) ${needsJoin ? PRODUCTS_FROM : 'FROM products p'} ${w.sql}`)
+    .prepare(`SELECT count(*) ${/\ba\./.test(w.sql) ? PRODUCTS_FROM : 'FROM products p'} ${w.sql}`)
     .pluck()
     .get(...w.params) as number;
 }
@@ -187,6 +254,31 @@ interface DbRow extends ProductCore {
   size_tier: string | null;
   flags: string | null;
   reasons: string | null;
+  verdict: Verdict | null;
+  verdict_reasons: string | null;
+  pack_multiplier: number | null;
+  offers_asin: string | null;
+  buy_box_price: number | null;
+  buy_box_winner: 'amazon' | 'fba' | 'fbm' | null;
+  amazon_on_listing: number | null;
+  fba_offers: number | null;
+  fbm_offers: number | null;
+  lowest_fba: number | null;
+  lowest_fbm: number | null;
+  restriction_status: NonNullable<ProductRow['restriction']>['status'] | null;
+  restriction_reasons: string | null;
+  image_url: string | null;
+}
+
+/** A stored JSON cell read leniently: the table shows what it can rather than failing a whole page on one cell. */
+function jsonArray<T>(raw: string | null): T[] {
+  if (!raw) return [];
+  try {
+    const v: unknown = JSON.parse(raw);
+    return Array.isArray(v) ? (v as T[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 function toRow(r: DbRow): ProductRow {
@@ -204,6 +296,32 @@ function toRow(r: DbRow): ProductRow {
     salesRank: n(r.rank),
     quality: r.quality_score,
     importId: r.import_id,
+    imageUrl: r.image_url?.startsWith('https://') ? r.image_url : null,
+    verdict: r.verdict,
+    verdictReasons: jsonArray<VerdictReason>(r.verdict_reasons).filter((x) => typeof x?.text === 'string'),
+    packMultiplier: n(r.pack_multiplier),
+    offers:
+      r.offers_asin === null
+        ? null
+        : {
+            buyBoxPrice: n(r.buy_box_price),
+            buyBoxWinner: r.buy_box_winner,
+            amazonOnListing: r.amazon_on_listing === null ? null : r.amazon_on_listing === 1,
+            fbaOffers: n(r.fba_offers),
+            fbmOffers: n(r.fbm_offers),
+            lowestFba: n(r.lowest_fba),
+            lowestFbm: n(r.lowest_fbm),
+          },
+    restriction:
+      r.restriction_status === null
+        ? null
+        : {
+            status: r.restriction_status,
+            approvalUrl:
+              (jsonArray<{ approvalUrl?: unknown }>(r.restriction_reasons).find(
+                (x) => typeof x?.approvalUrl === 'string' && x.approvalUrl.startsWith('https://'),
+              )?.approvalUrl as string | undefined) ?? null,
+          },
     analysis:
       r.analysis_id === null
         ? null

@@ -5,7 +5,9 @@ import { openSqlite } from '../db/native-binding.ts';
 import { exportProducts } from '../analysis/export.ts';
 import { countProducts, productConditions, queryProducts } from './query.ts';
 import { analysisStats } from './stats.ts';
+import { productDetail } from './detail.ts';
 import { diffImports } from '../suppliers/diff.ts';
+import { ExportBackError, exportImportBack } from '../imports/export-back.ts';
 import type { ReaderRequest, ReaderResponse } from './reader.ts';
 
 const db = openSqlite((workerData as { dbPath: string }).dbPath, { readonly: true, fileMustExist: true });
@@ -22,14 +24,24 @@ async function answer(req: ReaderRequest): Promise<unknown> {
       return analysisStats(db, req.query, req.targets);
     case 'export':
       return exportProducts(db, req.out, { where: productConditions(req.query), page: 1000 });
+    case 'detail':
+      return productDetail(db, req.productId);
     case 'diff':
       return diffImports(db, req.importA, req.importB, req.limit);
+    case 'exportImport':
+      return exportImportBack(db, req.importId, req.out, { format: req.format, overwrite: req.overwrite });
   }
 }
 
 parentPort!.on('message', (req: ReaderRequest) => {
   answer(req).then(
     (value) => parentPort!.postMessage({ id: req.id, ok: true, value } satisfies ReaderResponse),
-    (err: Error) => parentPort!.postMessage({ id: req.id, ok: false, message: err.message } satisfies ReaderResponse),
+    (err: Error) =>
+      parentPort!.postMessage({
+        id: req.id,
+        ok: false,
+        message: err.message,
+        ...(err instanceof ExportBackError ? { code: err.code } : {}),
+      } satisfies ReaderResponse),
   );
 });

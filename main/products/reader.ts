@@ -2,14 +2,20 @@ import { startThread } from '../threads/entry.ts';
 import type { ProductFilters, ProductQuery, ProductRow } from './query.ts';
 import type { AnalysisStats, Targets } from './stats.ts';
 import type { ImportDiff } from '../suppliers/diff.ts';
+import type { ProductDetail } from './detail.ts';
+import type { ExportBackResult, ExportFormat } from '../imports/export-back.ts';
 
 export type ReaderRequest =
   | { id: number; op: 'page'; query: ProductQuery }
   | { id: number; op: 'count'; query: ProductFilters }
+  | { id: number; op: 'detail'; productId: number }
   | { id: number; op: 'stats'; query: ProductFilters; targets: Targets }
   | { id: number; op: 'export'; query: ProductFilters; out: string }
-  | { id: number; op: 'diff'; importA: number; importB: number; limit: number };
-export type ReaderResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };
+  | { id: number; op: 'diff'; importA: number; importB: number; limit: number }
+  | { id: number; op: 'exportImport'; importId: number; out: string; format: ExportFormat; overwrite: boolean };
+/** A failure says why in `message`; `code` is the domain error's code when it has one (ExportBackError's). */
+export type ReaderResponse =
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; code?: string };
 
 /** Reads for the window's products and analysis views, answered off the main thread. */
 export interface ProductReader {
@@ -20,6 +26,13 @@ export interface ProductReader {
   exportCsv(query: ProductFilters, out: string): Promise<number>;
   /** What changed between two supplier lists (main/suppliers/diff.ts): a diff of 200k rows takes tens of ms. */
   diff(importA: number, importB: number, limit: number): Promise<ImportDiff>;
+  /** Everything known about one product (main/products/detail.ts), or null when there is no such product. */
+  detail(productId: number): Promise<ProductDetail | null>;
+  /**
+   * Writes an import's rows back in the file's own shape with Pallet's columns (main/imports/export-back.ts). A
+   * failure carries the ExportBackError's `code`.
+   */
+  exportImport(importId: number, out: string, format: ExportFormat, overwrite: boolean): Promise<ExportBackResult>;
   close(): Promise<void>;
 }
 
@@ -37,7 +50,7 @@ export function createProductReader(dbPath: string): ProductReader {
     if (!w) return;
     waiting.delete(res.id);
     if (res.ok) w.resolve(res.value);
-    else w.reject(new Error(res.message));
+    else w.reject(Object.assign(new Error(res.message), res.code ? { code: res.code } : {}));
   });
   // A reader that died answers nothing more: later calls fail at once instead of waiting forever.
   let dead: Error | null = null;
@@ -57,6 +70,8 @@ export function createProductReader(dbPath: string): ProductReader {
     stats: (query, targets) => ask({ op: 'stats', query, targets }),
     exportCsv: (query, out) => ask({ op: 'export', query, out }),
     diff: (importA, importB, limit) => ask({ op: 'diff', importA, importB, limit }),
+    detail: (productId) => ask({ op: 'detail', productId }),
+    exportImport: (importId, out, format, overwrite) => ask({ op: 'exportImport', importId, out, format, overwrite }),
     async close() {
       await worker.terminate();
     },

@@ -152,8 +152,8 @@ export interface QueueWriter<M extends KindMap = JobKinds> extends KindTyped<M> 
   pauseAll(): void;
   /** Lets claiming start again. */
   resumeAll(): void;
-  /** Returns running jobs whose lease ran out to the queue; returns how many. */
-  recoverExpired(): number;
+  /** Returns running jobs whose lease ran out, or whose owner process is gone, to the queue; returns how many. */
+  recoverExpired(isAlive?: (owner: string) => boolean): number;
   /** At start-up: requeues the jobs of owners that are gone, then the expired ones; returns how many. */
   recoverAtBoot(isAlive?: (owner: string) => boolean): number;
   /** Deletes finished jobs older than `olderThanMs`, in short batches; returns how many went. */

@@ -34,8 +34,19 @@ export function createRecurring(deps: { db: Db; queue: Queue<AnyKinds>; clock: C
   const advance = db.prepare('UPDATE recurring_jobs SET next_run_at = ? WHERE name = ? AND next_run_at = ?');
   const remove = db.prepare('DELETE FROM recurring_jobs WHERE name = ?');
   const nextAt = db.prepare('SELECT MIN(next_run_at) FROM recurring_jobs WHERE enabled = 1').pluck();
+  // A next run further away than one interval can only come from a clock that went back (next_run_at was set from the
+  // clock before the jump): left alone, the sweep would pause for as long as the clock jumped.
+  const tooFar = db
+    .prepare('SELECT EXISTS (SELECT 1 FROM recurring_jobs WHERE enabled = 1 AND next_run_at > ? + interval_ms)')
+    .pluck();
+  const pullIn = db.prepare(
+    'UPDATE recurring_jobs SET next_run_at = ? + interval_ms WHERE enabled = 1 AND next_run_at > ? + interval_ms',
+  );
 
-  /** Defines or updates a recurring job; the first run is due at once unless `firstRunAt` says otherwise. */
+  /**
+   * Defines or updates a recurring job; the first run is due at once unless `firstRunAt` says otherwise (at most one
+   * interval away: a later one is taken for a clock that went back, and pulled in).
+   */
   function define(def: RecurringDefinition, firstRunAt = clock.now()): void {
     if (!/^[a-z0-9][a-z0-9_.:-]{0,99}$/i.test(def.name))
       throw new TypeError(`Invalid recurring job name ${JSON.stringify(def.name)}.`);
@@ -76,6 +87,9 @@ export function createRecurring(deps: { db: Db; queue: Queue<AnyKinds>; clock: C
      */
     tick: (opts: { waitMs?: number } = {}): number[] | 'busy' => {
       const now = clock.now();
+      if (tooFar.get(now)) {
+        if (writeWaitingAtMost(db, opts.waitMs, () => pullIn.run(now, now)) === 'busy') return 'busy';
+      }
       const next = nextAt.get() as number | null;
       if (next === null || next > now) return [];
       return writeWaitingAtMost(db, opts.waitMs, () => tickTx.immediate(now));

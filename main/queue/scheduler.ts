@@ -157,14 +157,33 @@ export function createScheduler(opts: SchedulerOptions) {
     // stalling main's event loop until it commits. After ten misses (2 s) it waits for the lock: a lease must not
     // run out under a job that is alive.
     const waitMs = renewMisses >= 10 ? undefined : 0;
-    if (guard(() => queue.renew(live, leaseMs, { waitMs })) === 'busy' && !stopping) {
+    const renewed = guard(() => queue.renew(live, leaseMs, { waitMs }));
+    if (renewed === 'busy' && !stopping) {
       renewMisses++;
       renewRetry = setTimeout(renewLeases, 200);
-    } else renewMisses = 0;
+      return;
+    }
+    renewMisses = 0;
+    if (typeof renewed === 'number' && renewed < live.length) stopLostRuns(live);
+  }
+
+  /**
+   * Another process took over a run whose lease ran out here (the wall clock jumped past it, or this process was
+   * suspended): the lease token already keeps this run from saving anything, and stopping it spares the double work.
+   */
+  function stopLostRuns(leases: readonly Lease[]): void {
+    for (const lease of leases) {
+      const job = guard(() => queue.find(lease.jobId));
+      if (job && job.status === 'running' && job.leaseOwner === queue.owner) continue;
+      executor.stop(lease.jobId, 'yield');
+    }
   }
 
   function housekeeping(): void {
-    guard(() => queue.recoverExpired());
+    // Renew first: after a sleep the wall clock jumped past every lease, and this pass must not requeue (and then
+    // claim a second time) the jobs still running here. If the renewal has to wait for a lock, recover next pass.
+    renewLeases();
+    if (!renewRetry) guard(() => queue.recoverExpired());
     guard(() => queue.purgeFinished(retentionMs));
   }
 
@@ -189,6 +208,8 @@ export function createScheduler(opts: SchedulerOptions) {
       scheduleTick();
     },
     tick,
+    /** One pass of what the housekeeping timer does: renew this process's leases, recover lost runs, purge old jobs. */
+    housekeeping,
     runningCount: () => running.size,
     /** Changes how long finished jobs are kept (the user's setting); the next housekeeping pass applies it. */
     setRetention(ms: number): void {

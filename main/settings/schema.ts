@@ -21,9 +21,25 @@ export const settingsSchema = z.object({
   targetMinRoi: z.number().min(-1).max(100).default(0.3),
   targetMinProfit: z.number().min(-1e6).max(1e6).default(3),
   targetMaxRank: z.number().int().positive().max(1e9).nullable().default(null),
+  /**
+   * Buying decisions (main/decisions/verdict.ts). Fewest monthly sales each FBA seller would get if you joined
+   * (est. sales ÷ (FBA offers + 1)); fewer → skip as too crowded. 0 turns the rule off.
+   */
+  decisionMinSalesPerFbaOffer: z.number().min(0).max(10_000).default(3),
+  /** Skip listings where Amazon itself sells (false: only note it). */
+  decisionAvoidAmazonOnListing: z.boolean().default(true),
+  /** Unknown restriction, offers, hazmat or rank make a product "check" (false: only a note). */
+  decisionUnknownIsCheck: z.boolean().default(true),
   /** Fee assumptions on top of Amazon's: prep per unit and inbound shipping per pound, in USD. */
   prepPerUnit: z.number().min(0).max(1000).default(0),
   inboundPerLb: z.number().min(0).max(100).default(0),
+  /** The seller's Amazon id ("Merchant Token"), needed by listing restrictions checks; not a secret. */
+  spapiSellerId: z
+    .string()
+    .trim()
+    .regex(/^A[0-9A-Z]{8,20}$/, 'an Amazon seller id looks like A2EXAMPLE1234')
+    .nullable()
+    .default(null),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

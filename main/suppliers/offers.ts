@@ -17,6 +17,10 @@ const LATEST = `latest AS (SELECT supplier_id, max(id) AS id FROM imports
   WHERE supplier_id IS NOT NULL AND status = 'completed' GROUP BY supplier_id)`;
 const CURRENT = (o: string) =>
   `EXISTS (SELECT 1 FROM latest l WHERE l.supplier_id = ${o}.supplier_id AND l.id = ${o}.last_import_id)`;
+// Offers are keyed (supplier_id, product_id) and nothing else (migration 012): a product's offers are found through
+// the suppliers, a handful, by one key lookup each. CROSS JOIN keeps that order.
+const OFFERS_OF = (product: string, o: string) =>
+  `suppliers ${o}_s CROSS JOIN supplier_offers ${o} ON ${o}.supplier_id = ${o}_s.id AND ${o}.product_id = ${product}`;
 
 /** The supplier an import belongs to, or null (older imports, files without one). */
 export function importSupplier(db: Db, importId: number): number | null {
@@ -32,7 +36,7 @@ function applyBestCosts(db: Db, scope: string, params: { now: number } & Record<
   const best = db.prepare(
     `WITH ${LATEST},
      best AS (SELECT s.product_id, min(o.cost) AS cost FROM (${scope}) s
-       JOIN supplier_offers o ON o.product_id = s.product_id
+       CROSS JOIN ${OFFERS_OF('s.product_id', 'o')}
        WHERE o.cost IS NOT NULL AND ${CURRENT('o')} GROUP BY s.product_id)
      UPDATE products SET cost = coalesce(
          (SELECT po.cost FROM supplier_offers po WHERE po.supplier_id = products.cost_supplier_id
@@ -100,15 +104,16 @@ export function recordImportOffers(
   ).run(args);
   // Rows wrote this list's costs into products: only products another supplier also offers (this list's, and those
   // it dropped) and pinned ones can need another cost. Most often no other supplier exists and the step is free.
+  // Only a supplier with a completed import has offers (undo rebuilds them from the lists left): the small imports
+  // table answers, where probing the offers for another supplier read past all of this one's.
   const others = db
     .prepare(
-      `SELECT EXISTS (SELECT 1 FROM supplier_offers WHERE supplier_id < :sup)
-           OR EXISTS (SELECT 1 FROM supplier_offers WHERE supplier_id > :sup)`,
+      `SELECT EXISTS (SELECT 1 FROM imports WHERE supplier_id IS NOT NULL AND supplier_id <> :sup AND status = 'completed')`,
     )
     .pluck()
     .get(args) as number;
   const shared = (from: string) =>
-    `${from} AND EXISTS (SELECT 1 FROM supplier_offers x WHERE x.product_id = h.product_id AND x.supplier_id <> :sup)`;
+    `${from} AND EXISTS (SELECT 1 FROM ${OFFERS_OF('h.product_id', 'x')} WHERE x_s.id <> :sup)`;
   const scope = [
     'SELECT id AS product_id FROM products WHERE cost_supplier_id IS NOT NULL',
     ...(others
@@ -143,8 +148,9 @@ export function undoImportOffers(db: Db, importId: number, now: number): OffersU
   const args = { imp: importId, sup, now };
   // Undo deleted the products the import created (unless a later import changed them): no offer may name them.
   db.prepare(
-    `DELETE FROM supplier_offers WHERE product_id IN (SELECT product_id FROM supplier_offer_history WHERE import_id = :imp)
-       AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = supplier_offers.product_id)`,
+    `DELETE FROM supplier_offers WHERE (supplier_id, product_id) IN (
+       SELECT s.id, h.product_id FROM supplier_offer_history h CROSS JOIN suppliers s
+       WHERE h.import_id = :imp AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = h.product_id))`,
   ).run(args);
   db.prepare('DELETE FROM supplier_offers WHERE supplier_id = :sup').run(args);
   db.prepare(

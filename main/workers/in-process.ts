@@ -1,3 +1,4 @@
+import { DISK_FULL_MESSAGE, isDiskFull } from '../files/write-errors.ts';
 import type { Job, Lease } from '../queue/types.ts';
 import type { JobExecutor, RunHandlers, RunOutcome } from '../queue/executor.ts';
 import {
@@ -72,6 +73,7 @@ export function createInProcessExecutor<T extends TasksByKind<T>>(byKind: T, cap
         if (err instanceof NetworkUnavailableError) return { type: 'waiting_network', message: err.message };
         if (err instanceof TaskError)
           return { type: 'error', code: err.code, message: err.message, retryable: err.retryable };
+        if (isDiskFull(err)) return { type: 'error', code: 'disk_full', message: DISK_FULL_MESSAGE, retryable: false };
         return {
           type: 'error',
           code: 'task_crashed',

@@ -7,11 +7,12 @@ import type { ProductFilters, ProductQuery, ProductRow, SortColumn } from '../..
 import type { AnalysisStats, Targets } from '../../main/products/stats.ts';
 import type { Field } from '../../main/imports/fields.ts';
 import type { ImportDiff } from '../../main/suppliers/diff.ts';
+import type { ProductDetail } from '../../main/products/detail.ts';
 
 import type { Settings } from '../../main/settings/schema.ts';
 
 export type { Settings };
-export type { ProductFilters, ProductQuery, ProductRow, SortColumn, AnalysisStats, Targets };
+export type { ProductFilters, ProductQuery, ProductRow, SortColumn, AnalysisStats, Targets, ProductDetail };
 
 /** Why a call failed, as the renderer can act on it. */
 export const ERROR_CODES = [
@@ -134,6 +135,15 @@ export interface Channels {
   'imports:undo': { input: { importId: number }; output: { jobId: number } };
   /** What changed from one supplier list (import) to another: lists of at most `limit` (default 100) with totals. */
   'imports:diff': { input: { importA: number; importB: number; limit?: number }; output: ImportDiff };
+  /**
+   * An import's rows back in the file's own order and columns, then Pallet's (ASIN, fees, profit, ROI…), as CSV or
+   * XLSX. `path`: one the user chose through `app:pickSavePath` (its extension gives the format unless `format`
+   * says); without it, a dated file in the exports folder.
+   */
+  'imports:exportBack': {
+    input: { importId: number; path?: string; format?: 'csv' | 'xlsx' };
+    output: { path: string; format: 'csv' | 'xlsx'; rows: number; matched: number; rejected: number; missing: number };
+  };
   'analysis:start': {
     input: { all: true; targets?: { minRoi?: number; minProfit?: number; maxRank?: number } } | { ids: number[] };
     output: { jobIds: number[] };
@@ -147,6 +157,8 @@ export interface Channels {
   'lookups:retry': { input: { productIds: number[] } | { failed: true }; output: { count: number } };
   'products:page': { input: ProductQuery; output: ProductRow[] };
   'products:count': { input: ProductFilters; output: number };
+  /** Everything known about one product (the detail drawer); NOT_FOUND when there is no such product. */
+  'products:detail': { input: { id: number }; output: ProductDetail };
   'products:stats': { input: { filters: ProductFilters; targets: Targets }; output: AnalysisStats };
   /** `path`: one the user chose through `app:pickSavePath`; without it, a dated file in the exports folder. */
   'products:export': { input: { filters: ProductFilters; path?: string }; output: { path: string; rows: number } };
@@ -164,7 +176,10 @@ export interface Channels {
   'jobs:retryFailed': { input: void; output: { count: number } };
   /** The OS's open dialog (main shows it and checks the file); null when the user cancelled. */
   'app:pickFile': { input: { purpose: PickPurpose }; output: { path: string | null } };
-  /** The OS's save dialog; the path is granted to `products:export` for this session. Null when cancelled. */
+  /**
+   * The OS's save dialog; the path is granted to one export (`products:export`, `imports:exportBack`) for this
+   * session. Null when cancelled.
+   */
   'app:pickSavePath': { input: { purpose: 'export'; defaultName: string }; output: { path: string | null } };
 }
 
@@ -221,10 +236,17 @@ export const METHODS = {
     list: 'imports:list',
     undo: 'imports:undo',
     diff: 'imports:diff',
+    exportBack: 'imports:exportBack',
   },
   analysis: { start: 'analysis:start' },
   lookups: { status: 'lookups:status', start: 'lookups:start', choose: 'lookups:choose', retry: 'lookups:retry' },
-  products: { page: 'products:page', count: 'products:count', stats: 'products:stats', export: 'products:export' },
+  products: {
+    page: 'products:page',
+    count: 'products:count',
+    detail: 'products:detail',
+    stats: 'products:stats',
+    export: 'products:export',
+  },
 } as const satisfies Record<string, Record<string, Channel>>;
 
 type Call<C extends Channel> =

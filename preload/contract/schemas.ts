@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { importRequestSchema } from '../../main/imports/request-schema.ts';
 import { settingsPatchSchema } from '../../main/settings/schema.ts';
 import { JOB_STATUSES } from '../../main/queue/types.ts';
-import { LOOKUP_FILTERS, SORTS, type SortColumn } from '../../main/products/query.ts';
+import { LOOKUP_FILTERS, SORTS, VERDICTS, type SortColumn } from '../../main/products/query.ts';
 import type { Channel, Input } from './channels.ts';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -17,6 +17,9 @@ const filters = z
     brand: z.string().min(1).max(200).optional(),
     importId: id.optional(),
     search: z.string().min(1).max(200).optional(),
+    verdict: z.array(z.enum(VERDICTS)).max(VERDICTS.length).optional(),
+    ungated: z.boolean().optional(),
+    noAmazon: z.boolean().optional(),
   })
   .strict();
 const targets = z
@@ -52,6 +55,13 @@ export const INPUT_SCHEMAS = {
   'imports:diff': z
     .object({ importA: id, importB: id, limit: z.number().int().min(0).max(10_000).optional() })
     .strict(),
+  'imports:exportBack': z
+    .object({
+      importId: id,
+      path: z.string().min(1).max(4096).optional(),
+      format: z.enum(['csv', 'xlsx']).optional(),
+    })
+    .strict(),
   'analysis:start': z.union([
     z.object({ all: z.literal(true), targets: targets.optional() }).strict(),
     z.object({ ids: z.array(id).min(1).max(100_000) }).strict(),
@@ -77,6 +87,7 @@ export const INPUT_SCHEMAS = {
     })
     .strict(),
   'products:count': filters,
+  'products:detail': z.object({ id }).strict(),
   'products:stats': z.object({ filters, targets }).strict(),
   'products:export': z.object({ filters, path: z.string().min(1).max(4096).optional() }).strict(),
   'settings:get': none,

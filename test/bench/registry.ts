@@ -72,6 +72,12 @@ export const benches: Record<string, Bench> = {
     run: async ({ rows, smoke, log }) =>
       (await import('./xlsx-bench.ts')).runXlsxBench({ log, rows: rows ?? (smoke ? 300 : undefined) }),
   },
+  // An import written back in its own shape, as CSV and as XLSX: time and peak memory of each export.
+  'export-back': {
+    rows: 'rows',
+    run: async ({ rows, smoke, log }) =>
+      (await import('./export-back-bench.ts')).runExportBackBench({ log, rows: rows ?? (smoke ? 500 : undefined) }),
+  },
   // Suppliers over time: recording offers with an import, a supplier's second list, the diff of the two.
   suppliers: {
     rows: 'products per list',

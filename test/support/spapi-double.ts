@@ -1,6 +1,8 @@
-// An SP-API test double: a real HTTP server on 127.0.0.1 with the LWA token endpoint and searchCatalogItems
-// (2022-04-01 shapes), the usage plan's token bucket (2 req/s, burst 2), 429 QuotaExceeded bodies, 5xx, slow answers,
-// expiring tokens, malformed JSON and an "offline" mode (the port refuses connections).
+// An SP-API test double: a real HTTP server on 127.0.0.1 with the LWA token endpoint, searchCatalogItems (2022-04-01
+// shapes), getCompetitivePricing, getMyFeesEstimates, getItemOffersBatch, getListingsRestrictions and
+// getItemEligibilityPreview, each behind its own token bucket at Amazon's documented rate and burst (429 QuotaExceeded
+// above it), with request and 429 counters per operation, seeded latency, 5xx, slow answers, expiring tokens,
+// malformed JSON and an "offline" mode (the port refuses connections).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -18,7 +20,53 @@ export interface DoubleItem {
   offers?: number;
   /** Amazon's fee estimate at any price (getMyFeesEstimates); absent → a ClientError for that item. */
   fees?: { total: number; referral: number; fba: number };
+  /** attributes.item_package_quantity and number_of_items. */
+  packageQuantity?: number;
+  numberOfItems?: number;
+  /** A variation child names its parent; a parent lists its children. */
+  parentAsin?: string;
+  childAsins?: string[];
+  variationTheme?: string;
+  /** Sub-category ranks (classificationRanks), besides `rank` (the display-group rank). */
+  salesRanks?: { classificationId: string; title: string; rank: number }[];
+  /** Dangerous-goods attributes: supplier_declared_dg_hz_regulation, hazmat UN number, GHS classes, lithium cells. */
+  hazmat?: { regulation?: string; unNumber?: string; ghs?: string[]; lithium?: boolean };
+  /** Attributes sent as they are (to send malformed ones); merged over the ones built from the fields above. */
+  rawAttributes?: Record<string, unknown>;
+  /** getListingsRestrictions for new_new; absent → no restriction. */
+  restriction?: {
+    status: 'approval_required' | 'not_eligible' | 'asin_not_found';
+    message?: string;
+    approvalUrl?: string;
+  };
+  /** getItemOffersBatch (new); absent → an item with no offers ("NoBuyableOffers"). `amazon`: Amazon sells it too. */
+  itemOffers?: {
+    fba: number;
+    fbm: number;
+    amazon?: boolean;
+    lowestFba?: number;
+    lowestFbm?: number;
+    buyBox?: number;
+    buyBoxWinner?: 'amazon' | 'fba' | 'fbm' | null;
+  };
+  /** getItemEligibilityPreview (INBOUND); absent → eligible. */
+  eligibility?: { eligible: boolean; codes?: string[] };
 }
+
+/** The operations the double serves, with Amazon's default usage plans (requests per second, burst). */
+export const DOUBLE_RATES = {
+  searchCatalogItems: { ratePerSec: 2, burst: 2 },
+  getCompetitivePricing: { ratePerSec: 0.5, burst: 1 },
+  getMyFeesEstimates: { ratePerSec: 0.5, burst: 1 },
+  getItemOffersBatch: { ratePerSec: 0.1, burst: 1 },
+  getListingsRestrictions: { ratePerSec: 5, burst: 10 },
+  getItemEligibilityPreview: { ratePerSec: 1, burst: 1 },
+} as const;
+export type DoubleOp = keyof typeof DOUBLE_RATES;
+
+/** Seller ids the restrictions endpoint accepts (others get 400, as Amazon answers for a seller the token does not cover). */
+export const DOUBLE_SELLER_ID = 'A2DOUBLESELLER1';
+const AMAZON_US = 'ATVPDKIKX0DER';
 
 export const CREDENTIALS = {
   clientId: 'amzn1.application-oa2-client.test',
@@ -26,31 +74,75 @@ export const CREDENTIALS = {
   refreshToken: 'Atzr|test-refresh',
 };
 
+/** The attributes Amazon would file for an item (the 2022-04-01 free-form shape, one entry per marketplace). */
+function attributesOf(it: DoubleItem): Record<string, unknown> {
+  const mp = { marketplace_id: AMAZON_US };
+  const a: Record<string, unknown> = {
+    supplier_declared_dg_hz_regulation: [{ value: it.hazmat?.regulation ?? 'not_applicable', ...mp }],
+  };
+  if (it.packageQuantity !== undefined) a.item_package_quantity = [{ value: it.packageQuantity, ...mp }];
+  if (it.numberOfItems !== undefined) a.number_of_items = [{ value: it.numberOfItems, ...mp }];
+  if (it.hazmat?.unNumber) a.hazmat = [{ aspect: 'united_nations_regulatory_id', value: it.hazmat.unNumber, ...mp }];
+  if (it.hazmat?.ghs) a.ghs = [{ classification: it.hazmat.ghs.map((c) => ({ class: c })), ...mp }];
+  if (it.hazmat?.lithium) {
+    a.battery = [{ cell_composition: [{ value: 'lithium_ion' }], ...mp }];
+    a.number_of_lithium_ion_cells = [{ value: 2, ...mp }];
+  } else a.batteries_required = [{ value: false, ...mp }];
+  return { ...a, ...it.rawAttributes };
+}
+
 export async function startSpApiDouble(opts: {
   items: DoubleItem[];
   /** The credentials the token endpoint accepts (default CREDENTIALS). */
   credentials?: typeof CREDENTIALS;
   /** A refusal echoes the form it got, as some servers do in their error descriptions (secrets included). */
   echoRefusals?: boolean;
+  /** searchCatalogItems' rate and burst (default 2 and 2). */
   ratePerSec?: number;
   burst?: number;
+  /** Other operations' usage plans when not Amazon's defaults. */
+  rates?: Partial<Record<DoubleOp, { ratePerSec: number; burst: number }>>;
+  /** Every answer of the new operations waits minMs..maxMs, drawn from a PRNG seeded with `seed` (repeatable). */
+  latency?: { minMs: number; maxMs: number; seed: number };
+  /** False: the new operations send no x-amzn-RateLimit-Limit (Amazon sends it best-effort only). */
+  announceRates?: boolean;
   tokenTtlSec?: number;
 }) {
   const rate = opts.ratePerSec ?? 2;
   const burst = opts.burst ?? 2;
-  // getCompetitivePricing and getMyFeesEstimates: 0.5 req/s, burst 1, each its own bucket.
+  const planOf = (op: DoubleOp) =>
+    op === 'searchCatalogItems' ? { ratePerSec: rate, burst } : (opts.rates?.[op] ?? DOUBLE_RATES[op]);
+  // One bucket per operation, full at start as Amazon's are.
   const opBuckets = new Map<string, { tokens: number; last: number }>();
-  const allow = (op: string) => {
-    const b = opBuckets.get(op) ?? { tokens: 1, last: performance.now() };
+  const allow = (op: DoubleOp) => {
+    const plan = planOf(op);
+    const b = opBuckets.get(op) ?? { tokens: plan.burst, last: performance.now() };
     const now = performance.now();
-    b.tokens = Math.min(1, b.tokens + ((now - b.last) / 1000) * 0.5);
+    b.tokens = Math.min(plan.burst, b.tokens + ((now - b.last) / 1000) * plan.ratePerSec);
     b.last = now;
     opBuckets.set(op, b);
-    if (b.tokens < 1) return false;
+    const counter = (stats.byOp[op] ??= { requests: 0, throttled: 0 });
+    counter.requests++;
+    if (b.tokens < 1) {
+      counter.throttled++;
+      return false;
+    }
     b.tokens -= 1;
     return true;
   };
+  // mulberry32: a small seeded PRNG, so a run's latencies repeat.
+  let seed = opts.latency?.seed ?? 1;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const latency = () =>
+    opts.latency ? opts.latency.minMs + random() * Math.max(0, opts.latency.maxMs - opts.latency.minMs) : 0;
   const stats = {
+    /** Requests and 429s per operation (searchCatalogItems counts here too, besides `requests`/`throttled`). */
+    byOp: {} as Partial<Record<DoubleOp, { requests: number; throttled: number }>>,
     pricingRequests: 0,
     feeRequests: 0,
     requests: 0,
@@ -59,10 +151,21 @@ export async function startSpApiDouble(opts: {
     searchTimes: [] as number[],
     throttledTimes: [] as number[],
   };
-  const faults = { malformed: 0, serverErrors: 0, slowMs: 0, expireNext: false };
+  const faults = {
+    malformed: 0,
+    serverErrors: 0,
+    slowMs: 0,
+    expireNext: false,
+    /** The next N answers of an operation are truncated JSON (searchCatalogItems uses `malformed`). */
+    malformedOps: {} as Partial<Record<DoubleOp, number>>,
+  };
+  const takeMalformed = (op: DoubleOp) => {
+    const n = faults.malformedOps[op] ?? 0;
+    if (n > 0) faults.malformedOps[op] = n - 1;
+    return n > 0;
+  };
+  const quota = { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] };
   const tokens = new Map<string, number>();
-  let bucket = burst;
-  let last = performance.now();
   let n = 0;
 
   const server: Server = createServer((req, res) => {
@@ -101,7 +204,7 @@ export async function startSpApiDouble(opts: {
     }
     if (req.method === 'GET' && url.pathname === '/products/pricing/v0/competitivePrice') {
       stats.pricingRequests++;
-      if (!allow('pricing'))
+      if (!allow('getCompetitivePricing'))
         return send(429, {
           errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }],
         });
@@ -146,7 +249,7 @@ export async function startSpApiDouble(opts: {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        if (!allow('fees'))
+        if (!allow('getMyFeesEstimates'))
           return send(429, {
             errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }],
           });
@@ -196,17 +299,13 @@ export async function startSpApiDouble(opts: {
     }
     if (req.method === 'GET' && url.pathname === '/catalog/2022-04-01/items') {
       stats.requests++;
-      const now = performance.now();
-      bucket = Math.min(burst, bucket + ((now - last) / 1000) * rate);
-      last = now;
-      if (bucket < 1) {
+      if (!allow('searchCatalogItems')) {
         stats.throttled++;
         stats.throttledTimes.push(Date.now());
         return send(429, {
           errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }],
         });
       }
-      bucket -= 1;
       stats.searchTimes.push(Date.now());
       const token = req.headers['x-amz-access-token'] as string | undefined;
       const expiry = token ? tokens.get(token) : undefined;
@@ -267,20 +366,47 @@ export async function startSpApiDouble(opts: {
               summaries: [
                 { marketplaceId: 'ATVPDKIKX0DER', itemName: it.title, brand: it.brand, websiteDisplayGroupName: 'Toy' },
               ],
-              salesRanks: it.rank
-                ? [
-                    {
-                      marketplaceId: 'ATVPDKIKX0DER',
-                      displayGroupRanks: [
-                        {
-                          websiteDisplayGroup: 'toy_display_on_website',
-                          title: it.rankTitle ?? 'Toys & Games',
-                          rank: it.rank,
-                        },
-                      ],
-                    },
-                  ]
-                : [],
+              salesRanks:
+                it.rank || it.salesRanks
+                  ? [
+                      {
+                        marketplaceId: 'ATVPDKIKX0DER',
+                        displayGroupRanks: it.rank
+                          ? [
+                              {
+                                websiteDisplayGroup: 'toy_display_on_website',
+                                title: it.rankTitle ?? 'Toys & Games',
+                                link: 'http://www.amazon.com/gp/bestsellers/toys-and-games',
+                                rank: it.rank,
+                              },
+                            ]
+                          : [],
+                        classificationRanks: (it.salesRanks ?? []).map((r) => ({
+                          ...r,
+                          link: `http://www.amazon.com/gp/bestsellers/toys-and-games/${r.classificationId}`,
+                        })),
+                      },
+                    ]
+                  : [],
+              attributes: attributesOf(it),
+              relationships:
+                it.parentAsin || it.childAsins
+                  ? [
+                      {
+                        marketplaceId: 'ATVPDKIKX0DER',
+                        relationships: [
+                          {
+                            type: 'VARIATION',
+                            ...(it.parentAsin ? { parentAsins: [it.parentAsin] } : {}),
+                            ...(it.childAsins ? { childAsins: it.childAsins } : {}),
+                            ...(it.variationTheme
+                              ? { variationTheme: { attributes: ['color', 'size'], theme: it.variationTheme } }
+                              : {}),
+                          },
+                        ],
+                      },
+                    ]
+                  : [{ marketplaceId: 'ATVPDKIKX0DER', relationships: [] }],
               dimensions: it.package
                 ? [
                     {
@@ -316,7 +442,289 @@ export async function startSpApiDouble(opts: {
       else respond();
       return;
     }
+    if (url.pathname === '/batches/products/pricing/v0/itemOffers' && req.method === 'POST') {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => later(() => itemOffers(body)));
+      return;
+    }
+    if (url.pathname === '/listings/2021-08-01/restrictions' && req.method === 'GET')
+      return later(() => restrictions(url));
+    if (url.pathname === '/fba/inbound/v1/eligibility/itemPreview' && req.method === 'GET')
+      return later(() => eligibility(url));
     send(404, { errors: [{ code: 'NotFound', message: 'Resource not found' }] });
+
+    /** Answers after the seeded latency. */
+    function later(answer: () => void) {
+      const ms = latency();
+      if (ms > 0) setTimeout(answer, ms);
+      else answer();
+    }
+    /** The access token is one the token endpoint issued and it has not expired. */
+    function authorized(): boolean {
+      const token = req.headers['x-amz-access-token'] as string | undefined;
+      const expiry = token ? tokens.get(token) : undefined;
+      if (expiry && expiry > Date.now()) return true;
+      send(403, {
+        errors: [
+          {
+            code: 'Unauthorized',
+            message: 'Access to requested resource is denied.',
+            details: 'The access token you provided has expired.',
+          },
+        ],
+      });
+      return false;
+    }
+    function gate(op: DoubleOp): boolean {
+      if (!allow(op)) {
+        send(429, quota);
+        return false;
+      }
+      return authorized();
+    }
+    function limitHeader(op: DoubleOp): Record<string, string> {
+      if (opts.announceRates === false) return {};
+      return { 'x-amzn-ratelimit-limit': String(planOf(op).ratePerSec) };
+    }
+    function money(amount: number) {
+      return { CurrencyCode: 'USD', Amount: amount };
+    }
+
+    function itemOffers(body: string) {
+      if (!gate('getItemOffersBatch')) return;
+      const head = limitHeader('getItemOffersBatch');
+      if (takeMalformed('getItemOffersBatch')) return send(200, '{"responses": [ {"status": ', head);
+      let requests: { uri?: string; method?: string; MarketplaceId?: string; ItemCondition?: string }[];
+      try {
+        requests = (JSON.parse(body) as { requests: typeof requests }).requests;
+      } catch {
+        return send(400, { errors: [{ code: 'InvalidInput', message: 'Invalid JSON' }] }, head);
+      }
+      if (!Array.isArray(requests) || requests.length === 0 || requests.length > 20)
+        return send(
+          400,
+          { errors: [{ code: 'InvalidInput', message: 'Between 1 and 20 requests are allowed.' }] },
+          head,
+        );
+      const asins = requests.map(
+        (r) => /^\/products\/pricing\/v0\/items\/([^/]+)\/offers$/.exec(r.uri ?? '')?.[1] ?? '',
+      );
+      if (new Set(asins).size !== asins.length)
+        return send(400, { errors: [{ code: 'InvalidInput', message: 'Duplicate requests submitted.' }] }, head);
+      send(
+        200,
+        {
+          responses: requests.map((r, i) => {
+            const asin = asins[i]!;
+            const request = {
+              MarketplaceId: r.MarketplaceId,
+              Asin: asin,
+              CustomerType: 'Consumer',
+              ItemCondition: r.ItemCondition,
+            };
+            const headers = { 'x-amzn-RequestId': `item-${i}`, Date: new Date().toUTCString() };
+            if (
+              r.method !== 'GET' ||
+              r.MarketplaceId !== AMAZON_US ||
+              r.ItemCondition !== 'New' ||
+              !/^[A-Z0-9]{10}$/.test(asin)
+            )
+              return {
+                status: { statusCode: 400, reasonPhrase: 'Bad Request' },
+                body: { errors: [{ code: 'InvalidInput', message: `Invalid request for ${asin || 'an item'}.` }] },
+                headers,
+                request,
+              };
+            const it = opts.items.find((x) => x.asin === asin);
+            if (!it)
+              return {
+                status: { statusCode: 400, reasonPhrase: 'Bad Request' },
+                body: {
+                  errors: [{ code: 'InvalidInput', message: `Invalid ASIN ${asin} for marketplace ${AMAZON_US}` }],
+                },
+                headers,
+                request,
+              };
+            const o = it.itemOffers;
+            const offers: unknown[] = [];
+            const winner = o?.buyBoxWinner ?? null;
+            const offer = (seller: string, fba: boolean, price: number, isWinner: boolean) => ({
+              Shipping: money(0),
+              ListingPrice: money(price),
+              ShippingTime: { maximumHours: 24, minimumHours: 24, availabilityType: 'NOW' },
+              SubCondition: 'new',
+              SellerId: seller,
+              IsFeaturedMerchant: true,
+              IsBuyBoxWinner: isWinner,
+              IsFulfilledByAmazon: fba,
+              PrimeInformation: { IsPrime: fba, IsNationalPrime: fba },
+            });
+            const boxPrice = o?.buyBox ?? o?.lowestFba ?? o?.lowestFbm;
+            if (o?.amazon) offers.push(offer(AMAZON_US, true, boxPrice ?? 10, winner === 'amazon'));
+            for (let k = 0; k < (o?.fba ?? 0) - (o?.amazon ? 1 : 0); k++)
+              offers.push(
+                offer(
+                  `A1FBA${String(k).padStart(8, '0')}`,
+                  true,
+                  (o?.lowestFba ?? 10) + k,
+                  winner === 'fba' && k === 0,
+                ),
+              );
+            for (let k = 0; k < (o?.fbm ?? 0); k++)
+              offers.push(
+                offer(
+                  `A1FBM${String(k).padStart(8, '0')}`,
+                  false,
+                  (o?.lowestFbm ?? 10) + k,
+                  winner === 'fbm' && k === 0,
+                ),
+              );
+            const lowest = (channel: string, amount: number | undefined) =>
+              amount === undefined
+                ? []
+                : [
+                    {
+                      condition: 'new',
+                      fulfillmentChannel: channel,
+                      LandedPrice: money(amount),
+                      ListingPrice: money(amount),
+                      Shipping: money(0),
+                    },
+                  ];
+            return {
+              status: { statusCode: 200, reasonPhrase: 'OK' },
+              body: {
+                payload: {
+                  ASIN: asin,
+                  status: offers.length > 0 ? 'Success' : 'NoBuyableOffers',
+                  ItemCondition: 'New',
+                  Identifier: { MarketplaceId: AMAZON_US, ItemCondition: 'New', ASIN: asin },
+                  Summary: {
+                    TotalOfferCount: offers.length,
+                    NumberOfOffers: [
+                      ...(o?.fba ? [{ condition: 'new', fulfillmentChannel: 'Amazon', OfferCount: o.fba }] : []),
+                      ...(o?.fbm ? [{ condition: 'new', fulfillmentChannel: 'Merchant', OfferCount: o.fbm }] : []),
+                      { condition: 'used', fulfillmentChannel: 'Merchant', OfferCount: 2 },
+                    ],
+                    LowestPrices: [
+                      ...lowest('Amazon', o?.lowestFba),
+                      ...lowest('Merchant', o?.lowestFbm),
+                      ...lowest('Merchant', 1).map((p) => ({ ...p, condition: 'used' })),
+                    ],
+                    BuyBoxPrices:
+                      winner && boxPrice !== undefined
+                        ? [
+                            {
+                              condition: 'new',
+                              LandedPrice: money(boxPrice),
+                              ListingPrice: money(boxPrice),
+                              Shipping: money(0),
+                            },
+                          ]
+                        : [],
+                  },
+                  Offers: offers.slice(0, 20),
+                  marketplaceId: AMAZON_US,
+                },
+              },
+              headers,
+              request,
+            };
+          }),
+        },
+        head,
+      );
+    }
+
+    function restrictions(u: URL) {
+      if (!gate('getListingsRestrictions')) return;
+      const head = limitHeader('getListingsRestrictions');
+      const asin = u.searchParams.get('asin') ?? '';
+      const seller = u.searchParams.get('sellerId');
+      if (!asin || !seller || u.searchParams.get('marketplaceIds') !== AMAZON_US)
+        return send(
+          400,
+          { errors: [{ code: 'InvalidInput', message: 'asin, sellerId and marketplaceIds are required.' }] },
+          head,
+        );
+      if (seller !== DOUBLE_SELLER_ID)
+        return send(400, { errors: [{ code: 'InvalidInput', message: `Seller ${seller} is not authorized.` }] }, head);
+      if (!/^[A-Z0-9]{10}$/.test(asin))
+        return send(400, { errors: [{ code: 'InvalidInput', message: `Invalid ASIN ${asin}.` }] }, head);
+      if (takeMalformed('getListingsRestrictions')) return send(200, '{"restrictions": [ {"marketplaceId"', head);
+      const it = opts.items.find((x) => x.asin === asin);
+      const r = it ? it.restriction : { status: 'asin_not_found' as const };
+      const code = {
+        approval_required: 'APPROVAL_REQUIRED',
+        not_eligible: 'NOT_ELIGIBLE',
+        asin_not_found: 'ASIN_NOT_FOUND',
+      };
+      send(
+        200,
+        {
+          restrictions: r
+            ? [
+                {
+                  marketplaceId: AMAZON_US,
+                  conditionType: u.searchParams.get('conditionType') ?? 'new_new',
+                  reasons: [
+                    {
+                      reasonCode: code[r.status],
+                      message: (r as { message?: string }).message ?? `You cannot list ${asin} (${r.status}).`,
+                      ...(r.status === 'approval_required'
+                        ? {
+                            links: [
+                              {
+                                resource:
+                                  (r as { approvalUrl?: string }).approvalUrl ??
+                                  `https://sellercentral.amazon.com/hz/approvalrequest/restrictions/approve?asin=${asin}`,
+                                verb: 'GET',
+                                title: 'Request Approval via Seller Central.',
+                                type: 'text/html',
+                              },
+                            ],
+                          }
+                        : {}),
+                    },
+                  ],
+                },
+              ]
+            : [],
+        },
+        head,
+      );
+    }
+
+    function eligibility(u: URL) {
+      if (!gate('getItemEligibilityPreview')) return;
+      const head = limitHeader('getItemEligibilityPreview');
+      const asin = u.searchParams.get('asin') ?? '';
+      if (u.searchParams.get('program') !== 'INBOUND' || u.searchParams.get('marketplaceIds') !== AMAZON_US)
+        return send(
+          400,
+          { errors: [{ code: 'InvalidInput', message: 'program=INBOUND needs marketplaceIds.' }] },
+          head,
+        );
+      const it = opts.items.find((x) => x.asin === asin);
+      if (!it)
+        return send(400, { errors: [{ code: 'InvalidInput', message: `ASIN ${asin} is not in the catalog.` }] }, head);
+      if (takeMalformed('getItemEligibilityPreview')) return send(200, '{"payload": {"asin": 7', head);
+      const e = it.eligibility ?? { eligible: true };
+      send(
+        200,
+        {
+          payload: {
+            asin,
+            marketplaceId: AMAZON_US,
+            program: 'INBOUND',
+            isEligibleForProgram: e.eligible,
+            ...(e.eligible ? {} : { ineligibilityReasonList: e.codes ?? ['FBA_INB_0059'] }),
+          },
+        },
+        head,
+      );
+    }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;

@@ -9,6 +9,8 @@ import { statusPredicatesMigration } from './007-status-predicates.ts';
 import { importSeenMigration } from './008-import-seen.ts';
 import { suppliersMigration } from './009-suppliers.ts';
 import { headerRowMigration } from './010-header-row.ts';
+import { decisionsMigration } from './011-decisions.ts';
+import { offersOneIndexMigration } from './012-offers-one-index.ts';
 
 /** The app's schema ladder, oldest first. Append only: never edit a migration that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -22,4 +24,6 @@ export const migrations: readonly Migration[] = [
   importSeenMigration,
   suppliersMigration,
   headerRowMigration,
+  decisionsMigration,
+  offersOneIndexMigration,
 ];

@@ -14,6 +14,8 @@ export interface SheetRowsOptions {
    * so far. Returning 'stop' ends reading.
    */
   onRows(rows: string[][], lastRow: number, fraction: number): void | 'stop';
+  /** After each piece of the sheet read: a promise while the rows' consumer is behind (reading waits for it). */
+  pause?(): Promise<void> | null;
 }
 
 /** What reading found: whether it was stopped, the last row handed over, and how many error cells became ''. */
@@ -163,7 +165,7 @@ export async function readSheetRows(wb: Workbook, sheet: SheetInfo, opts: SheetR
     },
     (read) => {
       bytes = read;
-      return stop;
+      return stop || (opts.pause?.() ?? undefined);
     },
   );
   if (!stopped && !stop) flush();

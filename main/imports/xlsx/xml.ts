@@ -47,12 +47,12 @@ export function createXmlParser(part: string, h: XmlHandlers) {
   };
 }
 
-/** Parses a whole stream; `each` runs after every chunk (return true to stop early). */
+/** Parses a whole stream; `each` runs after every chunk (return true to stop early, a promise to wait for it). */
 export async function parseXmlStream(
   part: string,
   stream: Readable,
   h: XmlHandlers,
-  each?: (bytesRead: number) => boolean | void,
+  each?: (bytesRead: number) => boolean | void | Promise<void>,
 ): Promise<{ stopped: boolean }> {
   const parser = createXmlParser(part, h);
   const decoder = new StringDecoder('utf8');
@@ -61,7 +61,10 @@ export async function parseXmlStream(
     for await (const chunk of stream) {
       bytes += (chunk as Buffer).length;
       parser.write(decoder.write(chunk as Buffer));
-      if (each?.(bytes)) return { stopped: true };
+      const next = each?.(bytes);
+      // A promise: the caller's consumer is behind; the next chunk waits for it (bounded memory end to end).
+      if (next instanceof Promise) await next;
+      else if (next) return { stopped: true };
     }
     parser.write(decoder.end());
     parser.end();

@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { ProductReader } from '../../products/reader.ts';
-import type { ImportPreview, JobView } from '../../../preload/contract/channels.ts';
+import type { ErrorCode, ImportPreview, JobView } from '../../../preload/contract/channels.ts';
 import type { Db } from '../../db/open.ts';
 import { MappingError } from '../../imports/mapping.ts';
 import { planImport } from '../../imports/plan.ts';
@@ -9,6 +9,7 @@ import { BadFileError } from '../../imports/sniff.ts';
 import { findUnfinishedImport } from '../../imports/resume.ts';
 import { wakeJob } from '../../queue/orphans.ts';
 import { createImportStore } from '../../imports/store.ts';
+import { ExportBackError, exportFormatOf, type ExportFormat } from '../../imports/export-back.ts';
 import { diffableImport, DiffError } from '../../suppliers/diff.ts';
 import { analysisJobs } from '../../analysis/task.ts';
 import {
@@ -60,6 +61,17 @@ function viewOf(j: Job): JobView {
     throw new IpcError('NOT_FOUND', `Job #${j.id} is a "${j.kind}" job, which this version of Pallet does not run.`);
   return view;
 }
+
+/** The IPC code of each reason an import cannot be written back (main/imports/export-back.ts). */
+const EXPORT_BACK_CODES: Record<ExportBackError['code'], ErrorCode> = {
+  not_found: 'NOT_FOUND',
+  not_ready: 'CONFLICT',
+  source_missing: 'BAD_FILE',
+  source_changed: 'BAD_FILE',
+  bad_source: 'BAD_FILE',
+  bad_format: 'INVALID_INPUT',
+  write_failed: 'BAD_FILE',
+};
 
 /** Maps domain errors to IPC codes with their own (user-facing) messages. */
 export function classifyError(err: unknown): { code: 'NOT_FOUND' | 'CONFLICT' | 'BAD_FILE'; message: string } | null {
@@ -228,6 +240,11 @@ export function createHandlers({ db, queue, version, reader, exportDir, app, dia
     },
     'products:page': (q) => reader.page(q),
     'products:count': (q) => reader.count(q),
+    'products:detail': async ({ id }) => {
+      const detail = await reader.detail(id);
+      if (!detail) throw new IpcError('NOT_FOUND', `There is no product #${id}.`);
+      return detail;
+    },
     'products:stats': ({ filters, targets }) => reader.stats(filters, targets),
     'products:export': async ({ filters, path: chosen }) => {
       const stamp = new Date().toISOString().replace(/[:T]/g, '-').slice(0, 19);
@@ -251,6 +268,29 @@ export function createHandlers({ db, queue, version, reader, exportDir, app, dia
         throw err;
       }
       return reader.diff(importA, importB, limit ?? 100);
+    },
+    'imports:exportBack': async ({ importId, path: chosen, format: asked }) => {
+      const imp = imports.get(importId);
+      if (!imp) throw new IpcError('NOT_FOUND', `There is no import #${importId}.`);
+      const stamp = new Date().toISOString().replace(/[:T]/g, '-').slice(0, 19);
+      const base = imp.fileName.replace(/\.[^.]*$/, '') || `import-${importId}`;
+      const path = pickers.exportTarget(chosen) ?? join(exportDir(), `${base}-pallet-${stamp}.${asked ?? 'csv'}`);
+      let format: ExportFormat;
+      try {
+        format = exportFormatOf(path, asked);
+        if (!chosen) await mkdir(exportDir(), { recursive: true });
+        // Reading the whole file again and writing the copy take seconds on a big list: the reader's thread does it.
+        // The save dialog already asked before replacing a chosen file.
+        const result = await reader.exportImport(importId, path, format, chosen !== undefined);
+        if (chosen) pickers.recordWrite(path);
+        return result;
+      } catch (err) {
+        if (err instanceof ExportBackError) throw new IpcError(EXPORT_BACK_CODES[err.code], err.message);
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === 'string' && code in EXPORT_BACK_CODES)
+          throw new IpcError(EXPORT_BACK_CODES[code as ExportBackError['code']], (err as Error).message);
+        throw err;
+      }
     },
   };
 }

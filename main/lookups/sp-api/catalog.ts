@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { displayGtin, normalizeGtin } from '../../catalog/gtin.ts';
 import { ProviderError, type CatalogMatch, type LookupAnswer, type LookupProvider } from '../provider.ts';
-import type { LimiterClock, RateLimiter } from '../rate-limiter.ts';
+import type { CallLimiter, LimiterClock } from '../rate-limiter.ts';
+import { catalogExtras } from './catalog-extras.ts';
 import { createSpApiClient, errorCode } from './client.ts';
 import type { LwaAuth } from './auth.ts';
 
@@ -35,15 +36,12 @@ const itemSchema = z.looseObject({
         websiteDisplayGroupName: z.string().nullish(),
       }),
     )
-    .optional(),
-  salesRanks: z
-    .array(
-      z.object({
-        marketplaceId: z.string(),
-        displayGroupRanks: z.array(z.looseObject({ rank: z.number(), title: z.string().nullish() })).optional(),
-      }),
-    )
-    .optional(),
+    .optional()
+    .catch(undefined),
+  // Read field by field (catalog-extras.ts): a malformed rank, relationship or attribute never costs the match.
+  salesRanks: z.unknown().optional(),
+  relationships: z.unknown().optional(),
+  attributes: z.unknown().optional(),
   dimensions: z
     .array(
       z.object({
@@ -51,10 +49,12 @@ const itemSchema = z.looseObject({
         package: z.object({ length: measure, width: measure, height: measure, weight: measure }).partial().optional(),
       }),
     )
-    .optional(),
+    .optional()
+    .catch(undefined),
   images: z
     .array(z.object({ marketplaceId: z.string(), images: z.array(z.looseObject({ link: z.string() })) }))
-    .optional(),
+    .optional()
+    .catch(undefined),
 });
 const searchSchema = z.object({
   numberOfResults: z.number().optional(),
@@ -85,7 +85,9 @@ function toMatch(item: Item, marketplaceId: string): CatalogMatch {
   const inch = (m: z.infer<typeof measure> | undefined) => convert(m, TO_INCHES);
   const lb = (m: z.infer<typeof measure> | undefined) => convert(m, TO_POUNDS);
   const sides = [inch(pkg?.length), inch(pkg?.width), inch(pkg?.height), lb(pkg?.weight)];
-  const rank = forMp(item.salesRanks)?.displayGroupRanks?.[0];
+  const extras = catalogExtras(item, marketplaceId);
+  // The top-level BSR, as before: the first display-group rank.
+  const rank = extras.salesRanks?.find((r) => r.kind === 'group');
   return {
     asin: item.asin,
     title: summary?.itemName ?? null,
@@ -96,6 +98,7 @@ function toMatch(item: Item, marketplaceId: string): CatalogMatch {
       ? { lengthIn: sides[0]!, widthIn: sides[1]!, heightIn: sides[2]!, weightLb: sides[3]! }
       : null,
     imageUrl: forMp(item.images)?.images[0]?.link ?? null,
+    ...extras,
   };
 }
 
@@ -113,7 +116,8 @@ function gtinsOf(item: Item): Set<string> {
 
 export interface SpApiProviderOptions {
   auth: LwaAuth;
-  limiter: RateLimiter;
+  /** A RateLimiter, or a scheduler's `limiter('searchCatalogItems', priority)`. */
+  limiter: CallLimiter;
   marketplace: string;
   /** Override for tests (the double on 127.0.0.1). */
   endpoint?: string;
@@ -152,7 +156,7 @@ export function createSpApiProvider(o: SpApiProviderOptions): LookupProvider {
         identifiers: values.join(','),
         identifiersType: type,
         marketplaceIds: mp!.id,
-        includedData: 'identifiers,summaries,salesRanks,dimensions,images,classifications',
+        includedData: 'identifiers,summaries,attributes,dimensions,images,relationships,salesRanks,classifications',
         pageSize: '20',
       });
       if (pageToken) query.set('pageToken', pageToken);

@@ -1,6 +1,6 @@
 import { request, RequestTimeoutError } from '../http.ts';
 import { ProviderError } from '../provider.ts';
-import { realClock, type LimiterClock, type RateLimiter } from '../rate-limiter.ts';
+import { realClock, type CallLimiter, type LimiterClock } from '../rate-limiter.ts';
 import type { LwaAuth } from './auth.ts';
 
 export interface SpApiClientOptions {
@@ -30,9 +30,37 @@ export function createSpApiClient(o: SpApiClientOptions) {
   const maxRetries = o.maxRetries ?? 5;
   const backoff = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt) * (0.5 + random() / 2);
 
+  /** One request on a granted token; if it throws, the grant ends here and its token goes back unless it reached Amazon. */
+  async function send(
+    limiter: CallLimiter,
+    method: 'GET' | 'POST',
+    path: string,
+    init: { query?: URLSearchParams; body?: unknown; signal: AbortSignal },
+  ) {
+    try {
+      return await request(`${o.endpoint}${path}${init.query ? `?${init.query}` : ''}`, {
+        method,
+        headers: {
+          'x-amz-access-token': await o.auth.token(init.signal),
+          'user-agent': 'Pallet/0.1 (Language=TypeScript)',
+          accept: 'application/json',
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+        timeoutMs: o.timeoutMs ?? 30_000,
+        signal: init.signal,
+      });
+    } catch (err) {
+      // Only a timeout may have reached Amazon; offline, cancelled or a refused token spent nothing there.
+      if (!(err instanceof RequestTimeoutError)) limiter.refund?.();
+      limiter.release?.();
+      throw err;
+    }
+  }
+
   return {
     async call(
-      limiter: RateLimiter,
+      limiter: CallLimiter,
       method: 'GET' | 'POST',
       path: string,
       init: { query?: URLSearchParams; body?: unknown; signal: AbortSignal },
@@ -43,18 +71,7 @@ export function createSpApiClient(o: SpApiClientOptions) {
         await limiter.acquire(init.signal);
         let res;
         try {
-          res = await request(`${o.endpoint}${path}${init.query ? `?${init.query}` : ''}`, {
-            method,
-            headers: {
-              'x-amz-access-token': await o.auth.token(init.signal),
-              'user-agent': 'Pallet/0.1 (Language=TypeScript)',
-              accept: 'application/json',
-              ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-            },
-            body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-            timeoutMs: o.timeoutMs ?? 30_000,
-            signal: init.signal,
-          });
+          res = await send(limiter, method, path, init);
         } catch (err) {
           if (!(err instanceof RequestTimeoutError)) throw err;
           if (++failures > maxRetries) throw new ProviderError('timeout', err.message);
@@ -64,8 +81,11 @@ export function createSpApiClient(o: SpApiClientOptions) {
         const announced = Number(res.headers.get('x-amzn-ratelimit-limit'));
         if (announced > 0) limiter.setLimit(announced);
         const requestId = res.headers.get('x-amzn-requestid') ?? 'unknown';
+        // The outcome is recorded before the grant ends, so a scheduler sees the 429 before it lets the next one out.
+        if (res.status === 429) limiter.on429();
+        else if (res.status >= 200 && res.status < 300) limiter.onSuccess();
+        limiter.release?.();
         if (res.status >= 200 && res.status < 300) {
-          limiter.onSuccess();
           return { status: res.status, text: res.text, requestId };
         }
         if (res.status === 403 && /expired/i.test(res.text) && !refreshed) {
@@ -74,7 +94,6 @@ export function createSpApiClient(o: SpApiClientOptions) {
           continue;
         }
         if (res.status === 429 || res.status >= 500) {
-          if (res.status === 429) limiter.on429();
           if (++failures > maxRetries) {
             throw new ProviderError(
               res.status === 429 ? 'rate_limited' : 'server_error',

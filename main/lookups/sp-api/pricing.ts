@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ProviderError } from '../provider.ts';
-import type { RateLimiter } from '../rate-limiter.ts';
+import type { CallLimiter } from '../rate-limiter.ts';
 import { errorCode, type SpApiClient } from './client.ts';
 
 const money = z.object({ CurrencyCode: z.string(), Amount: z.number() });
@@ -51,6 +51,11 @@ export interface CompetitivePrice {
   asin: string;
   buyBox: number | null;
   offers: number | null;
+  /**
+   * Offer listings by condition as Amazon counts them (NumberOfOfferListings: lower-cased condition → count, e.g.
+   * new, used, any). The model gives no fulfilment channel here; getItemOffersBatch (offers.ts) has FBA/FBM counts.
+   */
+  offerCounts: Record<string, number>;
 }
 
 /** Amazon's own fee estimate at a price: total, referral and FBA parts, or why it could not give one. */
@@ -62,8 +67,10 @@ export function createSpApiPricing(o: {
   client: SpApiClient;
   marketplaceId: string;
   currency: string;
-  pricingLimiter: RateLimiter;
-  feesLimiter: RateLimiter;
+  /** A RateLimiter, or a scheduler's `limiter('getCompetitivePricing', priority)`. */
+  pricingLimiter: CallLimiter;
+  /** A RateLimiter, or a scheduler's `limiter('getMyFeesEstimates', priority)`. */
+  feesLimiter: CallLimiter;
 }) {
   const parse = <T>(schema: z.ZodType<T>, text: string, what: string, requestId: string): T => {
     try {
@@ -98,10 +105,17 @@ export function createSpApiPricing(o: {
             cp?.CompetitivePrices?.find((p) => (p.condition ?? '').toLowerCase() === 'new');
           const offers =
             cp?.NumberOfOfferListings?.find((n) => (n.condition ?? '').toLowerCase() === 'new')?.Count ?? null;
+          const offerCounts: Record<string, number> = {};
+          for (const n of cp?.NumberOfOfferListings ?? []) {
+            const condition = (n.condition ?? '').trim().toLowerCase();
+            if (condition && Number.isInteger(n.Count) && n.Count >= 0)
+              offerCounts[condition] = (offerCounts[condition] ?? 0) + n.Count;
+          }
           out.push({
             asin: item.ASIN,
             buyBox: box?.Price.LandedPrice?.Amount ?? box?.Price.ListingPrice?.Amount ?? null,
             offers,
+            offerCounts,
           });
         }
       }

@@ -17,6 +17,12 @@ export function recoverOps(ctx: QueueContext) {
       .prepare(`SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'running' AND lease_expires_at < ?)`)
       .pluck(),
     running: db.prepare(`SELECT * FROM jobs WHERE status = 'running'`),
+    otherOwners: db
+      .prepare(
+        `SELECT DISTINCT lease_owner FROM jobs WHERE status = 'running' AND lease_owner IS NOT NULL AND lease_owner <> ?`,
+      )
+      .pluck(),
+    runningOf: db.prepare(`SELECT * FROM jobs WHERE status = 'running' AND lease_owner = ?`),
   };
 
   function settleOrphan(row: JobRow, now: number, countsAsAttempt: boolean): Recovered {
@@ -48,16 +54,23 @@ export function recoverOps(ctx: QueueContext) {
     }
   }
 
-  const recoverExpiredTx = db.transaction((now: number) =>
-    (stmt.expired.all(now) as JobRow[]).map((row) => settleOrphan(row, now, true)),
-  );
+  const recoverExpiredTx = db.transaction((now: number, deadOwners: readonly string[]) => [
+    ...deadOwners.flatMap((o) => (stmt.runningOf.all(o) as JobRow[]).map((row) => settleOrphan(row, now, false))),
+    ...(stmt.expired.all(now) as JobRow[]).map((row) => settleOrphan(row, now, true)),
+  ]);
 
-  /** Returns running jobs whose lease ran out to the queue (the attempt counts); they resume from their checkpoint. */
-  function recoverExpired(): number {
+  /**
+   * Returns running jobs whose lease ran out to the queue (the attempt counts), and those of an owner process of this
+   * machine that no longer exists (it does not: the job was not at fault); they resume from their checkpoint. The
+   * owner check does not trust the wall clock: after the clock went back, a dead owner's lease would look fresh for
+   * as long as the clock jumped.
+   */
+  function recoverExpired(isAlive: (owner: string) => boolean = ownerLooksAlive): number {
     const now = clock.now();
+    const deadOwners = (stmt.otherOwners.all(owner) as string[]).filter((o) => !isAlive(o));
     // Housekeeping runs on main's event loop: with nothing to recover, never wait for a worker's write lock.
-    if (!stmt.anyExpired.get(now)) return 0;
-    const results = recoverExpiredTx.immediate(now);
+    if (deadOwners.length === 0 && !stmt.anyExpired.get(now)) return 0;
+    const results = recoverExpiredTx.immediate(now, deadOwners);
     announceRecovered(results);
     return results.length;
   }
@@ -75,7 +88,7 @@ export function recoverOps(ctx: QueueContext) {
   function recoverAtBoot(isAlive: (owner: string) => boolean = ownerLooksAlive): number {
     const results = recoverBootTx.immediate(isAlive, clock.now());
     announceRecovered(results);
-    return results.length + recoverExpired();
+    return results.length + recoverExpired(isAlive);
   }
 
   return { recoverExpired, recoverAtBoot };

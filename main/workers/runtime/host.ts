@@ -1,3 +1,4 @@
+import { DISK_FULL_MESSAGE, isDiskFull } from '../../files/write-errors.ts';
 import { parseToWorker, PROTOCOL_VERSION, type FromWorker, type ToWorker } from '../protocol.ts';
 import { getParentPort, onParentGone, type ParentPort } from './parent-port.ts';
 import { setWorkerSecrets } from './secrets.ts';
@@ -52,6 +53,8 @@ export function startWorkerHost<T extends TasksByKind<T>>(byKind: T, opts: HostO
           send({ type: 'waiting_network', jobId: job.id, message: err.message });
         else if (err instanceof TaskError)
           send({ type: 'error', jobId: job.id, code: err.code, message: err.message, retryable: err.retryable });
+        else if (isDiskFull(err))
+          send({ type: 'error', jobId: job.id, code: 'disk_full', message: DISK_FULL_MESSAGE, retryable: false });
         else
           send({
             type: 'error',

@@ -67,9 +67,17 @@ describe('analysis job', () => {
     expect(odd).toMatchObject({ profit: null, roi: null, referral_category: 'Everything Else' });
     expect(JSON.parse(odd.reasons as string).join(' ')).toMatch(/Zeppelins.*No sell price.*FBA fee is unknown/);
     // Re-analysis of chosen products replaces their rows.
+    // On a day in the holiday peak, the stored fee and schedule say so: $4.60 + the $0.20 peak surcharge.
     const again = await t.run({ kind: 'analysis', payload: { ids: [1, 2], date: '2026-11-01' } });
-    expect(again.result).toMatchObject({ analyzed: 2 });
+    expect(again.result).toMatchObject({ analyzed: 2, feeSchedule: 'us-2026-01-15+peak-2026' });
     expect(t.db.prepare('SELECT count(*) FROM analyses').pluck().get()).toBe(4);
+    expect(
+      t.db
+        .prepare(
+          "SELECT a.fulfillment_fee, a.fee_schedule FROM analyses a JOIN products p ON p.id = a.product_id WHERE p.name = 'Widget'",
+        )
+        .get(),
+    ).toEqual({ fulfillment_fee: 4.8, fee_schedule: 'us-2026-01-15+peak-2026' });
   });
 
   it('a full run split in shards analyses every product exactly once', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scheduleFor } from '../../../main/analysis/schedule.ts';
 import { cli } from '../../support/cli.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
 
@@ -22,7 +23,8 @@ describe('pallet analyze and export', () => {
       status: 'completed',
       analyzed: 2,
       winners: 1,
-      feeSchedule: 'us-2026-01-15',
+      // The CLI analyses at today's date; in the holiday peak the id says so (`us-2026-01-15+peak-2026`).
+      feeSchedule: scheduleFor(new Date()).id,
     });
     const out = join(tmp.dir, 'winners.csv');
     const e = await cli('--db', tmp.path, 'export', 'products', out, '--filter', 'roi>=0.3');

@@ -5,6 +5,11 @@ import { SPAPI_SECRETS } from '../../../main/lookups/providers.ts';
 import { CREDENTIALS, startSpApiDouble, type SpApiDouble } from '../../support/spapi-double.ts';
 import { startTestEngine, type TestEngine } from '../../support/import-engine.ts';
 import { waitFor } from '../../support/workers.ts';
+import { scheduleFor } from '../../../main/analysis/schedule.ts';
+
+// Pricing compares with Amazon's estimate for today, so both sides follow the holiday peak (15 Oct – 14 Jan):
+// Amazon's estimate then carries the peak surcharge of our table ($0.20 at 0.9 lb large standard, $0.33 at 1.75 lb).
+const PEAK = scheduleFor(new Date()).period === 'peak';
 
 // Barcodes (all valid): a plain UPC, one Amazon files only as an EAN, one with two listings, one Amazon does not know.
 const WIDGET = '036000291452';
@@ -22,7 +27,7 @@ const ITEMS = [
     package: { length: 20.32, width: 15.24, height: 5.08, weight: 408, lengthUnit: 'centimeters', weightUnit: 'grams' },
     buyBox: 24.99,
     offers: 7,
-    fees: { total: 8.35, referral: 3.75, fba: 4.6 },
+    fees: PEAK ? { total: 8.55, referral: 3.75, fba: 4.8 } : { total: 8.35, referral: 3.75, fba: 4.6 },
   },
   // …and not for this one, whose package Amazon does not give: the difference must show.
   {
@@ -125,7 +130,7 @@ describe('lookups through SP-API (a double on 127.0.0.1)', () => {
     expect(
       a.map((r) => [r.asin, r.amazon_price, r.offer_count, r.price_source, r.sell_price, r.api_total_fees]),
     ).toEqual([
-      ['B000WIDGET', 24.99, 7, 'amazon', 24.99, 8.35],
+      ['B000WIDGET', 24.99, 7, 'amazon', 24.99, PEAK ? 8.55 : 8.35],
       ['B00EANONLY', 15, 0, 'amazon', 15, 5.5],
     ]);
     // No package for the second: the local FBA fee is unknown, so there is nothing to compare; the reason says why.
@@ -148,9 +153,11 @@ describe('lookups through SP-API (a double on 127.0.0.1)', () => {
     const job = await t.run({ kind: 'pricing', payload: { ids: [id] } });
     expect(job.result).toEqual({ priced: 1, withBuyBox: 1, feeChecks: 1, feeDifferences: 1, errors: 0 });
     const row = t.db.prepare('SELECT * FROM analyses WHERE product_id = ?').get(id) as Record<string, unknown>;
-    expect(row).toMatchObject({ api_total_fees: 5.5, referral_fee: 2.25, fulfillment_fee: 5.57 });
+    expect(row).toMatchObject({ api_total_fees: 5.5, referral_fee: 2.25, fulfillment_fee: PEAK ? 5.9 : 5.57 });
     expect(JSON.parse(row.reasons as string).join(' ')).toMatch(
-      /Amazon estimates referral \+ FBA fees of \$5\.50; the local engine \$7\.82 \(difference \$-2\.32\)/,
+      PEAK
+        ? /Amazon estimates referral \+ FBA fees of \$5\.50; the local engine \$8\.15 \(difference \$-2\.65\)/
+        : /Amazon estimates referral \+ FBA fees of \$5\.50; the local engine \$7\.82 \(difference \$-2\.32\)/,
     );
   });
 

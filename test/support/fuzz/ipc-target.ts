@@ -35,6 +35,7 @@ const VALID: Partial<Record<Channel, Record<string, unknown>>> = {
   'imports:start': { path: '/tmp/x.csv', decimal: ',' },
   'imports:undo': { importId: 1 },
   'imports:diff': { importA: 1, importB: 2, limit: 10 },
+  'imports:exportBack': { importId: 1, format: 'csv' },
   'analysis:start': { ids: [1, 2] },
   'lookups:start': { provider: 'catalog', scope: 'pending' },
   'lookups:choose': { productId: 1, asin: 'B000000001' },

@@ -32,6 +32,12 @@ export function product(id: number, over: Partial<ProductRow> & { roi?: number; 
     salesRank: roi !== undefined ? 1000 * id : null,
     quality: 80,
     importId: 1,
+    imageUrl: null,
+    verdict: null,
+    verdictReasons: [],
+    packMultiplier: null,
+    offers: null,
+    restriction: null,
     analysis:
       roi === undefined
         ? null
@@ -65,6 +71,9 @@ function matches(p: ProductRow, f: ProductFilters): boolean {
   if (f.minRoi !== undefined && !((p.analysis?.roi ?? -Infinity) >= f.minRoi)) return false;
   if (f.minProfit !== undefined && !((p.analysis?.profit ?? -Infinity) >= f.minProfit)) return false;
   if (f.maxRank !== undefined && !((p.salesRank ?? Infinity) <= f.maxRank)) return false;
+  if (f.verdict && !(p.verdict && f.verdict.includes(p.verdict))) return false;
+  if (f.ungated && p.restriction?.status !== 'ok') return false;
+  if (f.noAmazon && p.offers?.amazonOnListing !== false) return false;
   return true;
 }
 
@@ -145,6 +154,7 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
         ]),
       undo: (i) => rec('imports.undo', i, { jobId: 2 }),
       diff: (i) => rec('imports.diff', i, null as never),
+      exportBack: (i) => rec('imports.exportBack', i, null as never),
     },
     analysis: { start: (i) => rec('analysis.start', i, { jobIds: [10, 11] }) },
     lookups: {
@@ -181,6 +191,17 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
         return rec('products.page', q, sorted.slice(q.offset, q.offset + q.limit));
       },
       count: (f) => rec('products.count', f, filtered(f).length),
+      detail: ({ id }) =>
+        rec(
+          'products.detail',
+          { id },
+          {
+            product: products.find((p) => p.id === id)!,
+            decision: null,
+            decisionError: null,
+            costHistory: [],
+          },
+        ),
       stats: (i) => rec('products.stats', i, stats ?? { analysed: 0, roiBuckets: [], points: [], winners: 0 }),
       export: (i) =>
         rec('products.export', i, {

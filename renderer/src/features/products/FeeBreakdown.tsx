@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ProductRow } from '../../../../preload/contract/channels.ts';
 import { call, useApi } from '../../api.ts';
 import { fmtInt, fmtMoney, fmtPct, LOOKUP_LABEL } from './format.ts';
@@ -8,8 +8,13 @@ export function FeeBreakdown({
   product,
   onChanged,
   onClose,
+  lead,
+  children,
 }: {
   product: ProductRow;
+  /** Shown above the fees (the drawer's verdict), and below them (offers, restrictions, history). */
+  lead?: ReactNode;
+  children?: ReactNode;
   onChanged(): void;
   /** Closes the details (Esc does too); absent where the details cannot be closed. */
   onClose?: () => void;
@@ -38,6 +43,7 @@ export function FeeBreakdown({
         {product.asin && ` · ASIN ${product.asin}`}
       </p>
       {error && <p role="alert">{error}</p>}
+      {lead}
       {product.lookupStatus === 'ambiguous' && product.candidates && (
         <fieldset className="candidates">
           <legend>This barcode matches several Amazon listings: which one is it?</legend>
@@ -51,7 +57,7 @@ export function FeeBreakdown({
       )}
       {a ? (
         <table className="fees">
-          <caption>Per unit, {a.priceSource ? `${a.priceSource} price` : 'price unknown'}</caption>
+          <caption>Fees per unit, {a.priceSource ? `${a.priceSource} price` : 'price unknown'}</caption>
           <tbody>
             <tr>
               <th scope="row">Sell price</th>
@@ -114,6 +120,7 @@ export function FeeBreakdown({
           ))}
         </ul>
       )}
+      {children}
     </section>
   );
 }

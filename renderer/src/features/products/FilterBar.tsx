@@ -1,6 +1,10 @@
 import { useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { ImportView, ProductFilters } from '../../../../preload/contract/channels.ts';
 import { LOOKUP_LABEL } from './format.ts';
+import { VERDICT_LABEL } from './VerdictBadge.tsx';
+
+const VERDICTS = ['buy', 'check', 'skip'] as const;
+type Verdict = (typeof VERDICTS)[number];
 
 const STATUSES = ['found', 'ambiguous', 'not_found', 'pending', 'retry_pending', 'failed', 'no_barcode'] as const;
 
@@ -9,7 +13,7 @@ const num = (text: string, scale = 1): number | undefined => {
   return text.trim() === '' || !Number.isFinite(n) ? undefined : n / scale;
 };
 
-/** Filters of the products table: lookup status chips, ROI ≥, profit ≥, rank ≤, brand, import (search: top bar). */
+/** Filters of the products table: verdict chips, ungated only, no Amazon, lookup status chips, ROI ≥, profit ≥, rank ≤, brand, import (search: top bar). */
 export function FilterBar({
   value,
   onChange,
@@ -33,10 +37,8 @@ export function FilterBar({
     const t = setTimeout(() => {
       latest.current((value) => {
         const next: ProductFilters = {
-          lookup: value.lookup,
-          importId: value.importId,
-          // Search is the top bar's (global search): kept as it is.
-          search: value.search,
+          // Chips, checkboxes, the import and the top bar's search are set elsewhere: kept as they are.
+          ...value,
           brand: text.brand.trim() || undefined,
           minRoi: num(text.minRoi, 100),
           minProfit: num(text.minProfit),
@@ -56,6 +58,27 @@ export function FilterBar({
       return { ...value, lookup: cur.size ? [...cur] : undefined };
     });
   };
+  const toggleVerdict = (v: Verdict) => {
+    onChange((value) => {
+      const cur = new Set(value.verdict ?? []);
+      if (cur.has(v)) cur.delete(v);
+      else cur.add(v);
+      return { ...value, verdict: cur.size ? VERDICTS.filter((x) => cur.has(x)) : undefined };
+    });
+  };
+  const flag = (key: 'ungated' | 'noAmazon', label: string) => (
+    <label className="check">
+      <input
+        type="checkbox"
+        checked={value[key] ?? false}
+        onChange={(e) => {
+          const on = e.target.checked || undefined;
+          onChange((value) => ({ ...value, [key]: on }));
+        }}
+      />
+      {label}
+    </label>
+  );
   const field = (
     key: keyof typeof text,
     label: string,
@@ -89,6 +112,21 @@ export function FilterBar({
           ))}
         </select>
       </label>
+      <div className="chips" role="group" aria-label="Verdict">
+        {VERDICTS.map((v) => (
+          <button
+            key={v}
+            type="button"
+            className={`chip verdict-chip verdict-${v}`}
+            aria-pressed={value.verdict?.includes(v) ?? false}
+            onClick={() => toggleVerdict(v)}
+          >
+            {VERDICT_LABEL[v]}
+          </button>
+        ))}
+      </div>
+      {flag('ungated', 'Ungated only')}
+      {flag('noAmazon', 'No Amazon on listing')}
       <div className="chips" role="group" aria-label="Lookup status">
         {STATUSES.map((s) => (
           <button

@@ -1,28 +1,35 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, useState, type Dispatch, type KeyboardEvent, type SetStateAction } from 'react';
+import {
+  memo,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type Dispatch,
+  type KeyboardEvent,
+  type SetStateAction,
+} from 'react';
 import type { ImportView, ProductFilters, ProductRow, SortColumn } from '../../../../preload/contract/channels.ts';
 import { call, useApi } from '../../api.ts';
-import { FeeBreakdown } from './FeeBreakdown.tsx';
+import { ColumnChooser } from './ColumnChooser.tsx';
+import { COLUMN_BY_ID } from './columns.tsx';
 import { FilterBar as FilterBarView } from './FilterBar.tsx';
+import { useColumnLayout } from './prefs.ts';
+import { PresetPicker } from './PresetPicker.tsx';
+import { ProductDrawer } from './ProductDrawer.tsx';
+import { reasonsText, VERDICT_LABEL } from './VerdictBadge.tsx';
 
 // The filter bar does not change while the list scrolls: it renders only when its own props do.
 const FilterBar = memo(FilterBarView);
-import { fmtInt, fmtMoney, fmtPct, LOOKUP_LABEL } from './format.ts';
+import { fmtInt } from './format.ts';
 import { usePagedRows } from './usePagedRows.ts';
 
 const ROW_PX = 32;
 // Chromium cannot lay out an element taller than ~33.5 million px: at 32 px a row, that is ~1.04M rows in one list.
 const MAX_ROWS = 1_040_000;
-const COLUMNS: { key: SortColumn | null; label: string }[] = [
-  { key: 'name', label: 'Product' },
-  { key: 'brand', label: 'Brand' },
-  { key: null, label: 'Lookup' },
-  { key: 'cost', label: 'Cost' },
-  { key: null, label: 'Price' },
-  { key: 'profit', label: 'Profit' },
-  { key: 'roi', label: 'ROI' },
-  { key: 'rank', label: 'Rank' },
-];
+// Sorting these starts from the highest (the best first); the rest start from the lowest.
+const DESC_FIRST: SortColumn[] = ['roi', 'profit', 'buyBox', 'offers'];
 
 /** The catalog: filtered, sorted and paged in SQLite through IPC, drawn as a virtual list that stays smooth at 1M rows. */
 export function ProductsView({
@@ -40,6 +47,23 @@ export function ProductsView({
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [message, setMessage] = useState<string | null>(null);
   const [imports, setImports] = useState<ImportView[]>([]);
+  const [layout, setLayout] = useColumnLayout();
+  const [gridFocused, setGridFocused] = useState(false);
+  // A preset replaces the filters: the filter bar starts afresh from them (its fields keep their own text).
+  const [barKey, setBarKey] = useState(0);
+  const columns = useMemo(
+    () => layout.order.filter((c) => !layout.hidden.includes(c)).map((c) => COLUMN_BY_ID.get(c)!),
+    [layout],
+  );
+  // One grid template for the header and every row, set once on the scroll box.
+  const gridStyle = useMemo(
+    () =>
+      ({
+        '--cols': `24px ${columns.map((c) => c.width).join(' ')}`,
+        '--table-min': `${24 + columns.reduce((n, c) => n + c.min + 6, 0) + 24}px`,
+      }) as CSSProperties,
+    [columns],
+  );
   useEffect(() => {
     call(api.imports.list())
       .then((list) => setImports(list.filter((i) => i.status === 'completed')))
@@ -79,7 +103,7 @@ export function ProductsView({
     setOpen(null);
   };
   const sortBy = (col: SortColumn) =>
-    setSort((s) => ({ col, desc: s.col === col ? !s.desc : col === 'roi' || col === 'profit' }));
+    setSort((s) => ({ col, desc: s.col === col ? !s.desc : DESC_FIRST.includes(col) }));
   const move = (to: number) => {
     const i = Math.max(0, Math.min(shown - 1, to));
     setActive(i);
@@ -129,14 +153,21 @@ export function ProductsView({
     setOpen(null);
     scroller.current?.focus();
   };
+  const activeRow = row(active);
+  const applyPreset = (f: ProductFilters) => {
+    onFilters((cur) => ({ ...f, search: cur.search }));
+    setBarKey((k) => k + 1);
+  };
   return (
     <section className={`products${open ? ' with-drawer' : ''}`} aria-label="Products" onKeyDown={onViewKey}>
       <div className="products-main">
-        <FilterBar value={filters} onChange={onFilters} imports={imports} />
+        <FilterBar key={barKey} value={filters} onChange={onFilters} imports={imports} />
         <div className="toolbar">
           <strong aria-live="polite">{total === null ? 'Counting…' : `${fmtInt(total)} products`}</strong>
           {selected.size > 0 && <span className="hint">{fmtInt(selected.size)} selected</span>}
+          <PresetPicker filters={filters} onApply={applyPreset} />
           <span className="spacer" />
+          <ColumnChooser layout={layout} onChange={setLayout} />
           <button type="button" disabled={selected.size === 0} onClick={() => retry({ productIds: [...selected] })}>
             Retry lookup ({selected.size})
           </button>
@@ -164,27 +195,35 @@ export function ProductsView({
           role="grid"
           aria-rowcount={shown + 1}
           aria-label="Products"
+          aria-describedby="active-reasons"
           tabIndex={0}
           onKeyDown={onKey}
+          onFocus={() => setGridFocused(true)}
+          onBlur={() => setGridFocused(false)}
           data-testid="products-grid"
+          style={gridStyle}
         >
           <div className="grid-head" role="row" aria-rowindex={1}>
             <span role="columnheader" className="cell-check">
               <span className="visually-hidden">Selected</span>
             </span>
-            {COLUMNS.map((c) => (
+            {columns.map((c) => (
               <span
-                key={c.label}
+                key={c.id}
                 role="columnheader"
-                aria-sort={c.key && sort.col === c.key ? (sort.desc ? 'descending' : 'ascending') : undefined}
+                className={c.numeric ? 'num' : undefined}
+                title={c.title}
+                aria-sort={c.sort && sort.col === c.sort ? (sort.desc ? 'descending' : 'ascending') : undefined}
               >
-                {c.key ? (
-                  <button type="button" className="sort" onClick={() => sortBy(c.key!)}>
+                {c.sort ? (
+                  <button type="button" className="sort" onClick={() => sortBy(c.sort!)}>
                     {c.label}
-                    {sort.col === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+                    {sort.col === c.sort ? (sort.desc ? ' ▼' : ' ▲') : ''}
                   </button>
-                ) : (
+                ) : c.label ? (
                   c.label
+                ) : (
+                  <span className="visually-hidden">{c.title}</span>
                 )}
               </span>
             ))}
@@ -217,20 +256,11 @@ export function ProductsView({
                           tabIndex={-1}
                         />
                       </span>
-                      <span role="gridcell" className="cell-name" title={r.name ?? ''}>
-                        {r.name ?? r.sku ?? `#${r.id}`}
-                      </span>
-                      <span role="gridcell">{r.brand ?? '–'}</span>
-                      <span role="gridcell">
-                        <span className={`chip chip-${r.lookupStatus}`}>
-                          {LOOKUP_LABEL[r.lookupStatus] ?? r.lookupStatus}
+                      {columns.map((c) => (
+                        <span key={c.id} role="gridcell" className={c.numeric ? 'num' : undefined}>
+                          {c.cell(r)}
                         </span>
-                      </span>
-                      <span role="gridcell">{fmtMoney(r.cost)}</span>
-                      <span role="gridcell">{fmtMoney(r.analysis?.sellPrice)}</span>
-                      <span role="gridcell">{fmtMoney(r.analysis?.profit)}</span>
-                      <span role="gridcell">{fmtPct(r.analysis?.roi)}</span>
-                      <span role="gridcell">{fmtInt(r.salesRank)}</span>
+                      ))}
                     </>
                   ) : (
                     <span role="gridcell" className="loading">
@@ -242,9 +272,23 @@ export function ProductsView({
             })}
           </div>
         </div>
+        {/* The active row's verdict and reasons: what hovering the badge shows, for the keyboard too. */}
+        <p id="active-reasons" className="reason-bar" aria-live="polite">
+          {gridFocused && activeRow?.verdict ? (
+            <>
+              <strong>
+                {activeRow.name ?? `#${activeRow.id}`}: {VERDICT_LABEL[activeRow.verdict]}
+              </strong>{' '}
+              — {reasonsText(activeRow.verdictReasons)}
+            </>
+          ) : (
+            <span className="hint">J/K or ↑/↓ move · Space selects · Enter opens the details</span>
+          )}
+        </p>
       </div>
       {open && (
-        <FeeBreakdown
+        <ProductDrawer
+          key={open.id}
           product={open}
           onChanged={reload}
           onClose={() => {
