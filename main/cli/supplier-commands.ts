@@ -27,6 +27,7 @@ export function formatDiff(d: ImportDiff): string[] {
     `${d.totals.added} added, ${d.totals.dropped} dropped, ${d.totals.costUp} cost up, ` +
       `${d.totals.costDown} cost down, ${d.unchanged} unchanged` +
       (d.costMissing ? `, ${d.costMissing} with a cost in one list only` : '') +
+      (d.totals.verdictChanged ? `; ${d.totals.verdictChanged} verdicts changed` : '') +
       '.',
   );
   const more = (shown: number, total: number) =>
@@ -43,7 +44,19 @@ export function formatDiff(d: ImportDiff): string[] {
           ...more(list.length, total),
         ]
       : [];
+  const verdicts = d.verdictChanged.length
+    ? [
+        'Verdict changed:',
+        ...d.verdictChanged.map(
+          (v) =>
+            `  ${label(v)}  ${v.from} → ${v.to}` +
+            (v.costFrom !== v.costTo ? ` (cost ${money(v.costFrom)} → ${money(v.costTo)})` : ''),
+        ),
+        ...more(d.verdictChanged.length, d.totals.verdictChanged),
+      ]
+    : [];
   lines.push(
+    ...verdicts,
     ...changes('Cost up', d.costUp, d.totals.costUp),
     ...changes('Cost down', d.costDown, d.totals.costDown),
     ...items('Added', d.added, d.totals.added),

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.ts';
+import type { Verdict } from '../decisions/reasons.ts';
 
 /** A product one list has and the other lacks. */
 export interface DiffItem {
@@ -19,6 +20,17 @@ export interface CostChange {
   change: number;
   /** change / from (null when from is 0) */
   changePct: number | null;
+}
+
+/** A product whose verdict changed after the later list arrived (its cost moved, or Amazon's figures did). */
+export interface VerdictChange {
+  productId: number;
+  gtin: string | null;
+  name: string | null;
+  from: Verdict;
+  to: Verdict;
+  costFrom: number | null;
+  costTo: number | null;
 }
 
 /** One side of a diff. */
@@ -42,11 +54,16 @@ export interface ImportDiff {
   costUp: CostChange[];
   /** Largest fall first. */
   costDown: CostChange[];
+  /**
+   * Products of the later list whose verdict before it arrived differs from their verdict since (buy → skip after a
+   * cost rise…); worst news first (to skip, then to check, then to buy).
+   */
+  verdictChanged: VerdictChange[];
   /** Products in both lists at the same cost (or without a cost in either). */
   unchanged: number;
   /** Products in both lists with a cost in only one of them. */
   costMissing: number;
-  totals: { added: number; dropped: number; costUp: number; costDown: number };
+  totals: { added: number; dropped: number; costUp: number; costDown: number; verdictChanged: number };
   limit: number;
 }
 
@@ -143,6 +160,33 @@ export function diffImports(db: Db, importA: number, importB: number, limit = 10
       .all(args)
       .map((c) => ({ ...c, changePct: c.from === 0 ? null : c.change / c.from }));
 
+  // The verdict a product had before the later list arrived, and the one it has had since (both from the history the
+  // analyses' triggers keep): products never decided on either side are not compared.
+  const later = a.createdAt > b.createdAt || (a.createdAt === b.createdAt && importA > importB) ? importA : importB;
+  const earlier = later === importA ? importB : importA;
+  const verdictArgs = { later, earlier, at: Math.max(a.createdAt, b.createdAt), n };
+  const verdictSql = (what: string, tail: string) =>
+    `WITH v AS (
+       SELECT h.product_id, h.cost AS cost_to, e.cost AS cost_from,
+         (SELECT verdict FROM verdict_history WHERE product_id = h.product_id AND marketplace = 'US' AND decided_at < :at
+           ORDER BY decided_at DESC, seq DESC LIMIT 1) AS before,
+         (SELECT verdict FROM verdict_history WHERE product_id = h.product_id AND marketplace = 'US' AND decided_at >= :at
+           ORDER BY decided_at DESC, seq DESC LIMIT 1) AS since
+       FROM ${H} h LEFT JOIN ${H} e ON e.import_id = :earlier AND e.product_id = h.product_id
+       WHERE h.import_id = :later)
+     SELECT ${what} FROM v LEFT JOIN products p ON p.id = v.product_id
+     WHERE v.before IS NOT NULL AND v.since IS NOT NULL AND v.before <> v.since ${tail}`;
+  const verdictTotal = db.prepare(verdictSql('count(*)', '')).pluck().get(verdictArgs) as number;
+  const verdictChanged = db
+    .prepare<typeof verdictArgs, VerdictChange>(
+      verdictSql(
+        `v.product_id AS productId, p.gtin14 AS gtin, p.name, v.before AS "from", v.since AS "to", v.cost_from AS costFrom,
+         v.cost_to AS costTo`,
+        `ORDER BY CASE v.since WHEN 'skip' THEN 0 WHEN 'check' THEN 1 ELSE 2 END, v.product_id LIMIT :n`,
+      ),
+    )
+    .all(verdictArgs);
+
   return {
     a,
     b,
@@ -151,6 +195,7 @@ export function diffImports(db: Db, importA: number, importB: number, limit = 10
     dropped: only('a', 'b'),
     costUp: moved('up'),
     costDown: moved('down'),
+    verdictChanged,
     unchanged: pairs.same,
     costMissing: pairs.matched - pairs.same - pairs.up - pairs.down,
     totals: {
@@ -158,6 +203,7 @@ export function diffImports(db: Db, importA: number, importB: number, limit = 10
       dropped: a.offers - pairs.matched,
       costUp: pairs.up,
       costDown: pairs.down,
+      verdictChanged: verdictTotal,
     },
     limit: n,
   };

@@ -11,6 +11,7 @@ import { suppliersMigration } from './009-suppliers.ts';
 import { headerRowMigration } from './010-header-row.ts';
 import { decisionsMigration } from './011-decisions.ts';
 import { offersOneIndexMigration } from './012-offers-one-index.ts';
+import { verdictHistoryMigration } from './013-verdict-history.ts';
 
 /** The app's schema ladder, oldest first. Append only: never edit a migration that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   headerRowMigration,
   decisionsMigration,
   offersOneIndexMigration,
+  verdictHistoryMigration,
 ];

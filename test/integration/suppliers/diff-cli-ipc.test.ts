@@ -76,7 +76,7 @@ describe('pallet diff and suppliers', () => {
       sameSupplier: false,
       a: { importId: 2, supplier: 'Acme' },
       b: { importId: 3, supplier: 'Globex' },
-      totals: { added: 0, dropped: 2, costUp: 0, costDown: 1 },
+      totals: { added: 0, dropped: 2, costUp: 0, costDown: 1, verdictChanged: 0 },
       costDown: [{ from: 11, to: 9, change: -2 }],
     });
     const text = await cli('--db', tmp.path, 'diff', '2', '3');
@@ -169,7 +169,12 @@ describe('imports:diff', () => {
     const r = await call({ importA: 1, importB: 2, limit: 0 });
     expect(r).toMatchObject({
       ok: true,
-      value: { added: [], costUp: [], totals: { added: 1, dropped: 1, costUp: 1, costDown: 1 }, limit: 0 },
+      value: {
+        added: [],
+        costUp: [],
+        totals: { added: 1, dropped: 1, costUp: 1, costDown: 1, verdictChanged: 0 },
+        limit: 0,
+      },
     });
     const full = await call({ importA: 1, importB: 2 });
     expect(full).toMatchObject({ ok: true, value: { costUp: [{ from: 10, to: 11 }] } });

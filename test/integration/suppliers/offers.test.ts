@@ -91,7 +91,7 @@ describe('supplier offers', () => {
       expect.objectContaining({ gtin: gtin14(UPC[1]!), from: 20, to: 15, change: -5, changePct: -0.25 }),
     ]);
     expect(d.unchanged).toBe(1);
-    expect(d.totals).toEqual({ added: 1, dropped: 1, costUp: 1, costDown: 1 });
+    expect(d.totals).toEqual({ added: 1, dropped: 1, costUp: 1, costDown: 1, verdictChanged: 0 });
     expect([0, 1, 2, 3, 4].map(costOf)).toEqual([12, 15, 30, 40, 7]);
 
     // Another supplier offers the dropped product: with Acme's current list silent on it, its offer is the best.
@@ -111,6 +111,47 @@ describe('supplier offers', () => {
     );
     expect(() => diffImports(t.db, first.importId, second.importId)).toThrow(/has no supplier offers.*undone/);
     expect(() => diffImports(t.db, first.importId, 999)).toThrow(DiffError);
+  });
+
+  it('names the products whose verdict changed after the later list arrived', async () => {
+    const first = await importOk('acme 1.csv', [
+      [0, 5],
+      [1, 3],
+      [2, 7],
+    ]);
+    const idOf = (i: number) =>
+      t.db.prepare('SELECT id FROM products WHERE gtin14 = ?').pluck().get(gtin14(UPC[i]!)) as number;
+    const decideAt = (i: number, verdict: string, at: number) =>
+      t.db
+        .prepare(
+          `INSERT INTO analyses (product_id, marketplace, referral_category, other_costs, fee_schedule, computed_at, verdict, decided_at)
+           VALUES (?, 'US', 'Everything Else', 0, 'test', ?, ?, ?)
+           ON CONFLICT (product_id, marketplace) DO UPDATE SET verdict = excluded.verdict, decided_at = excluded.decided_at`,
+        )
+        .run(idOf(i), at, verdict, at);
+    const listed = t.db.prepare('SELECT created_at FROM imports WHERE id = ?').pluck();
+    const before = (listed.get(first.importId) as number) + 1;
+    decideAt(0, 'buy', before);
+    decideAt(1, 'buy', before);
+    decideAt(2, 'check', before);
+    const second = await importOk('acme 2.csv', [
+      [0, 9],
+      [1, 3],
+      [2, 6],
+    ]);
+    const after = (listed.get(second.importId) as number) + 1;
+    decideAt(0, 'skip', after); // the cost rose: no longer worth buying
+    decideAt(1, 'buy', after); // the same verdict: not a change
+    decideAt(2, 'buy', after);
+    // A product decided only after the list has nothing to compare with.
+    const d = diffImports(t.db, first.importId, second.importId);
+    expect(d.totals.verdictChanged).toBe(2);
+    expect(d.verdictChanged.map((v) => [v.gtin, v.from, v.to, v.costFrom, v.costTo])).toEqual([
+      [gtin14(UPC[0]!), 'buy', 'skip', 5, 9],
+      [gtin14(UPC[2]!), 'check', 'buy', 7, 6],
+    ]);
+    // The same answer whichever order the two imports are given in.
+    expect(diffImports(t.db, second.importId, first.importId).totals.verdictChanged).toBe(2);
   });
 
   it("keeps a pinned supplier's cost when another supplier lists the product cheaper", async () => {
