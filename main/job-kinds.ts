@@ -3,6 +3,7 @@
 // declared in `JobKinds` but missing here (or the other way round) a compile error. How to add a kind:
 // docs/architecture.md.
 import { analysisKind, pricingKind } from './analysis/kind.ts';
+import { decideKind } from './decisions/kind.ts';
 import { imagesKind } from './images/kind.ts';
 import { importKind, undoKind } from './imports/kind.ts';
 import { catalogImportKind, lookupKind } from './lookups/kind.ts';
@@ -17,6 +18,7 @@ export const JOB_KINDS = {
   catalog_import: catalogImportKind,
   analysis: analysisKind,
   pricing: pricingKind,
+  decide: decideKind,
   images: imagesKind,
 } satisfies { [K in JobKind]: JobKindSpec<K> };
 

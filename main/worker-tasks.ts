@@ -1,16 +1,29 @@
 // The worker's task table: every kind's task wired to the worker's database, data folder and providers. Typed as
 // `TaskTable`, so a kind declared in `JobKinds` without its task here does not compile.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createPricingTask } from './analysis/pricing-task.ts';
 import { createAnalysisTask } from './analysis/task.ts';
+import { createMatchSink } from './decisions/catalog.ts';
+import { createDecideTask } from './decisions/task.ts';
+import { thresholdsFromSettings } from './decisions/verdict.ts';
 import { createImagesTask } from './images/task.ts';
 import { createImportTask } from './imports/task.ts';
 import { createUndoTask } from './imports/undo.ts';
 import { createCatalogImportTask } from './lookups/catalog-import.ts';
 import { pendingLookupJob } from './lookups/kind.ts';
-import { workerLookupProvider, workerPricing } from './lookups/providers.ts';
+import {
+  workerCatalogSearch,
+  workerDecisionClients,
+  workerHasSpApi,
+  workerLookupProvider,
+  workerPricing,
+} from './lookups/providers.ts';
+import { createCatalogProvider } from './lookups/reference-catalog.ts';
 import { createLookupTask } from './lookups/task.ts';
 import { workerDatabase, workerDataDir, workerDbPath } from './workers/runtime/database.ts';
 import type { TaskTable } from './workers/runtime/task.ts';
+import { readSettings, type Settings } from './settings/schema.ts';
 import { noopTask } from './workers/runtime/tasks/noop.ts';
 
 /** The tasks a worker process runs, one per kind. */
@@ -31,9 +44,33 @@ export function workerTasks(): TaskTable {
     }),
     import_undo: createUndoTask({ database: workerDatabase }),
     analysis: createAnalysisTask({ database: workerDatabase }),
-    lookup: createLookupTask({ database: workerDatabase, provider: workerLookupProvider }),
+    lookup: createLookupTask({
+      database: workerDatabase,
+      provider: workerLookupProvider,
+      matchSink: createMatchSink,
+      // The whole buying decision follows once the seller id restrictions need is set; else prices and fees as before.
+      decideAfter: () => workerSettings().spapiSellerId !== null,
+    }),
     catalog_import: createCatalogImportTask({ database: workerDatabase }),
     pricing: createPricingTask({ database: workerDatabase, pricing: workerPricing }),
+    decide: createDecideTask({
+      database: workerDatabase,
+      settings: () => {
+        const s = workerSettings();
+        return {
+          sellerId: s.spapiSellerId,
+          thresholds: thresholdsFromSettings(s),
+          prepPerUnit: s.prepPerUnit,
+          inboundPerLb: s.inboundPerLb,
+        };
+      },
+      hasSpApi: workerHasSpApi,
+      clients: (marketplace, sellerId, priority) => {
+        const c = workerDecisionClients(marketplace, { sellerId, pricingPriority: priority });
+        return { ...c, search: workerCatalogSearch(marketplace, priority) };
+      },
+      localSearch: createCatalogProvider,
+    }),
     images: createImagesTask({
       database: workerDatabase,
       get dataDir() {
@@ -41,4 +78,15 @@ export function workerTasks(): TaskTable {
       },
     }),
   };
+}
+
+/** The app's settings, read from the settings file beside the database as the CLI does (defaults without one). */
+function workerSettings(): Settings {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(join(workerDataDir(), 'settings.json'), 'utf8'));
+  } catch {
+    raw = undefined; // No settings file (the app never ran here) or an unreadable one: the defaults.
+  }
+  return readSettings(raw).settings;
 }

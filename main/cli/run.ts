@@ -11,6 +11,8 @@ import { damagedAdvice, dbCommand, guardForCli } from './db-commands.ts';
 import { runQueueBench } from '../bench/queue-bench.ts';
 import { ownerDied, ownerPid } from '../queue/orphans.ts';
 import { workCommand } from './work-command.ts';
+import { decideCommand } from './decide-command.ts';
+import { productCommand } from './product-command.ts';
 import { analyzeCommand, exportCommand } from './analysis-commands.ts';
 import { imageDupesCommand, imagesCommand, imagesStatusCommand } from './image-commands.ts';
 import { catalogImportCommand, lookupCommand, lookupStatusCommand } from './lookup-commands.ts';
@@ -31,8 +33,9 @@ export const USAGE = `Usage: pallet [--db PATH] <command> [options]
 
 Commands:
   jobs [--status S] [--json]   list jobs, newest first (S: ${JOB_STATUSES.join(', ')}); marks jobs whose process died
-  work                         run every runnable job of every kind (queued, recovered after a crash, retries due
-                               soon) until none is left, with progress; Ctrl-C stops, running jobs keep their checkpoint
+  work [--until-idle]          run every runnable job of every kind (queued, recovered after a crash, retries due
+                               soon, and the follow-ups they queue: lookup → pricing/decide) until none is left, with
+                               progress; Ctrl-C stops, running jobs keep their checkpoint (--until-idle: the same, named)
   job ID [--json]              show one job
   cancel ID                    cancel a job (a running job stops and keeps its checkpoint)
   retry ID                     put a failed or cancelled job back in the queue
@@ -60,6 +63,10 @@ Commands:
       --min-roi R --min-profit P --max-rank N   targets for the verdict (R as 0.3 or 30%)
   lookup [--provider P] [--pending|--all|--ids 1,2]   barcodes → ASINs (P: auto, spapi, catalog; default auto)
   lookup --status              counts per lookup status and percent complete
+  decide --all | --ids 1,2,3 | --import ID   the whole chain per product (ASIN, prices, restrictions, pack, offers for
+                               the funnel's candidates, FBA eligibility) → buy, check or skip with its reasons
+  product ID [--json]          everything known about one product and why: analysis, candidates, offers, restrictions,
+                               verdict reasons, cost history by supplier
   catalog import FILE          barcode → ASIN pairs (Keepa export, inventory report…) into the local reference catalog
   images [--import ID] [--retry-failed]   download product images, make thumbnails and perceptual hashes
   images --status              image sources per status, what is stored, the commonest failures
@@ -162,6 +169,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'lookup-status': { type: 'boolean', default: false },
         import: { type: 'string' },
         'retry-failed': { type: 'boolean', default: false },
+        'until-idle': { type: 'boolean', default: false },
         dismiss: { type: 'string' },
         backup: { type: 'string' },
         out: { type: 'string' },
@@ -203,8 +211,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'header-row': ['import'],
       sheet: ['import'],
       preview: ['import'],
-      all: ['analyze', 'lookup'],
-      ids: ['analyze', 'lookup'],
+      all: ['analyze', 'lookup', 'decide'],
+      ids: ['analyze', 'lookup', 'decide'],
       'min-roi': ['analyze'],
       'min-profit': ['analyze'],
       'max-rank': ['analyze'],
@@ -212,7 +220,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       pending: ['lookup'],
       'lookup-status': ['lookup', 'images'],
       filter: ['export'],
-      import: ['images'],
+      import: ['images', 'decide'],
+      'until-idle': ['work'],
       'retry-failed': ['images'],
       dismiss: ['image-dupes'],
       backup: ['db'],
@@ -323,6 +332,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'work':
         if (rest.length) throw new UsageError(`Too many arguments for "work": ${rest.join(' ')}`);
         return await workCommand(dbPath, o);
+      case 'decide':
+        if (rest.length) throw new UsageError(`Too many arguments for "decide": ${rest.join(' ')}`);
+        return await decideCommand(dbPath, { all: values.all, ids: values.ids, importId: values.import }, o);
+      case 'product':
+        return productCommand(dbPath, parseId(one('a product ID')), o);
       case 'export':
         if (rest.length !== 2) throw new UsageError('Usage: pallet export products OUT.csv [--filter EXPR ...]');
         return await exportCommand(dbPath, rest[0]!, rest[1]!, values.filter ?? [], o);

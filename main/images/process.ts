@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { dHash, MAX_INPUT_PIXELS } from './dhash.ts';
@@ -39,6 +39,44 @@ export function imagePaths(root: string, sha256: string, format: string) {
   };
 }
 
+/**
+ * Where files are written before they are renamed into place: one folder (on the store's own disk, so the rename is
+ * atomic) that a sweep can read at once, instead of walking the whole store for what a dead writer left.
+ */
+export const partialDir = (root: string) => join(root, '.partial');
+
+/**
+ * Removes the temporaries of writers that are gone: a worker that ends mid-write (its owner died, the app was killed)
+ * never renames or removes its own. Each name carries its writer's pid; a live writer's files are left to it.
+ * Returns how many were removed.
+ */
+export async function sweepPartial(root: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(partialDir(root));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const pid = Number(/\.(\d+)-[0-9a-f]+\.tmp$/.exec(name)?.[1]);
+    if (pid && processAlive(pid)) continue;
+    await rm(join(partialDir(root), name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but is not ours to signal.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** SHA-256 of the bytes, hex: the image's identity in the store. */
 export function contentHash(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -47,7 +85,7 @@ export function contentHash(bytes: Buffer): string {
 /**
  * Checks the bytes are an image, then stores the original, its 800 px and 200 px thumbnails (WebP, never enlarged,
  * turned upright by EXIF) and returns its facts with the perceptual hash. Files are written under temporary names
- * and renamed, so a crash never leaves half an image under its final name.
+ * (in `partialDir`) and renamed, so a crash never leaves half an image under its final name.
  */
 export async function storeImage(root: string, bytes: Buffer, sha256 = contentHash(bytes)): Promise<StoredImage> {
   const type = await fileTypeFromBuffer(bytes);
@@ -70,12 +108,13 @@ export async function storeImage(root: string, bytes: Buffer, sha256 = contentHa
   }
   const paths = imagePaths(root, sha256, type.ext);
   await mkdir(paths.dir, { recursive: true });
+  await mkdir(partialDir(root), { recursive: true });
   try {
     const upright = image.clone().rotate();
     const hash = await dHash(upright);
-    await writeOnce(paths.original, () => Promise.resolve(bytes));
+    await writeOnce(root, paths.original, () => Promise.resolve(bytes));
     for (const size of THUMB_SIZES) {
-      await writeOnce(paths.thumbs[size], () =>
+      await writeOnce(root, paths.thumbs[size], () =>
         upright
           .clone()
           .resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true })
@@ -105,9 +144,9 @@ function decodeError(err: unknown): ImageError {
   return new ImageError('decode_failed', `The image cannot be decoded (${msg.split('\n')[0]}).`);
 }
 
-async function writeOnce(path: string, make: () => Promise<Buffer>): Promise<void> {
+async function writeOnce(root: string, path: string, make: () => Promise<Buffer>): Promise<void> {
   if (await exists(path)) return;
-  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = join(partialDir(root), `${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(tmp, await make());
     await rename(tmp, path);

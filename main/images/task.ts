@@ -7,7 +7,7 @@ import { ACTIVE_STATUSES, type JobStatus, type Lease } from '../queue/types.ts';
 import { NetworkUnavailableError, type Task, type TaskContext, parsePayload } from '../workers/runtime/task.ts';
 import { findProbableDuplicates, saveProbableDuplicates } from './duplicates.ts';
 import { ConnectionError, DEFAULT_LIMITS, fetchImage, ImageError, probeOnline, type FetchLimits } from './fetch.ts';
-import { contentHash, storeImage } from './process.ts';
+import { contentHash, storeImage, sweepPartial } from './process.ts';
 import { createImageStore, type ImageOutcome, type ImageStore, type ImageTodo } from './store.ts';
 
 /** Answers any request when the network is up: the same host the lookups talk to. */
@@ -77,6 +77,8 @@ export function createImagesTask(deps: ImagesTaskDeps): Task<'images'> {
       maxRedirects: DEFAULT_LIMITS.maxRedirects,
     };
     const root = join(deps.dataDir, 'images');
+    // What an earlier run's worker was writing when it died is no image of anyone's: never renamed, never recorded.
+    await sweepPartial(root);
     let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? {
       phase: 'sync',
       last: 0,

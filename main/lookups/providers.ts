@@ -3,7 +3,13 @@ import { workerSecret } from '../workers/runtime/secrets.ts';
 import { TaskError } from '../workers/runtime/task.ts';
 import type { LookupProvider } from './provider.ts';
 import { createCatalogProvider } from './reference-catalog.ts';
-import { createScheduler, type Priority, type SpApiScheduler } from './scheduler.ts';
+import {
+  createScheduler,
+  SPAPI_OPERATIONS,
+  type Priority,
+  type SchedulerOptions,
+  type SpApiScheduler,
+} from './scheduler.ts';
 import { createLwaAuth, type LwaAuth } from './sp-api/auth.ts';
 import { createSpApiProvider, MARKETPLACES } from './sp-api/catalog.ts';
 import { createSpApiClient, type SpApiClient } from './sp-api/client.ts';
@@ -103,6 +109,27 @@ function clientFor(s: { auth: LwaAuth }, marketplace: string, env: NodeJS.Proces
   return createSpApiClient({ auth: s.auth, endpoint: env.PALLET_SPAPI_ENDPOINT ?? mp.endpoint });
 }
 
+/**
+ * The rate multiplier a test double asks for (PALLET_SPAPI_RATE_SCALE, e.g. 20 = every usage plan 20× Amazon's), so a
+ * bench can run a 35-minute chain in two. Honoured only together with PALLET_SPAPI_ENDPOINT (a double, never Amazon:
+ * against Amazon it would only earn 429s); an installed app drops both (DEVELOPMENT_ONLY_ENV). 1 otherwise.
+ */
+export function rateScaleOf(env: NodeJS.ProcessEnv): number {
+  const k = Number(env.PALLET_SPAPI_RATE_SCALE);
+  return env.PALLET_SPAPI_ENDPOINT && Number.isFinite(k) && k > 0 && k <= 1000 ? k : 1;
+}
+
+/** Every operation's documented rate and burst times k (burst rounded up, at least 1); undefined for k = 1. */
+export function scaledRates(k: number): SchedulerOptions['rates'] {
+  if (k === 1) return undefined;
+  return Object.fromEntries(
+    Object.entries(SPAPI_OPERATIONS).map(([op, p]) => [
+      op,
+      { ratePerSec: p.ratePerSec * k, burst: Math.max(1, Math.ceil(p.burst * k)) },
+    ]),
+  ) as SchedulerOptions['rates'];
+}
+
 // One token per marketplace and one scheduler per seller account in this worker process: every job's requests wait
 // in the same per-operation buckets, so two jobs never spend the same quota twice.
 const shared = new Map<string, { auth: LwaAuth; key: string }>();
@@ -121,6 +148,26 @@ export function workerLookupProvider(
   return createSpApiProvider({
     auth: s.auth,
     limiter: s.scheduler.limiter('searchCatalogItems', 1),
+    marketplace,
+    endpoint: env.PALLET_SPAPI_ENDPOINT,
+  });
+}
+
+/** Whether main handed this worker SP-API credentials (else lookups and decisions use the local catalog only). */
+export function workerHasSpApi(): boolean {
+  return workerSecret(SPAPI_SECRETS.refreshToken) !== null;
+}
+
+/** searchCatalogItems as a LookupProvider at a caller's priority (the decide job's), through the account's scheduler. */
+export function workerCatalogSearch(
+  marketplace: string,
+  priority: Priority,
+  env: NodeJS.ProcessEnv = process.env,
+): LookupProvider {
+  const s = sharedAuth(marketplace, env);
+  return createSpApiProvider({
+    auth: s.auth,
+    limiter: s.scheduler.limiter('searchCatalogItems', priority),
     marketplace,
     endpoint: env.PALLET_SPAPI_ENDPOINT,
   });
@@ -151,6 +198,6 @@ function sharedAuth(marketplace: string, env: NodeJS.ProcessEnv) {
     shared.set(marketplace, s);
   }
   let scheduler = schedulers.get(key);
-  if (!scheduler) schedulers.set(key, (scheduler = createScheduler()));
+  if (!scheduler) schedulers.set(key, (scheduler = createScheduler({ rates: scaledRates(rateScaleOf(env)) })));
   return { ...s, scheduler };
 }

@@ -39,7 +39,20 @@ export interface LookupJobResult {
 }
 
 type Counts = Omit<LookupJobResult, 'provider'>;
-type Checkpoint = { lastId: number; index: number; counts: Counts; foundIds: number[] };
+/** `ambiguousIds` (products with several ASINs) is absent from checkpoints older than the decide follow-up. */
+type Checkpoint = { lastId: number; index: number; counts: Counts; foundIds: number[]; ambiguousIds?: number[] };
+
+/**
+ * Records a product's matches besides its lookup status (catalog data, candidate ASINs); runs inside the chunk's
+ * transaction. Wired by the worker's task table (main/decisions/catalog.ts), so this domain imports none above it.
+ */
+export type LookupMatchSink = (
+  productId: number,
+  marketplace: string,
+  providerId: 'spapi' | 'catalog',
+  matches: readonly CatalogMatch[],
+  now: number,
+) => void;
 
 interface ProductRow {
   id: number;
@@ -51,6 +64,13 @@ export interface LookupTaskDeps {
   database(): { db: Db; queue: Queue };
   /** Builds the provider a job asked for (the SP-API one needs the worker's credentials). */
   provider(name: 'auto' | 'catalog' | 'spapi', marketplace: string, db: Db): LookupProvider;
+  /** Keeps each match's catalog data and a product's candidate ASINs (optional: tests of the lookup alone). */
+  matchSink?(db: Db): LookupMatchSink;
+  /**
+   * Whether found products go on to the whole buying decision (`decide`) rather than `pricing`: true once the seller
+   * id that restrictions need is set (read from the settings where the worker is wired). Absent: `pricing`.
+   */
+  decideAfter?(): boolean;
   clock?: () => number;
   /** Delay before the n-th retry of a product's lookup (default 5 min × 2^(n−1)). */
   retryDelayMs?: (attempt: number) => number;
@@ -73,6 +93,7 @@ export function createLookupTask(deps: LookupTaskDeps): Task<'lookup'> {
     const p = parsePayload(lookupPayloadSchema, ctx.job.payload, 'lookup');
     const { db, queue } = deps.database();
     const provider = deps.provider(p.provider, p.marketplace, db);
+    const sink = deps.matchSink?.(db);
     const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
     const chunk = provider.maxBatch * 5;
     const limit = p.limit ?? Number.MAX_SAFE_INTEGER;
@@ -93,14 +114,7 @@ export function createLookupTask(deps: LookupTaskDeps): Task<'lookup'> {
       'INSERT OR REPLACE INTO lookup_cache (gtin14, marketplace, provider, matches, fetched_at) VALUES (?, ?, ?, ?, ?)',
     );
     const markLooking = db.prepare(`UPDATE products SET lookup_status = 'looking_up' WHERE id = ?`);
-    const setFound = db.prepare(
-      `UPDATE products SET lookup_status = 'found', asin = @asin, asin_found_at = @now, potential_asins = NULL, lookup_attempts = lookup_attempts + 1,
-         next_lookup_at = NULL, sales_rank = coalesce(@rank, sales_rank), amazon_category = coalesce(@category, amazon_category),
-         image_url = coalesce(image_url, @image),
-         length_in = CASE WHEN @l IS NULL THEN length_in ELSE @l END, width_in = CASE WHEN @l IS NULL THEN width_in ELSE @w END,
-         height_in = CASE WHEN @l IS NULL THEN height_in ELSE @h END, weight_lb = CASE WHEN @l IS NULL THEN weight_lb ELSE @lb END, updated_at = @now
-       WHERE id = @id`,
-    );
+    const writeMatches = createMatchWriter(db);
     const setOther = db.prepare(
       `UPDATE products SET lookup_status = @status, potential_asins = @candidates, lookup_attempts = lookup_attempts + 1, next_lookup_at = @next, updated_at = @now WHERE id = @id`,
     );
@@ -121,6 +135,7 @@ export function createLookupTask(deps: LookupTaskDeps): Task<'lookup'> {
       index: 0,
       counts: { looked: 0, found: 0, notFound: 0, ambiguous: 0, retrying: 0, failed: 0, fromCache: 0 },
       foundIds: [],
+      ambiguousIds: [],
     };
     for (;;) {
       if (ctx.signal.aborted) return null;
@@ -191,11 +206,13 @@ export function createLookupTask(deps: LookupTaskDeps): Task<'lookup'> {
       cp = queue.checkpointAfter(lease, (): Checkpoint => {
         const c = { ...prev.counts, fromCache: prev.counts.fromCache + fromCache };
         const foundIds = [...prev.foundIds];
+        const ambiguousIds = [...(prev.ambiguousIds ?? [])];
         for (const a of fetched)
           if (!a.error) cachePut.run(a.gtin14, p.marketplace, provider.id, JSON.stringify(a.matches), t);
         for (const r of rows) {
           c.looked++;
           const matches = answers.get(r.gtin14);
+          if (matches && matches.length > 0) sink?.(r.id, p.marketplace, provider.id, matches, t);
           if (!matches) {
             const attempts = r.lookup_attempts + 1;
             const final = attempts >= MAX_LOOKUP_ATTEMPTS;
@@ -208,44 +225,44 @@ export function createLookupTask(deps: LookupTaskDeps): Task<'lookup'> {
             });
             if (final) c.failed++;
             else c.retrying++;
-          } else if (matches.length === 1) {
-            const m = matches[0]!;
-            setFound.run({
-              id: r.id,
-              asin: m.asin,
-              now: t,
-              rank: m.salesRank,
-              category: m.category,
-              image: m.imageUrl,
-              l: m.package?.lengthIn ?? null,
-              w: m.package?.widthIn ?? null,
-              h: m.package?.heightIn ?? null,
-              lb: m.package?.weightLb ?? null,
-            });
+            continue;
+          }
+          const outcome = writeMatches(r.id, matches, t);
+          if (outcome === 'found') {
             c.found++;
             if (foundIds.length < 100_000) foundIds.push(r.id);
-          } else if (matches.length === 0) {
-            setOther.run({ id: r.id, status: 'not_found', candidates: null, next: null, now: t });
-            c.notFound++;
-          } else {
-            setOther.run({
-              id: r.id,
-              status: 'ambiguous',
-              candidates: JSON.stringify(matches.map((m) => ({ asin: m.asin, title: m.title, brand: m.brand }))),
-              next: null,
-              now: t,
-            });
+          } else if (outcome === 'not_found') c.notFound++;
+          else {
             c.ambiguous++;
+            if (ambiguousIds.length < 100_000) ambiguousIds.push(r.id);
           }
         }
-        return { lastId: rows.at(-1)?.id ?? prev.lastId, index: prev.index + consumed, counts: c, foundIds };
+        return {
+          lastId: rows.at(-1)?.id ?? prev.lastId,
+          index: prev.index + consumed,
+          counts: c,
+          foundIds,
+          ambiguousIds,
+        };
       });
       progress(ctx, cp, total);
       await yieldToLoop();
     }
-    // Found products get their analysis right away: with SP-API, through Amazon's prices and fee estimates (the
-    // pricing job writes the analysis too); else the local engine alone. Everything when more were found than a job lists.
-    if (cp.counts.found > 0) {
+    // Found products get their analysis right away. With SP-API and a seller id, the whole buying decision
+    // (main/decisions: prices, restrictions, offers, eligibility, the analysis and a verdict), for the products with
+    // several ASINs too; with SP-API alone, Amazon's prices and fee estimates (`pricing`); else the local engine alone.
+    // Everything when more were found than a job lists.
+    const ambiguousIds = cp.ambiguousIds ?? [];
+    const decideIds = [...cp.foundIds, ...ambiguousIds];
+    if (
+      provider.id === 'spapi' &&
+      decideIds.length > 0 &&
+      deps.decideAfter?.() === true &&
+      cp.foundIds.length === cp.counts.found &&
+      ambiguousIds.length === cp.counts.ambiguous
+    )
+      queue.enqueue({ kind: 'decide', payload: { ids: decideIds, priority: 1 }, parentId: ctx.job.id });
+    else if (cp.counts.found > 0) {
       const listed = cp.foundIds.length === cp.counts.found;
       if (provider.id === 'spapi' && listed)
         queue.enqueue({ kind: 'pricing', payload: { ids: cp.foundIds }, parentId: ctx.job.id });
@@ -257,6 +274,52 @@ export function createLookupTask(deps: LookupTaskDeps): Task<'lookup'> {
         });
     }
     return { ...cp.counts, provider: provider.id } satisfies LookupJobResult;
+  };
+}
+
+/**
+ * Writes what a lookup answer means for a product (found with its ASIN and Amazon's facts, not on Amazon, or ambiguous
+ * with its candidates), counting an attempt; run inside the caller's transaction. Shared with the decide job, which
+ * looks up the products it is given that have no ASIN yet.
+ */
+export function createMatchWriter(
+  db: Db,
+): (productId: number, matches: readonly CatalogMatch[], now: number) => 'found' | 'not_found' | 'ambiguous' {
+  const setFound = db.prepare(
+    `UPDATE products SET lookup_status = 'found', asin = @asin, asin_found_at = @now, potential_asins = NULL, lookup_attempts = lookup_attempts + 1,
+       next_lookup_at = NULL, sales_rank = coalesce(@rank, sales_rank), amazon_category = coalesce(@category, amazon_category),
+       image_url = coalesce(image_url, @image),
+       length_in = CASE WHEN @l IS NULL THEN length_in ELSE @l END, width_in = CASE WHEN @l IS NULL THEN width_in ELSE @w END,
+       height_in = CASE WHEN @l IS NULL THEN height_in ELSE @h END, weight_lb = CASE WHEN @l IS NULL THEN weight_lb ELSE @lb END, updated_at = @now
+     WHERE id = @id`,
+  );
+  const setOther = db.prepare(
+    `UPDATE products SET lookup_status = @status, potential_asins = @candidates, lookup_attempts = lookup_attempts + 1, next_lookup_at = NULL, updated_at = @now WHERE id = @id`,
+  );
+  return (id, matches, now) => {
+    if (matches.length === 1) {
+      const m = matches[0]!;
+      setFound.run({
+        id,
+        asin: m.asin,
+        now,
+        rank: m.salesRank,
+        category: m.category,
+        image: m.imageUrl,
+        l: m.package?.lengthIn ?? null,
+        w: m.package?.widthIn ?? null,
+        h: m.package?.heightIn ?? null,
+        lb: m.package?.weightLb ?? null,
+      });
+      return 'found';
+    }
+    if (matches.length === 0) {
+      setOther.run({ id, status: 'not_found', candidates: null, now });
+      return 'not_found';
+    }
+    const candidates = JSON.stringify(matches.map((m) => ({ asin: m.asin, title: m.title, brand: m.brand })));
+    setOther.run({ id, status: 'ambiguous', candidates, now });
+    return 'ambiguous';
   };
 }
 

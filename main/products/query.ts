@@ -193,7 +193,12 @@ export function queryProducts(db: Db, q: ProductQuery): ProductRow[] {
   const dir = q.desc ? 'DESC' : 'ASC';
   const order = col === 'p.id' ? `p.id ${dir}` : `${col} IS NULL, ${col} ${dir}, p.id ${dir}`;
   const needs = `${w.sql} ${col}`;
-  const from = /\bo\./.test(needs) ? WITH_OFFERS : /\ba\./.test(needs) ? PRODUCTS_FROM : 'FROM products p';
+  let from = /\bo\./.test(needs) ? WITH_OFFERS : /\ba\./.test(needs) ? PRODUCTS_FROM : 'FROM products p';
+  // In id order with a filter only analysed products pass, walk products in id order and look each analysis up: the
+  // first page is found after a few thousand rows. (Left to itself, SQLite starts from the verdict index, reads every
+  // match and sorts them all: ~0.3 s at 1M.) CROSS JOIN fixes the loop order; it drops only unanalysed products,
+  // which the filter drops anyway.
+  if (col === 'p.id' && analysisRequired(q)) from = from.replace('LEFT JOIN analyses a', 'CROSS JOIN analyses a');
   const ids = db
     .prepare(`SELECT p.id ${from} ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .pluck()
@@ -223,9 +228,21 @@ export function productsByIds(db: Db, ids: readonly number[]): ProductRow[] {
   });
 }
 
+/** Whether the filters pass only products with an analysis (a null analysis fails each of these terms). */
+function analysisRequired(q: ProductFilters): boolean {
+  return Boolean(q.verdict?.length) || q.minRoi !== undefined || q.minProfit !== undefined;
+}
+
 /** How many products match the filters (the table's scroll height). */
 export function countProducts(db: Db, q: ProductFilters): number {
   const w = productWhere(q);
+  // Filters on the analysis alone are counted in analyses (its verdict index covers a verdict count), not by visiting
+  // every product: each analysis belongs to exactly one product (foreign key, one per marketplace).
+  if (analysisRequired(q) && !/\bp\./.test(w.sql))
+    return db
+      .prepare(`SELECT count(*) FROM analyses a ${w.sql} AND a.marketplace = 'US'`)
+      .pluck()
+      .get(...w.params) as number;
   return db
     .prepare(`SELECT count(*) ${/\ba\./.test(w.sql) ? PRODUCTS_FROM : 'FROM products p'} ${w.sql}`)
     .pluck()

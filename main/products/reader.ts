@@ -36,8 +36,11 @@ export interface ProductReader {
   close(): Promise<void>;
 }
 
-/** Starts the reader thread over the app database (read-only: every write stays with the queue and workers). */
-export function createProductReader(dbPath: string): ProductReader {
+type Ask = ReaderRequest extends infer R ? (R extends ReaderRequest ? Omit<R, 'id'> : never) : never;
+
+/** One reader thread and its pending answers. */
+function startLane(dbPath: string) {
+  // Both lanes run the same bundle (dist/node/products-reader.js).
   const worker = startThread(new URL('./reader-thread.ts', import.meta.url), 'products-reader', { dbPath });
   let next = 1;
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
@@ -56,24 +59,37 @@ export function createProductReader(dbPath: string): ProductReader {
   let dead: Error | null = null;
   worker.on('error', (err) => failAll((dead = err)));
   worker.on('exit', () => failAll((dead ??= new Error('The products reader stopped.'))));
-  type Ask = ReaderRequest extends infer R ? (R extends ReaderRequest ? Omit<R, 'id'> : never) : never;
-  const ask = <T>(req: Ask): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      if (dead) return reject(dead);
-      const id = next++;
-      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ ...req, id });
-    });
   return {
-    page: (query) => ask({ op: 'page', query }),
-    count: (query) => ask({ op: 'count', query }),
-    stats: (query, targets) => ask({ op: 'stats', query, targets }),
-    exportCsv: (query, out) => ask({ op: 'export', query, out }),
-    diff: (importA, importB, limit) => ask({ op: 'diff', importA, importB, limit }),
-    detail: (productId) => ask({ op: 'detail', productId }),
-    exportImport: (importId, out, format, overwrite) => ask({ op: 'exportImport', importId, out, format, overwrite }),
+    ask: <T>(req: Ask): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        if (dead) return reject(dead);
+        const id = next++;
+        waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        worker.postMessage({ ...req, id });
+      }),
+    close: async () => void (await worker.terminate()),
+  };
+}
+
+/**
+ * Starts the reader threads over the app database (read-only: every write stays with the queue and workers). Two
+ * lanes: pages and details, which the window waits on at every scroll and click, never queue behind a count, chart
+ * or export over a million rows (a filtered count can take a second or more); those take the other lane.
+ */
+export function createProductReader(dbPath: string): ProductReader {
+  const fast = startLane(dbPath);
+  const slow = startLane(dbPath);
+  return {
+    page: (query) => fast.ask({ op: 'page', query }),
+    count: (query) => slow.ask({ op: 'count', query }),
+    stats: (query, targets) => slow.ask({ op: 'stats', query, targets }),
+    exportCsv: (query, out) => slow.ask({ op: 'export', query, out }),
+    diff: (importA, importB, limit) => slow.ask({ op: 'diff', importA, importB, limit }),
+    detail: (productId) => fast.ask({ op: 'detail', productId }),
+    exportImport: (importId, out, format, overwrite) =>
+      slow.ask({ op: 'exportImport', importId, out, format, overwrite }),
     async close() {
-      await worker.terminate();
+      await Promise.all([fast.close(), slow.close()]);
     },
   };
 }

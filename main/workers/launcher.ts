@@ -49,7 +49,9 @@ const DEFAULT_ENV_ALLOW = [
  * and refresh token there, so an installed app must never honour them: anyone who can set an environment variable
  * would receive the seller's credentials.
  */
-export const DEVELOPMENT_ONLY_ENV = ['PALLET_LWA_URL', 'PALLET_SPAPI_ENDPOINT'] as const;
+// PALLET_SPAPI_RATE_SCALE multiplies every usage plan for a fast test double (providers.ts rateScaleOf); it has no
+// business in an installed app either.
+export const DEVELOPMENT_ONLY_ENV = ['PALLET_LWA_URL', 'PALLET_SPAPI_ENDPOINT', 'PALLET_SPAPI_RATE_SCALE'] as const;
 
 /**
  * Builds a worker environment from an allowlist (plus PALLET_* settings); secrets and unrelated variables stay out.

@@ -10,8 +10,9 @@ import type { ImportDiff } from '../../main/suppliers/diff.ts';
 import type { ProductDetail } from '../../main/products/detail.ts';
 
 import type { Settings } from '../../main/settings/schema.ts';
+import type { ConnectionTestResult } from '../../main/lookups/sp-api/connection-test.ts';
 
-export type { Settings };
+export type { Settings, ConnectionTestResult };
 export type { ProductFilters, ProductQuery, ProductRow, SortColumn, AnalysisStats, Targets, ProductDetail };
 
 /** Why a call failed, as the renderer can act on it. */
@@ -166,6 +167,8 @@ export interface Channels {
   'settings:set': { input: Partial<Settings>; output: SettingsView };
   'credentials:set': { input: { clientId: string; clientSecret: string; refreshToken: string }; output: SettingsView };
   'credentials:clear': { input: void; output: SettingsView };
+  /** Tries the stored SP-API credentials (token exchange + getMarketplaceParticipations); failures are plain words. */
+  'settings:testConnection': { input: void; output: ConnectionTestResult };
   'app:status': { input: void; output: { online: boolean; waitingNetwork: number } };
   'app:trySample': { input: void; output: { jobIds: number[] } };
   'catalog:import': { input: { path: string }; output: { jobId: number } };
@@ -216,6 +219,7 @@ export const METHODS = {
     set: 'settings:set',
     setCredentials: 'credentials:set',
     clearCredentials: 'credentials:clear',
+    testConnection: 'settings:testConnection',
     importCatalog: 'catalog:import',
   },
   jobs: {

@@ -105,6 +105,7 @@ export const INPUT_SCHEMAS = {
     })
     .strict(),
   'credentials:clear': none,
+  'settings:testConnection': none,
   'app:status': none,
   'app:trySample': none,
   'catalog:import': z.object({ path: z.string().min(1).max(4096) }).strict(),

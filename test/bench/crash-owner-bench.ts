@@ -13,9 +13,18 @@ import { stagingNeeded } from '../../main/imports/staging-files.ts';
 import { tsxLoader } from '../../main/workers/entry-path.ts';
 import { CREDENTIALS, startSpApiDouble } from '../support/spapi-double.ts';
 import { alive, childrenOf } from '../support/proc.ts';
+import {
+  digestImages,
+  imageAttempts,
+  orphanedImageFiles,
+  settledSources,
+  startImageHosts,
+  unsettledImages,
+} from './crash-owner-images.ts';
 
 // "The owner dies" (issue 24): the process that runs the queue and scheduler — the `pallet` CLI engine, standing in
-// for the app's main — is SIGKILLed at a random moment of an import, an analysis or a lookup, then started again:
+// for the app's main — is SIGKILLed at a random moment of an import, an analysis, a lookup or an images run, then
+// started again:
 // with `pallet work` when the CLI has it (it runs what is runnable, the dead owner's job included, and exits), else
 // with the same command (which enqueues its own job as well and runs the dead owner's too: that extra job is what
 // `doubled` counts). Each trial ends compared with a clean run of the same command (followed by `pallet work` when
@@ -39,11 +48,15 @@ const VOLATILE = new Set([
   'asin_found_at',
   'amazon_price_at',
   'api_fees_at',
+  'decided_at',
 ]);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A digest of what the catalog holds: products and their analyses, by barcode, without ids and timestamps. */
+/**
+ * A digest of what the catalog holds: products and their analyses, and each product's images (rows, stored images and
+ * the bytes of their files), by barcode, without ids, times and paths.
+ */
 export function catalogDigest(dbPath: string): string {
   const db = new Database(dbPath, { readonly: true });
   try {
@@ -70,6 +83,7 @@ export function catalogDigest(dbPath: string): string {
       .iterate()) {
       hash.update(JSON.stringify(row));
     }
+    digestImages(db, dbPath, hash);
     return hash.digest('hex');
   } finally {
     db.close();
@@ -214,7 +228,7 @@ function storedAnswers(dbPath: string): Set<string> {
 }
 
 interface Scenario {
-  kind: 'import' | 'analysis' | 'lookup';
+  kind: 'import' | 'analysis' | 'lookup' | 'images';
   env?: NodeJS.ProcessEnv;
   /** The jobs one run of the command enqueues. */
   jobsPerRun: number;
@@ -236,17 +250,36 @@ interface Tally {
   resumedMs: number[];
   /** Searches sent after the kill for a barcode whose answer was already stored. */
   repeated: number;
+  /** Images: recorded more often than in a clean run, or counted twice in the job's result. */
+  doubledImages: number;
+  /** Images: downloads after the kill of an address whose outcome was already stored. */
+  imageRepeated: number;
+  /** Images: files no stored image owns, and owned files missing. */
+  imageOrphans: number;
 }
 
 /**
- * SIGKILLs the `pallet` CLI (the queue's owner) at random moments of imports and analyses, restarts it with the same
- * command, and checks every job ended once, the catalog equals a clean run's, no worker outlived its owner and no
- * finished import left staging files.
+ * SIGKILLs the `pallet` CLI (the queue's owner) at random moments of imports, analyses, lookups and images runs,
+ * restarts it, and checks every job ended once, the catalog (images included) equals a clean run's, no worker outlived
+ * its owner, no finished import left staging files, nothing stored was asked for again and no image file is orphaned.
  */
 export async function runCrashOwnerBench(
-  opts: { trials?: number; rows?: number; lookupRows?: number; parallel?: boolean; log?: (l: string) => void } = {},
+  opts: {
+    trials?: number;
+    /** Trials of the images run (default: `trials`). */
+    imageTrials?: number;
+    rows?: number;
+    lookupRows?: number;
+    /** Distinct images the images run downloads. */
+    images?: number;
+    parallel?: boolean;
+    log?: (l: string) => void;
+  } = {},
 ) {
   const trials = opts.trials ?? 20;
+  const imageTrials = opts.imageTrials ?? trials;
+  // ~200 photos of 800×600 are a few seconds of downloads, thumbnails and hashes for one worker here.
+  const images = opts.images ?? 200;
   const rows = opts.rows ?? 50_000;
   // The double answers at Amazon's 2 req/s, 20 barcodes a request: 300 barcodes are ~7 s of lookups.
   const lookupRows = opts.lookupRows ?? 300;
@@ -255,6 +288,8 @@ export async function runCrashOwnerBench(
   const cli = built ? [BUILT] : ['--import', tsxLoader(), SOURCE];
   const root = mkdtempSync(join(tmpdir(), 'pallet-crash-owner-'));
   const strays: number[] = [];
+  // First: making the photos is the one step here that can fail before anything else is started.
+  const hosts = await startImageHosts(root, images);
   // Every third barcode is on "Amazon"; the rest are not found (each still costs its place in a request).
   const api = await startSpApiDouble({
     items: Array.from({ length: Math.ceil(lookupRows / 3) }, (_, i) => ({
@@ -291,6 +326,8 @@ export async function runCrashOwnerBench(
       if (work && drain && (await finish(startOwner(cli, ['work', '--db', db, '--json'], env), 300_000)) === 'hung')
         throw new Error(`pallet work after clean ${name} hung`);
       const kind = args[0] === 'analyze' ? 'analysis' : args[0]!;
+      const outcome = jobsOf(db, kind).at(-1);
+      if (outcome?.status !== 'completed') throw new Error(`clean ${name}: its ${kind} job ended ${outcome?.status}`);
       return { db, ms, jobMs: jobSpanMs(db, kind), digest: catalogDigest(db) };
     };
     // Lookups: products imported from a small file listed by barcode, without the lookup that import queued (the
@@ -325,21 +362,53 @@ export async function runCrashOwnerBench(
         baseDb.close();
         return [base, await clean('clean-lookup', lookupArgs('@DB'), base.db, lookupEnv)] as const;
       },
+      async () => {
+        // Products linking the image hosts, without the lookup and images jobs their import queued: `pallet images`
+        // under test is the one images run (and `pallet work` after it has nothing else to do).
+        const base = await clean(
+          'images-base',
+          ['import', hosts.list, '--db', '@DB', '--json'],
+          null,
+          undefined,
+          false,
+        );
+        const baseDb = new Database(base.db);
+        baseDb.prepare("DELETE FROM jobs WHERE kind <> 'import'").run();
+        baseDb.close();
+        return [base, await clean('clean-images', imagesArgs('@DB'), base.db)] as const;
+      },
     ] as const;
+    const imagesArgs = (db: string) => ['images', '--db', db, '--json'];
     // Side by side only for a smoke run: contention would stretch the job times the kill moments are drawn from.
-    const [[cleanImport, cleanAnalysis], [lookupBase, cleanLookup]] = opts.parallel
-      ? await Promise.all([chains[0](), chains[1]()])
-      : [await chains[0](), await chains[1]()];
+    const [[cleanImport, cleanAnalysis], [lookupBase, cleanLookup], [imagesBase, cleanImages]] = opts.parallel
+      ? await Promise.all([chains[0](), chains[1](), chains[2]()])
+      : [await chains[0](), await chains[1](), await chains[2]()];
     const cleanRequests = recorder.searches.length;
     if (cleanRequests === 0) throw new Error('the clean lookup sent no request to the SP-API double');
+    const cleanImageRequests = [...hosts.hits().values()].reduce((n, h) => n + h, 0);
+    const cleanSide = (() => {
+      const db = new Database(cleanImages.db, { readonly: true });
+      try {
+        const orphans = orphanedImageFiles(db, cleanImages.db);
+        if (orphans.count)
+          throw new Error(`the clean images run left files: ${orphans.examples.slice(0, 5).join(', ')}`);
+        if (unsettledImages(db)) throw new Error('the clean images run left images unsettled');
+        return { attempts: imageAttempts(db), settled: imageResultTotal(db) };
+      } finally {
+        db.close();
+      }
+    })();
+    if (cleanImageRequests < images)
+      throw new Error(`the clean images run sent ${cleanImageRequests} requests for ${images} images`);
     log(
-      `clean runs: import ${cleanImport.ms} ms, analysis ${cleanAnalysis.ms} ms, lookup ${cleanLookup.ms} ms with ${cleanRequests} requests (${built ? 'built' : 'source'} CLI, restarts with ${work ? '`pallet work`' : 'the same command'})`,
+      `clean runs: import ${cleanImport.ms} ms, analysis ${cleanAnalysis.ms} ms, lookup ${cleanLookup.ms} ms with ${cleanRequests} requests, images ${cleanImages.ms} ms with ${cleanImageRequests} requests (${built ? 'built' : 'source'} CLI, restarts with ${work ? '`pallet work`' : 'the same command'})`,
     );
 
     const scenarios: [Scenario, { db: string; jobMs: number; digest: string }][] = [
       [{ kind: 'import', jobsPerRun: 1, args: importArgs, base: null }, cleanImport],
       [{ kind: 'analysis', jobsPerRun: 2, args: analysisArgs, base: cleanImport.db }, cleanAnalysis],
       [{ kind: 'lookup', jobsPerRun: 1, args: lookupArgs, base: lookupBase.db, env: lookupEnv }, cleanLookup],
+      [{ kind: 'images', jobsPerRun: 1, args: imagesArgs, base: imagesBase.db }, cleanImages],
     ];
     const tallies: Tally[] = scenarios.map(() => ({
       trials: 0,
@@ -352,10 +421,13 @@ export async function runCrashOwnerBench(
       hung: 0,
       resumedMs: [],
       repeated: 0,
+      doubledImages: 0,
+      imageRepeated: 0,
+      imageOrphans: 0,
     }));
     const runScenario = async ([scenario, reference]: (typeof scenarios)[number], t: Tally) => {
       let redraws = 0;
-      for (let i = 0; i < trials; i++) {
+      for (let i = 0; i < (scenario.kind === 'images' ? imageTrials : trials); i++) {
         const dir = join(root, `${scenario.kind}-${i}`);
         mkdirSync(dir);
         const db = join(dir, 'pallet.db');
@@ -393,6 +465,9 @@ export async function runCrashOwnerBench(
         if (atKill.some((j) => j.status === 'running')) t.killsMidJob++;
         const stored = storedAnswers(db);
         const killedAt = Date.now();
+        // Images: what was settled, then the requests so far; any later request for a settled address is a repeat.
+        const settled = scenario.kind === 'images' ? readDb(db, settledSources) : new Set<string>();
+        const hitsAtKill = hosts.hits();
         const unfinished = atKill
           .filter((j) => !['completed', 'failed', 'cancelled'].includes(j.status))
           .map((j) => j.id);
@@ -441,6 +516,25 @@ export async function runCrashOwnerBench(
         }
         t.stagingLeft += stagingLeft(db);
         t.repeated += recorder.searches.filter((r) => r.at >= killedAt && r.gtins.some((g) => stored.has(g))).length;
+        if (scenario.kind === 'images') {
+          const hits = hosts.hits();
+          const repeats = [...settled].reduce((n, url) => n + (hits.get(url) ?? 0) - (hitsAtKill.get(url) ?? 0), 0);
+          t.imageRepeated += repeats;
+          readDb(db, (d) => {
+            const orphans = orphanedImageFiles(d, db);
+            t.imageOrphans += orphans.count;
+            if (orphans.count) log(`images #${i}: ${orphans.examples.slice(0, 5).join(', ')}`);
+            // An image recorded twice counts an attempt twice; a checkpoint counted twice shows in the result.
+            let doubled = 0;
+            for (const [key, n] of imageAttempts(d)) doubled += Math.max(0, n - (cleanSide.attempts.get(key) ?? 0));
+            doubled += Math.max(0, imageResultTotal(d) - cleanSide.settled);
+            t.doubledImages += doubled;
+            // Work asked for that no job did: images still waiting.
+            t.lost += unsettledImages(d);
+            if (doubled || repeats)
+              log(`images #${i}: ${doubled} recorded twice, ${repeats} settled images fetched again`);
+          });
+        }
         rmSync(dir, { recursive: true, force: true });
         log(
           `${scenario.kind} #${i}: killed after ${killedAfterMs} ms; jobs at kill ${JSON.stringify(atKill.map((j) => j.status))}, at end ${JSON.stringify(end.map((j) => j.status))}; resumed after ${JSON.stringify(resumedHere)} ms`,
@@ -455,7 +549,7 @@ export async function runCrashOwnerBench(
     const resumed = tallies.flatMap((t) => t.resumedMs).sort((x, y) => x - y);
     const pct = (q: number) =>
       resumed.length ? resumed[Math.min(resumed.length - 1, Math.ceil(q * resumed.length) - 1)]! : null;
-    const [imp, ana, look] = tallies as [Tally, Tally, Tally];
+    const [imp, ana, look, img] = tallies as [Tally, Tally, Tally, Tally];
     return {
       owner_entry: built ? 'built' : 'source',
       restart_command: work ? 'work' : 'same',
@@ -463,12 +557,18 @@ export async function runCrashOwnerBench(
       trials: sum((t) => t.trials),
       kills_mid_job: sum((t) => t.killsMidJob),
       lost: sum((t) => t.lost),
-      doubled: sum((t) => t.doubled),
+      // Jobs completed beyond one per command, and (images) product images recorded more than once.
+      doubled: sum((t) => t.doubled + t.doubledImages),
       doubled_import: imp.doubled,
       doubled_analysis: ana.doubled,
       doubled_lookup: look.doubled,
+      doubled_images: img.doubled + img.doubledImages,
       lookup_requests_repeated: look.repeated,
       lookup_requests_clean: cleanRequests,
+      images,
+      image_requests_repeated: img.imageRepeated,
+      image_requests_clean: cleanImageRequests,
+      image_files_orphaned: img.imageOrphans,
       digest_mismatches: sum((t) => t.digestMismatches),
       hung_restarts: sum((t) => t.hung),
       resumed_ms_p50: pct(0.5),
@@ -480,14 +580,38 @@ export async function runCrashOwnerBench(
       clean_import_job_ms: cleanImport.jobMs,
       clean_analysis_job_ms: cleanAnalysis.jobMs,
       clean_lookup_job_ms: cleanLookup.jobMs,
+      clean_images_job_ms: cleanImages.jobMs,
     };
   } finally {
     // A surviving worker is already counted above; it must not outlive the bench either.
     for (const pid of strays) if (alive(pid)) process.kill(pid, 'SIGKILL');
     await new Promise<void>((r) => (recorder.server.closeAllConnections(), recorder.server.close(() => r())));
     await api.close();
+    await hosts.close();
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** Runs `f` on a read-only connection of the bench's own. */
+function readDb<T>(dbPath: string, f: (db: Database.Database) => T): T {
+  const db = new Database(dbPath, { readonly: true, timeout: 5_000 });
+  try {
+    return f(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Images the completed images job(s) counted as settled (stored, failed or to retry), per their results. */
+function imageResultTotal(db: Database.Database): number {
+  const results = db
+    .prepare("SELECT result FROM jobs WHERE kind = 'images' AND status = 'completed'")
+    .pluck()
+    .all() as string[];
+  return results.reduce((n, r) => {
+    const v = JSON.parse(r) as { done: number; failed: number; retrying: number };
+    return n + v.done + v.failed + v.retrying;
+  }, 0);
 }
 
 /** A consistent copy of a database with its WAL folded in, so each trial starts from the same catalog. */

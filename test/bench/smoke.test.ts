@@ -26,8 +26,9 @@ interface Promised {
   zero?: string[];
 }
 
-// A unit the key names: per second, milliseconds, microseconds, MiB, seconds, or a ratio of two figures.
-const UNIT = /(^|_)(per_s|ms|us|mib|seconds|ratio)(_|$)/;
+// A unit the key names: per second or hour, milliseconds, microseconds, MiB, seconds (`seconds` or `_s`), or a ratio
+// of two figures (`ratio`, `a_vs_b`).
+const UNIT = /(^|_)(per_s|per_hour|ms|us|mib|seconds|s|ratio|vs)(_|$)/;
 
 const SMOKE: Record<string, Promised> = {
   queue: {
@@ -58,6 +59,7 @@ const SMOKE: Record<string, Promised> = {
       'clean_import_job_ms',
       'clean_analysis_job_ms',
       'clean_lookup_job_ms',
+      'clean_images_job_ms',
     ],
     counts: [
       ...[
@@ -73,6 +75,7 @@ const SMOKE: Record<string, Promised> = {
         'hung_restarts',
       ],
       ...['orphans_alive', 'staging_files_left', 'lookup_requests_repeated', 'lookup_requests_clean'],
+      ...['images', 'doubled_images', 'image_requests_repeated', 'image_requests_clean', 'image_files_orphaned'],
     ],
     labels: ['owner_entry', 'restart_command'],
     // No sample when every kill landed after its job had completed (before the CLI exited): nothing to resume.
@@ -85,6 +88,8 @@ const SMOKE: Record<string, Promised> = {
       'orphans_alive',
       'staging_files_left',
       'lookup_requests_repeated',
+      'image_requests_repeated',
+      'image_files_orphaned',
     ],
   },
   'import-xlsx': {
@@ -148,6 +153,39 @@ const SMOKE: Record<string, Promised> = {
     measures: ['achieved_requests_per_s', 'limit_requests_per_s', 'rate_ratio_to_limit', 'identifiers_per_s'],
     counts: ['identifiers', 'found', 'requests', 'throttled_429_total', 'throttled_429_after_10s'],
   },
+  decide: {
+    measures: [
+      'run_seconds',
+      'decided_per_hour',
+      'ceiling_per_hour',
+      'decided_vs_ceiling',
+      'first_verdict_s',
+      'first_offers_verdict_s',
+      'offers_calls_saved_ratio',
+    ],
+    counts: [
+      // The k the throughput phase ran the double and the scheduler at; its figures are scaled back to real rates.
+      'rate_scale',
+      'products',
+      'asins',
+      'decided',
+      'buy',
+      'check',
+      'skip',
+      'task_offers_calls_saved',
+      'steady_429s',
+      'throttled_429_total',
+      'search_requests',
+      'pricing_requests',
+      'fees_requests',
+      'restrictions_requests',
+      'offers_requests',
+      'eligibility_requests',
+    ],
+    labels: ['bottleneck'],
+    // A tiny list can end before any product went the whole way to getItemOffersBatch.
+    nullable: ['first_offers_verdict_s'],
+  },
   images: {
     measures: [
       'image_mib',
@@ -180,6 +218,17 @@ const SMOKE: Record<string, Promised> = {
       'main_loop_lag_p99_ms',
     ],
     counts: ['table_rows', 'scroll_steps', 'long_tasks_over_50ms', 'dom_rows'],
+  },
+  window: {
+    measures: [
+      'first_paint_ms',
+      'first_paint_max_ms',
+      'longest_scroll_task_ms',
+      'filter_p50_ms_1m',
+      'filter_p95_ms_1m',
+      'filter_max_ms_1m',
+    ],
+    counts: ['paint_rows', 'table_rows', 'long_tasks_scroll_1m', 'scroll_steps', 'filter_changes'],
   },
   'db-health': {
     measures: [

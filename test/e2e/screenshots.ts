@@ -7,7 +7,52 @@ import { createSecrets } from '../../main/app/secrets.ts';
 import type { NetworkPort } from '../../main/ports.ts';
 import { fakeKeyring, memorySecretStore } from '../support/fake-shell.ts';
 import { FINISHED_STATUSES } from '../../main/queue/types.ts';
-import { closeBrowser, e2eUnavailable, startHarness } from './harness.ts';
+import { closeBrowser, e2eUnavailable, startHarness, type Harness } from './harness.ts';
+import { REASON, seedCostHistory, seedDecisions, type SeededDecision } from './seed-decisions.ts';
+
+/**
+ * Until the `decide` job fills verdicts, offers and restrictions, the sample's analysed products get stand-ins derived
+ * from their own analysis (written through the decisions store), so the products view is shown as it will look. Skipped
+ * as soon as any real verdict exists.
+ */
+function standInDecisions(h: Harness): void {
+  const db = h.app.engine.db;
+  if (db.prepare('SELECT 1 FROM analyses WHERE verdict IS NOT NULL LIMIT 1').get()) return;
+  const rows = db
+    .prepare(
+      `SELECT p.id, p.asin, a.sell_price AS price, a.roi FROM products p JOIN analyses a ON a.product_id = p.id
+       WHERE p.asin IS NOT NULL AND a.marketplace = 'US' ORDER BY p.id`,
+    )
+    .all() as { id: number; asin: string; price: number | null; roi: number | null }[];
+  const decisions: SeededDecision[] = rows.map((r, i) => {
+    const gated = i % 5 === 2;
+    const amazon = i % 4 === 1;
+    const reasons = [
+      ...(gated ? [REASON.gated(r.asin)] : []),
+      ...(amazon ? [REASON.amazon] : []),
+      ...((r.roi ?? 0) < 0.3 ? [REASON.roiLow] : []),
+      ...(i % 6 === 3 ? [REASON.pack] : []),
+    ];
+    return {
+      productId: r.id,
+      asin: r.asin,
+      reasons,
+      buyBoxPrice: r.price,
+      amazonOnListing: amazon,
+      fbaOffers: 2 + (i % 7),
+      fbmOffers: i % 3,
+      restriction: gated ? 'approval_required' : 'ok',
+      packMultiplier: i % 6 === 3 ? 2 : null,
+    };
+  });
+  seedDecisions(db, decisions);
+  const bottle = db.prepare(`SELECT id FROM products WHERE name LIKE 'Stainless Steel Water Bottle%'`).pluck().get();
+  if (typeof bottle === 'number')
+    seedCostHistory(db, bottle, [
+      { supplier: 'Acme Wholesale', fileName: 'acme-2026-01.csv', cost: 4.85, at: Date.UTC(2026, 0, 6) },
+      { supplier: 'Northwind Supply', fileName: 'northwind-feb.xlsx', cost: 4.6, at: Date.UTC(2026, 1, 3) },
+    ]);
+}
 
 const OUT = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
@@ -38,6 +83,7 @@ async function main(): Promise<void> {
         );
       await new Promise((r) => setTimeout(r, 250));
     }
+    standInDecisions(h);
     await page.waitForTimeout(500);
     // Every view at both sizes, light and dark: `<view>-<scheme>-<width>.png`.
     const SIZES = [
@@ -77,6 +123,12 @@ async function main(): Promise<void> {
         }
       }
       await page.setViewportSize(SIZES[0]!);
+      // The column chooser open over the products table.
+      await page.getByTestId('nav-products').click();
+      await page.getByRole('button', { name: /^Columns/ }).click();
+      await page.getByRole('dialog', { name: 'Columns' }).waitFor();
+      await shot(`products-columns-${scheme}-1280`);
+      await page.keyboard.press('Escape');
       await page.keyboard.press('Shift+?');
       await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
       await shot(`help-${scheme}-1280`);

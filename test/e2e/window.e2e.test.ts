@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FINISHED_STATUSES } from '../../main/queue/types.ts';
 import { waitFor } from '../support/workers.ts';
 import { closeBrowser, e2eUnavailable, startHarness, type Harness } from './harness.ts';
+import { APPROVAL_URL, REASON, seedCostHistory, seedDecisions } from './seed-decisions.ts';
 
 const unavailable = e2eUnavailable();
 const VIEWS = ['lists', 'products', 'jobs', 'analysis', 'settings'] as const;
@@ -142,4 +143,127 @@ describe.skipIf(unavailable !== null)('the window: sidebar, native pickers, keyb
       found.push(`help: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     expect(found).toEqual([]);
   }, 240_000);
+
+  it('products: columns chosen and kept across a reload, a preset, the drawer by Enter with the reasons; axe clean', async () => {
+    let page = h.page;
+    const db = h.app.engine.db;
+    // 12 analysed products; the decide job's output written through the decisions store.
+    const asin = (i: number) => `B0${String(i).padStart(8, '0')}`;
+    db.transaction(() => {
+      for (let i = 1; i <= 12; i++) {
+        db.prepare(
+          `INSERT INTO products (id, gtin14, sku, name, brand, cost, asin, lookup_status, created_at, updated_at)
+           VALUES (?, ?, ?, ?, 'Acme', 5, ?, 'found', 1, 1)`,
+        ).run(i, String(10_000_000_000_000 + i), `SKU-${i}`, `Gadget ${i}`, asin(i));
+        db.prepare(
+          `INSERT INTO analyses (product_id, marketplace, sell_price, price_source, referral_category, referral_fee,
+             fulfillment_fee, other_costs, unit_cost, total_fees, profit, margin, roi, flags, reasons, fee_schedule, computed_at)
+           VALUES (?, 'US', 20, 'amazon', 'toys', 3, 4, 0, 5, 7, 8, 0.4, ?, '[]', '[]', 'us-2026-01-15', 1)`,
+        ).run(i, 0.1 * i);
+      }
+    })();
+    seedDecisions(db, [
+      ...[1, 4, 5].map((i) => ({
+        productId: i,
+        asin: asin(i),
+        reasons: [],
+        buyBoxPrice: 24.99,
+        amazonOnListing: false,
+        fbaOffers: 3,
+        fbmOffers: 1,
+        restriction: 'ok' as const,
+      })),
+      {
+        productId: 2,
+        asin: asin(2),
+        reasons: [REASON.gated(asin(2)), REASON.pack],
+        buyBoxPrice: 19.5,
+        amazonOnListing: true,
+        fbaOffers: 9,
+        fbmOffers: 2,
+        restriction: 'approval_required' as const,
+        packMultiplier: 2,
+        otherCandidates: ['B0ALTERN01'],
+      },
+    ]);
+    seedCostHistory(db, 2, [
+      { supplier: 'Acme Wholesale', fileName: 'acme-jan.csv', cost: 5.5, at: Date.UTC(2026, 0, 5) },
+      { supplier: 'Bolt Trading', fileName: 'bolt-feb.csv', cost: 5.1, at: Date.UTC(2026, 1, 9) },
+    ]);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByTestId('nav-products').click();
+    let view = page.getByRole('region', { name: 'Products' });
+    await view.getByText('12 products').waitFor();
+    let grid = page.getByTestId('products-grid');
+    const headers = () => grid.getByRole('columnheader').allInnerTexts();
+
+    // The column chooser, by keyboard: hide Brand, show Barcode, move ROI up; then a reload keeps it.
+    const chooserButton = page.getByRole('button', { name: /^Columns/ });
+    await chooserButton.focus();
+    await page.keyboard.press('Enter');
+    const chooser = page.getByRole('dialog', { name: 'Columns' });
+    await chooser.waitFor();
+    await chooser.getByLabel('Brand', { exact: true }).press('Space');
+    await chooser.getByLabel('Barcode', { exact: true }).press('Space');
+    await chooser.getByRole('button', { name: 'Move ROI up' }).press('Enter');
+    const found: string[] = [];
+    const axe = async (what: string) => {
+      const r = await new AxeBuilder({ page }).analyze();
+      for (const v of r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
+        found.push(`${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    };
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await axe(`${scheme} column chooser`);
+    }
+    await page.keyboard.press('Escape');
+    await chooser.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/^Columns/);
+    const chosen = await headers();
+    expect(chosen).not.toContain('Brand');
+    expect(chosen).toContain('Barcode');
+    expect(chosen.indexOf('ROI')).toBeLessThan(chosen.indexOf('Profit'));
+    await h.reopen();
+    page = h.page;
+    view = page.getByRole('region', { name: 'Products' });
+    grid = page.getByTestId('products-grid');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByTestId('nav-products').click();
+    await view.getByText('12 products').waitFor();
+    expect(await headers()).toEqual(chosen);
+
+    // A built-in preset: Winners is the buy verdicts.
+    await page.getByLabel('Preset').selectOption('Winners');
+    await view.getByText('3 products').waitFor();
+    expect(await grid.locator('[data-verdict="buy"]').count()).toBe(3);
+    expect(await grid.locator('[data-verdict]').count()).toBe(3);
+    await page.getByLabel('Preset').selectOption('');
+    await view.getByText('12 products').waitFor();
+
+    // The drawer, by keyboard: J to the gated product, Enter; its reasons, the approval link, offers, costs.
+    await grid.focus();
+    await page.keyboard.press('j');
+    await expect.poll(() => page.locator('#active-reasons').innerText()).toMatch(/Gadget 2: Skip — You need Amazon/);
+    await page.keyboard.press('Enter');
+    const drawer = page.getByRole('region', { name: 'Details of Gadget 2' });
+    const why = drawer.getByRole('list', { name: 'Why Skip' });
+    await why.waitFor();
+    expect(await why.innerText()).toMatch(/approval to sell this ASIN[\s\S]*2-pack/);
+    expect(await why.getByRole('link', { name: 'Request approval' }).getAttribute('href')).toBe(
+      `${APPROVAL_URL}${asin(2)}`,
+    );
+    await drawer.getByText('Bolt Trading').waitFor();
+    expect(await drawer.getByRole('region', { name: 'Offers' }).innerText()).toMatch(
+      /\$19\.50[\s\S]*Amazon on listing\s+yes/,
+    );
+    expect(await drawer.getByRole('region', { name: 'Candidate ASINs' }).innerText()).toContain('B0ALTERN01');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await axe(`${scheme} drawer`);
+    }
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('products-grid');
+    expect(found).toEqual([]);
+  }, 120_000);
 });

@@ -1,8 +1,9 @@
 // An SP-API test double: a real HTTP server on 127.0.0.1 with the LWA token endpoint, searchCatalogItems (2022-04-01
-// shapes), getCompetitivePricing, getMyFeesEstimates, getItemOffersBatch, getListingsRestrictions and
-// getItemEligibilityPreview, each behind its own token bucket at Amazon's documented rate and burst (429 QuotaExceeded
-// above it), with request and 429 counters per operation, seeded latency, 5xx, slow answers, expiring tokens,
-// malformed JSON and an "offline" mode (the port refuses connections).
+// shapes), getCompetitivePricing, getMyFeesEstimates, getItemOffersBatch, getListingsRestrictions,
+// getItemEligibilityPreview and getMarketplaceParticipations (Settings' "Test connection"), each behind its own token
+// bucket at Amazon's documented rate and burst (429 QuotaExceeded above it), with request and 429 counters per
+// operation, seeded latency, 5xx, slow answers, expiring tokens, malformed JSON and an "offline" mode (the port refuses
+// connections).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -61,6 +62,7 @@ export const DOUBLE_RATES = {
   getItemOffersBatch: { ratePerSec: 0.1, burst: 1 },
   getListingsRestrictions: { ratePerSec: 5, burst: 10 },
   getItemEligibilityPreview: { ratePerSec: 1, burst: 1 },
+  getMarketplaceParticipations: { ratePerSec: 0.016, burst: 15 },
 } as const;
 export type DoubleOp = keyof typeof DOUBLE_RATES;
 
@@ -158,11 +160,40 @@ export async function startSpApiDouble(opts: {
     expireNext: false,
     /** The next N answers of an operation are truncated JSON (searchCatalogItems uses `malformed`). */
     malformedOps: {} as Partial<Record<DoubleOp, number>>,
+    /** getMarketplaceParticipations answers 403 (the app not authorised by this seller), 503, or never. */
+    participations: 'ok' as 'ok' | 'forbidden' | 'server_error' | 'hang',
   };
   const takeMalformed = (op: DoubleOp) => {
     const n = faults.malformedOps[op] ?? 0;
     if (n > 0) faults.malformedOps[op] = n - 1;
     return n > 0;
+  };
+  // Indexes over opts.items, rebuilt when the list's length changes: answering a 10,000-item catalog by scanning it
+  // costs more CPU than the engine a bench measures (the double runs in the bench's process).
+  let indexedLength = -1;
+  const byAsin = new Map<string, DoubleItem>();
+  const byDigits = new Map<string, number[]>();
+  const strip = (s: string) => s.replace(/^0+/, '');
+  const index = () => {
+    if (indexedLength === opts.items.length) return;
+    byAsin.clear();
+    byDigits.clear();
+    opts.items.forEach((it, i) => {
+      if (!byAsin.has(it.asin)) byAsin.set(it.asin, it);
+      for (const id of it.identifiers) {
+        const list = byDigits.get(strip(id.value)) ?? [];
+        if (!list.includes(i)) list.push(i);
+        byDigits.set(strip(id.value), list);
+      }
+    });
+    indexedLength = opts.items.length;
+  };
+  const itemByAsin = (asin: string) => (index(), byAsin.get(asin));
+  /** Amazon matches on the digits, whatever type they are filed under; padding differences are Amazon's problem too. */
+  const itemsByIdentifiers = (ids: string[]) => {
+    index();
+    const at = new Set(ids.flatMap((id) => byDigits.get(strip(id)) ?? []));
+    return [...at].sort((a, b) => a - b).map((i) => opts.items[i]!);
   };
   const quota = { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] };
   const tokens = new Map<string, number>();
@@ -187,8 +218,13 @@ export async function startSpApiDouble(opts: {
           f.get('client_secret') !== accepted.clientSecret ||
           f.get('refresh_token') !== accepted.refreshToken
         ) {
-          const description = `Client authentication failed${opts.echoRefusals ? ` for ${body}` : ''}`;
-          return send(401, { error: 'invalid_client', error_description: description });
+          // As Amazon: a known client with a wrong refresh token is invalid_grant (400), else invalid_client (401).
+          const grant = f.get('client_id') === accepted.clientId && f.get('client_secret') === accepted.clientSecret;
+          const description = `${grant ? 'The request has an invalid grant parameter' : 'Client authentication failed'}${opts.echoRefusals ? ` for ${body}` : ''}`;
+          return send(grant ? 400 : 401, {
+            error: grant ? 'invalid_grant' : 'invalid_client',
+            error_description: description,
+          });
         }
         stats.tokenExchanges++;
         const token = `Atza|token-${stats.tokenExchanges}`;
@@ -215,7 +251,7 @@ export async function startSpApiDouble(opts: {
         200,
         {
           payload: asins.map((asin) => {
-            const it = opts.items.find((i) => i.asin === asin);
+            const it = itemByAsin(asin);
             return {
               status: 'Success',
               ASIN: asin,
@@ -241,7 +277,7 @@ export async function startSpApiDouble(opts: {
             };
           }),
         },
-        { 'x-amzn-ratelimit-limit': '0.5' },
+        { 'x-amzn-ratelimit-limit': String(planOf('getCompetitivePricing').ratePerSec) },
       );
     }
     if (req.method === 'POST' && url.pathname === '/products/fees/v0/feesEstimate') {
@@ -259,7 +295,7 @@ export async function startSpApiDouble(opts: {
         send(
           200,
           list.map((r) => {
-            const it = opts.items.find((i) => i.asin === r.IdValue);
+            const it = itemByAsin(r.IdValue);
             const id = {
               IdType: 'ASIN',
               IdValue: r.IdValue,
@@ -292,7 +328,7 @@ export async function startSpApiDouble(opts: {
               },
             };
           }),
-          { 'x-amzn-ratelimit-limit': '0.5' },
+          { 'x-amzn-ratelimit-limit': String(planOf('getMyFeesEstimates').ratePerSec) },
         );
       });
       return;
@@ -346,11 +382,7 @@ export async function startSpApiDouble(opts: {
           faults.malformed--;
           return send(200, '{"numberOfResults": 1, "items": [ {"asin": ', { 'x-amzn-ratelimit-limit': String(rate) });
         }
-        // Amazon matches on the digits, whatever type they are filed under; padding differences are Amazon's problem too.
-        const strip = (s: string) => s.replace(/^0+/, '');
-        const items = opts.items.filter((it) =>
-          it.identifiers.some((i) => ids.some((id) => strip(id) === strip(i.value))),
-        );
+        const items = itemsByIdentifiers(ids);
         send(
           200,
           {
@@ -452,6 +484,8 @@ export async function startSpApiDouble(opts: {
       return later(() => restrictions(url));
     if (url.pathname === '/fba/inbound/v1/eligibility/itemPreview' && req.method === 'GET')
       return later(() => eligibility(url));
+    if (url.pathname === '/sellers/v1/marketplaceParticipations' && req.method === 'GET')
+      return later(() => participations());
     send(404, { errors: [{ code: 'NotFound', message: 'Resource not found' }] });
 
     /** Answers after the seeded latency. */
@@ -536,7 +570,7 @@ export async function startSpApiDouble(opts: {
                 headers,
                 request,
               };
-            const it = opts.items.find((x) => x.asin === asin);
+            const it = itemByAsin(asin);
             if (!it)
               return {
                 status: { statusCode: 400, reasonPhrase: 'Bad Request' },
@@ -653,7 +687,7 @@ export async function startSpApiDouble(opts: {
       if (!/^[A-Z0-9]{10}$/.test(asin))
         return send(400, { errors: [{ code: 'InvalidInput', message: `Invalid ASIN ${asin}.` }] }, head);
       if (takeMalformed('getListingsRestrictions')) return send(200, '{"restrictions": [ {"marketplaceId"', head);
-      const it = opts.items.find((x) => x.asin === asin);
+      const it = itemByAsin(asin);
       const r = it ? it.restriction : { status: 'asin_not_found' as const };
       const code = {
         approval_required: 'APPROVAL_REQUIRED',
@@ -696,6 +730,38 @@ export async function startSpApiDouble(opts: {
       );
     }
 
+    /** The seller sells in the US marketplace (store "Double Store") and is registered, not selling, in Canada. */
+    function participations() {
+      if (faults.participations === 'hang') return;
+      if (!gate('getMarketplaceParticipations')) return;
+      const head = limitHeader('getMarketplaceParticipations');
+      if (faults.participations === 'forbidden')
+        return send(
+          403,
+          { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.', details: '' }] },
+          head,
+        );
+      if (faults.participations === 'server_error')
+        return send(503, { errors: [{ code: 'ServiceUnavailable', message: 'Service unavailable.' }] }, head);
+      const entry = (id: string, name: string, countryCode: string, isParticipating: boolean) => ({
+        marketplace: {
+          id,
+          name,
+          countryCode,
+          defaultCurrencyCode: 'USD',
+          defaultLanguageCode: 'en_US',
+          domainName: name,
+        },
+        participation: { isParticipating, hasSuspendedListings: false },
+        storeName: 'Double Store',
+      });
+      send(
+        200,
+        { payload: [entry(AMAZON_US, 'Amazon.com', 'US', true), entry('A2EUQ1WTGCTBG2', 'Amazon.ca', 'CA', false)] },
+        head,
+      );
+    }
+
     function eligibility(u: URL) {
       if (!gate('getItemEligibilityPreview')) return;
       const head = limitHeader('getItemEligibilityPreview');
@@ -706,7 +772,7 @@ export async function startSpApiDouble(opts: {
           { errors: [{ code: 'InvalidInput', message: 'program=INBOUND needs marketplaceIds.' }] },
           head,
         );
-      const it = opts.items.find((x) => x.asin === asin);
+      const it = itemByAsin(asin);
       if (!it)
         return send(400, { errors: [{ code: 'InvalidInput', message: `ASIN ${asin} is not in the catalog.` }] }, head);
       if (takeMalformed('getItemEligibilityPreview')) return send(200, '{"payload": {"asin": 7', head);

@@ -7,6 +7,8 @@
  */
 export function numberText(n: number): string {
   if (!Number.isFinite(n)) return '';
+  // Safe integers (UPCs, quantities: the hot path) print the same digits without a BigInt.
+  if (Number.isSafeInteger(n)) return String(n);
   if (Number.isInteger(n)) return Math.abs(n) < 1e21 ? BigInt(n).toString() : String(n);
   const rounded = Number(n.toPrecision(15));
   const s = String(rounded);

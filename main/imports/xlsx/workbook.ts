@@ -81,7 +81,14 @@ export async function openWorkbook(path: string): Promise<Workbook> {
       date1904,
       dateStyles,
       strings: () => (table ??= readSharedStrings(zip, sstPart)),
-      close: () => zip.close(),
+      close: () => {
+        zip.close();
+        // The table's temporary file goes with the workbook (a table that failed to load has none).
+        table?.then(
+          (t) => t.close(),
+          () => {},
+        );
+      },
     };
   } catch (err) {
     zip.close();
@@ -114,6 +121,16 @@ async function readDateStyles(zip: ZipArchive, part: string | undefined): Promis
 async function readSharedStrings(zip: ZipArchive, part: string | undefined): Promise<StringTable> {
   const table = createStringTable();
   if (!part || !zip.has(part)) return table;
+  try {
+    await readStringsInto(table, zip, part);
+  } catch (err) {
+    table.close();
+    throw err;
+  }
+  return table;
+}
+
+async function readStringsInto(table: StringTable, zip: ZipArchive, part: string): Promise<void> {
   let inT = false;
   let inRph = false;
   let current = '';
@@ -132,5 +149,4 @@ async function readSharedStrings(zip: ZipArchive, part: string | undefined): Pro
       else if (name === 'si') table.push(current);
     },
   });
-  return table;
 }

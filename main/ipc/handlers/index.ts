@@ -28,6 +28,7 @@ import { LOOKUP_SWEEP, pendingLookupJob } from '../../lookups/kind.ts';
 import { recurringKey } from '../../queue/kinds.ts';
 import { IpcError, type Handlers } from '../router.ts';
 import { createAppSettingsHandlers, type AppSettingsDeps } from './app-settings.ts';
+import { createConnectionTestHandlers, type ConnectionTestDeps } from './connection-test.ts';
 import { assertImportableFile, createPickers } from './pickers.ts';
 import type { DialogPort } from '../../ports.ts';
 
@@ -100,16 +101,28 @@ export interface HandlerDeps {
   app: Omit<AppSettingsDeps, 'queue'>;
   /** The OS's open and save dialogs (absent outside the desktop app: picking is then refused with the reason). */
   dialog?: DialogPort;
+  /** Settings' "Test connection": endpoints (test doubles) and timeout; the secrets and settings are `app`'s. */
+  connectionTest?: Omit<ConnectionTestDeps, 'secrets' | 'settings'>;
 }
 
 /** Every IPC handler, against the engine's queue and database. */
-export function createHandlers({ db, queue, version, reader, exportDir, app, dialog }: HandlerDeps): Handlers {
+export function createHandlers({
+  db,
+  queue,
+  version,
+  reader,
+  exportDir,
+  app,
+  dialog,
+  connectionTest,
+}: HandlerDeps): Handlers {
   const imports = createImportStore(db);
   const pickers = createPickers(dialog);
   const appSettings = createAppSettingsHandlers({ ...app, queue });
   return {
     ...appSettings,
     ...pickers.handlers,
+    ...createConnectionTestHandlers({ ...connectionTest, secrets: app.secrets, settings: app.settings }),
     // The catalog's path comes from the window: checked like an import's before a job is queued for it.
     'catalog:import': async (req) => {
       await assertImportableFile(req.path);

@@ -1,10 +1,12 @@
 // A typed fake of the bridge for component tests: in-memory products, every call recorded. It fakes the IPC edge
 // only; the components under test are the real ones.
-import { settingsSchema } from '../../../main/settings/schema.ts';
+import { settingsPatchSchema, settingsSchema } from '../../../main/settings/schema.ts';
+import { describeInvalidInput, inputErrorMap } from '../../../main/ipc/input-errors.ts';
 import type {
   AnalysisStats,
   AppApi,
   AppEvent,
+  ConnectionTestResult,
   JobView,
   ProductFilters,
   ProductQuery,
@@ -94,6 +96,8 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
     logsError: null as string | null,
     jobs: [] as JobView[],
     settings: { ...settingsSchema.parse({}) } as Settings,
+    /** What settings.testConnection answers. */
+    connection: { ok: true, marketplaces: ['Amazon.com (US)'], message: 'Connected.' } as ConnectionTestResult,
     view: (): SettingsView => ({
       settings: { ...state.settings },
       credentials: { stored: state.stored, canStore: true, reason: null },
@@ -120,7 +124,14 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
     settings: {
       get: () => rec('settings.get', undefined, state.view()),
       set: (i) => {
-        Object.assign(state.settings, i);
+        // Checked as the router checks it, so a refusal reads as main's would.
+        const parsed = settingsPatchSchema.safeParse(i, { error: inputErrorMap });
+        if (!parsed.success) {
+          calls.push({ method: 'settings.set', input: i });
+          const message = describeInvalidInput(parsed.error);
+          return Promise.resolve({ ok: false as const, error: { code: 'INVALID_INPUT' as const, message } });
+        }
+        Object.assign(state.settings, parsed.data);
         return rec('settings.set', i, state.view());
       },
       setCredentials: (i) => {
@@ -132,6 +143,7 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
         return rec('settings.clearCredentials', undefined, state.view());
       },
       importCatalog: (i) => rec('settings.importCatalog', i, { jobId: 9 }),
+      testConnection: () => rec('settings.testConnection', undefined, state.connection),
     },
     jobs: {
       list: (i) => rec('jobs.list', i, state.jobs),

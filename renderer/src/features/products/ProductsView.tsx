@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   memo,
+  useCallback,
   useEffect,
   useMemo,
   useRef,
@@ -13,7 +14,7 @@ import {
 import type { ImportView, ProductFilters, ProductRow, SortColumn } from '../../../../preload/contract/channels.ts';
 import { call, useApi } from '../../api.ts';
 import { ColumnChooser } from './ColumnChooser.tsx';
-import { COLUMN_BY_ID } from './columns.tsx';
+import { COLUMN_BY_ID, type Column } from './columns.tsx';
 import { FilterBar as FilterBarView } from './FilterBar.tsx';
 import { useColumnLayout } from './prefs.ts';
 import { PresetPicker } from './PresetPicker.tsx';
@@ -69,9 +70,9 @@ export function ProductsView({
       .then((list) => setImports(list.filter((i) => i.status === 'completed')))
       .catch(() => {});
   }, [api, refresh]);
-  const { total, error, ensure, row } = usePagedRows(api, filters, sort.col, sort.desc, refresh);
+  const { total, known, error, ensure, row } = usePagedRows(api, filters, sort.col, sort.desc, refresh);
   const scroller = useRef<HTMLDivElement>(null);
-  const shown = Math.min(total ?? 0, MAX_ROWS);
+  const shown = Math.min(known, MAX_ROWS);
   // Scroll updates render in React's own batches (not synchronously inside each scroll event): no frame carries
   // more than one re-render of the visible rows.
   const v = useVirtualizer({
@@ -128,7 +129,8 @@ export function ProductsView({
       keys[e.key]!();
     }
   };
-  const toggle = (id: number | undefined) => {
+  // Stable, so a memoized row re-renders only when its own data, selection or activity changes.
+  const toggle = useCallback((id: number | undefined) => {
     if (id === undefined) return;
     setSelected((cur) => {
       const next = new Set(cur);
@@ -136,7 +138,11 @@ export function ProductsView({
       else next.add(id);
       return next;
     });
-  };
+  }, []);
+  const pick = useCallback((index: number, r: ProductRow | undefined) => {
+    setActive(index);
+    if (r) setOpen(r);
+  }, []);
   const retry = (what: { productIds: number[] } | { failed: true }) =>
     call(api.lookups.retry(what))
       .then(({ count }) => {
@@ -193,7 +199,9 @@ export function ProductsView({
           ref={scroller}
           className="grid-body"
           role="grid"
-          aria-rowcount={shown + 1}
+          aria-rowcount={total === null ? -1 : shown + 1}
+          // Busy while the rows in view are being read; the count may still be on its way (the toolbar says so).
+          aria-busy={(total === null && known === 0) || items.some((it) => !row(it.index))}
           aria-label="Products"
           aria-describedby="active-reasons"
           tabIndex={0}
@@ -232,42 +240,17 @@ export function ProductsView({
             {items.map((it) => {
               const r = row(it.index);
               return (
-                <div
+                <GridRow
                   key={it.key}
-                  role="row"
-                  aria-rowindex={it.index + 2}
-                  aria-selected={r ? selected.has(r.id) : false}
-                  className={`grid-row${it.index === active ? ' active' : ''}${r?.analysis?.flags.includes('winner') ? ' winner' : ''}`}
-                  style={{ transform: `translateY(${it.start - ROW_PX}px)`, height: ROW_PX }}
-                  onClick={() => {
-                    setActive(it.index);
-                    if (r) setOpen(r);
-                  }}
-                >
-                  {r ? (
-                    <>
-                      <span role="gridcell" className="cell-check">
-                        <input
-                          type="checkbox"
-                          aria-label={`Select ${r.name ?? r.id}`}
-                          checked={selected.has(r.id)}
-                          onChange={() => toggle(r.id)}
-                          onClick={(e) => e.stopPropagation()}
-                          tabIndex={-1}
-                        />
-                      </span>
-                      {columns.map((c) => (
-                        <span key={c.id} role="gridcell" className={c.numeric ? 'num' : undefined}>
-                          {c.cell(r)}
-                        </span>
-                      ))}
-                    </>
-                  ) : (
-                    <span role="gridcell" className="loading">
-                      Loading…
-                    </span>
-                  )}
-                </div>
+                  index={it.index}
+                  top={it.start - ROW_PX}
+                  row={r}
+                  active={it.index === active}
+                  selected={r ? selected.has(r.id) : false}
+                  columns={columns}
+                  onPick={pick}
+                  onToggle={toggle}
+                />
               );
             })}
           </div>
@@ -300,3 +283,62 @@ export function ProductsView({
     </section>
   );
 }
+
+/**
+ * One row of the grid, memoized: while scrolling, only rows that come into view render; the ones already drawn keep
+ * their DOM untouched (their props — row object, position, selection — do not change).
+ */
+const GridRow = memo(function GridRow({
+  index,
+  top,
+  row: r,
+  active,
+  selected,
+  columns,
+  onPick,
+  onToggle,
+}: {
+  index: number;
+  top: number;
+  row: ProductRow | undefined;
+  active: boolean;
+  selected: boolean;
+  columns: Column[];
+  onPick(index: number, r: ProductRow | undefined): void;
+  onToggle(id: number | undefined): void;
+}) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={`grid-row${active ? ' active' : ''}${r?.analysis?.flags.includes('winner') ? ' winner' : ''}`}
+      style={{ transform: `translateY(${top}px)`, height: ROW_PX }}
+      onClick={() => onPick(index, r)}
+    >
+      {r ? (
+        <>
+          <span role="gridcell" className="cell-check">
+            <input
+              type="checkbox"
+              aria-label={`Select ${r.name ?? r.id}`}
+              checked={selected}
+              onChange={() => onToggle(r.id)}
+              onClick={(e) => e.stopPropagation()}
+              tabIndex={-1}
+            />
+          </span>
+          {columns.map((c) => (
+            <span key={c.id} role="gridcell" className={c.numeric ? 'num' : undefined}>
+              {c.cell(r)}
+            </span>
+          ))}
+        </>
+      ) : (
+        <span role="gridcell" className="loading">
+          Loading…
+        </span>
+      )}
+    </div>
+  );
+});

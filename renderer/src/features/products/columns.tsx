@@ -98,8 +98,8 @@ export const COLUMNS: Column[] = [
     id: 'verdict',
     label: 'Verdict',
     sort: 'verdict',
-    width: '104px',
-    min: 104,
+    width: '112px',
+    min: 112,
     // Before a verdict, where the product stands on the way to one (to look up, not on Amazon, pick ASIN…).
     cell: (r) =>
       r.verdict ? (

@@ -6,7 +6,8 @@ export const PAGE_ROWS = 100;
 
 /**
  * Rows of the products table, fetched a page at a time as they scroll into view and kept in a bounded cache: the
- * table never holds the whole catalog. A change of filters or sort starts over.
+ * table never holds the whole catalog. A change of filters or sort starts over, asking for the count and the first
+ * page at once: counting a million rows takes longer than reading the first hundred, and the rows need not wait.
  */
 export function usePagedRows(
   api: AppApi,
@@ -23,24 +24,15 @@ export function usePagedRows(
   const generation = useRef(0);
   const key = JSON.stringify([filters, sort, desc, refreshKey]);
 
-  useEffect(() => {
-    const gen = ++generation.current;
-    pages.current = new Map();
-    loading.current = new Set();
-    setTotal(null);
-    setError(null);
-    call(api.products.count(filters))
-      .then((n) => gen === generation.current && setTotal(n))
-      .catch((e: Error) => gen === generation.current && setError(e.message));
-  }, [key]);
-
   /** Makes sure the pages covering rows [from, to] are loaded (or on their way). */
   const ensure = useCallback(
     (from: number, to: number) => {
       const gen = generation.current;
+      // This generation's set: a late answer from before a reset must not clear a page the new one is reading.
+      const inFlight = loading.current;
       for (let page = Math.floor(from / PAGE_ROWS); page <= Math.floor(to / PAGE_ROWS); page++) {
-        if (pages.current.has(page) || loading.current.has(page)) continue;
-        loading.current.add(page);
+        if (pages.current.has(page) || inFlight.has(page)) continue;
+        inFlight.add(page);
         call(api.products.page({ ...filters, sort, desc, offset: page * PAGE_ROWS, limit: PAGE_ROWS }))
           .then((rows) => {
             if (gen !== generation.current) return;
@@ -55,13 +47,28 @@ export function usePagedRows(
             setVersion((v) => v + 1);
           })
           .catch((e: Error) => gen === generation.current && setError(e.message))
-          .finally(() => loading.current.delete(page));
+          .finally(() => inFlight.delete(page));
       }
     },
     [key],
   );
 
+  useEffect(() => {
+    const gen = ++generation.current;
+    pages.current = new Map();
+    loading.current = new Set();
+    setTotal(null);
+    setError(null);
+    call(api.products.count(filters))
+      .then((n) => gen === generation.current && setTotal(n))
+      .catch((e: Error) => gen === generation.current && setError(e.message));
+    ensure(0, 0);
+  }, [key]);
+
   const row = (index: number): ProductRow | undefined =>
     pages.current.get(Math.floor(index / PAGE_ROWS))?.[index % PAGE_ROWS];
-  return { total, error, ensure, row };
+  // Until the count arrives, the first page's rows are all there is to show (and, when fewer than a page, all there is).
+  const first = pages.current.get(0);
+  const known = total ?? (first ? (first.length < PAGE_ROWS ? first.length : PAGE_ROWS) : 0);
+  return { total, known, error, ensure, row };
 }

@@ -1,0 +1,59 @@
+// The decisions domain's job kind: `decide` — the whole chain (lookup, prices, restrictions, offers, eligibility, the
+// analysis and a verdict with its reasons) for a set of products, at the SP-API ceiling. Task: ./task.ts.
+import { z } from 'zod';
+import { defineJobKind } from '../queue/kinds.ts';
+
+export const decidePayloadSchema = z
+  .object({
+    /** Which products: a list of ids, every product of an import (the list as imported), or all. Exactly one. */
+    ids: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
+    importId: z.number().int().positive().optional(),
+    all: z.literal(true).optional(),
+    marketplace: z.literal('US').default('US'),
+    /** The scheduler's priority for every call: 0 = the product the seller looks at, 1 = a funnel job, 2 = sweep. */
+    priority: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+  })
+  .refine(
+    (p) => [p.ids !== undefined, p.importId !== undefined, p.all === true].filter(Boolean).length === 1,
+    'Say which products: ids, importId or all (exactly one).',
+  );
+export type DecidePayload = z.input<typeof decidePayloadSchema>;
+
+/** What a decide run did. Call counts are requests whose answers were saved (a batch lost in flight is not counted). */
+export interface DecideJobResult {
+  /** Products with a verdict from this run, and how they split. */
+  decided: number;
+  buy: number;
+  check: number;
+  skip: number;
+  /** Candidate ASINs analysed (a barcode with three ASINs counts three). */
+  candidates: number;
+  /** Products looked up by this run (they had no ASIN yet), in searchCatalogItems calls. */
+  lookedUp: number;
+  catalogCalls: number;
+  pricingCalls: number;
+  restrictionsCalls: number;
+  /** getItemOffersBatch calls made, and those the first cut saved against asking offers for every candidate. */
+  offersCalls: number;
+  offersCallsSaved: number;
+  eligibilityCalls: number;
+  /** Answers Amazon gave as per-ASIN errors (each became a "check" reason, not a failure). */
+  answerErrors: number;
+  /** 'spapi': Amazon's answers; 'local': no SP-API credentials, only the local catalog and analysis. */
+  source: 'spapi' | 'local';
+  feeSchedule: string;
+}
+
+declare module '../queue/kinds.ts' {
+  interface JobKinds {
+    decide: { payload: DecidePayload; result: DecideJobResult };
+  }
+}
+
+export const decideKind = defineJobKind({
+  kind: 'decide',
+  payload: decidePayloadSchema,
+  label: 'Buying decisions',
+  // One seller account's rate limits: one run at a time spends them best (the scheduler shares them by priority).
+  concurrency: 1,
+});
