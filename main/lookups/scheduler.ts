@@ -59,11 +59,18 @@ export interface SchedulerOptions {
   rates?: Partial<Record<SpApiOperation, { ratePerSec: number; burst: number }>>;
   /** Lowest fraction of an operation's rate a run of 429s can push it to. */
   floor?: number;
+  /**
+   * The share of each limit requests leave at (default 0.97). Paced at exactly the limit, requests still met 429s:
+   * their arrival at Amazon's bucket jitters by a few ms while ours counts from when they left, and one 429 halves
+   * the operation's rate. 3% below lets Amazon's bucket bank the slack (up to its burst) that absorbs the jitter.
+   */
+  headroom?: number;
 }
 
 /** Builds the scheduler; one per worker process and seller account (see providers.ts `workerScheduler`). */
 export function createScheduler(opts: SchedulerOptions = {}) {
   const clock = opts.clock ?? realClock;
+  const headroom = opts.headroom ?? 0.97;
   const ops = new Map<SpApiOperation, OpState>();
   let seq = 0;
 
@@ -73,7 +80,7 @@ export function createScheduler(opts: SchedulerOptions = {}) {
       const plan = opts.rates?.[op] ?? SPAPI_OPERATIONS[op];
       if (!plan) throw new Error(`Unknown SP-API operation "${op}".`);
       s = {
-        bucket: createRateLimiter({ ...plan, clock, floor: opts.floor }),
+        bucket: createRateLimiter({ ratePerSec: plan.ratePerSec * headroom, burst: plan.burst, clock, floor: opts.floor }),
         queue: [],
         inFlight: 0,
         probing: false,
@@ -159,7 +166,7 @@ export function createScheduler(opts: SchedulerOptions = {}) {
           s.probing = false;
           s.bucket.onSuccess();
         },
-        setLimit: (perSec) => s.bucket.setLimit(perSec),
+        setLimit: (perSec) => s.bucket.setLimit(perSec * headroom),
         refund: () => s.bucket.refund(),
         release: () => release(s),
       };
@@ -180,8 +187,9 @@ export function createScheduler(opts: SchedulerOptions = {}) {
       const out: Partial<Record<SpApiOperation, OperationStats>> = {};
       for (const [op, s] of ops)
         out[op] = {
+          // The pace requests leave at (headroom and any 429 slow-down included), and the limit Amazon set.
           rate: s.bucket.rate,
-          limit: s.bucket.limit,
+          limit: s.bucket.limit / headroom,
           queued: s.queue.length,
           inFlight: s.inFlight,
           granted: s.granted,

@@ -182,7 +182,7 @@ const FINAL = `a.verdict IS NOT NULL AND a.decided_at >= ? AND a.verdict_reasons
 
 export async function runDecideBench(opts: { ids?: number; scale?: number; log?: (l: string) => void } = {}) {
   const n = opts.ids ?? 10_000;
-  const k = opts.scale ?? Number(process.env.PALLET_BENCH_DECIDE_SCALE ?? 20);
+  const k = opts.scale ?? Number(process.env.PALLET_BENCH_DECIDE_SCALE ?? 10);
   const log = opts.log ?? (() => {});
   const root = mkdtempSync(join(tmpdir(), 'pallet-decide-bench-'));
   try {

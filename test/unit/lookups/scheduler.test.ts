@@ -59,7 +59,7 @@ function recorder(clock: LimiterClock) {
 describe('SP-API scheduler', () => {
   it('keeps a bucket per operation: restrictions (5/s) never wait behind offers (0.1/s)', async () => {
     const clock = manualClock();
-    const s = createScheduler({ clock });
+    const s = createScheduler({ headroom: 1, clock });
     const r = recorder(clock);
     const offers = s.limiter('getItemOffersBatch', 1);
     const restrictions = s.limiter('getListingsRestrictions', 1);
@@ -82,7 +82,7 @@ describe('SP-API scheduler', () => {
 
   it('serves waiters by priority, first come first served within one', async () => {
     const clock = manualClock();
-    const s = createScheduler({ clock });
+    const s = createScheduler({ headroom: 1, clock });
     const r = recorder(clock);
     const at = (p: 0 | 1 | 2) => s.limiter('getItemEligibilityPreview', p);
     void r.track('first', at(2).acquire());
@@ -106,7 +106,7 @@ describe('SP-API scheduler', () => {
 
   it('follows the rate Amazon announces in x-amzn-RateLimit-Limit', async () => {
     const clock = manualClock();
-    const s = createScheduler({ clock });
+    const s = createScheduler({ headroom: 1, clock });
     const r = recorder(clock);
     const pricing = s.limiter('getCompetitivePricing', 1);
     pricing.setLimit(4);
@@ -120,7 +120,7 @@ describe('SP-API scheduler', () => {
 
   it('on a 429 halves the rate and lets one request out at a time until one succeeds, then wins the rate back', async () => {
     const clock = manualClock();
-    const s = createScheduler({ clock });
+    const s = createScheduler({ headroom: 1, clock });
     const r = recorder(clock);
     const restrictions = s.limiter('getListingsRestrictions', 1);
     await restrictions.acquire();
@@ -147,7 +147,7 @@ describe('SP-API scheduler', () => {
 
   it('drops an aborted waiter from the queue, and a waiter costs one timer, not a loop', async () => {
     const clock = manualClock();
-    const s = createScheduler({ clock });
+    const s = createScheduler({ headroom: 1, clock });
     const r = recorder(clock);
     const offers = s.limiter('getItemOffersBatch', 1);
     await offers.acquire();
@@ -182,7 +182,7 @@ describe('SP-API scheduler', () => {
 
   it('gives back the token of a request that never left (offline) and runs scheduled work in turn', async () => {
     const clock = manualClock();
-    const s = createScheduler({ clock });
+    const s = createScheduler({ headroom: 1, clock });
     const offers = s.limiter('getItemOffersBatch', 0);
     await offers.acquire();
     offers.refund!();
@@ -200,5 +200,24 @@ describe('SP-API scheduler', () => {
     await Promise.all([a, b]);
     expect(order).toEqual(['sweep', 'looking']);
     expect(s.stats().getMyFeesEstimates).toMatchObject({ granted: 2, inFlight: 0, queued: 0 });
+  });
+
+  it('by default paces 3% under each limit, so jitter on the way does not meet a 429', async () => {
+    const clock = manualClock();
+    const s = createScheduler({ clock });
+    const r = recorder(clock);
+    // getItemOffersBatch: 0.1/s, burst 1 → one at once, then one every 10 s / 0.97 ≈ 10,310 ms.
+    for (let i = 0; i < 3; i++) void r.track(`o${i}`, s.limiter('getItemOffersBatch', 1).acquire());
+    await clock.advance(30_000);
+    const at = r.granted.map(([, t]) => t);
+    expect(at).toHaveLength(3);
+    expect(at[1]! - at[0]!).toBeGreaterThan(10_250);
+    expect(at[1]! - at[0]!).toBeLessThan(10_400);
+    expect(at[2]! - at[1]!).toBeGreaterThan(10_250);
+    // A rate Amazon announces gets the same headroom.
+    const h = s.limiter('getItemOffersBatch', 1);
+    h.setLimit(1);
+    expect(s.stats().getItemOffersBatch).toMatchObject({ limit: 1 });
+    expect(s.stats().getItemOffersBatch!.rate).toBeCloseTo(0.97, 5);
   });
 });
