@@ -63,10 +63,27 @@ const HEADERS = [
   'Est. Monthly Sales',
   'Size Tier',
   'Verdict',
+  'Verdict Reasons',
   'Notes',
   'Fee Schedule',
   'Lookup Status',
 ];
+
+/** A verdict's reasons as one cell ("Gated: approval required …; ROI 18% is below your 30% target"). */
+function verdictReasons(cell: unknown): string | null {
+  if (typeof cell !== 'string' || cell === '[]') return null;
+  try {
+    const list = JSON.parse(cell) as { text?: unknown }[];
+    return Array.isArray(list)
+      ? list
+          .map((x) => String(x?.text ?? ''))
+          .filter(Boolean)
+          .join('; ') || null
+      : null;
+  } catch {
+    return null; // A damaged cell must not stop the export; the verdict beside it still says what was decided.
+  }
+}
 
 const pct = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
 
@@ -146,7 +163,9 @@ export async function exportProducts(
           r.sales_rank,
           r.est_sales_mid === null || r.est_sales_mid === undefined ? null : `${r.est_sales_low}–${r.est_sales_high}`,
           r.size_tier,
-          flags.includes('winner') ? 'winner' : flags.join(' '),
+          // The decision when one was made; before that, what the targets alone say.
+          r.verdict ?? (flags.includes('winner') ? 'winner' : flags.join(' ')),
+          verdictReasons(r.verdict_reasons),
           reasons.join(' '),
           r.fee_schedule,
           r.lookup_status,

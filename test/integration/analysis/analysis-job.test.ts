@@ -153,6 +153,28 @@ describe('export', () => {
     expect(await exportProducts(t.db, all)).toBe(4);
     expect(readFileSync(all, 'utf8')).toContain(`'=HYPERLINK(""x"")`);
     await expect(exportProducts(t.db, all)).rejects.toMatchObject({ code: 'EEXIST' });
+    // A decision, once made, is the verdict the export gives, with its reasons in words.
+    t.db
+      .prepare(
+        `UPDATE analyses SET verdict = 'skip', verdict_reasons = ?
+         WHERE product_id = (SELECT id FROM products WHERE name = 'Chair')`,
+      )
+      .run(
+        JSON.stringify([
+          { code: 'amazon_on_listing', severity: 'skip', text: 'Amazon sells on this listing' },
+          { code: 'gated', severity: 'check', text: 'Approval required' },
+        ]),
+      );
+    const decided = join(t.dir, 'decided.csv');
+    await exportProducts(t.db, decided, { filters: [parseFilter('roi>=30%'), parseFilter('profit>5')] });
+    const again = Papa.parse<Record<string, string>>(readFileSync(decided, 'utf8').replace(/^\ufeff/, ''), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    expect(again.map((r) => [r.Name, r.Verdict, r['Verdict Reasons']])).toEqual([
+      ['Widget', 'winner', ''],
+      ['Chair', 'skip', 'Amazon sells on this listing; Approval required'],
+    ]);
   });
 
   it('refuses filters it cannot read, saying what it accepts', () => {
