@@ -50,14 +50,14 @@ export async function runExportBackBench(opts: { rows?: number; log?: (l: string
     const xlsx = await timedExport(dbPath, importId, join(dir, 'back.xlsx'), 'xlsx');
     return {
       rows: csv.rows,
-      csvMs: csv.ms,
-      csvRowsPerSec: Math.round(csv.rows / (csv.ms / 1000)),
-      csvPeakRssGrowthMiB: csv.peakRssGrowthMiB,
-      csvBytes: csv.bytes,
-      xlsxMs: xlsx.ms,
-      xlsxRowsPerSec: Math.round(xlsx.rows / (xlsx.ms / 1000)),
-      xlsxPeakRssGrowthMiB: xlsx.peakRssGrowthMiB,
-      xlsxBytes: xlsx.bytes,
+      csv_ms: csv.ms,
+      csv_rows_per_s: Math.round(csv.rows / (csv.ms / 1000)),
+      csv_peak_rss_growth_mib: csv.peakRssGrowthMiB,
+      csv_bytes: csv.bytes,
+      xlsx_ms: xlsx.ms,
+      xlsx_rows_per_s: Math.round(xlsx.rows / (xlsx.ms / 1000)),
+      xlsx_peak_rss_growth_mib: xlsx.peakRssGrowthMiB,
+      xlsx_bytes: xlsx.bytes,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

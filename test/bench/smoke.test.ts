@@ -103,6 +103,17 @@ const SMOKE: Record<string, Promised> = {
     ],
     counts: ['xlsx_rows'],
   },
+  'export-back': {
+    measures: [
+      'csv_ms',
+      'csv_rows_per_s',
+      'csv_peak_rss_growth_mib',
+      'xlsx_ms',
+      'xlsx_rows_per_s',
+      'xlsx_peak_rss_growth_mib',
+    ],
+    counts: ['rows', 'csv_bytes', 'xlsx_bytes'],
+  },
   suppliers: {
     measures: [
       'import_no_supplier_ms',
@@ -112,8 +123,10 @@ const SMOKE: Record<string, Promised> = {
       'second_list_import_ms',
       'offers_step_second_ms',
       'diff_ms',
+      'diff_ms_200k',
     ],
     counts: ['rows', 'costs_changed_second', 'diff_cost_up'],
+    nullable: ['diff_ms_200k'],
   },
   import: {
     measures: [

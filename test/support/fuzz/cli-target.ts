@@ -15,10 +15,12 @@ import { unclearReason } from './clear-message.ts';
 const COMMANDS = [
   ...['jobs', 'work', 'job', 'cancel', 'retry', 'pause', 'resume', 'import', 'imports', 'undo-import', 'template'],
   ...['analyze', 'lookup', 'catalog', 'images', 'image-dupes', 'export', 'bench', 'products'],
+  ...['decide', 'product', 'export-import', 'diff', 'suppliers'],
 ];
 const FLAGS = [
   ...['--status', '--json', '--map', '--decimal', '--remember', '--preview', '--all', '--ids', '--min-roi'],
   ...['--min-profit', '--max-rank', '--filter', '--provider', '--pending', '--import', '--retry-failed', '--dismiss'],
+  ...['--until-idle', '--out', '--format'],
   ...['-h', '--help', '--', '-', '-x', '--unknown', '--json=yes', '--status=', '--ids=1,2', '---', '-hh'],
 ];
 const VALUES = [
