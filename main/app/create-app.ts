@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { decideRefreshRun } from '../decisions/kind.ts';
 import { LOOKUP_SWEEP } from '../lookups/kind.ts';
 import { legacyReportsDir, reportsDir } from '../imports/data-paths.ts';
 import { dirname, join } from 'node:path';
@@ -82,6 +83,8 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
     payload: { provider: 'auto', scope: 'pending', limit: 5000 },
     intervalMs: o.sweepIntervalMs ?? 5 * 60_000,
   });
+  // Restrictions, offers and Buy Box prices change: decisions older than a week are made again, a batch a day.
+  engine.recurring.define(decideRefreshRun);
   const reader = createProductReader(o.dbPath);
   const exportDir =
     o.exportDir ??

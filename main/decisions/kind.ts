@@ -9,14 +9,20 @@ export const decidePayloadSchema = z
     ids: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
     importId: z.number().int().positive().optional(),
     all: z.literal(true).optional(),
+    /** The refresh sweep: products decided more than this many days ago (oldest first, at most `limit`). */
+    staleDays: z.number().min(0).max(365).optional(),
+    limit: z.number().int().positive().max(100_000).optional(),
     marketplace: z.literal('US').default('US'),
     /** The scheduler's priority for every call: 0 = the product the seller looks at, 1 = a funnel job, 2 = sweep. */
     priority: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
   })
   .refine(
-    (p) => [p.ids !== undefined, p.importId !== undefined, p.all === true].filter(Boolean).length === 1,
-    'Say which products: ids, importId or all (exactly one).',
-  );
+    (p) =>
+      [p.ids !== undefined, p.importId !== undefined, p.all === true, p.staleDays !== undefined].filter(Boolean)
+        .length === 1,
+    'Say which products: ids, importId, all or staleDays (exactly one).',
+  )
+  .refine((p) => p.limit === undefined || p.staleDays !== undefined, 'limit applies to staleDays only.');
 export type DecidePayload = z.input<typeof decidePayloadSchema>;
 
 /** What a decide run did. Call counts are requests whose answers were saved (a batch lost in flight is not counted). */
@@ -57,3 +63,14 @@ export const decideKind = defineJobKind({
   // One seller account's rate limits: one run at a time spends them best (the scheduler shares them by priority).
   concurrency: 1,
 });
+
+/** The name of the recurring run that re-decides products whose decision is older than a week (the refresh sweep). */
+export const DECIDE_REFRESH = 'decide-refresh';
+
+/** The refresh sweep's definition: daily, up to 2,000 of the oldest decisions over 7 days old, behind other work. */
+export const decideRefreshRun = {
+  name: DECIDE_REFRESH,
+  kind: 'decide',
+  payload: { staleDays: 7, limit: 2000, priority: 2 } satisfies DecidePayload,
+  intervalMs: 24 * 60 * 60_000,
+} as const;

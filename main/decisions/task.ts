@@ -129,6 +129,10 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
     const judge: JudgeContext = { schedule, options, thresholds: settings.thresholds };
     const online = deps.hasSpApi();
     const sellerId = settings.sellerId?.trim() ?? '';
+    // The daily refresh of a seller who has not given the seller id yet has nothing it could refresh: it stays quiet
+    // (a job the seller asked for says what is missing).
+    if (online && !SELLER_ID_PATTERN.test(sellerId) && p.staleDays !== undefined)
+      return { ...ZERO, source: 'local', feeSchedule: schedule.id } satisfies DecideJobResult;
     if (online && !SELLER_ID_PATTERN.test(sellerId))
       throw new TaskError(
         'no_seller_id',
@@ -138,7 +142,6 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
       );
     const api = online ? deps.clients(mp, sellerId, priority) : null;
     const search = api ? api.search : deps.localSearch(db, mp);
-    const ids = productIds(db, p);
     const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
     const store = createDecisionStore(db);
     const writeAnalysis = createAnalysisWriter(db);
@@ -164,6 +167,7 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
       cp = queue.checkpointAfter(lease, () => first);
     }
     const startedAt = cp.startedAt;
+    const ids = productIds(db, p, startedAt);
     /** Commits writes with the checkpoint (the counts they change), under the job's lease. */
     const commit = (writes: (c: Counts, now: number) => void): void => {
       const prev: Checkpoint = cp!;
@@ -685,8 +689,24 @@ function asTaskError(err: unknown): unknown {
 }
 
 /** The products a payload names, in id order. */
-function productIds(db: Db, p: { ids?: number[]; importId?: number; all?: true }): number[] {
+function productIds(
+  db: Db,
+  p: { ids?: number[]; importId?: number; all?: true; staleDays?: number; limit?: number; marketplace?: string },
+  startedAt: number,
+): number[] {
   if (p.ids) return [...new Set(p.ids)].sort((a, b) => a - b);
+  if (p.staleDays !== undefined) {
+    // Decided before the run began, longer ago than staleDays: restrictions, offers and prices change. Counted from
+    // the run's first start, so a resumed run picks up where it was (those it decided are no longer stale).
+    return db
+      .prepare<[string, number, number], number>(
+        `SELECT product_id FROM analyses WHERE marketplace = ? AND verdict IS NOT NULL AND decided_at < ?
+         ORDER BY decided_at, product_id LIMIT ?`,
+      )
+      .pluck()
+      .all(p.marketplace ?? 'US', startedAt - p.staleDays * 86_400_000, p.limit ?? 2000)
+      .sort((a, b) => a - b);
+  }
   if (p.importId !== undefined) {
     const exists = db.prepare('SELECT 1 FROM imports WHERE id = ?').get(p.importId);
     if (!exists) throw new TaskError('no_such_import', `There is no import ${p.importId}.`);

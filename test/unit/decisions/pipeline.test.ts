@@ -265,4 +265,30 @@ describe('the decide pipeline', () => {
       TaskError,
     );
   });
+
+  it('the refresh sweep re-decides only decisions older than staleDays, oldest first, at most limit', async () => {
+    seed(list.slice(0, 6));
+    const { clients, calls } = fakes(list.slice(0, 6));
+    await run({ all: true }, { clients: () => clients });
+    const day = 86_400_000;
+    const now = Date.now();
+    // Products 1–3 decided 10, 9 and 8 days ago; 4–6 today.
+    const age = t.db.prepare('UPDATE analyses SET decided_at = ? WHERE product_id = ?');
+    [10, 9, 8].forEach((d, i) => age.run(now - d * day, i + 1));
+    calls.restrictions.length = 0;
+    const { result } = await run({ staleDays: 7, limit: 2, priority: 2 }, { clients: () => clients });
+    // The two oldest; the third stale one waits for the next day's run, today's are left alone.
+    expect(result.decided).toBe(2);
+    expect(calls.restrictions.sort()).toEqual([list[0]!.asin, list[1]!.asin]);
+    const decided = t.db.prepare('SELECT decided_at FROM analyses WHERE product_id = ?').pluck();
+    expect(decided.get(1)).toBeGreaterThanOrEqual(now);
+    expect(decided.get(3)).toBe(now - 8 * day);
+    // Without a seller id the daily refresh has nothing it could do and stays quiet (no failed job every day).
+    const quiet = await run({ staleDays: 7 }, { clients: () => clients }, null);
+    expect(quiet.result.decided).toBe(0);
+    // limit belongs to the refresh only.
+    await expect(run({ all: true, limit: 5 } as DecidePayload, { clients: () => clients })).rejects.toBeInstanceOf(
+      TaskError,
+    );
+  });
 });
