@@ -241,7 +241,8 @@ const SMOKE: Record<string, Promised> = {
       'filter_p95_ms_1m',
       'filter_max_ms_1m',
     ],
-    counts: ['paint_rows', 'table_rows', 'long_tasks_scroll_1m', 'scroll_steps', 'filter_changes'],
+    counts: ['paint_rows', 'table_rows', 'long_tasks_scroll_1m', 'scroll_steps', 'filter_changes', 'filter_timeouts'],
+    zero: ['filter_timeouts'],
   },
   'db-health': {
     measures: [
