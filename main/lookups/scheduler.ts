@@ -80,7 +80,12 @@ export function createScheduler(opts: SchedulerOptions = {}) {
       const plan = opts.rates?.[op] ?? SPAPI_OPERATIONS[op];
       if (!plan) throw new Error(`Unknown SP-API operation "${op}".`);
       s = {
-        bucket: createRateLimiter({ ratePerSec: plan.ratePerSec * headroom, burst: plan.burst, clock, floor: opts.floor }),
+        bucket: createRateLimiter({
+          ratePerSec: plan.ratePerSec * headroom,
+          burst: plan.burst,
+          clock,
+          floor: opts.floor,
+        }),
         queue: [],
         inFlight: 0,
         probing: false,

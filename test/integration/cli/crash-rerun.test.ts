@@ -246,6 +246,6 @@ describe('a job of another kind left by a crash', () => {
 
   it('pallet --help documents pallet work', async () => {
     const help = await pallet('--help');
-    expect(help.out).toMatch(/^ {2}work {2,}run every runnable job of every kind/m);
+    expect(help.out).toMatch(/^ {2}work( \[--until-idle\])? {2,}run every runnable job of every kind/m);
   });
 });
