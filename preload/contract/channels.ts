@@ -149,6 +149,14 @@ export interface Channels {
     input: { all: true; targets?: { minRoi?: number; minProfit?: number; maxRank?: number } } | { ids: number[] };
     output: { jobIds: number[] };
   };
+  /**
+   * Buying decisions (restrictions, offers, verdict) for some products, an import's or all. Products named by id are
+   * the ones the seller is looking at: their calls go first in the SP-API scheduler and the job first in the queue.
+   */
+  'products:decide': {
+    input: { ids: number[] } | { importId: number } | { all: true };
+    output: { jobId: number };
+  };
   'lookups:status': { input: void; output: LookupStatusView };
   'lookups:start': {
     input: { provider?: 'auto' | 'spapi' | 'catalog'; scope?: 'pending' | 'all' } | void;
@@ -250,6 +258,7 @@ export const METHODS = {
     detail: 'products:detail',
     stats: 'products:stats',
     export: 'products:export',
+    decide: 'products:decide',
   },
 } as const satisfies Record<string, Record<string, Channel>>;
 

@@ -66,6 +66,11 @@ export const INPUT_SCHEMAS = {
     z.object({ all: z.literal(true), targets: targets.optional() }).strict(),
     z.object({ ids: z.array(id).min(1).max(100_000) }).strict(),
   ]),
+  'products:decide': z.union([
+    z.object({ ids: z.array(id).min(1).max(100_000) }).strict(),
+    z.object({ importId: id }).strict(),
+    z.object({ all: z.literal(true) }).strict(),
+  ]),
   'lookups:status': none,
   'lookups:start': z
     .object({ provider: z.enum(['auto', 'spapi', 'catalog']).optional(), scope: z.enum(['pending', 'all']).optional() })

@@ -227,6 +227,17 @@ export function createHandlers({
         ).map((j) => queue.enqueue(j).id),
       };
     },
+    'products:decide': (req) => {
+      const looking = 'ids' in req;
+      return {
+        jobId: queue.enqueue({
+          kind: 'decide',
+          payload: { ...req, priority: looking ? 0 : 1 },
+          // What the seller is looking at runs before the funnel's and the sweep's jobs waiting in the queue.
+          priority: looking ? 10 : 0,
+        }).id,
+      };
+    },
     'lookups:status': () => lookupSummary(db),
     'lookups:start': (req) => ({
       jobId: queue.enqueue({

@@ -37,6 +37,7 @@ const VALID: Partial<Record<Channel, Record<string, unknown>>> = {
   'imports:diff': { importA: 1, importB: 2, limit: 10 },
   'imports:exportBack': { importId: 1, format: 'csv' },
   'analysis:start': { ids: [1, 2] },
+  'products:decide': { ids: [1] },
   'lookups:start': { provider: 'catalog', scope: 'pending' },
   'lookups:choose': { productId: 1, asin: 'B000000001' },
   'lookups:retry': { productIds: [1] },

@@ -220,6 +220,7 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
           path: '/home/seller/Downloads/pallet-products.csv',
           rows: filtered(i.filters).length,
         }),
+      decide: (i) => rec('products.decide', i, { jobId: 12 }),
     },
     onEvent: (l) => {
       listeners.add(l);

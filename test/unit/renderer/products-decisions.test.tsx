@@ -225,6 +225,10 @@ describe('ProductsView: decisions, columns, presets, drawer', () => {
     expect(within(why).getByRole('link', { name: 'Request approval' }).getAttribute('href')).toBe(gated[0]!.url);
     expect(within(drawer).getByRole('link', { name: 'Request approval on Seller Central' })).toBeTruthy();
     expect(within(drawer).getByText('Referral fee')).toBeTruthy();
+    // "Check again" asks for this product alone (main gives it the front of the queue and the scheduler).
+    fireEvent.click(within(drawer).getByRole('button', { name: 'Check again with Amazon' }));
+    await waitFor(() => expect(fake.last('products.decide')).toEqual({ ids: [2] }));
+    expect(await within(drawer).findByText(/Asked Amazon \(job #12\)/)).toBeTruthy();
     fireEvent.keyDown(drawer, { key: 'Escape' });
     expect(screen.queryByRole('region', { name: 'Details of Product 2' })).toBeNull();
     expect(document.activeElement).toBe(grid);

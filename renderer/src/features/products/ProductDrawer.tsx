@@ -42,6 +42,12 @@ export function ProductDrawer({
       live = false;
     };
   }, [api, product.id]);
+  const [asked, setAsked] = useState<string | null>(null);
+  // The product in view goes first: its job ahead of the queue, its calls ahead of the funnel's (priority 0).
+  const decideNow = () =>
+    call(api.products.decide({ ids: [product.id] }))
+      .then((r) => setAsked(`Asked Amazon (job #${r.jobId}); the verdict updates when it is in.`))
+      .catch((e: Error) => setAsked(e.message));
   const p = detail?.product ?? product;
   const decision = detail?.decision ?? null;
   const asin = decision?.verdict?.asin ?? p.asin;
@@ -96,6 +102,14 @@ export function ProductDrawer({
         ) : (
           <p className="hint">Not decided yet: it needs offers and restrictions from Amazon first.</p>
         )}
+        <p>
+          <button type="button" onClick={decideNow}>
+            {p.verdict ? 'Check again with Amazon' : 'Decide now'}
+          </button>{' '}
+          <span role="status" className="hint">
+            {asked}
+          </span>
+        </p>
       </section>
     </>
   );
