@@ -5,6 +5,7 @@
 import { openDatabase, type Db } from '../db/open.ts';
 import { productDecisionView, type ProductDecisionView } from '../decisions/store.ts';
 import { cliSettings } from './cli-settings.ts';
+import { productCostHistory } from '../suppliers/cost-history.ts';
 
 interface Out {
   json: boolean;
@@ -85,11 +86,7 @@ export function productReport(db: Db, productId: number, marketplace: string, se
        WHERE o.product_id = ? ORDER BY o.cost IS NULL, o.cost, s.name`,
     )
     .all(productId) as Row[];
-  const history = db.prepare(
-    `SELECT h.import_id, i.file_name, i.created_at, h.cost
-     FROM supplier_offer_history h LEFT JOIN imports i ON i.id = h.import_id
-     WHERE h.product_id = ? AND h.supplier_id = ? ORDER BY h.import_id`,
-  );
+  const history = productCostHistory(db, productId);
   return {
     ...view,
     details: {
@@ -130,12 +127,9 @@ export function productReport(db: Db, productId: number, marketplace: string, se
       casePack: o.case_pack as number | null,
       moq: o.moq as number | null,
       pinned: o.supplier_id === p.cost_supplier_id,
-      history: (history.all(productId, o.supplier_id) as Row[]).map((h) => ({
-        importId: h.import_id as number,
-        fileName: h.file_name as string | null,
-        at: h.created_at as number | null,
-        cost: h.cost as number | null,
-      })),
+      history: history
+        .filter((h) => h.supplierId === o.supplier_id)
+        .map((h) => ({ importId: h.importId, fileName: h.fileName, at: h.at, cost: h.cost })),
     })),
   };
 }

@@ -3,19 +3,9 @@
 import type { Db } from '../db/open.ts';
 import { productDecisionView, type ProductDecisionView } from '../decisions/store.ts';
 import { productsByIds, type ProductRow } from './query.ts';
+import { productCostHistory, type CostPoint } from '../suppliers/cost-history.ts';
 
-/** One supplier's price for the product in one of its lists. */
-export interface CostPoint {
-  supplier: string;
-  importId: number;
-  /** The list's file name (never its path). */
-  fileName: string;
-  at: number;
-  cost: number | null;
-  currency: string | null;
-  casePack: number | null;
-  moq: number | null;
-}
+export type { CostPoint };
 
 /** What the detail drawer shows for one product. */
 export interface ProductDetail {
@@ -39,15 +29,6 @@ export function productDetail(db: Db, id: number): ProductDetail | null {
   } catch (e) {
     decisionError = (e as Error).message;
   }
-  // History's key starts with the import: walk the (few) imports and look each one up, rather than scan the history.
-  const costHistory = db
-    .prepare(
-      `SELECT s.name AS supplier, i.id AS importId, i.file_name AS fileName, i.created_at AS at, h.cost, h.currency,
-              h.case_pack AS casePack, h.moq
-       FROM imports i CROSS JOIN supplier_offer_history h ON h.import_id = i.id AND h.product_id = ?
-       JOIN suppliers s ON s.id = h.supplier_id
-       ORDER BY i.created_at, i.id`,
-    )
-    .all(id) as CostPoint[];
+  const costHistory = productCostHistory(db, id);
   return { product, decision, decisionError, costHistory };
 }

@@ -146,4 +146,26 @@ describe('ProductsView', () => {
     render(<Harness fake={fake} />);
     expect(await screen.findByText(/No products yet: drop a supplier CSV/)).toBeTruthy();
   });
+  it('says it is busy and drops the old rows at once on every filter change, even while the count is still on its way', async () => {
+    const fake = createFakeApi(catalog());
+    render(<Harness fake={fake} />);
+    await screen.findByText('1,000 products');
+    const grid = screen.getByTestId('products-grid');
+    await waitFor(() => expect(grid.getAttribute('aria-busy')).toBe('false'));
+    // From here counts never answer (a count over a million rows can take a second) and pages wait to be released.
+    const realPage = fake.api.products.page;
+    const held: (() => void)[] = [];
+    fake.api.products.count = () => new Promise(() => {});
+    fake.api.products.page = (q) => new Promise((resolve) => held.push(() => void realPage(q).then(resolve)));
+    for (const text of ['Product 99', 'Product 98']) {
+      fireEvent.change(screen.getByLabelText('Search products'), { target: { value: text } });
+      // The second change comes while the first one's count is still pending: it must show busy all the same.
+      await waitFor(() => expect(grid.getAttribute('aria-busy')).toBe('true'));
+      expect(within(grid).queryByText('Product 1')).toBeNull();
+      await waitFor(() => expect(held.length).toBeGreaterThan(0));
+      act(() => held.splice(0).forEach((release) => release()));
+      await waitFor(() => expect(grid.getAttribute('aria-busy')).toBe('false'));
+      expect(within(grid).getAllByText(new RegExp(text)).length).toBeGreaterThan(0);
+    }
+  });
 });

@@ -16,13 +16,26 @@ export function usePagedRows(
   desc: boolean,
   refreshKey: number,
 ) {
-  const [total, setTotal] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const key = JSON.stringify([filters, sort, desc, refreshKey]);
+  // The count and an error belong to the filters they were read for: after a change, the old ones are not shown.
+  const [counted, setCounted] = useState<{ key: string; n: number } | null>(null);
+  const [failed, setFailed] = useState<{ key: string; message: string } | null>(null);
   const [, setVersion] = useState(0);
   const pages = useRef(new Map<number, ProductRow[]>());
   const loading = useRef(new Set<number>());
   const generation = useRef(0);
-  const key = JSON.stringify([filters, sort, desc, refreshKey]);
+  // A change of filters or sort forgets the old rows in the very render that shows the change: reset in an effect,
+  // the old rows stayed on screen until the new page came, and with the count still pending (nothing else to
+  // re-render) the table never said it was busy.
+  const shownKey = useRef<string | null>(null);
+  if (shownKey.current !== key) {
+    shownKey.current = key;
+    generation.current++;
+    pages.current = new Map();
+    loading.current = new Set();
+  }
+  const total = counted?.key === key ? counted.n : null;
+  const error = failed?.key === key ? failed.message : null;
 
   /** Makes sure the pages covering rows [from, to] are loaded (or on their way). */
   const ensure = useCallback(
@@ -46,7 +59,7 @@ export function usePagedRows(
             }
             setVersion((v) => v + 1);
           })
-          .catch((e: Error) => gen === generation.current && setError(e.message))
+          .catch((e: Error) => gen === generation.current && setFailed({ key, message: e.message }))
           .finally(() => inFlight.delete(page));
       }
     },
@@ -54,14 +67,10 @@ export function usePagedRows(
   );
 
   useEffect(() => {
-    const gen = ++generation.current;
-    pages.current = new Map();
-    loading.current = new Set();
-    setTotal(null);
-    setError(null);
+    const gen = generation.current;
     call(api.products.count(filters))
-      .then((n) => gen === generation.current && setTotal(n))
-      .catch((e: Error) => gen === generation.current && setError(e.message));
+      .then((n) => gen === generation.current && setCounted({ key, n }))
+      .catch((e: Error) => gen === generation.current && setFailed({ key, message: e.message }));
     ensure(0, 0);
   }, [key]);
 
