@@ -3,7 +3,7 @@
 // the OS opens with Pallet, the data folder), and what only after (sessions, windows, workers) — and the one place a
 // failed start becomes a dialog, a log line and a non-zero exit.
 import { app, dialog } from 'electron';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Channel } from '../preload/contract/channels.ts';
 import { INPUT_SCHEMAS } from '../preload/contract/schemas.ts';
@@ -15,7 +15,7 @@ import { runSmoke } from './app/smoke.ts';
 import { electronSqliteBinding, probeSqlite } from './db/native-binding.ts';
 import { registerIpc } from './electron/ipc.ts';
 import { createAppLog } from './electron/logging.ts';
-import { registerAppScheme, serveRenderer } from './electron/protocol.ts';
+import { registerAppScheme, serveImages, serveRenderer } from './electron/protocol.ts';
 import { installSecurityHooks } from './electron/security.ts';
 import {
   createDialogPort,
@@ -28,10 +28,11 @@ import {
   listenForLaunchRequests,
   type LaunchRequest,
 } from './electron/shell-ports.ts';
-import { createSecretsPort, createSettingsStore } from './electron/storage.ts';
+import { createSecretsPort, createSettingsStore, createWindowStateStore } from './electron/storage.ts';
 import { createUtilityLauncher } from './electron/utility-launcher.ts';
 import { createUpdateDialogPort, createUpdater } from './electron/updater.ts';
 import { createMainWindow } from './electron/window.ts';
+import { createImageResolver } from './images/serve.ts';
 import { spApiSecrets } from './lookups/providers.ts';
 import { APP_ORIGIN } from './security/app-protocol.ts';
 import { DEVELOPMENT_ONLY_ENV } from './workers/launcher.ts';
@@ -102,6 +103,19 @@ async function start(): Promise<void> {
   useElectronSqlite();
   installSecurityHooks(APP_ORIGIN);
   serveRenderer(join(here, '../renderer'));
+  const dbPath = join(app.getPath('userData'), 'pallet.db');
+  // Thumbnails from the store the images job fills (beside the database, as workers place it). Until the core is up
+  // there is no database to ask: such a request is a 404, and the table asks again when it renders rows.
+  let core: PalletApp | null = null;
+  serveImages(
+    createImageResolver({
+      db: () => {
+        if (!core) throw new Error('not started yet');
+        return core.engine.db;
+      },
+      root: () => join(dirname(dbPath), 'images'),
+    }),
+  );
   const notices: string[] = [];
   const onStoreProblem = (m: string) => {
     log.warn(`[settings] ${m}`);
@@ -117,11 +131,12 @@ async function start(): Promise<void> {
   const { port: window } = createMainWindow({
     preload: join(here, '../preload/index.cjs'),
     url: `${APP_ORIGIN}/index.html`,
+    state: createWindowStateStore(onStoreProblem),
   });
   try {
     appReady.resolve(
       await createApp({
-        dbPath: join(app.getPath('userData'), 'pallet.db'),
+        dbPath,
         launcher: createUtilityLauncher(workerLog),
         appOrigin: APP_ORIGIN,
         version: app.getVersion(),
@@ -151,7 +166,8 @@ async function start(): Promise<void> {
     appReady.reject(err);
     throw err;
   }
-  const { desktop } = await pallet;
+  core = await pallet;
+  const { desktop } = core;
   // Launched by opening a CSV with Pallet (Windows, Linux): import it.
   desktop.importFiles(csvArgs(process.argv.slice(1)));
   for (const detail of notices)

@@ -20,6 +20,7 @@ import {
   workerPricing,
 } from './lookups/providers.ts';
 import { createCatalogProvider } from './lookups/reference-catalog.ts';
+import { createReferenceFacts } from './lookups/reference-facts.ts';
 import { createLookupTask } from './lookups/task.ts';
 import { workerDatabase, workerDataDir, workerDbPath } from './workers/runtime/database.ts';
 import type { TaskTable } from './workers/runtime/task.ts';
@@ -50,6 +51,8 @@ export function workerTasks(): TaskTable {
       matchSink: createMatchSink,
       // The whole buying decision follows once the seller id restrictions need is set; else prices and fees as before.
       decideAfter: () => workerSettings().spapiSellerId !== null,
+      // Without credentials the verdict comes from the analysis and the reference catalog's ranks, offers, restrictions.
+      decideLocally: () => !workerHasSpApi(),
     }),
     catalog_import: createCatalogImportTask({ database: workerDatabase }),
     pricing: createPricingTask({ database: workerDatabase, pricing: workerPricing }),
@@ -70,6 +73,7 @@ export function workerTasks(): TaskTable {
         return { ...c, search: workerCatalogSearch(marketplace, priority) };
       },
       localSearch: createCatalogProvider,
+      reference: createReferenceFacts,
     }),
     images: createImagesTask({
       database: workerDatabase,

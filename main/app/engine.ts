@@ -11,6 +11,7 @@ import { createWorkerPool } from '../workers/pool.ts';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from '../workers/supervisor.ts';
 import type { NetworkPort } from '../ports.ts';
 import type { Job, QueueEvent } from '../queue/types.ts';
+import { createJobLogWriter } from './job-log-writer.ts';
 import { createNetworkWatch } from './network-watch.ts';
 
 export interface EngineOptions {
@@ -89,6 +90,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     kinds: opts.kinds,
     concurrency: { ...kindConcurrency(), ...opts.concurrency },
   });
+  // Each job's log tail (the Jobs view's detail): its task's ctx.log lines and the queue's lifecycle lines.
+  const jobLog = createJobLogWriter({ db, queue, workers, clock: opts.queue?.clock });
   // The scheduler recovers dead owners' jobs as it starts: collect them so a command can say what it took over.
   const recovered: Job[] = [];
   const onRecovered = (e: QueueEvent) => {
@@ -110,6 +113,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     async stop() {
       networkWatch.stop();
       await scheduler.drain();
+      jobLog.stop();
       stopStagingRelease();
       await checkpoints.stop();
       db.close();

@@ -40,22 +40,24 @@ export type MatchSink = (
 ) => void;
 
 /**
- * The sink the lookup task writes through. Catalog data is stored only from SP-API (the local catalog knows a title at
- * most, and must not overwrite Amazon's answer); candidates from either. A product's candidates are replaced only when
- * its set of ASINs changed, so a cached re-lookup keeps the verdicts a decide job gave them.
+ * The sink the lookup task writes through. Catalog data is stored from SP-API, and from the local catalog only when
+ * its row carried a rank or hazmat note and Amazon has not answered for that ASIN (it must not overwrite Amazon's
+ * answer); candidates from either. A product's candidates are replaced only when its set of ASINs changed, so a
+ * cached re-lookup keeps the verdicts a decide job gave them.
  */
 export function createMatchSink(db: Db): MatchSink {
   const store = createDecisionStore(db);
   return (productId, marketplace, providerId, matches, now) => {
-    if (providerId === 'spapi')
-      for (const m of matches) {
-        try {
-          store.upsertCatalogItem(catalogItemOf(m, marketplace, now));
-        } catch {
-          // An item whose data does not fit (a malformed ASIN from the local catalog, say) is simply not kept: it is
-          // extra information, and the lookup itself must not fail over it.
-        }
+    for (const m of matches) {
+      if (providerId !== 'spapi' && (!(m.salesRanks?.length || m.hazmat) || store.catalogItem(m.asin, marketplace)))
+        continue;
+      try {
+        store.upsertCatalogItem(catalogItemOf(m, marketplace, now));
+      } catch {
+        // An item whose data does not fit (a malformed ASIN from the local catalog, say) is simply not kept: it is
+        // extra information, and the lookup itself must not fail over it.
       }
+    }
     const asins = [...new Set(matches.map((m) => m.asin))].filter((a) => /^[A-Z0-9]{10}$/.test(a));
     if (asins.length === 0) return;
     const had = store

@@ -39,20 +39,21 @@ export interface PoolEntry<T> extends OffersCandidate {
  */
 export function createOffersPool<T>() {
   const byAsin = new Map<string, PoolEntry<T>>();
+  /** Adds a waiter for an ASIN; a better profit estimate for an ASIN already held replaces the old one. */
+  function add(c: OffersCandidate, who: T): void {
+    const e = byAsin.get(c.asin);
+    if (!e) {
+      byAsin.set(c.asin, { asin: c.asin, profit: c.profit, estSalesMid: c.estSalesMid, waiting: [who] });
+      return;
+    }
+    e.waiting.push(who);
+    if ((c.profit ?? -Infinity) > (e.profit ?? -Infinity)) {
+      e.profit = c.profit;
+      e.estSalesMid = c.estSalesMid;
+    }
+  }
   return {
-    /** Adds a waiter for an ASIN; a better profit estimate for an ASIN already held replaces the old one. */
-    add(c: OffersCandidate, who: T): void {
-      const e = byAsin.get(c.asin);
-      if (!e) {
-        byAsin.set(c.asin, { asin: c.asin, profit: c.profit, estSalesMid: c.estSalesMid, waiting: [who] });
-        return;
-      }
-      e.waiting.push(who);
-      if ((c.profit ?? -Infinity) > (e.profit ?? -Infinity)) {
-        e.profit = c.profit;
-        e.estSalesMid = c.estSalesMid;
-      }
-    },
+    add,
     get size(): number {
       return byAsin.size;
     },
@@ -61,6 +62,16 @@ export function createOffersPool<T>() {
       const best = offersOrder([...byAsin.values()]).slice(0, n);
       for (const e of best) byAsin.delete(e.asin);
       return best;
+    },
+    /** Removes and returns one ASIN's entry (a product the seller asked for moves to the front lane with its waiters). */
+    remove(asin: string): PoolEntry<T> | undefined {
+      const e = byAsin.get(asin);
+      byAsin.delete(asin);
+      return e;
+    },
+    /** Takes in an entry removed from another pool, merging waiters with one already held. */
+    put(entry: PoolEntry<T>): void {
+      for (const who of entry.waiting) add(entry, who);
     },
   };
 }

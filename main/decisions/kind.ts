@@ -15,6 +15,11 @@ export const decidePayloadSchema = z
     marketplace: z.literal('US').default('US'),
     /** The scheduler's priority for every call: 0 = the product the seller looks at, 1 = a funnel job, 2 = sweep. */
     priority: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+    /**
+     * When the seller asked (ms; `products:decide`): a product decided since then — by a run that took the request
+     * while this job waited in the queue — is not asked again.
+     */
+    requestedAt: z.number().int().positive().optional(),
   })
   .refine(
     (p) =>

@@ -26,7 +26,10 @@ import { createCondition, createOffersPool } from './flow.ts';
 import { firstCut } from './funnel.ts';
 import { decidePayloadSchema, type DecideJobResult } from './kind.ts';
 import type { Reason } from './reasons.ts';
-import { createDecisionStore } from './store.ts';
+import { createDecideRequests, type DecideRequest } from './requests.ts';
+import { referenceOffers, referenceRestriction } from './reference.ts';
+import { createDecisionStore, type ListingRestriction, type OfferSummary } from './store.ts';
+import type { ReferenceFacts } from '../lookups/reference-facts.ts';
 import { chooseCandidate, type DecisionThresholds } from './verdict.ts';
 
 /** The seller's settings a decision reads (from the settings file beside the database, in a worker). */
@@ -55,6 +58,8 @@ export interface DecideTaskDeps {
   clients(marketplace: string, sellerId: string, priority: Priority): DecideClients;
   /** The local reference catalog as a provider (lookups without SP-API). */
   localSearch(db: Db, marketplace: string): LookupProvider;
+  /** What the local reference catalog says of an ASIN's offers and restriction (read without SP-API only). */
+  reference?(db: Db): (asin: string) => ReferenceFacts | null;
   clock?: () => Date;
   /** Products read, looked up and queued per step (default 20: one catalog search, one pricing call). */
   window?: number;
@@ -92,11 +97,21 @@ interface Cand extends CandidateFacts {
   offered: boolean;
   checkedEligibility: boolean;
   stage: 'fetch' | 'offers' | 'eligibility' | 'settled';
+  /** Answers the reference catalog gave offline, saved with the verdict as Amazon's answers are. */
+  fromReference?: { summary: OfferSummary | null; restriction: ListingRestriction | null };
 }
 interface Prod {
   row: DecideProductRow;
   cands: Cand[];
   unsettled: number;
+  /** Answers fetched since then are fresh for this product: the run's start, or when the seller asked for it. */
+  since: number;
+  /** The seller asked for it: its calls go in the front lane, at the scheduler's priority 0. */
+  urgent: boolean;
+  /** One of the job's own products (counted in its progress). */
+  fromList: boolean;
+  /** The request this product answers (deleted with its verdict). */
+  requestedAt: number | null;
   lookupError?: string;
 }
 
@@ -141,7 +156,10 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
           : 'Buying decisions need your Amazon seller id ("Merchant Token" in Seller Central → Account info) to check listing restrictions; add it in Settings.',
       );
     const api = online ? deps.clients(mp, sellerId, priority) : null;
+    // The products the seller asks for while this run goes: the same pipeline, every call at priority 0.
+    const frontApi = online ? deps.clients(mp, sellerId, 0) : null;
     const search = api ? api.search : deps.localSearch(db, mp);
+    const reference = api ? null : (deps.reference?.(db) ?? null);
     const lease: Lease = { jobId: ctx.job.id, token: ctx.job.leaseToken };
     const store = createDecisionStore(db);
     const writeAnalysis = createAnalysisWriter(db);
@@ -167,6 +185,9 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
       cp = queue.checkpointAfter(lease, () => first);
     }
     const startedAt = cp.startedAt;
+    // A job the seller queued for what they look at: what a run decided since they asked is not asked again.
+    const listSince = p.requestedAt !== undefined ? Math.min(startedAt, p.requestedAt) : startedAt;
+    const requests = createDecideRequests(db);
     const ids = productIds(db, p, startedAt);
     /** Commits writes with the checkpoint (the counts they change), under the job's lease. */
     const commit = (writes: (c: Counts, now: number) => void): void => {
@@ -201,30 +222,54 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
     };
     const changed = createCondition();
 
-    const pricingQ: Cand[] = [];
-    const restrictQ: Cand[] = [];
-    const eligQ: Cand[] = [];
-    const pool = createOffersPool<Cand>();
+    /**
+     * Two lanes through the same stages: the list's, and the front lane of the products the seller asked for (polled
+     * from decide_requests), whose calls wait at priority 0 and so take each operation's next token.
+     */
+    const newLane = (clients: DecideClients | null, prio: Priority) => ({
+      api: clients,
+      priority: prio,
+      pricingQ: [] as Cand[],
+      restrictQ: [] as Cand[],
+      eligQ: [] as Cand[],
+      pool: createOffersPool<Cand>(),
+      /** Candidates waiting for pricing or restrictions. */
+      fetching: 0,
+    });
+    type Lane = ReturnType<typeof newLane>;
+    const list = newLane(api, priority);
+    const front = newLane(frontApi, 0);
+    const laneOf = (cand: Cand): Lane => (cand.product.urgent ? front : list);
+    /** Products read and not decided yet, by id (both lanes). */
+    const open = new Map<number, Prod>();
+    let frontOpen = 0;
     let prepared = false;
-    let fetching = 0; // candidates waiting for pricing or restrictions
-    let offersInFlight = 0;
     let doneBefore = 0;
     let decidedNow = 0;
+    let wakePoll: (() => void) | null = null;
 
-    /** Everything before the offers is over: no candidate can join the pool any more. */
-    const upstreamDone = () => prepared && fetching === 0;
-    const offersDone = () => upstreamDone() && pool.size === 0 && offersInFlight === 0;
+    /** The list's products are all read and none waits for pricing or restrictions: no more can join its pool. */
+    const upstreamDone = () => prepared && list.fetching === 0;
+    /** The list is read and every product read is decided: the stages and the request poll stop. */
+    const over = () => prepared && open.size === 0;
 
-    const fetchedNow = (t: number | undefined | null) => t !== undefined && t !== null && t >= startedAt;
+    const fresh = (t: number | undefined | null, since: number) => t !== undefined && t !== null && t >= since;
+    const fetchedNow = (t: number | undefined | null) => fresh(t, listSince);
 
     function loadCandidates(prod: Prod): void {
       const row = prod.row;
+      const fetchedNow = (t: number | undefined | null) => fresh(t, prod.since);
       const asins = store.candidates(row.id, mp).map((c) => c.asin);
       if (asins.length === 0 && row.asin) asins.push(row.asin);
       if (row.asin_override && !asins.includes(row.asin_override)) asins.push(row.asin_override);
       for (const asin of asins) {
-        const summary = store.offerSummary(asin, mp);
-        const restriction = api ? store.restriction(asin, mp, sellerId) : null;
+        // Offline, the reference catalog stands in for Amazon's offers and restriction answers where it has them.
+        const facts = reference?.(asin) ?? null;
+        const refNow = Date.now();
+        const refSummary = facts ? referenceOffers(facts, asin, mp, refNow) : null;
+        const refRestriction = facts ? referenceRestriction(facts, asin, mp, refNow) : null;
+        const summary = refSummary ?? store.offerSummary(asin, mp);
+        const restriction = api ? store.restriction(asin, mp, sellerId) : refRestriction;
         const eligibility = store.eligibility(asin, mp);
         const cand: Cand = {
           asin,
@@ -239,6 +284,9 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
           offered: fetchedNow(summary?.fetchedAt) && summary?.source === 'item_offers',
           checkedEligibility: fetchedNow(eligibility?.fetchedAt),
           stage: 'fetch',
+          ...(refSummary || refRestriction
+            ? { fromReference: { summary: refSummary, restriction: refRestriction } }
+            : {}),
         };
         prod.cands.push(cand);
       }
@@ -248,7 +296,7 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
     /** Pricing and restrictions are in: the first cut sends the candidate to the offers pool or settles it. */
     function afterFetch(cand: Cand): void {
       if (!cand.priced || !cand.restricted || cand.stage !== 'fetch') return;
-      fetching--;
+      laneOf(cand).fetching--;
       if (!api || cand.offered) return afterOffers(cand);
       const e = evaluateCandidate(cand.product.row, cand, judge);
       const cut = firstCut(
@@ -271,7 +319,7 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
         return settle(cand);
       }
       cand.stage = 'offers';
-      pool.add(
+      laneOf(cand).pool.add(
         { asin: cand.asin, profit: e.analysis.profit, estSalesMid: e.analysis.estMonthlySales?.mid ?? null },
         cand,
       );
@@ -284,7 +332,7 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
         const e = evaluateCandidate(cand.product.row, cand, judge);
         if (e.decision.verdict !== 'skip') {
           cand.stage = 'eligibility';
-          eligQ.push(cand);
+          laneOf(cand).eligQ.push(cand);
           changed.notify();
           return;
         }
@@ -316,6 +364,11 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
       );
       const chosen = evals.find((e) => e.asin === choice.chosen?.asin) ?? null;
       commit((c, now) => {
+        for (const cand of prod.cands) {
+          const ref = cand.fromReference;
+          if (ref?.summary) store.upsertOfferSummary({ ...ref.summary, fetchedAt: now });
+          if (ref?.restriction) store.upsertRestriction({ ...ref.restriction, fetchedAt: now });
+        }
         if (chosen) {
           writeAnalysis(row.id, mp, chosen.analysis, now);
           const m = chosen.pack.multiplier;
@@ -359,52 +412,176 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
             decidedAt: now,
           });
         }
+        // The request is answered in the transaction that saves its verdict: a crash before it keeps the request.
+        if (prod.requestedAt !== null) requests.done(row.id, mp, prod.requestedAt);
         const verdict = chosen ? chosen.decision.verdict : prod.lookupError ? 'check' : 'skip';
         c.decided++;
         c[verdict]++;
         c.candidates += prod.cands.length;
       });
-      decidedNow++;
+      open.delete(row.id);
+      if (prod.urgent) frontOpen--;
+      if (prod.fromList) decidedNow++;
       report();
+      if (over()) wakePoll?.();
+      changed.notify();
+    }
+
+    /** Queues products' candidates in their lane (after any lookup); those with none are decided at once. */
+    function enter(prods: Prod[]): void {
+      for (const prod of prods) {
+        loadCandidates(prod);
+        if (prod.cands.length === 0) {
+          finish(prod);
+          continue;
+        }
+        for (const cand of prod.cands) {
+          const lane = laneOf(cand);
+          lane.fetching++;
+          if (!cand.priced) lane.pricingQ.push(cand);
+          if (!cand.restricted) lane.restrictQ.push(cand);
+        }
+      }
+      for (const prod of prods) for (const cand of prod.cands) afterFetch(cand);
+      changed.notify();
+    }
+
+    /** A product of the list the seller asked for: it and whatever of it waits moves to the front lane. */
+    function promote(prod: Prod, requestedAt: number): void {
+      prod.urgent = true;
+      prod.requestedAt = requestedAt;
+      frontOpen++;
+      const move = (from: Cand[], to: Cand[], cand: Cand) => {
+        const at = from.indexOf(cand);
+        if (at < 0) return; // in a call now: its answer routes it by its product's lane
+        from.splice(at, 1);
+        to.push(cand);
+      };
+      for (const cand of prod.cands) {
+        if (cand.stage === 'fetch') {
+          list.fetching--;
+          front.fetching++;
+          move(list.pricingQ, front.pricingQ, cand);
+          move(list.restrictQ, front.restrictQ, cand);
+        } else if (cand.stage === 'offers') {
+          // Other products waiting on the same ASIN ride along; each is routed by its own lane after the answer.
+          const entry = list.pool.remove(cand.asin);
+          if (entry) front.pool.put(entry);
+        } else if (cand.stage === 'eligibility') move(list.eligQ, front.eligQ, cand);
+      }
+    }
+
+    const admitting = new Set<Promise<void>>();
+    /**
+     * Takes the seller's pending requests (up to a window's worth in hand): a product already decided since it was
+     * asked for just has its request answered; one of the list in flight is promoted; the others enter the front lane.
+     */
+    function take(): void {
+      if (frontOpen >= width) return;
+      const answered: DecideRequest[] = [];
+      const claimed: DecideRequest[] = [];
+      const entering: Prod[] = [];
+      for (const req of requests.claimable(mp, ctx.job.id, width + frontOpen)) {
+        if (frontOpen >= width) break;
+        const held = open.get(req.productId);
+        if (held?.urgent) continue; // in hand; asked again since: taken afresh once this one is decided
+        if (held) {
+          promote(held, req.requestedAt);
+          claimed.push(req);
+          continue;
+        }
+        const row = fresh(decidedAt.get(req.productId, mp), req.requestedAt) ? undefined : byId.get(req.productId);
+        if (!row) {
+          answered.push(req); // decided since it was asked for (or no longer a product)
+          continue;
+        }
+        const prod: Prod = {
+          row,
+          cands: [],
+          unsettled: 0,
+          since: req.requestedAt,
+          urgent: true,
+          fromList: false,
+          requestedAt: req.requestedAt,
+        };
+        open.set(row.id, prod);
+        frontOpen++;
+        entering.push(prod);
+        claimed.push(req);
+      }
+      if (answered.length === 0 && claimed.length === 0) return;
+      commit((_c, now) => {
+        for (const r of answered) requests.done(r.productId, mp, r.requestedAt);
+        for (const r of claimed) requests.mark(r.productId, mp, ctx.job.id, now);
+      });
+      if (entering.length > 0) {
+        const admit = run(async () => {
+          await lookUp(entering, frontApi ? frontApi.search : search);
+          if (!stop.signal.aborted) enter(entering);
+        });
+        admitting.add(admit);
+        void admit.finally(() => admitting.delete(admit));
+      }
+      changed.notify();
+    }
+
+    /** Polls decide_requests every ~250 ms (one small indexed read) while the run lasts; never blocks a stage. */
+    async function poll(): Promise<void> {
+      while (!stop.signal.aborted && !over()) {
+        take();
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            stop.signal.removeEventListener('abort', done);
+            wakePoll = null;
+            resolve();
+          };
+          const timer = setTimeout(done, 250);
+          stop.signal.addEventListener('abort', done, { once: true });
+          wakePoll = done;
+        });
+      }
     }
 
     /** Reads the products a window at a time, looks up those without an ASIN, and feeds the fetch stages. */
     async function prepare(): Promise<void> {
       for (let i = 0; i < ids.length; i += width) {
         // Stay a bounded distance ahead of the slowest stage.
-        while (fetching > 50 * width && !stop.signal.aborted) await changed.wait(stop.signal);
+        while (list.fetching > 50 * width && !stop.signal.aborted) await changed.wait(stop.signal);
         if (stop.signal.aborted) return;
         const prods: Prod[] = [];
         for (const id of ids.slice(i, i + width)) {
+          // The seller asked for it: the front lane has it in hand.
+          if (open.has(id)) {
+            doneBefore++;
+            continue;
+          }
           const row = byId.get(id);
           if (!row) continue;
           if (fetchedNow(decidedAt.get(id, mp))) {
             doneBefore++;
             continue;
           }
-          prods.push({ row, cands: [], unsettled: 0 });
+          const prod: Prod = {
+            row,
+            cands: [],
+            unsettled: 0,
+            since: listSince,
+            urgent: false,
+            fromList: true,
+            requestedAt: null,
+          };
+          open.set(id, prod);
+          prods.push(prod);
         }
         await lookUp(prods);
         if (stop.signal.aborted) return;
-        for (const prod of prods) {
-          loadCandidates(prod);
-          if (prod.cands.length === 0) {
-            finish(prod);
-            continue;
-          }
-          for (const cand of prod.cands) {
-            fetching++;
-            if (!cand.priced) pricingQ.push(cand);
-            if (!cand.restricted) restrictQ.push(cand);
-          }
-        }
-        for (const prod of prods) for (const cand of prod.cands) afterFetch(cand);
-        changed.notify();
+        enter(prods);
       }
     }
 
     /** Products with no ASIN and no candidates are looked up first (catalog data and candidates stored as the lookup does). */
-    async function lookUp(prods: Prod[]): Promise<void> {
+    async function lookUp(prods: Prod[], via: LookupProvider = search): Promise<void> {
       const need = prods.filter(
         (x) =>
           x.row.gtin14 &&
@@ -415,9 +592,9 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
       if (need.length === 0) return;
       const gtins = [...new Set(need.map((x) => x.row.gtin14!))];
       let answers: LookupAnswer[] = [];
-      const calls = search.id === 'spapi' ? Math.ceil(gtins.length / 20) : 0;
+      const calls = via.id === 'spapi' ? Math.ceil(gtins.length / 20) : 0;
       try {
-        answers = await search.lookup(gtins, stop.signal);
+        answers = await via.lookup(gtins, stop.signal);
       } catch (err) {
         if (!(err instanceof ProviderError) || err.code.startsWith('auth_')) throw err;
         for (const x of need) x.lookupError = err.message;
@@ -433,9 +610,9 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
             c.answerErrors++;
             continue;
           }
-          cachePut.run(a.gtin14, mp, search.id, JSON.stringify(a.matches), now);
+          cachePut.run(a.gtin14, mp, via.id, JSON.stringify(a.matches), now);
           writeMatches(x.row.id, a.matches, now);
-          if (a.matches.length > 0) sink(x.row.id, mp, search.id, a.matches, now);
+          if (a.matches.length > 0) sink(x.row.id, mp, via.id, a.matches, now);
           c.lookedUp++;
         }
       });
@@ -445,26 +622,30 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
       }
     }
 
-    /** Competitive pricing, 20 ASINs a call: the Buy Box the first cut prices at. */
-    async function pricing(): Promise<void> {
+    /**
+     * Competitive pricing, 20 ASINs a call: the Buy Box the first cut prices at. The front lane asks at once and fills
+     * its call with the list's waiting ASINs (its token is one the list would have spent).
+     */
+    async function pricing(lane: Lane): Promise<void> {
       for (;;) {
         if (stop.signal.aborted) return;
-        if (pricingQ.length === 0) {
-          if (prepared) return;
+        if (lane.pricingQ.length === 0) {
+          if (over()) return;
           await changed.wait(stop.signal);
           continue;
         }
         const batch: Cand[] = [];
         const asins: string[] = [];
-        while (pricingQ.length > 0 && (asins.length < 20 || asins.includes(pricingQ[0]!.asin))) {
-          const cand = pricingQ.shift()!;
-          batch.push(cand);
-          if (!asins.includes(cand.asin)) asins.push(cand.asin);
-        }
+        for (const q of lane === front ? [front.pricingQ, list.pricingQ] : [list.pricingQ])
+          while (q.length > 0 && (asins.length < 20 || asins.includes(q[0]!.asin))) {
+            const cand = q.shift()!;
+            batch.push(cand);
+            if (!asins.includes(cand.asin)) asins.push(cand.asin);
+          }
         let prices: Awaited<ReturnType<DecideClients['pricing']['competitivePrices']>> = [];
         let error: string | null = null;
         try {
-          prices = await api!.pricing.competitivePrices(asins, stop.signal);
+          prices = await lane.api!.pricing.competitivePrices(asins, stop.signal);
         } catch (err) {
           if (!(err instanceof ProviderError) || stopsEverything(err)) throw err;
           error = err.message;
@@ -504,27 +685,30 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
       }
     }
 
-    /** Listing restrictions, one ASIN a call (5/s): ten in flight keep the bucket busy; each answer saved as it comes. */
-    async function restrictions(): Promise<void> {
+    /** Listing restrictions, one ASIN a call (5/s): `askers` in flight keep the bucket busy; each answer saved as it comes. */
+    async function restrictions(lane: Lane, askers: number): Promise<void> {
       const ask = async (): Promise<void> => {
         for (;;) {
           if (stop.signal.aborted) return;
-          if (restrictQ.length === 0) {
-            if (prepared) return;
+          if (lane.restrictQ.length === 0) {
+            if (over()) return;
             await changed.wait(stop.signal);
             continue;
           }
-          const cand = restrictQ.shift()!;
+          const cand = lane.restrictQ.shift()!;
           // Another product may have asked for this ASIN already in this run.
           const known = store.restriction(cand.asin, mp, sellerId);
-          if (known && fetchedNow(known.fetchedAt)) {
+          if (known && fresh(known.fetchedAt, cand.product.since)) {
             cand.restriction = known;
             cand.restricted = true;
             afterFetch(cand);
             continue;
           }
           try {
-            const r = await api!.restrictions.restriction(cand.asin, { signal: stop.signal, priority });
+            const r = await lane.api!.restrictions.restriction(cand.asin, {
+              signal: stop.signal,
+              priority: lane.priority,
+            });
             commit((c, now) => {
               c.restrictionsCalls++;
               store.upsertRestriction({ ...r, marketplace: mp, sellerId, fetchedAt: now });
@@ -543,25 +727,36 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
           changed.notify();
         }
       };
-      await Promise.all(Array.from({ length: 10 }, ask));
+      await Promise.all(Array.from({ length: askers }, ask));
     }
 
-    /** getItemOffersBatch: the 20 most promising ASINs of the pool a call, full batches while more are coming. */
-    async function offers(): Promise<void> {
+    /**
+     * getItemOffersBatch: the list's 20 most promising ASINs a call, full batches while more are coming; the front
+     * lane's ASINs at once, the call filled with the list's best.
+     */
+    async function offers(lane: Lane): Promise<void> {
       for (;;) {
         if (stop.signal.aborted) return;
-        if (pool.size === 0 && upstreamDone()) return;
-        if (pool.size < 20 && !upstreamDone()) {
+        const ready =
+          lane === front ? front.pool.size > 0 : list.pool.size >= 20 || (list.pool.size > 0 && upstreamDone());
+        if (!ready) {
+          if (over()) return;
           await changed.wait(stop.signal);
           continue;
         }
-        const entries = pool.take(20);
-        offersInFlight++;
+        const entries = lane.pool.take(20);
+        if (lane === front)
+          for (const e of list.pool.take(20 - entries.length)) {
+            // One ASIN twice in a batch is refused: waiters of an ASIN both lanes hold share its entry.
+            const same = entries.find((x) => x.asin === e.asin);
+            if (same) same.waiting.push(...e.waiting);
+            else entries.push(e);
+          }
         try {
           const asins = entries.map((e) => e.asin);
           let answers: Awaited<ReturnType<DecideClients['offers']['batch']>>;
           try {
-            answers = await api!.offers.batch(asins, { signal: stop.signal, priority });
+            answers = await lane.api!.offers.batch(asins, { signal: stop.signal, priority: lane.priority });
           } catch (err) {
             if (!(err instanceof ProviderError) || stopsEverything(err)) throw err;
             answers = asins.map((asin) => ({ asin, error: { code: err.code, message: err.message } }));
@@ -600,29 +795,31 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
             }
           }
         } finally {
-          offersInFlight--;
           changed.notify();
         }
       }
     }
 
-    /** FBA eligibility previews (1/s): two in flight, each answer saved as it comes. */
-    async function eligibility(): Promise<void> {
+    /** FBA eligibility previews (1/s): `askers` in flight, each answer saved as it comes. */
+    async function eligibility(lane: Lane, askers: number): Promise<void> {
       const ask = async (): Promise<void> => {
         for (;;) {
           if (stop.signal.aborted) return;
-          if (eligQ.length === 0) {
-            if (offersDone()) return;
+          if (lane.eligQ.length === 0) {
+            if (over()) return;
             await changed.wait(stop.signal);
             continue;
           }
-          const cand = eligQ.shift()!;
+          const cand = lane.eligQ.shift()!;
           const known = store.eligibility(cand.asin, mp);
-          if (known && fetchedNow(known.fetchedAt)) {
+          if (known && fresh(known.fetchedAt, cand.product.since)) {
             cand.eligibility = known;
           } else {
             try {
-              const e = await api!.eligibility.preview(cand.asin, { signal: stop.signal, priority });
+              const e = await lane.api!.eligibility.preview(cand.asin, {
+                signal: stop.signal,
+                priority: lane.priority,
+              });
               commit((c, now) => {
                 c.eligibilityCalls++;
                 store.upsertEligibility({
@@ -647,7 +844,7 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
           settle(cand);
         }
       };
-      await Promise.all(Array.from({ length: 2 }, ask));
+      await Promise.all(Array.from({ length: askers }, ask));
     }
 
     const run = (stage: () => Promise<void>) =>
@@ -655,6 +852,8 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
         fail(err);
       });
     report();
+    // Requests waiting when the run starts go first: taken before the list's first window is read.
+    take();
     try {
       await Promise.all([
         run(async () => {
@@ -662,11 +861,25 @@ export function createDecideTask(deps: DecideTaskDeps): Task<'decide'> {
             await prepare();
           } finally {
             prepared = true;
+            if (over()) wakePoll?.();
             changed.notify();
           }
         }),
-        ...(api ? [run(pricing), run(restrictions), run(offers), run(eligibility)] : []),
+        run(poll),
+        ...(api
+          ? [
+              run(() => pricing(list)),
+              run(() => restrictions(list, 10)),
+              run(() => offers(list)),
+              run(() => eligibility(list, 2)),
+              run(() => pricing(front)),
+              run(() => restrictions(front, 3)),
+              run(() => offers(front)),
+              run(() => eligibility(front, 2)),
+            ]
+          : []),
       ]);
+      await Promise.all(admitting);
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }

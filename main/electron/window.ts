@@ -1,15 +1,24 @@
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, screen } from 'electron';
 import type { AppEvent } from '../../preload/contract/channels.ts';
 import { EVENT_CHANNEL } from '../../preload/contract/channels.ts';
 import type { WindowPort } from '../ports.ts';
+import { MIN_SIZE, restoreWindowState } from '../app/window-state.ts';
+import type { WindowStateStore } from './storage.ts';
 
 /** The main window with every security switch on, and its WindowPort. */
-export function createMainWindow(opts: { preload: string; url: string }): { win: BrowserWindow; port: WindowPort } {
+export function createMainWindow(opts: { preload: string; url: string; state: WindowStateStore }): {
+  win: BrowserWindow;
+  port: WindowPort;
+} {
+  // Where the seller left it, if that place is still on a display; else the default size, centred.
+  const restored = restoreWindowState(
+    opts.state.load(),
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 900,
-    minHeight: 600,
+    ...restored.bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     show: false,
     title: 'Pallet',
     webPreferences: {
@@ -26,7 +35,19 @@ export function createMainWindow(opts: { preload: string; url: string }): { win:
       disableBlinkFeatures: 'Auxclick',
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (restored.maximized) win.maximize();
+    win.show();
+  });
+  // The normal (unmaximized) bounds are what is saved, so un-maximizing next time goes back to them.
+  let normal = win.getBounds();
+  const remember = () => {
+    if (!win.isMaximized() && !win.isMinimized() && !win.isFullScreen()) normal = win.getBounds();
+  };
+  win.on('resize', remember);
+  win.on('move', remember);
+  // Closing (to the tray, or quitting) saves the place: one small write, not one per pixel dragged.
+  win.on('close', () => opts.state.save({ bounds: normal, maximized: win.isMaximized() }));
   void win.loadURL(opts.url);
   const port: WindowPort = {
     show: () => (win.isMinimized() ? win.restore() : win.show()),

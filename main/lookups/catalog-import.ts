@@ -7,6 +7,7 @@ import { planImport } from '../imports/plan.ts';
 import { readRecords } from '../imports/reader.ts';
 import { BadFileError } from '../imports/sniff.ts';
 import { TaskError, type Task, parsePayload } from '../workers/runtime/task.ts';
+import { factColumns, readFacts } from './reference-facts.ts';
 
 export const catalogImportPayloadSchema = z.object({
   path: z.string().min(1).max(4096),
@@ -24,6 +25,10 @@ export interface CatalogImportResult {
   pairs: number;
   /** Rows without a valid barcode and ASIN, or too long to read. */
   skipped: number;
+  /** Pairs that came with facts (rank, offers, restriction…) the offline decisions read. */
+  withFacts?: number;
+  /** Fact cells that were there but unreadable (a rank that is no number, a link that is not https): left out. */
+  badFacts?: number;
 }
 
 const ASIN = /^(B0[0-9A-Z]{8}|\d{9}[\dX])$/;
@@ -54,15 +59,16 @@ export function createCatalogImportTask(deps: { database(): { db: Db; queue: Que
     const cN = plan.mapping.name;
     const cB = plan.mapping.brand;
     const insert = db.prepare(
-      'INSERT OR REPLACE INTO reference_catalog (gtin14, asin, title, brand, source, imported_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO reference_catalog (gtin14, asin, title, brand, source, imported_at, facts) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    const counts = { rows: 0, pairs: 0, skipped: 0 };
+    const facts = factColumns(plan.headers);
+    const counts = { rows: 0, pairs: 0, skipped: 0, withFacts: 0, badFacts: 0 };
     // Records up to the header's line are a title, blank lines and the header itself.
     let record = 0;
-    let pending: [string, string, string | null, string | null][] = [];
+    let pending: [string, string, string | null, string | null, string | null][] = [];
     const flush = db.transaction((rows: typeof pending) => {
       const t = Date.now();
-      for (const r of rows) insert.run(r[0], r[1], r[2], r[3], plan.fileName, t);
+      for (const r of rows) insert.run(r[0], r[1], r[2], r[3], plan.fileName, t, r[4]);
     });
     await readRecords({
       path,
@@ -82,11 +88,15 @@ export function createCatalogImportTask(deps: { database(): { db: Db; queue: Que
             counts.skipped++;
             continue;
           }
+          const f = readFacts(row, facts);
+          counts.badFacts += f.bad;
+          if (f.facts) counts.withFacts++;
           pending.push([
             g.gtin14,
             asin,
             cN !== undefined ? row[cN]?.trim() || null : null,
             cB !== undefined ? row[cB]?.trim() || null : null,
+            f.facts ? JSON.stringify(f.facts) : null,
           ]);
           counts.pairs++;
         }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.ts';
 import { workerSecret } from '../workers/runtime/secrets.ts';
+import { reportThrottle } from '../workers/runtime/throttle.ts';
 import { TaskError } from '../workers/runtime/task.ts';
 import type { LookupProvider } from './provider.ts';
 import { createCatalogProvider } from './reference-catalog.ts';
@@ -198,6 +199,10 @@ function sharedAuth(marketplace: string, env: NodeJS.ProcessEnv) {
     shared.set(marketplace, s);
   }
   let scheduler = schedulers.get(key);
-  if (!scheduler) schedulers.set(key, (scheduler = createScheduler({ rates: scaledRates(rateScaleOf(env)) })));
+  if (!scheduler)
+    schedulers.set(
+      key,
+      (scheduler = createScheduler({ rates: scaledRates(rateScaleOf(env)), onThrottle: reportThrottle })),
+    );
   return { ...s, scheduler };
 }

@@ -65,6 +65,8 @@ export interface SchedulerOptions {
    * the operation's rate. 3% below lets Amazon's bucket bank the slack (up to its burst) that absorbs the jitter.
    */
   headroom?: number;
+  /** Told after each 429 with the operation's new pace (the job log's "waiting for the rate limit"). */
+  onThrottle?: (op: SpApiOperation, ratePerSec: number) => void;
 }
 
 /** Builds the scheduler; one per worker process and seller account (see providers.ts `workerScheduler`). */
@@ -166,6 +168,7 @@ export function createScheduler(opts: SchedulerOptions = {}) {
           s.throttled++;
           s.probing = true;
           s.bucket.on429();
+          opts.onThrottle?.(op, s.bucket.rate);
         },
         onSuccess: () => {
           s.probing = false;

@@ -71,6 +71,11 @@ export interface LookupTaskDeps {
    * id that restrictions need is set (read from the settings where the worker is wired). Absent: `pricing`.
    */
   decideAfter?(): boolean;
+  /**
+   * Whether products the local catalog found go on to `decide` offline (no SP-API credentials: the verdict from the
+   * analysis and what the reference catalog says of ranks, offers and restrictions) rather than `analysis`.
+   */
+  decideLocally?(): boolean;
   clock?: () => number;
   /** Delay before the n-th retry of a product's lookup (default 5 min × 2^(n−1)). */
   retryDelayMs?: (attempt: number) => number;
@@ -254,10 +259,10 @@ export function createLookupTask(deps: LookupTaskDeps): Task<'lookup'> {
     // Everything when more were found than a job lists.
     const ambiguousIds = cp.ambiguousIds ?? [];
     const decideIds = [...cp.foundIds, ...ambiguousIds];
+    const decideNext = provider.id === 'spapi' ? deps.decideAfter?.() === true : deps.decideLocally?.() === true;
     if (
-      provider.id === 'spapi' &&
+      decideNext &&
       decideIds.length > 0 &&
-      deps.decideAfter?.() === true &&
       cp.foundIds.length === cp.counts.found &&
       ambiguousIds.length === cp.counts.ambiguous
     )

@@ -1,3 +1,4 @@
+import { productImageUrl } from '../images/serve.ts';
 import type { Db } from '../db/open.ts';
 
 /** Columns the products table sorts on, and the SQL each stands for. */
@@ -44,6 +45,8 @@ export interface ProductFilters {
   ungated?: boolean;
   /** Only products whose offers are known and show no Amazon offer on the listing. */
   noAmazon?: boolean;
+  /** Only these products (the table's selection, for an export of just those). */
+  ids?: number[];
 }
 
 export const VERDICTS = ['buy', 'check', 'skip'] as const;
@@ -83,6 +86,8 @@ export interface ProductRow extends ProductCore {
   importId: number | null;
   /** Main product image from Amazon's catalog (https), when known. */
   imageUrl: string | null;
+  /** The product's stored thumbnail (`pallet-image://product/<id>`, the only images the CSP lets in); null if none. */
+  thumbnail: string | null;
   /** The buying decision on the analysis; null until decided. */
   verdict: Verdict | null;
   verdictReasons: VerdictReason[];
@@ -157,7 +162,15 @@ export function productConditions(q: ProductFilters): { sql: string; params: unk
   if (q.minProfit !== undefined) add('a.profit >= ?', q.minProfit);
   if (q.maxRank !== undefined) add('coalesce(a.sales_rank, p.sales_rank) <= ?', q.maxRank);
   if (q.brand) add('p.brand = ? COLLATE NOCASE', q.brand);
-  if (q.importId !== undefined) add('(p.import_id = ? OR p.created_import_id = ?)', q.importId, q.importId);
+  // A list's products: those it created or last changed, and — for a supplier's list — every product it named, even
+  // one it left unchanged (its offer history, keyed by import).
+  if (q.importId !== undefined)
+    add(
+      '(p.import_id = ? OR p.created_import_id = ? OR p.id IN (SELECT product_id FROM supplier_offer_history WHERE import_id = ?))',
+      q.importId,
+      q.importId,
+      q.importId,
+    );
   if (q.verdict?.length) add(`a.verdict IN (${q.verdict.map(() => '?').join(',')})`, ...q.verdict);
   if (q.ungated) add(`${RESTRICTION('status')} = 'ok'`);
   // Subqueries, not a join: the same condition serves the export, which has its own FROM.
@@ -165,6 +178,7 @@ export function productConditions(q: ProductFilters): { sql: string; params: unk
     add(
       `EXISTS (SELECT 1 FROM offer_summaries x WHERE x.asin = ${DECIDED_ASIN} AND x.marketplace = 'US' AND x.amazon_on_listing = 0)`,
     );
+  if (q.ids) add('p.id IN (SELECT value FROM json_each(?))', JSON.stringify(q.ids));
   if (q.search) {
     const like = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     add(
@@ -217,7 +231,8 @@ export function productsByIds(db: Db, ids: readonly number[]): ProductRow[] {
               a.verdict, a.verdict_reasons, a.pack_multiplier, o.asin AS offers_asin, o.buy_box_price, o.buy_box_winner,
               o.amazon_on_listing, o.fba_offers, o.fbm_offers, o.lowest_fba, o.lowest_fbm,
               ${RESTRICTION('status')} AS restriction_status, ${RESTRICTION('reasons')} AS restriction_reasons,
-              (SELECT c.image_url FROM catalog_items c WHERE c.asin = ${DECIDED_ASIN} AND c.marketplace = 'US') AS image_url
+              (SELECT c.image_url FROM catalog_items c WHERE c.asin = ${DECIDED_ASIN} AND c.marketplace = 'US') AS image_url,
+              EXISTS (SELECT 1 FROM product_images pi WHERE pi.product_id = p.id AND pi.status = 'done') AS has_image
        ${WITH_OFFERS} WHERE p.id IN (SELECT value FROM json_each(?))`,
     )
     .all(JSON.stringify(ids)) as DbRow[];
@@ -285,6 +300,7 @@ interface DbRow extends ProductCore {
   restriction_status: NonNullable<ProductRow['restriction']>['status'] | null;
   restriction_reasons: string | null;
   image_url: string | null;
+  has_image: number;
 }
 
 /** A stored JSON cell read leniently: the table shows what it can rather than failing a whole page on one cell. */
@@ -314,6 +330,7 @@ function toRow(r: DbRow): ProductRow {
     quality: r.quality_score,
     importId: r.import_id,
     imageUrl: r.image_url?.startsWith('https://') ? r.image_url : null,
+    thumbnail: r.has_image ? productImageUrl(r.id) : null,
     verdict: r.verdict,
     verdictReasons: jsonArray<VerdictReason>(r.verdict_reasons).filter((x) => typeof x?.text === 'string'),
     packMultiplier: n(r.pack_multiplier),

@@ -7,6 +7,7 @@ import { countProducts, productConditions, queryProducts } from './query.ts';
 import { analysisStats } from './stats.ts';
 import { productDetail } from './detail.ts';
 import { diffImports } from '../suppliers/diff.ts';
+import { listSummaries } from '../lists/summary.ts';
 import { ExportBackError, exportImportBack } from '../imports/export-back.ts';
 import type { ReaderRequest, ReaderResponse } from './reader.ts';
 
@@ -28,6 +29,8 @@ async function answer(req: ReaderRequest): Promise<unknown> {
       return productDetail(db, req.productId);
     case 'diff':
       return diffImports(db, req.importA, req.importB, req.limit);
+    case 'lists':
+      return listSummaries(db, { limit: req.limit });
     case 'exportImport':
       return exportImportBack(db, req.importId, req.out, { format: req.format, overwrite: req.overwrite });
   }

@@ -4,6 +4,7 @@ import type { AnalysisStats, Targets } from './stats.ts';
 import type { ImportDiff } from '../suppliers/diff.ts';
 import type { ProductDetail } from './detail.ts';
 import type { ExportBackResult, ExportFormat } from '../imports/export-back.ts';
+import type { ListSummary } from '../lists/summary.ts';
 
 export type ReaderRequest =
   | { id: number; op: 'page'; query: ProductQuery }
@@ -12,6 +13,7 @@ export type ReaderRequest =
   | { id: number; op: 'stats'; query: ProductFilters; targets: Targets }
   | { id: number; op: 'export'; query: ProductFilters; out: string }
   | { id: number; op: 'diff'; importA: number; importB: number; limit: number }
+  | { id: number; op: 'lists'; limit: number }
   | { id: number; op: 'exportImport'; importId: number; out: string; format: ExportFormat; overwrite: boolean };
 /** A failure says why in `message`; `code` is the domain error's code when it has one (ExportBackError's). */
 export type ReaderResponse =
@@ -26,6 +28,8 @@ export interface ProductReader {
   exportCsv(query: ProductFilters, out: string): Promise<number>;
   /** What changed between two supplier lists (main/suppliers/diff.ts): a diff of 200k rows takes tens of ms. */
   diff(importA: number, importB: number, limit: number): Promise<ImportDiff>;
+  /** The Lists view's rows (main/lists/summary.ts): stages, found and verdict counts of the latest `limit` lists. */
+  lists(limit: number): Promise<ListSummary[]>;
   /** Everything known about one product (main/products/detail.ts), or null when there is no such product. */
   detail(productId: number): Promise<ProductDetail | null>;
   /**
@@ -85,6 +89,7 @@ export function createProductReader(dbPath: string): ProductReader {
     stats: (query, targets) => slow.ask({ op: 'stats', query, targets }),
     exportCsv: (query, out) => slow.ask({ op: 'export', query, out }),
     diff: (importA, importB, limit) => slow.ask({ op: 'diff', importA, importB, limit }),
+    lists: (limit) => slow.ask({ op: 'lists', limit }),
     detail: (productId) => fast.ask({ op: 'detail', productId }),
     exportImport: (importId, out, format, overwrite) =>
       slow.ask({ op: 'exportImport', importId, out, format, overwrite }),

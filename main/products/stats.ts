@@ -1,7 +1,7 @@
 import type { Db } from '../db/open.ts';
 import { productWhere, PRODUCTS_FROM, type ProductFilters } from './query.ts';
 
-/** What the analysis charts draw: ROI histogram, profit against sales rank (a sample), and the winners count. */
+/** What the analysis charts draw: ROI histogram, profit against sales rank (a sample), verdicts per list, winners. */
 export interface AnalysisStats {
   analysed: number;
   /** ROI buckets of 10 points from −50 % to +200 %; the ends hold everything beyond. */
@@ -9,7 +9,12 @@ export interface AnalysisStats {
   /** At most 1,500 products with a rank and a profit, spread evenly over the catalog. */
   points: { id: number; rank: number; profit: number; roi: number | null; winner: boolean }[];
   winners: number;
+  /** Buy / check / skip counts per imported list (the import that last named the product), newest list first. */
+  verdictsByList: { importId: number; file: string; buy: number; check: number; skip: number }[];
 }
+
+/** How many lists the verdict chart shows: the most recent ones. */
+const MAX_LISTS = 12;
 
 /** The user's targets: a winner meets all that are set. */
 export interface Targets {
@@ -66,5 +71,17 @@ export function analysisStats(db: Db, q: ProductFilters, t: Targets): AnalysisSt
       win: number;
     }[]
   ).map((r) => ({ id: r.id, rank: r.rank, profit: r.profit, roi: r.roi, winner: r.win === 1 }));
-  return { analysed: totals.n, roiBuckets, points, winners: totals.wins };
+  // A product belongs to the list that last named it: a supplier's newer list takes it over.
+  const verdictsByList = (
+    db
+      .prepare(
+        `SELECT l.id AS importId, l.file_name AS file, v.buy, v.check_, v.skip FROM (
+           SELECT coalesce(p.seen_import_id, p.import_id) AS list, sum(a.verdict = 'buy') AS buy,
+             sum(a.verdict = 'check') AS check_, sum(a.verdict = 'skip') AS skip
+           ${base} AND a.verdict IS NOT NULL GROUP BY list
+         ) v JOIN imports l ON l.id = v.list ORDER BY l.id DESC LIMIT ?`,
+      )
+      .all(...w.params, MAX_LISTS) as { importId: number; file: string; buy: number; check_: number; skip: number }[]
+  ).map((r) => ({ importId: r.importId, file: r.file, buy: r.buy, check: r.check_, skip: r.skip }));
+  return { analysed: totals.n, roiBuckets, points, winners: totals.wins, verdictsByList };
 }

@@ -36,7 +36,8 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: blob:",
+  // Images only from Pallet's own store (main/images/serve.ts): no remote address, no data: or blob: smuggling.
+  'img-src pallet-image:',
   "font-src 'self'",
   "connect-src 'self'",
   "base-uri 'none'",

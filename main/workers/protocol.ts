@@ -30,7 +30,8 @@ export type FromWorker =
   | { type: 'stopped'; jobId: number }
   | { type: 'waiting_network'; jobId: number; message: string }
   | { type: 'heartbeat'; running: number[] }
-  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; jobId?: number };
+  /** `code`: what the line is about, for lines the window acts on (throttle.ts `RATE_LIMITED`). */
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; jobId?: number; code?: string };
 
 export type { JobProgress };
 

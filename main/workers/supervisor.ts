@@ -28,7 +28,7 @@ export type SupervisorEvent =
   | { type: 'ready'; pid: number | undefined; kinds: string[] }
   | { type: 'crashed'; pid: number | undefined; code: number | null; signal: string | null; reason: string }
   | { type: 'breaker_open'; crashes: number; retryAt: number }
-  | { type: 'log'; level: string; message: string; jobId?: number };
+  | { type: 'log'; level: string; message: string; jobId?: number; code?: string };
 
 interface InFlight {
   job: Job;
@@ -133,6 +133,7 @@ export function createSupervisor(opts: SupervisorOptions) {
           level: m.level,
           message: m.message,
           ...(m.jobId !== undefined ? { jobId: m.jobId } : {}),
+          ...(typeof m.code === 'string' ? { code: m.code.slice(0, 40) } : {}),
         });
     }
   }

@@ -3,16 +3,19 @@
 import type { JobKind, Result as KindResult } from '../../main/queue/kinds.ts';
 import type { JobProgress, JobStatus } from '../../main/queue/types.ts';
 import type { JobErrorLevel } from '../../main/queue/error-level.ts';
+import type { JobLogLine } from '../../main/queue/job-log.ts';
+import type { JobWait } from '../../main/queue/waiting.ts';
 import type { ProductFilters, ProductQuery, ProductRow, SortColumn } from '../../main/products/query.ts';
 import type { AnalysisStats, Targets } from '../../main/products/stats.ts';
 import type { Field } from '../../main/imports/fields.ts';
 import type { ImportDiff } from '../../main/suppliers/diff.ts';
 import type { ProductDetail } from '../../main/products/detail.ts';
+import type { ListSummary, StageView } from '../../main/lists/summary.ts';
 
 import type { Settings } from '../../main/settings/schema.ts';
 import type { ConnectionTestResult } from '../../main/lookups/sp-api/connection-test.ts';
 
-export type { Settings, ConnectionTestResult };
+export type { Settings, ConnectionTestResult, JobLogLine, JobWait, ListSummary, StageView };
 export type { ProductFilters, ProductQuery, ProductRow, SortColumn, AnalysisStats, Targets, ProductDetail };
 
 /** Why a call failed, as the renderer can act on it. */
@@ -42,13 +45,27 @@ interface JobViewFields {
   maxAttempts: number;
   runAt: number;
   createdAt: number;
+  /** When its latest run started (null: never ran). */
+  startedAt: number | null;
   finishedAt: number | null;
+  /** The job that queued it as a follow-up (an import's lookups, images, decisions, analysis); null for a root. */
+  parentId: number | null;
 }
 
 /** A job as the window shows it: a union over kinds, so checking `kind` types `result` (null until it completes). */
 export type JobView<K extends JobKind = JobKind> = {
   [P in K]: JobViewFields & { kind: P; result: KindResult<P> | null };
 }[K];
+
+/** A job's detail (the Jobs view's drawer): the job, what it waits for, its log tail and how many errors it has. */
+export interface JobDetailView {
+  job: JobView;
+  /** Null: it waits for nothing (running, finished, or about to start). */
+  waitingFor: JobWait | null;
+  /** The newest log lines, oldest first. */
+  log: JobLogLine[];
+  errorCount: number;
+}
 
 export interface JobErrorView {
   rowNumber: number | null;
@@ -124,6 +141,8 @@ export interface Channels {
   'jobs:list': { input: { status?: JobStatus; limit?: number } | void; output: JobView[] };
   'jobs:get': { input: { id: number }; output: JobView };
   'jobs:errors': { input: { id: number; limit?: number }; output: JobErrorView[] };
+  /** One job with what it waits for and its log tail (`logLimit` lines, default 50). */
+  'jobs:detail': { input: { id: number; logLimit?: number }; output: JobDetailView };
   'jobs:cancel': { input: { id: number }; output: JobView };
   'jobs:pause': { input: { id: number }; output: JobView };
   'jobs:resume': { input: { id: number }; output: JobView };
@@ -134,6 +153,12 @@ export interface Channels {
   'imports:start': { input: ImportRequest; output: { jobId: number } };
   'imports:list': { input: void; output: ImportView[] };
   'imports:undo': { input: { importId: number }; output: { jobId: number } };
+  /**
+   * The Lists view's rows, newest first: supplier, a progress per stage (import → ASIN lookup → pricing/offers →
+   * analysis) over the jobs the import led to, found and verdict counts of the list's products. `limit`: 1–500
+   * (default 100).
+   */
+  'imports:lists': { input: { limit?: number } | void; output: ListSummary[] };
   /** What changed from one supplier list (import) to another: lists of at most `limit` (default 100) with totals. */
   'imports:diff': { input: { importA: number; importB: number; limit?: number }; output: ImportDiff };
   /**
@@ -151,7 +176,8 @@ export interface Channels {
   };
   /**
    * Buying decisions (restrictions, offers, verdict) for some products, an import's or all. Products named by id are
-   * the ones the seller is looking at: their calls go first in the SP-API scheduler and the job first in the queue.
+   * the ones the seller is looking at: a running decide job takes them within a quarter second (decide_requests),
+   * their calls go first in the SP-API scheduler and their own job first in the queue. Unknown ids: NOT_FOUND.
    */
   'products:decide': {
     input: { ids: number[] } | { importId: number } | { all: true };
@@ -234,6 +260,7 @@ export const METHODS = {
     list: 'jobs:list',
     get: 'jobs:get',
     errors: 'jobs:errors',
+    detail: 'jobs:detail',
     cancel: 'jobs:cancel',
     pause: 'jobs:pause',
     resume: 'jobs:resume',
@@ -247,6 +274,7 @@ export const METHODS = {
     start: 'imports:start',
     list: 'imports:list',
     undo: 'imports:undo',
+    lists: 'imports:lists',
     diff: 'imports:diff',
     exportBack: 'imports:exportBack',
   },

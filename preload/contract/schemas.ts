@@ -20,6 +20,7 @@ const filters = z
     verdict: z.array(z.enum(VERDICTS)).max(VERDICTS.length).optional(),
     ungated: z.boolean().optional(),
     noAmazon: z.boolean().optional(),
+    ids: z.array(id).min(1).max(100_000).optional(),
   })
   .strict();
 const targets = z
@@ -42,6 +43,7 @@ export const INPUT_SCHEMAS = {
     .optional(),
   'jobs:get': z.object({ id }).strict(),
   'jobs:errors': z.object({ id, limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  'jobs:detail': z.object({ id, logLimit: z.number().int().min(1).max(200).optional() }).strict(),
   'jobs:cancel': z.object({ id }).strict(),
   'jobs:pause': z.object({ id }).strict(),
   'jobs:resume': z.object({ id }).strict(),
@@ -52,6 +54,10 @@ export const INPUT_SCHEMAS = {
   'imports:start': importRequestSchema,
   'imports:list': none,
   'imports:undo': z.object({ importId: id }).strict(),
+  'imports:lists': z
+    .object({ limit: z.number().int().min(1).max(500).optional() })
+    .strict()
+    .optional(),
   'imports:diff': z
     .object({ importA: id, importB: id, limit: z.number().int().min(0).max(10_000).optional() })
     .strict(),

@@ -46,6 +46,8 @@ export function AppWindow() {
   // A view is built the first time it is shown, then kept (hidden) so its state survives a switch.
   const [visited, setVisited] = useState<ReadonlySet<ViewId>>(new Set(['lists']));
   useEffect(() => setVisited((v) => (v.has(view) ? v : new Set([...v, view]))), [view]);
+  // A notification was clicked: the Jobs view shows that job's detail (JobsPanel opens it).
+  useEffect(() => api.onEvent((e) => e.type === 'navigate' && setView('jobs')), [api]);
 
   const addFiles = (p: string[]) => {
     setPaths((cur) => [...cur, ...p.filter((x) => !cur.includes(x))]);
@@ -140,7 +142,7 @@ export function AppWindow() {
             {visited.has('products') && <ProductsView key={filtersKey} filters={filters} onFilters={setFilters} />}
           </div>
           <div id="view-jobs" hidden={view !== 'jobs'}>
-            <JobsPanel />
+            <JobsPanel jobs={workspace.jobs} imports={workspace.imports} />
           </div>
           <div id="view-analysis" hidden={view !== 'analysis'}>
             {visited.has('analysis') && <AnalysisView onShowWinners={showProducts} />}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createEngine, type Engine } from '../../main/app/engine.ts';
 import { syntheticUpc } from '../../main/bench/supplier-file.ts';
 import { openDatabase } from '../../main/db/open.ts';
+import { requestDecisions } from '../../main/decisions/requests.ts';
 import type { DecideJobResult } from '../../main/decisions/kind.ts';
 import { scaledRates, SPAPI_SECRETS } from '../../main/lookups/providers.ts';
 import { SPAPI_OPERATIONS, type SpApiOperation } from '../../main/lookups/scheduler.ts';
@@ -23,8 +24,9 @@ import { waitDone } from './jobs.ts';
 // getItemOffersBatch, FBA eligibility, verdict) for a supplier list, through a worker, against the SP-API double at
 // every operation's documented rate and burst. Amazon's limits make 10,000 products a ~35-minute run, so the
 // throughput phase runs the double AND the worker's scheduler at k× every rate (the same k; PALLET_SPAPI_RATE_SCALE)
-// and reports the figures scaled back to real rates; the first verdict is timed in a real-rate phase (k = 1) that is
-// cancelled once it has one.
+// and reports the figures scaled back to real rates; the first verdict is timed in a real-rate phase (k = 1), and
+// then, while that list still runs, the verdict of a product the seller asks for (the window's "Check again with
+// Amazon": a request the running job takes and decides at the scheduler's priority 0); the phase is then cancelled.
 
 /** The operations the ceiling is figured over: documented rate and items per request. */
 const PER_CALL: Partial<Record<SpApiOperation, number>> = {
@@ -291,6 +293,7 @@ export async function runDecideBench(opts: { ids?: number; scale?: number; log?:
     const b = await phase(dirB, items, 1, 11);
     let firstVerdict: number | null = null;
     let firstOffersVerdict: number | null = null;
+    const viewed: number[] = [];
     try {
       await importList(b.engine, join(dirB, 'supplier.csv'));
       log('decide at real rates until the first verdict');
@@ -319,6 +322,45 @@ export async function runDecideBench(opts: { ids?: number; scale?: number; log?:
           if (FINISHED_STATUSES.includes(b.engine.queue.get(job.id).status)) break;
           await new Promise((r) => setTimeout(r, 50));
         }
+        // The viewed product: one the list has not reached (from its end), asked for while the list runs; seconds from
+        // the request to its saved verdict, by the two timestamps the database holds. A few, one after another, each at
+        // a seeded moment within getItemOffersBatch's 10 s interval: how long one waits depends mostly on when the
+        // list last spent that token, and asking right after a verdict (as a loop would) always hits the worst moment.
+        const decidedAt = reader
+          .prepare<[number], number | null>(
+            `SELECT decided_at FROM analyses WHERE product_id = ? AND marketplace = 'US'`,
+          )
+          .pluck();
+        const idOf = reader.prepare<[string], number>('SELECT id FROM products WHERE gtin14 = ?').pluck();
+        const wanted = n >= 1000 ? 5 : 1;
+        const offersInterval = 1000 / SPAPI_OPERATIONS.getItemOffersBatch.ratePerSec;
+        let paused = -1;
+        for (let i = n - 1; i >= 0 && viewed.length < wanted; i--) {
+          if (b.engine.queue.get(job.id).status !== 'running') break;
+          if (cases[i]!.items.length === 0) continue;
+          if (paused < viewed.length && n >= 1000) {
+            paused = viewed.length;
+            await new Promise((r) => setTimeout(r, mix(viewed.length, 13) * offersInterval));
+          }
+          const id = idOf.get(syntheticUpc(i).padStart(14, '0'));
+          if (id === undefined || decidedAt.get(id) != null) continue;
+          const { jobId: own, requestedAt } = requestDecisions(b.engine.db, b.engine.queue, [id]);
+          const t1 = performance.now();
+          let at: number | null = null;
+          while (performance.now() - t1 < 60_000) {
+            at = decidedAt.get(id) ?? null;
+            if (at !== null && at >= requestedAt) break;
+            at = null;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          // Only a verdict given while the list still ran counts (else nothing was in its way).
+          const listRan = b.engine.queue.get(job.id).status === 'running';
+          if (at !== null && listRan) viewed.push((at - requestedAt) / 1000);
+          log(`viewed product ${id}: ${at === null ? 'no verdict in 60 s' : `${(at - requestedAt) / 1000} s`}`);
+          // Its own job, queued behind the list, would find it decided; the phase ends here anyway.
+          if (b.engine.queue.get(own).status === 'queued') b.engine.queue.cancel(own);
+          if (at === null) break;
+        }
         if (!FINISHED_STATUSES.includes(b.engine.queue.get(job.id).status)) b.engine.queue.cancel(job.id);
         await waitDone(b.engine, job.id);
       } finally {
@@ -344,6 +386,9 @@ export async function runDecideBench(opts: { ids?: number; scale?: number; log?:
       decided_vs_ceiling: round(decidedPerHour / ceiling, 3),
       first_verdict_s: firstVerdict === null ? null : round(firstVerdict, 2),
       first_offers_verdict_s: firstOffersVerdict === null ? null : round(firstOffersVerdict, 2),
+      // The median of the requests made (5 on a full list; a tiny list may end before one could be made).
+      viewed_verdict_s: viewed.length === 0 ? null : round([...viewed].sort((x, y) => x - y)[viewed.length >> 1]!, 2),
+      viewed_verdict_max_s: viewed.length === 0 ? null : round(Math.max(...viewed), 2),
       offers_calls_saved_ratio: round(1 - ok('getItemOffersBatch') / Math.max(1, offersEveryProduct), 3),
       task_offers_calls_saved: result.offersCallsSaved,
       steady_429s: throttledTotal - throttledAt10s,

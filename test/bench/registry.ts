@@ -85,6 +85,12 @@ export const benches: Record<string, Bench> = {
     run: async ({ rows, smoke, log }) =>
       (await import('./suppliers-bench.ts')).runSuppliersBench({ log, rows: rows ?? (smoke ? 1_000 : undefined) }),
   },
+  // The Lists view's rows: stages, found and verdict counts per list over a big catalog.
+  lists: {
+    rows: 'products',
+    run: async ({ rows, smoke, log }) =>
+      (await import('./lists-bench.ts')).runListsBench({ log, rows: rows ?? (smoke ? 2_000 : undefined) }),
+  },
   analysis: {
     rows: 'rows',
     run: async ({ rows, smoke, log }) =>

@@ -114,6 +114,10 @@ const SMOKE: Record<string, Promised> = {
     ],
     counts: ['rows', 'csv_bytes', 'xlsx_bytes'],
   },
+  lists: {
+    measures: ['lists_cold_ms', 'lists_warm_ms', 'lists_after_job_ms'],
+    counts: ['products', 'lists', 'list_products', 'list_found'],
+  },
   suppliers: {
     measures: [
       'import_no_supplier_ms',
@@ -174,6 +178,8 @@ const SMOKE: Record<string, Promised> = {
       'decided_vs_ceiling',
       'first_verdict_s',
       'first_offers_verdict_s',
+      'viewed_verdict_s',
+      'viewed_verdict_max_s',
       'offers_calls_saved_ratio',
     ],
     counts: [
@@ -197,7 +203,7 @@ const SMOKE: Record<string, Promised> = {
     ],
     labels: ['bottleneck'],
     // A tiny list can end before any product went the whole way to getItemOffersBatch.
-    nullable: ['first_offers_verdict_s'],
+    nullable: ['first_offers_verdict_s', 'viewed_verdict_s', 'viewed_verdict_max_s'],
   },
   images: {
     measures: [

@@ -15,7 +15,8 @@ w.__palletDispatch = (channel, payload) => listeners.get(channel)?.forEach((l) =
 // Only the top-level page gets the bridge, as with a preload in the main frame; frames can still reach the binding.
 if (window.top === window) {
   w.pallet = buildApi({
-    invoke: (channel, payload) => w.__palletInvoke(channel, payload),
+    // The harness answers with JSON text (see harness.ts): parsed here, as Electron hands the renderer a clone.
+    invoke: async (channel, payload) => JSON.parse((await w.__palletInvoke(channel, payload)) as string) as unknown,
     subscribe(channel, listener) {
       const set = listeners.get(channel) ?? new Set();
       set.add(listener);

@@ -70,11 +70,12 @@ async function main(): Promise<void> {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByRole('button', { name: 'Try with sample data' }).click();
     const q = h.app.engine.queue;
-    // Catalog import → supplier import → lookups (reference catalog) → analysis.
+    // Catalog import → supplier import → lookups (reference catalog) → decide (analysis and verdicts).
     const deadline = Date.now() + 120_000;
     // (The recurring lookup sweep stays scheduled for its next run.)
     while (!(
-      q.list({ kind: 'analysis' }).length > 0 &&
+      // Offline, the sample's lookups hand their products to the decide job (verdicts from the reference catalog).
+      q.list({ kind: 'decide' }).some((j) => j.parentId !== null) &&
       q.list({}).every((j) => FINISHED_STATUSES.includes(j.status) || j.status === 'scheduled')
     )) {
       if (Date.now() > deadline)
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
         if (!(await page.getByRole('region', { name: /^Details of/ }).count()))
           await products.getByText('Stainless Steel Water Bottle 24oz').click();
       },
-      jobs: () => page.getByRole('region', { name: 'Jobs' }).waitFor(),
+      jobs: () => page.getByRole('region', { name: 'Jobs', exact: true }).waitFor(),
       analysis: () => page.getByTestId('winners-summary').waitFor(),
       settings: () => page.getByText(/^Credentials: /).waitFor(),
     };

@@ -110,7 +110,11 @@ describe.skipIf(!built)('the built main under the strict Electron double', { tim
     // Every channel the preload exposes had its handler when the window started loading.
     expect(s.windows[0]!.handlersAtLoad!.filter((c) => CHANNELS.includes(c)).sort()).toEqual(CHANNELS);
     expect(s.appUserModelId).toBe('app.pallet.desktop');
-    expect(s.privilegedSchemes.map((p) => p.scheme)).toEqual(['app']);
+    expect(s.privilegedSchemes.map((p) => p.scheme)).toEqual(['app', 'pallet-image']);
+    // The image store is served over its own scheme, from the real database: a product with no image is a 404.
+    expect(s.protocolHandlers).toContain('pallet-image');
+    expect(await d.subresource('pallet-image://product/1')).toMatchObject({ status: 404 });
+    expect(await d.subresource('pallet-image://product/../pallet.db')).toMatchObject({ status: 404 });
     expect(s.sessions.find((x) => x.partition === '')).toMatchObject({
       permissionRequestHandler: true,
       permissionCheckHandler: true,
@@ -226,6 +230,22 @@ describe.skipIf(!built)('the built main under the strict Electron double', { tim
     expect(kept).toHaveLength(1);
     expect(readFileSync(join(d.appData, 'Pallet', kept[0]!), 'utf8')).toBe('{"closeToTray": tru');
     expect((await call<{ settings: { closeToTray: boolean } }>(d, 'settings:get')).settings.closeToTray).toBe(true);
+  });
+
+  it('opens the window where the seller left it, maximized again, and saves its place when it closes', async () => {
+    const saved = { window: { bounds: { x: 200, y: 120, width: 1500, height: 900 }, maximized: true } };
+    const d = await boot({
+      beforeBoot: (appData) => {
+        mkdirSync(join(appData, 'Pallet'), { recursive: true });
+        writeFileSync(join(appData, 'Pallet', 'window-state.json'), JSON.stringify(saved));
+      },
+    });
+    const s = await started(d);
+    expect(s.windows[0]!.options).toMatchObject(saved.window.bounds);
+    await d.waitFor((x) => x.windows[0]?.maximized === true, 20_000);
+    await d.quit();
+    const file = JSON.parse(readFileSync(join(d.appData, 'Pallet', 'window-state.json'), 'utf8')) as typeof saved;
+    expect(file).toEqual(saved);
   });
 
   it('any other failure to start: a dialog with the reason, the log, and a non-zero exit', async () => {

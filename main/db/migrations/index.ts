@@ -12,6 +12,9 @@ import { headerRowMigration } from './010-header-row.ts';
 import { decisionsMigration } from './011-decisions.ts';
 import { offersOneIndexMigration } from './012-offers-one-index.ts';
 import { verdictHistoryMigration } from './013-verdict-history.ts';
+import { jobLogsMigration } from './014-job-logs.ts';
+import { decideRequestsMigration } from './015-decide-requests.ts';
+import { referenceFactsMigration } from './016-reference-facts.ts';
 
 /** The app's schema ladder, oldest first. Append only: never edit a migration that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -28,4 +31,7 @@ export const migrations: readonly Migration[] = [
   decisionsMigration,
   offersOneIndexMigration,
   verdictHistoryMigration,
+  jobLogsMigration,
+  decideRequestsMigration,
+  referenceFactsMigration,
 ];

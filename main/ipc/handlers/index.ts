@@ -11,6 +11,7 @@ import { wakeJob } from '../../queue/orphans.ts';
 import { createImportStore } from '../../imports/store.ts';
 import { ExportBackError, exportFormatOf, type ExportFormat } from '../../imports/export-back.ts';
 import { diffableImport, DiffError } from '../../suppliers/diff.ts';
+import { requestDecisions, UnknownProductsError } from '../../decisions/requests.ts';
 import { analysisJobs } from '../../analysis/task.ts';
 import {
   chooseAsin,
@@ -23,7 +24,9 @@ import { JobNotFoundError, JobStateError } from '../../queue/errors.ts';
 import { jobErrorLevel } from '../../queue/error-level.ts';
 import type { Queue } from '../../queue/queue.ts';
 import type { Job } from '../../queue/types.ts';
-import { isJobKind, kindLabel } from '../../job-kinds.ts';
+import { isJobKind, kindConcurrency, kindLabel } from '../../job-kinds.ts';
+import { createJobLogStore } from '../../queue/job-log.ts';
+import { createWaitFacts, jobWait } from '../../queue/waiting.ts';
 import { LOOKUP_SWEEP, pendingLookupJob } from '../../lookups/kind.ts';
 import { recurringKey } from '../../queue/kinds.ts';
 import { IpcError, type Handlers } from '../router.ts';
@@ -51,7 +54,9 @@ export function jobView(j: Job): JobView | null {
     maxAttempts: j.maxAttempts,
     runAt: j.runAt,
     createdAt: j.createdAt,
+    startedAt: j.startedAt,
     finishedAt: j.finishedAt,
+    parentId: j.parentId,
   } as JobView;
 }
 
@@ -119,6 +124,9 @@ export function createHandlers({
   const imports = createImportStore(db);
   const pickers = createPickers(dialog);
   const appSettings = createAppSettingsHandlers({ ...app, queue });
+  const jobLog = createJobLogStore(db);
+  const waitFacts = createWaitFacts(db);
+  const limits: Partial<Record<string, number>> = kindConcurrency();
   return {
     ...appSettings,
     ...pickers.handlers,
@@ -146,6 +154,21 @@ export function createHandlers({
         message: e.message,
         createdAt: e.created_at,
       }));
+    },
+    'jobs:detail': ({ id, logLimit }) => {
+      const job = queue.get(id);
+      const facts = waitFacts(job, {
+        now: Date.now(),
+        queuePaused: queue.isPaused(),
+        online: app.network ? app.network.isOnline() : true,
+        limit: limits[job.kind],
+      });
+      return {
+        job: viewOf(job),
+        waitingFor: jobWait(job, facts),
+        log: jobLog.tail(id, logLimit ?? 50),
+        errorCount: queue.errorCount(id),
+      };
     },
     'jobs:cancel': ({ id }) => viewOf(queue.cancel(id)),
     'jobs:pause': ({ id }) => viewOf(queue.pause(id)),
@@ -205,6 +228,8 @@ export function createHandlers({
         counts: i.counts as Record<string, number> | null,
         createdAt: i.createdAt,
       })),
+    // Off the main thread: a list's counts take a lookup per product (main/lists/summary.ts).
+    'imports:lists': (req) => reader.lists(req?.limit ?? 100),
     // Re-analysis of everything is one action, shared by both workers.
     'analysis:start': (req) => {
       // The seller's fee assumptions (Settings) apply to every re-analysis from the window.
@@ -228,15 +253,17 @@ export function createHandlers({
       };
     },
     'products:decide': (req) => {
-      const looking = 'ids' in req;
-      return {
-        jobId: queue.enqueue({
-          kind: 'decide',
-          payload: { ...req, priority: looking ? 0 : 1 },
-          // What the seller is looking at runs before the funnel's and the sweep's jobs waiting in the queue.
-          priority: looking ? 10 : 0,
-        }).id,
-      };
+      // What the seller is looking at: a request a running decide job takes within a quarter second, and a job of
+      // its own at the queue's front (priority 0 calls) for when none runs.
+      if ('ids' in req) {
+        try {
+          return { jobId: requestDecisions(db, queue, req.ids).jobId };
+        } catch (err) {
+          if (err instanceof UnknownProductsError) throw new IpcError('NOT_FOUND', err.message);
+          throw err;
+        }
+      }
+      return { jobId: queue.enqueue({ kind: 'decide', payload: { ...req, priority: 1 }, priority: 0 }).id };
     },
     'lookups:status': () => lookupSummary(db),
     'lookups:start': (req) => ({

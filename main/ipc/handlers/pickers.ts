@@ -57,8 +57,8 @@ export function createPickers(dialog: DialogPort | undefined): Pickers {
         if (picked === null) return { path: null };
         if (!isAbsolute(picked))
           throw new IpcError('INVALID_INPUT', 'The save dialog gave a path that is not absolute.');
-        // Some dialogs (GTK) add no extension: the export is a CSV, so it is named as one.
-        const path = extname(picked) ? picked : `${picked}.csv`;
+        // Some dialogs (GTK) add no extension: the file is named as the default name is (.csv, or a list's .xlsx).
+        const path = extname(picked) ? picked : `${picked}${extname(name)}`;
         const folder = await realpath(dirname(path)).catch(() => null);
         if (!folder) throw new IpcError('BAD_FILE', `The folder ${dirname(path)} does not exist.`);
         granted.add(path);

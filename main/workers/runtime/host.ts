@@ -2,6 +2,7 @@ import { DISK_FULL_MESSAGE, isDiskFull } from '../../files/write-errors.ts';
 import { parseToWorker, PROTOCOL_VERSION, type FromWorker, type ToWorker } from '../protocol.ts';
 import { getParentPort, onParentGone, type ParentPort } from './parent-port.ts';
 import { setWorkerSecrets } from './secrets.ts';
+import { onThrottle, RATE_LIMITED } from './throttle.ts';
 import { dispatchTable, NetworkUnavailableError, TaskError, type TasksByKind } from './task.ts';
 
 export interface HostOptions {
@@ -18,6 +19,11 @@ export function startWorkerHost<T extends TasksByKind<T>>(byKind: T, opts: HostO
   const send = (m: FromWorker) => port.postMessage(m);
   const running = new Map<number, { abort: AbortController; done: Promise<void> }>();
   const heartbeatMs = opts.heartbeatMs ?? Number(process.env.PALLET_HEARTBEAT_MS ?? 1000);
+
+  // A 429 slows every job of this process that calls Amazon; each running job's log says so.
+  onThrottle((message) => {
+    for (const jobId of running.keys()) send({ type: 'log', level: 'warn', message, jobId, code: RATE_LIMITED });
+  });
 
   const heartbeat = setInterval(() => send({ type: 'heartbeat', running: [...running.keys()] }), heartbeatMs);
 

@@ -1,7 +1,7 @@
 import { useState, type DragEvent, type ReactNode } from 'react';
 import { api } from '../api.ts';
 
-/** Accepts files dropped anywhere in the window; shows an overlay while dragging. */
+/** Accepts price lists (CSV or .xlsx) dropped anywhere in the window; shows an overlay while dragging. */
 export function DropZone({ onFiles, children }: { onFiles: (paths: string[]) => void; children: ReactNode }) {
   const [over, setOver] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -10,8 +10,12 @@ export function DropZone({ onFiles, children }: { onFiles: (paths: string[]) => 
     setOver(false);
     const files = [...e.dataTransfer.files];
     const paths = files.map((f) => api?.pathForFile(f) ?? null);
-    const ok = paths.filter((p): p is string => p !== null && /\.(csv|tsv|txt)$/i.test(p));
-    setProblem(ok.length < files.length ? 'Only CSV files from your computer can be imported.' : null);
+    const ok = paths.filter((p): p is string => p !== null && /\.(csv|tsv|txt|xlsx)$/i.test(p));
+    setProblem(
+      ok.length < files.length
+        ? 'Only CSV files and Excel workbooks (.xlsx) from your computer can be imported.'
+        : null,
+    );
     if (ok.length) onFiles(ok);
   };
   return (

@@ -1,17 +1,13 @@
-import { useEffect, useRef, useState } from 'react';
-import type { JobErrorView, JobView } from '../../../preload/contract/channels.ts';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ImportView, JobView } from '../../../preload/contract/channels.ts';
 import { ACTIVE_STATUSES, type JobStatus } from '../../../main/queue/types.ts';
 import { call, useApi } from '../api.ts';
+import { JobDetail } from './jobs/JobDetail.tsx';
+import { percent, speed, statusLabel } from './jobs/format.ts';
+import { groupJobs, type JobGroup } from './jobs/groups.ts';
 
 // A paused job is resumed, not paused again; every other unfinished one can be paused.
 const PAUSABLE: readonly JobStatus[] = ACTIVE_STATUSES.filter((s) => s !== 'paused');
-
-function statusLabel(j: JobView): string {
-  if (j.status === 'retry_pending')
-    return `retrying at ${new Date(j.runAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
-  if (j.status === 'waiting_network') return 'waiting for network';
-  return j.status;
-}
 
 function counts(j: JobView): string | null {
   if (!j.result) return null;
@@ -39,68 +35,59 @@ const SHOWS = [
   { id: 'completed', label: 'Completed', has: (j: JobView) => j.status === 'completed' },
 ] as const;
 
-/** "1,234 rows/s · about 2 min left", from the queue's own rate and ETA. */
-function speed(j: JobView): string | null {
-  const p = j.progress;
-  if (j.status !== 'running' || !p || p.ratePerSec === null) return null;
-  const eta =
-    p.etaMs === null
-      ? ''
-      : p.etaMs < 60_000
-        ? ` · about ${Math.max(1, Math.round(p.etaMs / 1000))} s left`
-        : ` · about ${Math.round(p.etaMs / 60_000)} min left`;
-  return `${Math.round(p.ratePerSec).toLocaleString('en-US')}/s${eta}`;
+/** "2 running · 3 waiting · 1 failed · 9 jobs": a group's summary. */
+function summary(c: JobGroup['counts']): string {
+  const parts = [
+    c.running && `${c.running} running`,
+    c.waiting && `${c.waiting} waiting`,
+    c.scheduled && `${c.scheduled} scheduled`,
+    c.failed && `${c.failed} failed`,
+    c.completed && `${c.completed} done`,
+  ].filter(Boolean);
+  return `${parts.join(' · ')}${parts.length ? ' · ' : ''}${c.total} ${c.total === 1 ? 'job' : 'jobs'}`;
 }
 
-/** Every job with live progress, status and the actions that apply to it; problems stream in while it runs. */
-export function JobsPanel() {
+/**
+ * The jobs, grouped by the price list they work for (an import and its follow-ups), with live progress, the actions
+ * each state allows and a detail beside them: attempts, times, what it waits for, its errors and log tail.
+ */
+export function JobsPanel({ jobs, imports }: { jobs: ReadonlyMap<number, JobView>; imports: readonly ImportView[] }) {
   const api = useApi();
-  const [jobs, setJobs] = useState<Map<number, JobView>>(new Map());
   const [error, setError] = useState<string | null>(null);
-  const [open, setOpen] = useState<Map<number, JobErrorView[]>>(new Map());
   const [show, setShow] = useState<(typeof SHOWS)[number]['id']>('all');
-  const openRef = useRef(open);
-  openRef.current = open;
+  const [openId, setOpenId] = useState<number | null>(null);
+  // Groups the user folded or unfolded; the rest follow the default: unfolded while something runs, waits or failed
+  // (a sweep scheduled for later does not count), and the newest list always.
+  const [folded, setFolded] = useState<ReadonlyMap<string, boolean>>(new Map());
+  const opener = useRef<HTMLElement | null>(null);
 
-  const loadErrors = (id: number) =>
-    call(api.jobs.errors({ id, limit: 20 }))
-      .then((list) => setOpen((cur) => (cur.has(id) ? new Map(cur).set(id, list) : cur)))
-      .catch((e: Error) => setError(e.message));
+  useEffect(
+    () =>
+      api.onEvent((e) => {
+        // A notification was clicked: open that job's detail.
+        if (e.type === 'navigate') setOpenId(e.to.jobId);
+      }),
+    [api],
+  );
 
-  useEffect(() => {
-    let live = true;
-    const off = api.onEvent((e) => {
-      if (e.type === 'job') {
-        setJobs((cur) => new Map(cur).set(e.job.id, e.job));
-        // An open problem list follows its job (events come at most 10 per second per job).
-        if (openRef.current.has(e.job.id)) void loadErrors(e.job.id);
-      }
-      // A notification was clicked: bring that job into view and focus it.
-      if (e.type === 'navigate') {
-        const el = document.querySelector<HTMLElement>(`[data-testid="job-${e.to.jobId}"]`);
-        el?.scrollIntoView({ block: 'center' });
-        el?.focus();
-      }
-    });
-    call(api.jobs.list({ limit: 100 }))
-      .then((list) => live && setJobs((cur) => new Map([...list.map((j) => [j.id, j] as const), ...cur])))
-      .catch((e: Error) => setError(e.message));
-    return () => {
-      live = false;
-      off();
-    };
-  }, [api]);
-
-  const act = (p: Promise<unknown>) => p.catch((e: Error) => setError(e.message));
-  const toggleProblems = (id: number) => {
-    if (open.has(id)) setOpen((cur) => new Map([...cur].filter(([k]) => k !== id)));
-    else {
-      setOpen((cur) => new Map(cur).set(id, []));
-      void loadErrors(id);
-    }
+  const all = [...jobs.values()];
+  const groups = useMemo(() => groupJobs(jobs.values(), imports), [jobs, imports]);
+  const filter = SHOWS.find((f) => f.id === show)!.has;
+  const failed = all.filter((j) => j.status === 'failed').length;
+  const act = (p: Promise<unknown>) => p.then(() => setError(null)).catch((e: Error) => setError(e.message));
+  const isFolded = (g: JobGroup) =>
+    folded.get(g.key) ?? (g.counts.running + g.counts.waiting + g.counts.failed === 0 && g !== groups[0]);
+  const openJob = openId !== null ? (jobs.get(openId) ?? null) : null;
+  const openDetail = (id: number, from: HTMLElement | null) => {
+    opener.current = from;
+    setOpenId(id);
   };
-  const sorted = [...jobs.values()].sort((a, b) => b.id - a.id);
-  const failed = sorted.filter((j) => j.status === 'failed').length;
+  const closeDetail = () => {
+    setOpenId(null);
+    // Back where the user was: the button that opened it.
+    opener.current?.focus();
+  };
+
   return (
     <section className="card" aria-label="Jobs">
       <div className="view-head">
@@ -114,7 +101,7 @@ export function JobsPanel() {
               aria-pressed={show === f.id}
               onClick={() => setShow(f.id)}
             >
-              {f.label} {sorted.filter(f.has).length}
+              {f.label} {all.filter(f.has).length}
             </button>
           ))}
         </div>
@@ -128,7 +115,7 @@ export function JobsPanel() {
         </p>
       )}
       {/* Background sweeps exist from the first start: "nothing yet" means nothing imported yet. */}
-      {!sorted.some((j) => j.kind === 'import' || j.kind === 'catalog_import') && (
+      {!all.some((j) => j.kind === 'import' || j.kind === 'catalog_import') && (
         <p className="hint">
           No jobs yet. Drop a supplier CSV anywhere in this window — or{' '}
           <button type="button" onClick={() => act(call(api.app.trySample()))}>
@@ -137,79 +124,152 @@ export function JobsPanel() {
           (a small supplier list and reference catalog that run the whole flow offline).
         </p>
       )}
-      <ul className="jobs">
-        {sorted.filter(SHOWS.find((f) => f.id === show)!.has).map((j) => {
-          const p = j.progress;
-          const pct = p && p.total ? Math.min(100, Math.floor((p.done / p.total) * 100)) : null;
-          const imported = j.kind === 'import' ? j.result : null;
-          const problems = open.get(j.id);
-          return (
-            <li key={j.id} className="job" data-testid={`job-${j.id}`} data-status={j.status} tabIndex={-1}>
-              <span className="job-title">
-                {j.label} #{j.id}
-              </span>
-              <span className={`chip chip-${j.status}`}>{statusLabel(j)}</span>
-              {j.status === 'running' && (
-                <progress max={100} value={pct ?? undefined} aria-label={`Progress of job ${j.id}`}>
-                  {pct ?? ''}
-                </progress>
-              )}
-              {speed(j) && <span className="note">{speed(j)}</span>}
-              {p?.note && j.status === 'running' && <span className="note">{p.note}</span>}
-              {counts(j) && <span className="counts">{counts(j)}</span>}
-              {j.error && j.status !== 'completed' && <span className="error">{j.error.message}</span>}
-              <span className="actions">
-                {ACTIVE_STATUSES.includes(j.status) && (
-                  <button type="button" onClick={() => act(call(api.jobs.cancel({ id: j.id })))}>
-                    Cancel
+      <div className={openJob ? 'jobs-layout with-detail' : 'jobs-layout'}>
+        <div className="job-groups">
+          {groups.map((g) => {
+            const shown = g.jobs.filter(({ job }) => filter(job));
+            if (!shown.length) return null;
+            const closed = isFolded(g);
+            const body = `job-group-${g.key}`;
+            return (
+              <section key={g.key} className="job-group" aria-labelledby={`${body}-title`} data-testid={body}>
+                <h3 className="job-group-head">
+                  <button
+                    type="button"
+                    id={`${body}-title`}
+                    className="job-group-toggle"
+                    aria-expanded={!closed}
+                    aria-controls={body}
+                    onClick={() => setFolded((m) => new Map(m).set(g.key, !closed))}
+                  >
+                    <span className="job-group-caret" aria-hidden="true">
+                      {closed ? '▸' : '▾'}
+                    </span>
+                    <span className="job-group-title">{g.title}</span>
+                    <span className="job-group-summary" data-testid={`${body}-summary`}>
+                      {summary(g.counts)}
+                    </span>
                   </button>
-                )}
-                {PAUSABLE.includes(j.status) && (
-                  <button type="button" onClick={() => act(call(api.jobs.pause({ id: j.id })))}>
-                    Pause
-                  </button>
-                )}
-                {j.status === 'paused' && (
-                  <button type="button" onClick={() => act(call(api.jobs.resume({ id: j.id })))}>
-                    Resume
-                  </button>
-                )}
-                {(j.status === 'failed' || j.status === 'cancelled') && (
-                  <button type="button" onClick={() => act(call(api.jobs.retry({ id: j.id })))}>
-                    Retry
-                  </button>
-                )}
-                {imported && j.status === 'completed' && (
-                  <button type="button" onClick={() => act(call(api.imports.undo({ importId: imported.importId })))}>
-                    Undo import
-                  </button>
-                )}
-                {imported?.errorReport && (
-                  <button type="button" onClick={() => act(call(api.app.openFile({ path: imported.errorReport! })))}>
-                    Open error report
-                  </button>
-                )}
-                {(p?.failed ?? 0) > 0 || j.status === 'failed' ? (
-                  <button type="button" aria-expanded={problems !== undefined} onClick={() => toggleProblems(j.id)}>
-                    Problems
-                  </button>
-                ) : null}
-              </span>
-              {problems && (
-                <ul className="problems" aria-label={`Problems of job ${j.id}`}>
-                  {problems.length === 0 && <li className="hint">None recorded.</li>}
-                  {problems.map((e, i) => (
-                    <li key={i}>
-                      {e.rowNumber !== null ? `Row ${e.rowNumber}: ` : ''}
-                      {e.message}
-                    </li>
+                </h3>
+                <ul className="jobs" id={body} hidden={closed}>
+                  {shown.map(({ job: j, depth }) => (
+                    <JobRow
+                      key={j.id}
+                      job={j}
+                      depth={depth}
+                      selected={j.id === openId}
+                      onDetail={(el) => openDetail(j.id, el)}
+                      act={act}
+                    />
                   ))}
                 </ul>
-              )}
-            </li>
-          );
-        })}
-      </ul>
+              </section>
+            );
+          })}
+        </div>
+        {openJob && (
+          <JobDetail
+            key={openJob.id}
+            job={openJob}
+            parent={openJob.parentId != null ? (jobs.get(openJob.parentId) ?? null) : null}
+            onOpen={(id) => setOpenId(id)}
+            onClose={closeDetail}
+          />
+        )}
+      </div>
     </section>
+  );
+}
+
+/** One job's line: title, status, progress with rate and ETA, result counts and the actions its state allows. */
+function JobRow({
+  job: j,
+  depth,
+  selected,
+  onDetail,
+  act,
+}: {
+  job: JobView;
+  depth: number;
+  selected: boolean;
+  onDetail(opener: HTMLElement): void;
+  act(p: Promise<unknown>): void;
+}) {
+  const api = useApi();
+  const p = j.progress;
+  const pct = percent(j);
+  const imported = j.kind === 'import' ? j.result : null;
+  const rate = speed(j);
+  const title = `${j.label} #${j.id}`;
+  return (
+    <li
+      className={selected ? 'job selected' : 'job'}
+      data-testid={`job-${j.id}`}
+      data-status={j.status}
+      data-depth={depth}
+      style={{ paddingLeft: `calc(${Math.min(depth, 4)} * var(--space-5))` }}
+      tabIndex={-1}
+    >
+      <span className="job-title">
+        {depth > 0 && (
+          <span className="job-branch" aria-hidden="true">
+            ↳{' '}
+          </span>
+        )}
+        {title}
+      </span>
+      <span className={`chip chip-${j.status}`}>{statusLabel(j)}</span>
+      {j.status === 'running' ? (
+        <progress max={100} value={pct ?? undefined} aria-label={`Progress of ${title}`}>
+          {pct ?? ''}
+        </progress>
+      ) : (
+        <span />
+      )}
+      <span className="actions">
+        <button
+          type="button"
+          aria-pressed={selected}
+          aria-label={`Details of ${title}`}
+          onClick={(e) => onDetail(e.currentTarget)}
+        >
+          Details
+        </button>
+        {ACTIVE_STATUSES.includes(j.status) && (
+          <button type="button" onClick={() => act(call(api.jobs.cancel({ id: j.id })))}>
+            Cancel
+          </button>
+        )}
+        {PAUSABLE.includes(j.status) && (
+          <button type="button" onClick={() => act(call(api.jobs.pause({ id: j.id })))}>
+            Pause
+          </button>
+        )}
+        {j.status === 'paused' && (
+          <button type="button" onClick={() => act(call(api.jobs.resume({ id: j.id })))}>
+            Resume
+          </button>
+        )}
+        {(j.status === 'failed' || j.status === 'cancelled') && (
+          <button type="button" onClick={() => act(call(api.jobs.retry({ id: j.id })))}>
+            Retry
+          </button>
+        )}
+        {imported && j.status === 'completed' && (
+          <button type="button" onClick={() => act(call(api.imports.undo({ importId: imported.importId })))}>
+            Undo import
+          </button>
+        )}
+        {imported?.errorReport && (
+          <button type="button" onClick={() => act(call(api.app.openFile({ path: imported.errorReport! })))}>
+            Open error report
+          </button>
+        )}
+      </span>
+      {rate && <span className="note">{rate}</span>}
+      {p?.note && j.status === 'running' && <span className="note">{p.note}</span>}
+      {counts(j) && <span className="counts">{counts(j)}</span>}
+      {j.error && j.status !== 'completed' && <span className="error">{j.error.message}</span>}
+    </li>
   );
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecrets } from '../../../main/app/secrets.ts';
@@ -94,6 +94,27 @@ describe('native pickers behind the IPC contract', () => {
     });
   });
 
+  it('exports only the selected products when the filter names them; a bad selection is refused', async () => {
+    const call = router();
+    const now = Date.now();
+    for (let i = 1; i <= 4; i++)
+      t.db
+        .prepare('INSERT INTO products (id, name, cost, created_at, updated_at) VALUES (?, ?, 5, ?, ?)')
+        .run(i, `Item ${i}`, now, now);
+    answer = join(t.dir, 'picked.csv');
+    expect(await call('app:pickSavePath', { purpose: 'export', defaultName: 'picked.csv' })).toMatchObject({
+      ok: true,
+    });
+    expect(await call('products:export', { filters: { ids: [2, 4] }, path: answer })).toEqual({
+      ok: true,
+      value: { path: answer, rows: 2 },
+    });
+    const lines = readFileSync(answer, 'utf8').trim().split(/\r?\n/);
+    expect(lines.slice(1).map((l) => l.includes('Item 2') || l.includes('Item 4'))).toEqual([true, true]);
+    for (const ids of [[], [0], ['2']])
+      expect(await call('products:count', { ids })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
   it('an export writes only to a path the save dialog gave, once; it may then be revealed', async () => {
     const call = router();
     const out = join(t.dir, 'chosen', 'winners');
@@ -126,6 +147,12 @@ describe('native pickers behind the IPC contract', () => {
     expect(await call('products:export', { filters: {}, path: `${out}.csv` })).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },
+    });
+    // A list exported back as a workbook: an answer without an extension takes the default name's (.xlsx).
+    answer = join(t.dir, 'chosen', 'acme-back');
+    expect(await call('app:pickSavePath', { purpose: 'export', defaultName: 'acme-pallet.xlsx' })).toEqual({
+      ok: true,
+      value: { path: `${answer}.xlsx` },
     });
     // A cancelled dialog grants nothing; a missing folder is said plainly.
     answer = null;

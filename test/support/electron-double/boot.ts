@@ -55,6 +55,8 @@ export interface MainDriver {
   invoke(channel: string, payload?: unknown, windowId?: number): Promise<unknown>;
   /** ipcRenderer.send from a window's main frame. */
   sendFromRenderer(channel: string, payload?: unknown, windowId?: number): Promise<void>;
+  /** A subresource (an <img>) of a window's page through the scheme's protocol.handle handler; body in base64. */
+  subresource(url: string, windowId?: number): Promise<{ status: number; contentType: string | null; body: string }>;
   /** The page navigating itself: will-navigate listeners may prevent it. */
   navigate(url: string, windowId?: number): Promise<{ prevented: boolean }>;
   /** The page calling window.open: returns the window-open handler's action. */
@@ -190,6 +192,7 @@ export async function bootMain(opts: BootOptions): Promise<MainDriver> {
     state,
     invoke: (channel, payload, windowId) => call('invoke', channel, payload, windowId),
     sendFromRenderer: (channel, payload, windowId) => call('sendFromRenderer', channel, payload, windowId),
+    subresource: (url, windowId) => call('subresource', url, windowId),
     navigate: (url, windowId) => call('navigate', url, windowId),
     windowOpen: (url, windowId) => call('windowOpen', url, windowId),
     requestPermission: (permission, windowId) => call('requestPermission', permission, windowId),

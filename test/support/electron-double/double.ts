@@ -2119,6 +2119,35 @@ export const control = {
       cloneForIpc(payload),
     );
   },
+  /**
+   * A subresource of a window's loaded page (an <img>, a fetch), resolved as Chromium does for a custom scheme: the
+   * scheme's protocol.handle handler answers (status, content type, body); a scheme nobody handles fails with
+   * ERR_UNKNOWN_URL_SCHEME; a handler that throws or answers no Response fails with ERR_FAILED. The double runs no CSP.
+   */
+  async subresource(
+    url: string,
+    windowId?: number,
+  ): Promise<{ status: number; contentType: string | null; body: string }> {
+    const wc = windowById(windowId).webContents;
+    if (!wc.loaded) throw new Error(`electron-double: window has loaded no page that could request '${url}'`);
+    let scheme: string;
+    try {
+      scheme = new URL(url).protocol.slice(0, -1);
+    } catch {
+      throw new Error(`net::ERR_INVALID_URL loading '${url}'`);
+    }
+    const handler = st().protocolHandlers.get(scheme);
+    if (!handler) throw new Error(`net::ERR_UNKNOWN_URL_SCHEME loading '${url}'`);
+    let response: unknown;
+    try {
+      response = await handler(new Request(url));
+    } catch {
+      throw new Error(`net::ERR_FAILED loading '${url}'`);
+    }
+    if (!(response instanceof Response)) throw new Error(`net::ERR_FAILED loading '${url}'`);
+    const body = Buffer.from(await response.arrayBuffer()).toString('base64');
+    return { status: response.status, contentType: response.headers.get('content-type'), body };
+  },
   /** The page navigating itself (a link): will-navigate listeners may prevent it. */
   navigate(url: string, windowId?: number): { prevented: boolean } {
     const wc = windowById(windowId).webContents;

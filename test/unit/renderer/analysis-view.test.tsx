@@ -24,6 +24,10 @@ const STATS: AnalysisStats = {
     roi: i / 40,
     winner: i > 27,
   })),
+  verdictsByList: [
+    { importId: 2, file: 'acme-march.csv', buy: 4, check: 6, skip: 10 },
+    { importId: 1, file: 'a-very-long-supplier-price-list-name.csv', buy: 8, check: 2, skip: 10 },
+  ],
 };
 
 function setup(stats = STATS) {
@@ -38,7 +42,7 @@ function setup(stats = STATS) {
 }
 
 describe('AnalysisView', () => {
-  it('reads the winners by the targets and draws both charts', async () => {
+  it('reads the winners by the targets and draws the three charts', async () => {
     const { fake } = setup();
     expect((await screen.findByTestId('winners-summary')).textContent).toMatch(
       /^12 of 40 analysed products meet your targets\./,
@@ -46,7 +50,8 @@ describe('AnalysisView', () => {
     expect(fake.last('products.stats')).toEqual({ filters: {}, targets: { minRoi: 0.3, minProfit: 3 } });
     expect(screen.getByText(/ROI distribution/)).toBeTruthy();
     expect(screen.getByText(/Profit per unit against sales rank/)).toBeTruthy();
-    expect(document.querySelectorAll('.recharts-wrapper').length).toBe(2);
+    expect(screen.getByText(/Verdicts per list/)).toBeTruthy();
+    expect(document.querySelectorAll('.recharts-wrapper').length).toBe(3);
     // Every sampled product is a dot, every non-empty ROI band a bar.
     await waitFor(() => expect(document.querySelectorAll('.recharts-scatter-symbol').length).toBe(40));
     expect(document.querySelectorAll('.recharts-bar-rectangle').length).toBeGreaterThan(10);
@@ -89,7 +94,21 @@ describe('AnalysisView', () => {
   });
 
   it('says what to do before anything is analysed', async () => {
-    setup({ analysed: 0, winners: 0, roiBuckets: [], points: [] });
+    setup({ analysed: 0, winners: 0, roiBuckets: [], points: [], verdictsByList: [] });
     expect(await screen.findByText(/Nothing analysed yet/)).toBeTruthy();
+  });
+
+  it('draws a bar per list and verdict, oldest list first; says so when nothing is decided yet', async () => {
+    setup();
+    await screen.findByTestId('winners-summary');
+    // Two lists × three verdicts, every count above zero.
+    await waitFor(() => expect(document.querySelectorAll('.recharts-bar-rectangle').length).toBeGreaterThan(6 + 10));
+    const chart = document.querySelectorAll('.recharts-wrapper')[2]!.textContent ?? '';
+    // Oldest list first; a long name shortened.
+    expect(chart.indexOf('a-very-long-supplier-…')).toBeGreaterThanOrEqual(0);
+    expect(chart.indexOf('a-very-long-supplier-…')).toBeLessThan(chart.indexOf('acme-march.csv'));
+    cleanup();
+    setup({ ...STATS, verdictsByList: [] });
+    expect(await screen.findByText(/No verdicts yet/)).toBeTruthy();
   });
 });

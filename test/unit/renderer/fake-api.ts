@@ -7,7 +7,9 @@ import type {
   AppApi,
   AppEvent,
   ConnectionTestResult,
+  JobDetailView,
   JobView,
+  ListSummary,
   ProductFilters,
   ProductQuery,
   ProductRow,
@@ -35,6 +37,7 @@ export function product(id: number, over: Partial<ProductRow> & { roi?: number; 
     quality: 80,
     importId: 1,
     imageUrl: null,
+    thumbnail: null,
     verdict: null,
     verdictReasons: [],
     packMultiplier: null,
@@ -95,6 +98,10 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
     /** When set, app.openLogs fails with this message. */
     logsError: null as string | null,
     jobs: [] as JobView[],
+    /** What imports.lists answers. */
+    lists: [] as ListSummary[],
+    /** What jobs.detail answers beyond the job itself (its wait, log tail and error count). */
+    detail: { waitingFor: null, log: [], errorCount: 0 } as Omit<JobDetailView, 'job'>,
     settings: { ...settingsSchema.parse({}) } as Settings,
     /** What settings.testConnection answers. */
     connection: { ok: true, marketplaces: ['Amazon.com (US)'], message: 'Connected.' } as ConnectionTestResult,
@@ -149,6 +156,14 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
       list: (i) => rec('jobs.list', i, state.jobs),
       get: (i) => Promise.resolve({ ok: false, error: { code: 'NOT_FOUND', message: `no job ${i.id}` } }),
       errors: (i) => rec('jobs.errors', i, []),
+      detail: (i) => {
+        const job = state.jobs.find((j) => j.id === i.id);
+        if (!job) {
+          calls.push({ method: 'jobs.detail', input: i });
+          return Promise.resolve({ ok: false, error: { code: 'NOT_FOUND', message: `No job with id ${i.id}.` } });
+        }
+        return rec('jobs.detail', i, { job, ...state.detail });
+      },
       cancel: (i) => rec('jobs.cancel', i, null as never),
       pause: (i) => rec('jobs.pause', i, null as never),
       resume: (i) => rec('jobs.resume', i, null as never),
@@ -165,6 +180,7 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
           { id: 4, jobId: 3, fileName: 'acme-prices.csv', status: 'completed', counts: null, createdAt: 0 },
         ]),
       undo: (i) => rec('imports.undo', i, { jobId: 2 }),
+      lists: (i) => rec('imports.lists', i, state.lists),
       diff: (i) => rec('imports.diff', i, null as never),
       exportBack: (i) => rec('imports.exportBack', i, null as never),
     },
@@ -214,7 +230,8 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
             costHistory: [],
           },
         ),
-      stats: (i) => rec('products.stats', i, stats ?? { analysed: 0, roiBuckets: [], points: [], winners: 0 }),
+      stats: (i) =>
+        rec('products.stats', i, stats ?? { analysed: 0, roiBuckets: [], points: [], winners: 0, verdictsByList: [] }),
       export: (i) =>
         rec('products.export', i, {
           path: '/home/seller/Downloads/pallet-products.csv',
@@ -235,4 +252,16 @@ export function createFakeApi(products: ProductRow[], stats?: AnalysisStats) {
     emit: (e: AppEvent) => listeners.forEach((l) => l(e)),
     last: (method: string) => calls.filter((c) => c.method === method).at(-1)?.input,
   };
+}
+
+/** The filters the products table last asked the API for: its page query without the window and the sort. */
+export function askedFilters(fake: ReturnType<typeof createFakeApi>): Record<string, unknown> {
+  const {
+    sort: _s,
+    desc: _d,
+    offset: _o,
+    limit: _l,
+    ...filters
+  } = fake.last('products.page') as Record<string, unknown>;
+  return filters;
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProductFilters, ProductRow } from '../../../preload/contract/channels.ts';
 import { ApiContext } from '../../../renderer/src/api.ts';
 import { ProductsView } from '../../../renderer/src/features/products/ProductsView.tsx';
-import { createFakeApi, product } from './fake-api.ts';
+import { askedFilters, createFakeApi, product } from './fake-api.ts';
 
 afterEach(cleanup);
 beforeEach(() => localStorage.clear());
@@ -103,17 +103,17 @@ describe('ProductsView: decisions, columns, presets, drawer', () => {
     const verdicts = screen.getByRole('group', { name: 'Verdict' });
     fireEvent.click(within(verdicts).getByRole('button', { name: 'Skip' }));
     fireEvent.click(within(verdicts).getByRole('button', { name: 'Buy' }));
-    await waitFor(() => expect(fake.last('products.count')).toEqual({ verdict: ['buy', 'skip'] }));
+    await waitFor(() => expect(askedFilters(fake)).toEqual({ verdict: ['buy', 'skip'] }));
     fireEvent.click(screen.getByLabelText('Ungated only'));
     fireEvent.click(screen.getByLabelText('No Amazon on listing'));
     await waitFor(() =>
-      expect(fake.last('products.count')).toEqual({ verdict: ['buy', 'skip'], ungated: true, noAmazon: true }),
+      expect(askedFilters(fake)).toEqual({ verdict: ['buy', 'skip'], ungated: true, noAmazon: true }),
     );
     expect(await screen.findByText('1 products')).toBeTruthy();
     // A typed filter keeps them (the debounced fields used to rebuild the filters from their own keys only).
     fireEvent.change(screen.getByLabelText('ROI ≥ %'), { target: { value: '20' } });
     await waitFor(() =>
-      expect(fake.last('products.count')).toEqual({
+      expect(askedFilters(fake)).toEqual({
         verdict: ['buy', 'skip'],
         ungated: true,
         noAmazon: true,
@@ -188,14 +188,14 @@ describe('ProductsView: decisions, columns, presets, drawer', () => {
     await screen.findByText('Product 1');
     const preset = screen.getByLabelText('Preset');
     fireEvent.change(preset, { target: { value: 'Winners' } });
-    await waitFor(() => expect(fake.last('products.count')).toEqual({ verdict: ['buy'] }));
+    await waitFor(() => expect(askedFilters(fake)).toEqual({ verdict: ['buy'] }));
     expect(screen.getByRole('button', { name: 'Buy' }).getAttribute('aria-pressed')).toBe('true');
     fireEvent.change(screen.getByLabelText('Preset'), { target: { value: 'Ungated ROI ≥ 30%' } });
-    await waitFor(() => expect(fake.last('products.count')).toEqual({ ungated: true, minRoi: 0.3 }));
+    await waitFor(() => expect(askedFilters(fake)).toEqual({ ungated: true, minRoi: 0.3 }));
     // The filter bar shows the preset's values.
     expect((screen.getByLabelText('ROI ≥ %') as HTMLInputElement).value).toBe('30');
     fireEvent.change(screen.getByLabelText('Brand'), { target: { value: 'Acme' } });
-    await waitFor(() => expect(fake.last('products.count')).toMatchObject({ brand: 'Acme' }));
+    await waitFor(() => expect(askedFilters(fake)).toMatchObject({ brand: 'Acme' }));
     fireEvent.click(screen.getByRole('button', { name: 'Save current filters as…' }));
     fireEvent.change(screen.getByLabelText('Preset name'), { target: { value: 'Winners' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
@@ -207,7 +207,7 @@ describe('ProductsView: decisions, columns, presets, drawer', () => {
     render(<Harness fake={fake} />);
     await screen.findByText('Product 1');
     fireEvent.change(screen.getByLabelText('Preset'), { target: { value: 'Acme ungated' } });
-    await waitFor(() => expect(fake.last('products.count')).toEqual({ ungated: true, minRoi: 0.3, brand: 'Acme' }));
+    await waitFor(() => expect(askedFilters(fake)).toEqual({ ungated: true, minRoi: 0.3, brand: 'Acme' }));
   });
 
   it('the drawer shows the verdict reasons with the approval link, offers and restrictions; Esc gives the row back', async () => {

@@ -6,7 +6,7 @@ import type { ProductFilters } from '../../../preload/contract/channels.ts';
 import { ApiContext } from '../../../renderer/src/api.ts';
 import { ProductsView } from '../../../renderer/src/features/products/ProductsView.tsx';
 import { SearchBox } from '../../../renderer/src/features/shell/SearchBox.tsx';
-import { createFakeApi, product } from './fake-api.ts';
+import { askedFilters, createFakeApi, product } from './fake-api.ts';
 
 afterEach(cleanup);
 
@@ -75,16 +75,16 @@ describe('ProductsView', () => {
     render(<Harness fake={fake} />);
     await screen.findByText('1,000 products');
     fireEvent.change(screen.getByLabelText('Search products'), { target: { value: 'Product 99' } });
-    await waitFor(() => expect(fake.last('products.count')).toEqual({ search: 'Product 99' }));
+    await waitFor(() => expect(askedFilters(fake)).toEqual({ search: 'Product 99' }));
     expect(await screen.findByText('11 products')).toBeTruthy();
     fireEvent.change(screen.getByLabelText('Search products'), { target: { value: '' } });
     fireEvent.change(screen.getByLabelText('ROI ≥ %'), { target: { value: '30' } });
-    await waitFor(() => expect(fake.last('products.count')).toEqual({ minRoi: 0.3 }));
+    await waitFor(() => expect(askedFilters(fake)).toEqual({ minRoi: 0.3 }));
     fireEvent.click(screen.getByRole('button', { name: 'found' }));
-    await waitFor(() => expect(fake.last('products.count')).toEqual({ minRoi: 0.3, lookup: ['found'] }));
+    await waitFor(() => expect(askedFilters(fake)).toEqual({ minRoi: 0.3, lookup: ['found'] }));
     expect(screen.getByRole('button', { name: 'found' }).getAttribute('aria-pressed')).toBe('true');
     fireEvent.change(await screen.findByLabelText('Import'), { target: { value: '4' } });
-    await waitFor(() => expect(fake.last('products.count')).toEqual({ minRoi: 0.3, lookup: ['found'], importId: 4 }));
+    await waitFor(() => expect(askedFilters(fake)).toEqual({ minRoi: 0.3, lookup: ['found'], importId: 4 }));
   });
 
   it('sorts by a column, ROI descending first, and says so to screen readers', async () => {
@@ -121,6 +121,23 @@ describe('ProductsView', () => {
     await waitFor(() => expect(fake.last('lookups.retry')).toEqual({ failed: true }));
   });
 
+  it('exports just the selected products through the save dialog, and checks them with Amazon again', async () => {
+    const fake = createFakeApi(catalog());
+    fake.state.picked = '/home/seller/Desktop/two.csv';
+    render(<Harness fake={fake} />);
+    await screen.findByText('Product 2');
+    fireEvent.click(screen.getByLabelText('Select Product 2'));
+    fireEvent.click(screen.getByLabelText('Select Product 6'));
+    fireEvent.click(screen.getByRole('button', { name: 'Export selected (2)' }));
+    await waitFor(() =>
+      expect(fake.last('products.export')).toEqual({ filters: { ids: [2, 6] }, path: '/home/seller/Desktop/two.csv' }),
+    );
+    expect(fake.last('app.pickSavePath')).toMatchObject({ purpose: 'export' });
+    fireEvent.click(screen.getByRole('button', { name: 'Check with Amazon (2)' }));
+    await waitFor(() => expect(fake.last('products.decide')).toEqual({ ids: [2, 6] }));
+    expect(await screen.findByText(/2 products will be checked with Amazon again/)).toBeTruthy();
+  });
+
   it('moves through rows with the keyboard and opens one with Enter', async () => {
     const fake = createFakeApi(catalog());
     render(<Harness fake={fake} />);
@@ -155,8 +172,11 @@ describe('ProductsView', () => {
     // From here counts never answer (a count over a million rows can take a second) and pages wait to be released.
     const realPage = fake.api.products.page;
     const held: (() => void)[] = [];
-    fake.api.products.count = () => new Promise(() => {});
-    fake.api.products.page = (q) => new Promise((resolve) => held.push(() => void realPage(q).then(resolve)));
+    const products: Pick<typeof fake.api.products, 'count' | 'page'> = {
+      count: () => new Promise(() => {}),
+      page: (q) => new Promise((resolve) => held.push(() => void realPage(q).then(resolve))),
+    };
+    Object.assign(fake.api.products, products);
     for (const text of ['Product 99', 'Product 98']) {
       fireEvent.change(screen.getByLabelText('Search products'), { target: { value: text } });
       // The second change comes while the first one's count is still pending: it must show busy all the same.

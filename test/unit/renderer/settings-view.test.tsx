@@ -226,7 +226,9 @@ describe('OfflineBanner', () => {
         maxAttempts: 5,
         runAt: 0,
         createdAt: 0,
+        startedAt: null,
         finishedAt: null,
+        parentId: null,
       },
     });
     expect((await screen.findByTestId('offline-banner')).textContent).toMatch(/^Offline\. 2 jobs wait for the network/);
@@ -245,7 +247,9 @@ describe('OfflineBanner', () => {
         maxAttempts: 5,
         runAt: 0,
         createdAt: 0,
+        startedAt: 0,
         finishedAt: 1,
+        parentId: null,
       },
     });
     await waitFor(() => expect(screen.queryByTestId('offline-banner')).toBeNull());

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY, resolveAppPath } from '../../../main/security/app-protocol.ts';
 import { isAllowedNavigation, isAllowedPermission, safeExternalUrl } from '../../../main/security/navigation.ts';
@@ -93,5 +94,13 @@ describe('app:// paths', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+  });
+
+  it('lets images come from the local image store only', () => {
+    const img = CONTENT_SECURITY_POLICY.split('; ').find((d) => d.startsWith('img-src'));
+    expect(img).toBe('img-src pallet-image:');
+    // The page's own meta policy says the same (both apply: the stricter of the two wins).
+    const html = readFileSync(new URL('../../../renderer/index.html', import.meta.url), 'utf8');
+    expect(/img-src [^;"]*/.exec(html)?.[0]).toBe(img);
   });
 });

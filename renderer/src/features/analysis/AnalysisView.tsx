@@ -18,6 +18,8 @@ import { fmtInt, fmtMoney } from '../products/format.ts';
 
 const WIN = 'var(--chart-win)';
 const REST = 'var(--chart-rest)';
+// Verdict colours as the badges use them (tokens in styles.css, light and dark).
+const VERDICT_FILL = { buy: 'var(--success)', check: 'var(--warning)', skip: 'var(--danger)' };
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -70,7 +72,12 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
     () =>
       api.onEvent(
         (e) =>
-          e.type === 'job' && e.job.kind === 'analysis' && e.job.status === 'completed' && setRefresh((r) => r + 1),
+          // The analysis, and the decide job that analyses and gives verdicts (after lookups, or offline from the
+          // reference catalog), both change what the charts draw.
+          e.type === 'job' &&
+          (e.job.kind === 'analysis' || e.job.kind === 'decide') &&
+          e.job.status === 'completed' &&
+          setRefresh((r) => r + 1),
       ),
     [api],
   );
@@ -102,6 +109,10 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
   );
   const buckets =
     stats?.roiBuckets.map((b) => ({ ...b, label: `${Math.round(b.from * 100)}%`, rest: b.count - b.winners })) ?? [];
+  // Oldest list at the top, as lists are read; long file names shortened for the axis.
+  const lists = [...(stats?.verdictsByList ?? [])]
+    .reverse()
+    .map((l) => ({ ...l, label: l.file.length > 22 ? `${l.file.slice(0, 21)}…` : l.file }));
   return (
     <section className="analysis" aria-label="Analysis">
       <div className="view-head">
@@ -160,7 +171,10 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
             <figure>
               <figcaption>Profit per unit against sales rank (lower rank sells faster)</figcaption>
               {stats.points.length === 0 && (
-                <p className="hint">No sales ranks yet: they come with SP-API lookups (Settings → credentials).</p>
+                <p className="hint">
+                  No sales ranks yet: they come with SP-API lookups (Settings → credentials) or a reference catalog with
+                  a sales rank column.
+                </p>
               )}
               <ScatterChart width={480} height={260} accessibilityLayer>
                 <CartesianGrid strokeDasharray="3 3" />
@@ -186,6 +200,22 @@ export function AnalysisView({ onShowWinners }: { onShowWinners(f: ProductFilter
                   ))}
                 </Scatter>
               </ScatterChart>
+            </figure>
+            <figure>
+              <figcaption>Verdicts per list (buy, check, skip)</figcaption>
+              {lists.length === 0 && (
+                <p className="hint">No verdicts yet: they come once a list's products are decided.</p>
+              )}
+              <BarChart width={480} height={260} data={lists} layout="vertical" accessibilityLayer>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis type="number" allowDecimals={false} />
+                <YAxis type="category" dataKey="label" width={150} />
+                <Tooltip />
+                <Legend />
+                <Bar dataKey="buy" name="Buy" stackId="v" fill={VERDICT_FILL.buy} isAnimationActive={false} />
+                <Bar dataKey="check" name="Check" stackId="v" fill={VERDICT_FILL.check} isAnimationActive={false} />
+                <Bar dataKey="skip" name="Skip" stackId="v" fill={VERDICT_FILL.skip} isAnimationActive={false} />
+              </BarChart>
             </figure>
           </div>
         </>

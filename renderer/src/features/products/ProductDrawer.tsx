@@ -58,9 +58,9 @@ export function ProductDrawer({
 
   const lead = (
     <>
-      {(p.imageUrl || asin) && (
+      {(p.thumbnail || asin) && (
         <div className="drawer-id">
-          {p.imageUrl && <img className="thumb-lg" src={p.imageUrl} alt="" width={64} height={64} />}
+          {p.thumbnail && <img className="thumb-lg" src={p.thumbnail} alt="" width={64} height={64} />}
           {asin && (
             <p>
               <AsinLink asin={asin} tabbable />

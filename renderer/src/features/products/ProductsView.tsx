@@ -91,7 +91,7 @@ export function ProductsView({
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? -1;
   useEffect(() => {
-    if (last >= first) ensure(first, last);
+    if (last >= first) void ensure(first, last);
   }, [first, last, ensure]);
   // New data (a job finished): read the visible rows again.
   useEffect(
@@ -151,6 +151,19 @@ export function ProductsView({
         reload();
       })
       .catch((e: Error) => setMessage(e.message));
+  /** Asks Amazon again for the selected products: their decide job goes first (products the seller looks at). */
+  const decideSelected = () =>
+    call(api.products.decide({ ids: [...selected] }))
+      .then(() =>
+        setMessage(`${fmtInt(selected.size)} products will be checked with Amazon again, ahead of other work.`),
+      )
+      .catch((e: Error) => setMessage(e.message));
+  /** Exports just the selected products, to a file chosen in the save dialog. */
+  const exportSelected = () =>
+    call(api.app.pickSavePath({ purpose: 'export', defaultName: `pallet-selected-${selected.size}.csv` }))
+      .then(({ path }) => (path === null ? null : call(api.products.export({ filters: { ids: [...selected] }, path }))))
+      .then((done) => done && setMessage(`Exported ${fmtInt(done.rows)} products to ${done.path}.`))
+      .catch((e: Error) => setMessage(e.message));
 
   // Esc closes the details wherever focus is in the view, and gives the table its focus back.
   const onViewKey = (e: KeyboardEvent) => {
@@ -176,6 +189,12 @@ export function ProductsView({
           <ColumnChooser layout={layout} onChange={setLayout} />
           <button type="button" disabled={selected.size === 0} onClick={() => retry({ productIds: [...selected] })}>
             Retry lookup ({selected.size})
+          </button>
+          <button type="button" disabled={selected.size === 0} onClick={decideSelected}>
+            Check with Amazon ({selected.size})
+          </button>
+          <button type="button" disabled={selected.size === 0} onClick={exportSelected}>
+            Export selected ({selected.size})
           </button>
           <button type="button" onClick={() => retry({ failed: true })}>
             Retry all failed lookups

@@ -57,9 +57,10 @@ export const COLUMNS: Column[] = [
     title: 'Image',
     width: '32px',
     min: 32,
+    // The stored thumbnail only: Amazon's image address is remote, and the CSP lets images in from Pallet's store alone.
     cell: (r) =>
-      r.imageUrl ? (
-        <img className="thumb" src={r.imageUrl} alt="" loading="lazy" width={24} height={24} />
+      r.thumbnail ? (
+        <img className="thumb" src={r.thumbnail} alt="" loading="lazy" width={24} height={24} />
       ) : (
         <span className="thumb thumb-none" aria-hidden="true" />
       ),

@@ -6,8 +6,8 @@ export const PAGE_ROWS = 100;
 
 /**
  * Rows of the products table, fetched a page at a time as they scroll into view and kept in a bounded cache: the
- * table never holds the whole catalog. A change of filters or sort starts over, asking for the count and the first
- * page at once: counting a million rows takes longer than reading the first hundred, and the rows need not wait.
+ * table never holds the whole catalog. A change of filters or sort starts over with the first page, then the count:
+ * counting a million rows takes longer than reading the first hundred, and the rows need not wait for it.
  */
 export function usePagedRows(
   api: AppApi,
@@ -22,7 +22,7 @@ export function usePagedRows(
   const [failed, setFailed] = useState<{ key: string; message: string } | null>(null);
   const [, setVersion] = useState(0);
   const pages = useRef(new Map<number, ProductRow[]>());
-  const loading = useRef(new Set<number>());
+  const loading = useRef(new Map<number, Promise<void>>());
   const generation = useRef(0);
   // A change of filters or sort forgets the old rows in the very render that shows the change: reset in an effect,
   // the old rows stayed on screen until the new page came, and with the count still pending (nothing else to
@@ -32,21 +32,26 @@ export function usePagedRows(
     shownKey.current = key;
     generation.current++;
     pages.current = new Map();
-    loading.current = new Set();
+    loading.current = new Map();
   }
   const total = counted?.key === key ? counted.n : null;
   const error = failed?.key === key ? failed.message : null;
 
-  /** Makes sure the pages covering rows [from, to] are loaded (or on their way). */
+  /** Makes sure the pages covering rows [from, to] are loaded (or on their way); settles once they have come. */
   const ensure = useCallback(
-    (from: number, to: number) => {
+    (from: number, to: number): Promise<void> => {
       const gen = generation.current;
-      // This generation's set: a late answer from before a reset must not clear a page the new one is reading.
+      // This generation's map: a late answer from before a reset must not clear a page the new one is reading.
       const inFlight = loading.current;
+      const waits: Promise<void>[] = [];
       for (let page = Math.floor(from / PAGE_ROWS); page <= Math.floor(to / PAGE_ROWS); page++) {
-        if (pages.current.has(page) || inFlight.has(page)) continue;
-        inFlight.add(page);
-        call(api.products.page({ ...filters, sort, desc, offset: page * PAGE_ROWS, limit: PAGE_ROWS }))
+        if (pages.current.has(page)) continue;
+        const pending = inFlight.get(page);
+        if (pending) {
+          waits.push(pending);
+          continue;
+        }
+        const load = call(api.products.page({ ...filters, sort, desc, offset: page * PAGE_ROWS, limit: PAGE_ROWS }))
           .then((rows) => {
             if (gen !== generation.current) return;
             pages.current.set(page, rows);
@@ -59,19 +64,28 @@ export function usePagedRows(
             }
             setVersion((v) => v + 1);
           })
-          .catch((e: Error) => gen === generation.current && setFailed({ key, message: e.message }))
+          .catch((e: Error) => void (gen === generation.current && setFailed({ key, message: e.message })))
           .finally(() => inFlight.delete(page));
+        inFlight.set(page, load);
+        waits.push(load);
       }
+      return Promise.all(waits).then(() => undefined);
     },
     [key],
   );
 
   useEffect(() => {
     const gen = generation.current;
-    call(api.products.count(filters))
-      .then((n) => gen === generation.current && setCounted({ key, n }))
-      .catch((e: Error) => gen === generation.current && setFailed({ key, message: e.message }));
-    ensure(0, 0);
+    // The first page, then the count: a count over a million rows (on the other reader thread) took a core from the
+    // page the seller waits for. A first page shorter than a page holds every match: it is the count.
+    void ensure(0, 0).then(() => {
+      if (gen !== generation.current) return;
+      const first = pages.current.get(0);
+      if (first && first.length < PAGE_ROWS) return setCounted({ key, n: first.length });
+      call(api.products.count(filters))
+        .then((n) => gen === generation.current && setCounted({ key, n }))
+        .catch((e: Error) => gen === generation.current && setFailed({ key, message: e.message }));
+    });
   }, [key]);
 
   const row = (index: number): ProductRow | undefined =>
