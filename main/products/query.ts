@@ -1,6 +1,12 @@
 import { productImageUrl } from '../images/serve.ts';
 import type { Db } from '../db/open.ts';
 
+/** The ASIN Amazon's answers are read for: the one the decision used, else the seller's pick, else the lookup's. */
+const DECIDED_ASIN = 'coalesce(a.decided_asin, p.asin_override, p.asin)';
+/** The latest restriction answer for that ASIN (one row per seller: the most recent wins). */
+const RESTRICTION = (col: string) =>
+  `(SELECT r.${col} FROM listing_restrictions r WHERE r.asin = ${DECIDED_ASIN} AND r.marketplace = 'US' ORDER BY r.fetched_at DESC LIMIT 1)`;
+
 /** Columns the products table sorts on, and the SQL each stands for. */
 export const SORTS = {
   id: 'p.id',
@@ -15,6 +21,16 @@ export const SORTS = {
   verdict: "CASE a.verdict WHEN 'buy' THEN 0 WHEN 'check' THEN 1 WHEN 'skip' THEN 2 END",
   buyBox: 'o.buy_box_price',
   offers: 'CASE WHEN o.asin IS NOT NULL THEN coalesce(o.fba_offers, 0) + coalesce(o.fbm_offers, 0) END',
+  barcode: 'p.gtin14',
+  asin: 'p.asin',
+  lookup: 'p.lookup_status',
+  price: 'a.sell_price',
+  amazon: 'o.amazon_on_listing',
+  restriction: RESTRICTION('status'),
+  pack: 'a.pack_multiplier',
+  sales: 'a.est_sales_mid',
+  fees: 'a.total_fees',
+  margin: 'a.margin',
 } as const;
 export type SortColumn = keyof typeof SORTS;
 
@@ -51,12 +67,6 @@ export interface ProductFilters {
 
 export const VERDICTS = ['buy', 'check', 'skip'] as const;
 export type Verdict = (typeof VERDICTS)[number];
-
-/** The ASIN Amazon's answers are read for: the one the decision used, else the seller's pick, else the lookup's. */
-const DECIDED_ASIN = 'coalesce(a.decided_asin, p.asin_override, p.asin)';
-/** The latest restriction answer for that ASIN (one row per seller: the most recent wins). */
-const RESTRICTION = (col: string) =>
-  `(SELECT r.${col} FROM listing_restrictions r WHERE r.asin = ${DECIDED_ASIN} AND r.marketplace = 'US' ORDER BY r.fetched_at DESC LIMIT 1)`;
 
 /** What the products table asks for: filters, one sort, a window of rows. */
 export interface ProductQuery extends ProductFilters {

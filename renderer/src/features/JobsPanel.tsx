@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ImportView, JobView } from '../../../preload/contract/channels.ts';
 import { ACTIVE_STATUSES, type JobStatus } from '../../../main/queue/types.ts';
 import { call, useApi } from '../api.ts';
@@ -88,8 +88,21 @@ export function JobsPanel({ jobs, imports }: { jobs: ReadonlyMap<number, JobView
     opener.current?.focus();
   };
 
+  /** J / K move to the next / previous job (its Details button: Enter opens it), as in the products table. */
+  const onRowKey = (e: KeyboardEvent<HTMLElement>) => {
+    if ((e.key !== 'j' && e.key !== 'k') || e.ctrlKey || e.metaKey || e.altKey) return;
+    if ((e.target as HTMLElement).closest('input, select, textarea')) return;
+    const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('li.job button[aria-label^="Details of"]')];
+    if (buttons.length === 0) return;
+    e.preventDefault();
+    const here = (e.target as HTMLElement).closest('li.job');
+    const at = buttons.findIndex((b) => b.closest('li.job') === here);
+    const next = at < 0 ? 0 : Math.max(0, Math.min(buttons.length - 1, at + (e.key === 'j' ? 1 : -1)));
+    buttons[next]!.focus();
+  };
+
   return (
-    <section className="card" aria-label="Jobs">
+    <section className="card" aria-label="Jobs" onKeyDown={onRowKey}>
       <div className="view-head">
         <h2>Jobs</h2>
         <div className="chips" role="group" aria-label="Show jobs">

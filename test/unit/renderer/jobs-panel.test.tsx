@@ -191,6 +191,30 @@ describe('JobsPanel', () => {
     expect(document.activeElement).toBe(opener);
   });
 
+  it('J / K move from job to job, Enter opens the one reached', async () => {
+    setup([
+      job(1, { status: 'running', progress: progress({}) }),
+      job(2, { status: 'paused' }),
+      job(3, { status: 'failed' }),
+    ]);
+    await screen.findByRole('button', { name: /^Details of .*#1$/ });
+    // In the order the view shows them.
+    const rows = screen.getAllByRole('button', { name: /^Details of / });
+    expect(rows).toHaveLength(3);
+    rows[0]!.focus();
+    fireEvent.keyDown(rows[0]!, { key: 'j' });
+    expect(document.activeElement).toBe(rows[1]);
+    fireEvent.keyDown(rows[1]!, { key: 'j' });
+    expect(document.activeElement).toBe(rows[2]);
+    // At the end it stays; K goes back.
+    fireEvent.keyDown(rows[2]!, { key: 'j' });
+    expect(document.activeElement).toBe(rows[2]);
+    fireEvent.keyDown(rows[2]!, { key: 'k' });
+    expect(document.activeElement).toBe(rows[1]);
+    fireEvent.click(rows[1]!);
+    expect(await screen.findByTestId('job-detail')).toBeTruthy();
+  });
+
   it('keeps the row actions and the retry of every failed job', async () => {
     const fake = setup([
       job(1, { status: 'running', progress: progress({}) }),

@@ -80,14 +80,23 @@ export const COLUMNS: Column[] = [
   { id: 'brand', label: 'Brand', sort: 'brand', width: 'minmax(72px, 1fr)', min: 72, cell: (r) => r.brand ?? '–' },
   {
     id: 'barcode',
+    sort: 'barcode',
     label: 'Barcode',
     width: '112px',
     min: 112,
     cell: (r) => r.gtin14?.replace(/^0+(?=\d{12})/, '') ?? '–',
   },
-  { id: 'asin', label: 'ASIN', width: '100px', min: 100, cell: (r) => (r.asin ? <AsinLink asin={r.asin} /> : '–') },
+  {
+    id: 'asin',
+    label: 'ASIN',
+    sort: 'asin',
+    width: '100px',
+    min: 100,
+    cell: (r) => (r.asin ? <AsinLink asin={r.asin} /> : '–'),
+  },
   {
     id: 'lookup',
+    sort: 'lookup',
     label: 'Lookup',
     width: '104px',
     min: 104,
@@ -121,6 +130,7 @@ export const COLUMNS: Column[] = [
   },
   {
     id: 'price',
+    sort: 'price',
     label: 'Price',
     title: 'Sell price (used for fees)',
     width: '68px',
@@ -140,6 +150,7 @@ export const COLUMNS: Column[] = [
   },
   {
     id: 'amazon',
+    sort: 'amazon',
     label: 'AMZ',
     title: 'Amazon on listing',
     width: '48px',
@@ -155,6 +166,7 @@ export const COLUMNS: Column[] = [
   },
   {
     id: 'restriction',
+    sort: 'restriction',
     label: 'Gating',
     title: 'Listing restriction',
     width: '92px',
@@ -170,12 +182,23 @@ export const COLUMNS: Column[] = [
   },
   {
     id: 'pack',
+    sort: 'pack',
     label: 'Pack',
     title: 'Pack multiplier',
     width: '48px',
     min: 48,
     numeric: true,
     cell: (r) => (r.packMultiplier && r.packMultiplier !== 1 ? `×${r.packMultiplier}` : '–'),
+  },
+  {
+    id: 'fees',
+    label: 'Fees',
+    title: 'Amazon fees and costs per unit (referral, FBA, storage, other)',
+    sort: 'fees',
+    width: '68px',
+    min: 68,
+    numeric: true,
+    cell: (r) => fmtMoney(r.analysis?.totalFees),
   },
   {
     id: 'profit',
@@ -187,9 +210,20 @@ export const COLUMNS: Column[] = [
     cell: (r) => fmtMoney(r.analysis?.profit),
   },
   { id: 'roi', label: 'ROI', sort: 'roi', width: '68px', min: 68, numeric: true, cell: (r) => fmtPct(r.analysis?.roi) },
+  {
+    id: 'margin',
+    label: 'Margin',
+    title: 'Profit as a share of the sell price',
+    sort: 'margin',
+    width: '64px',
+    min: 64,
+    numeric: true,
+    cell: (r) => fmtPct(r.analysis?.margin),
+  },
   { id: 'rank', label: 'Rank', sort: 'rank', width: '76px', min: 76, numeric: true, cell: (r) => fmtInt(r.salesRank) },
   {
     id: 'sales',
+    sort: 'sales',
     label: 'Sales/mo',
     title: 'Estimated monthly sales',
     width: '68px',
@@ -200,6 +234,6 @@ export const COLUMNS: Column[] = [
 ];
 
 /** Shown until the user chooses: what a seller scans first (the rest one click away in the chooser). */
-export const DEFAULT_HIDDEN = ['barcode', 'lookup', 'price', 'restriction', 'pack', 'sales'];
+export const DEFAULT_HIDDEN = ['barcode', 'lookup', 'price', 'restriction', 'pack', 'sales', 'fees', 'margin'];
 
 export const COLUMN_BY_ID = new Map(COLUMNS.map((c) => [c.id, c]));

@@ -6,6 +6,7 @@ export const SHORTCUTS: readonly [keys: string, what: string][] = [
   ['Ctrl/⌘ F', 'Search products'],
   ['Ctrl/⌘ 1 – 5', 'Go to Lists, Products, Jobs, Analysis, Settings'],
   ['J / K or ↓ / ↑', 'Next / previous product (in the table)'],
+  ['J / K', 'Next / previous job (in Jobs); Enter opens its details'],
   ['Space', 'Select the product'],
   ['Enter', 'Open the product’s details'],
   ['Esc', 'Close details or this help'],
