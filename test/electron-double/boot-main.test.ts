@@ -136,11 +136,48 @@ describe.skipIf(!built)('the built main under the strict Electron double', { tim
     const done = await waitForJob(d, (j) => j.id === jobId && j.status === 'completed', 'the sample import');
     expect(done.result).toMatchObject({ rows: 30 });
 
+    // The import queued its lookup (and the chain after it): on a slow machine they still run when the seller quits,
+    // and the app asks first. The seller answers "Quit": running jobs checkpoint, the engine stops, the app exits 0.
+    await d.answerDialogs(0);
+    await d.quit();
+    let timer: NodeJS.Timeout | undefined;
+    const exit = await Promise.race([
+      d.exited,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the app did not exit within 60 s of quitting')), 60_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    expect(exit.code).toBe(0);
+    s = await d.state();
+    expect(s.lifecycle).toEqual(expect.arrayContaining(['before-quit', 'will-quit', 'quit:0']));
+    expect(s.utilityProcesses.every((u) => u.exited)).toBe(true);
+    expect(s.uncaughtErrors).toEqual([]);
+    // Asked only while jobs ran, and then about them.
+    for (const box of s.dialogs.messageBoxes) expect(JSON.stringify(box)).toMatch(/jobs? (is|are) running/);
+  });
+
+  it('quitting while a job runs asks first: "Keep running" keeps the app, "Quit" checkpoints the job and exits 0', async () => {
+    const d = await boot();
+    await started(d);
+    // Big enough that the import still runs when the seller quits.
+    const big = join(d.appData, 'big.csv');
+    const lines = ['UPC,Name,Cost'];
+    for (let i = 0; i < 300_000; i++) lines.push(`${String(100000000000 + i)},Item ${i},${(i % 97) + 1}.25`);
+    writeFileSync(big, lines.join('\n') + '\n');
+    const { jobId } = await call<{ jobId: number }>(d, 'imports:start', { path: big });
+    await waitForJob(d, (j) => j.id === jobId && j.status === 'running', 'the import to run');
+    await d.quit(); // the dialog answers its cancel button: "Keep running"
+    let s = await d.waitFor((x) => x.dialogs.messageBoxes.length === 1, 20_000);
+    expect(JSON.stringify(s.dialogs.messageBoxes[0])).toMatch(/1 job is running/);
+    expect(s.lifecycle).not.toContain('will-quit');
+    expect((await call<JobView>(d, 'jobs:get', { id: jobId })).status).toBe('running');
+
+    await d.answerDialogs(0);
     await d.quit();
     const exit = await d.exited;
     expect(exit.code).toBe(0);
     s = await d.state();
-    expect(s.lifecycle).toEqual(expect.arrayContaining(['before-quit', 'will-quit', 'quit:0']));
+    expect(s.dialogs.messageBoxes).toHaveLength(2);
     expect(s.utilityProcesses.every((u) => u.exited)).toBe(true);
     expect(s.uncaughtErrors).toEqual([]);
   });
