@@ -13,6 +13,8 @@ export interface ParseFileOptions extends ChunkParserOptions {
   startByte: number;
   /** Bytes of the file parsed per chunk (one catalog transaction each). */
   chunkBytes?: number;
+  /** Read the file with blocking calls (see ReadOptions.blocking): the parsing thread does. */
+  blocking?: boolean;
   /** Set for an .xlsx workbook: the sheet asked for (null: the first that holds a table). Rows then resume by number. */
   xlsx?: { sheet: string | null; headerRow?: number };
 }
@@ -34,6 +36,7 @@ export async function parseFile(
     newline: opts.newline,
     startByte: opts.startByte,
     chunkBytes: opts.chunkBytes,
+    blocking: opts.blocking,
     onBatch: ({ rows, endByte }) => onChunk(parser.parse(rows, endByte), false),
     onOversized: () => parser.oversized(),
   });

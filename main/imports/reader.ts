@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { BadFileError, type Delimiter, type FileEncoding, type Newline } from './sniff.ts';
@@ -21,6 +22,12 @@ export interface ReadOptions {
   startByte: number;
   maxRowChars?: number;
   chunkBytes?: number;
+  /**
+   * Read with blocking calls: only for a thread that has nothing else to do meanwhile (an import's parsing thread).
+   * A promise read of a 16 KiB chunk cost that thread ~20 µs against ~3 µs blocking (~0.1 s per 100 MB, more
+   * when the cores are busy).
+   */
+  blocking?: boolean;
   /** Called synchronously for each parsed chunk; return 'stop' to stop after it. */
   onBatch(batch: RecordBatch): void | 'stop';
   /** A record longer than the limit was skipped; it spans [startByte, endByte). */
@@ -126,7 +133,9 @@ async function parseFrom(fh: FileHandle, opts: ReadOptions, startByte: number): 
   for (;;) {
     if (failure) throw failure;
     if (outcome) return outcome;
-    const { bytesRead } = await fh.read(buf, 0, chunkBytes, pos);
+    const bytesRead = opts.blocking
+      ? readSync(fh.fd, buf, 0, chunkBytes, pos)
+      : (await fh.read(buf, 0, chunkBytes, pos)).bytesRead;
     const text = decode(decoder, bytesRead > 0 ? buf.subarray(0, bytesRead) : undefined, pos);
     pos += bytesRead;
     if (text) {

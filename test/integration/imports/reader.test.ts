@@ -39,19 +39,24 @@ const TEXT =
   'UPC;Name;Cost\r\n036000291452;"Crème brûlée, 6 × 100 g";12,50 €\r\n4006381333931;"Multi\r\nline ’quoted’";3,99\r\n';
 
 describe('sniffing and reading real-world encodings', () => {
-  for (const enc of ['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be', 'windows-1252'] as const) {
-    it(`reads ${enc}: encoding, delimiter, quoted newlines, accents`, async () => {
-      const text = enc.startsWith('utf-16') ? TEXT.replaceAll(';', '\t') : TEXT;
-      const { sniffed, rows } = await readAll(write(`f-${enc}.csv`, encode(text, enc)), { chunkBytes: 7 });
-      expect(sniffed.encoding).toBe(enc === 'utf-8-bom' ? 'utf-8' : enc);
-      expect(sniffed.delimiter).toBe(enc.startsWith('utf-16') ? '\t' : ';');
-      expect(rows).toEqual([
-        ['UPC', 'Name', 'Cost'],
-        ['036000291452', 'Crème brûlée, 6 × 100 g', '12,50 €'],
-        ['4006381333931', 'Multi\r\nline ’quoted’', '3,99'],
-      ]);
-    });
-  }
+  // Blocking reads (the parsing thread's) and promise reads meet the same chunk boundaries mid-character alike.
+  for (const enc of ['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be', 'windows-1252'] as const)
+    for (const blocking of [false, true])
+      it(`reads ${enc}${blocking ? ' (blocking reads)' : ''}: encoding, delimiter, quoted newlines, accents`, async () => {
+        const text = enc.startsWith('utf-16') ? TEXT.replaceAll(';', '\t') : TEXT;
+        const { sniffed, rows, ends } = await readAll(write(`f-${enc}.csv`, encode(text, enc)), {
+          chunkBytes: 7,
+          blocking,
+        });
+        expect(ends.at(-1)).toBe(encode(text, enc).length);
+        expect(sniffed.encoding).toBe(enc === 'utf-8-bom' ? 'utf-8' : enc);
+        expect(sniffed.delimiter).toBe(enc.startsWith('utf-16') ? '\t' : ';');
+        expect(rows).toEqual([
+          ['UPC', 'Name', 'Cost'],
+          ['036000291452', 'Crème brûlée, 6 × 100 g', '12,50 €'],
+          ['4006381333931', 'Multi\r\nline ’quoted’', '3,99'],
+        ]);
+      });
 
   it('sniffs every delimiter, LF or CRLF, and ragged rows', async () => {
     for (const d of [',', ';', '\t', '|']) {
