@@ -1,48 +1,29 @@
-// Streaming XML of the workbook's parts through saxes: events are handled as they come, nothing is kept whole.
+// Streaming XML of the workbook's parts (see xml-scan.ts): events are handled as they come, nothing is kept whole.
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { BadFileError } from '../sniff.ts';
+import { createXmlScanner, XmlSyntaxError, type XmlHandlers } from './xml-scan.ts';
 
-/** Handlers for one part's elements (names without their namespace prefix). */
-export interface XmlHandlers {
-  open?(name: string, attrs: Record<string, string>): void;
-  text?(text: string): void;
-  close?(name: string): void;
-}
+export type { XmlHandlers } from './xml-scan.ts';
 
-/** Local name of a possibly prefixed tag (`x:row` → `row`). */
-const local = (name: string) => {
-  const i = name.indexOf(':');
-  return i < 0 ? name : name.slice(i + 1);
-};
-
-/** A saxes parser bound to handlers; `write` feeds it text, `end` closes it. */
+/** A scanner bound to handlers; `write` feeds it text, `end` closes it. Malformed XML is a BadFileError. */
 export function createXmlParser(part: string, h: XmlHandlers) {
-  const sax = new SaxesParser({ position: false });
-  let failure: Error | null = null;
-  sax.on('error', (err) => (failure ??= err));
-  if (h.open) {
-    const open = h.open;
-    sax.on('opentag', (tag) => open(local(tag.name), (tag as SaxesTagPlain).attributes as Record<string, string>));
-  }
-  if (h.text) sax.on('text', h.text);
-  if (h.close) {
-    const close = h.close;
-    sax.on('closetag', (tag) => close(local(tag.name)));
-  }
-  const check = () => {
-    if (failure)
-      throw new BadFileError('binary', `The workbook's part "${part}" is not valid XML (${failure.message}).`);
+  const scanner = createXmlScanner(h);
+  const guard = (f: () => void) => {
+    try {
+      f();
+    } catch (err) {
+      if (err instanceof XmlSyntaxError)
+        throw new BadFileError('binary', `The workbook's part "${part}" is not valid XML (${err.message}).`);
+      throw err;
+    }
   };
   return {
     write(text: string): void {
-      sax.write(text);
-      check();
+      guard(() => scanner.write(text));
     },
     end(): void {
-      sax.close();
-      check();
+      guard(() => scanner.end());
     },
   };
 }
