@@ -31,6 +31,12 @@ export function padRow(row: string[], width: number): string[] {
   return row;
 }
 
+// A number as Excel stores most: canonical (no leading or trailing zeros, no exponent), at most 15 digits. numberText
+// prints exactly this text for its value (15 significant digits always round-trip), so it is passed through.
+const PLAIN_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+const plainNumber = (v: string) => v.length <= 17 && v !== '-0' && PLAIN_NUMBER.test(v) && digitCount(v) <= 15;
+const digitCount = (v: string) => v.length - (v.charCodeAt(0) === 45 ? 1 : 0) - (v.indexOf('.') >= 0 ? 1 : 0);
+
 /** The text the CSV path would have seen for a cell, from its type, style and stored value. */
 function cellText(
   t: string,
@@ -53,6 +59,8 @@ function cellText(
       // ISO 8601 stored as such (strict OOXML); a midnight time is a plain date.
       return v.replace(/T00:00:00(\.0+)?Z?$/, '');
     default: {
+      // Most numeric cells (barcodes, packs, prices) are stored as the text numberText would print: kept as they are.
+      if (!wb.dateStyles[style] && plainNumber(v)) return v;
       if (v.trim() === '') return '';
       const n = Number(v);
       if (Number.isNaN(n)) return v;

@@ -1,6 +1,6 @@
 // The workbook's zip container, read by its central directory (yauzl): parts are opened in any order, so the
 // shared strings are loaded before the sheet streams, whatever order the writer stored them in.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { BadFileError } from '../sniff.ts';
 
@@ -45,7 +45,7 @@ export async function openZip(path: string): Promise<ZipArchive> {
     const e = entry(name);
     if (!e) throw new BadFileError('binary', `The workbook has no part "${name}": it is damaged or incomplete.`);
     try {
-      return await zip.openReadStreamPromise(e);
+      return Readable.from(checked(await zip.openReadStreamPromise(e), name));
     } catch (err) {
       throw new BadFileError('binary', `The workbook's part "${name}" cannot be read (${(err as Error).message}).`);
     }
@@ -61,4 +61,15 @@ export async function openZip(path: string): Promise<ZipArchive> {
     },
     close: () => zip.close(),
   };
+}
+
+/** A part's bytes as yauzl inflates them; damage found on the way (bad deflate data, a wrong size) is a BadFileError. */
+async function* checked(stream: Readable, name: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (err) {
+    throw new BadFileError('binary', `The workbook's part "${name}" cannot be read (${(err as Error).message}).`);
+  } finally {
+    stream.destroy();
+  }
 }

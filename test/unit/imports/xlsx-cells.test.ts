@@ -11,6 +11,26 @@ describe('xlsx cell text', () => {
     expect(numberText(-3)).toBe('-3');
   });
 
+  it('prints a stored canonical number of up to 15 digits as its stored text (the sheet reader passes those through)', () => {
+    let x = 7;
+    const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31);
+    for (let k = 0; k < 20_000; k++) {
+      const digits = 1 + (next() % 15);
+      let ds = String(1 + (next() % 9));
+      for (let d = 1; d < digits; d++) ds += String(next() % 10);
+      // The point anywhere (or nowhere), leading "0.000…" included; a decimal never ends in 0.
+      const point = next() % (digits + 4);
+      let v = ds;
+      if (point < digits) v = point === 0 ? ds : `${ds.slice(0, point)}.${ds.slice(point)}`;
+      else if (point > digits) v = `0.${'0'.repeat(point - digits - 1)}${ds}`;
+      if (v.includes('.')) v = v.replace(/0+$/, '').replace(/\.$/, '');
+      if (v.replace(/[-.]/g, '').length > 15) continue;
+      for (const text of [v, `-${v}`]) expect(numberText(Number(text)), text).toBe(text);
+    }
+    expect(numberText(Number('0'))).toBe('0');
+    expect(numberText(Number('999999999999999'))).toBe('999999999999999');
+  });
+
   it('writes other numbers at 15 significant digits, as Excel shows them', () => {
     expect(numberText(2.5)).toBe('2.5');
     expect(numberText(0.1 + 0.2)).toBe('0.3');
