@@ -31,9 +31,9 @@ function decodeText(s: string): string {
         throw new XmlSyntaxError(`bad character reference ${whole}`);
       return String.fromCodePoint(code);
     }
-    const v = ENTITIES[name];
-    if (v === undefined) throw new XmlSyntaxError(`unknown entity ${whole}`);
-    return v;
+    // Own keys only: "&constructor;" is no entity.
+    if (!Object.hasOwn(ENTITIES, name)) throw new XmlSyntaxError(`unknown entity ${whole}`);
+    return ENTITIES[name]!;
   });
 }
 

@@ -93,6 +93,7 @@ const BAD: Record<string, string> = {
   textOutside: '<a/>text',
   twoRoots: '<a/><b/>',
   badEntity: '<a>&nbsp;</a>',
+  inheritedName: '<a>&constructor;</a>',
   endsInTag: '<a><b attr="1"',
   unquoted: '<a b=1/>',
   ltInAttribute: '<a b="<"/>',
