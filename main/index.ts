@@ -32,7 +32,7 @@ import { createSecretsPort, createSettingsStore, createWindowStateStore } from '
 import { createUtilityLauncher } from './electron/utility-launcher.ts';
 import { createUpdateDialogPort, createUpdater } from './electron/updater.ts';
 import { createMainWindow } from './electron/window.ts';
-import { createImageResolver } from './images/serve.ts';
+import { createImageResolver, imageStoreDir } from './images/serve.ts';
 import { spApiSecrets } from './lookups/providers.ts';
 import { APP_ORIGIN } from './security/app-protocol.ts';
 import { DEVELOPMENT_ONLY_ENV } from './workers/launcher.ts';
@@ -113,7 +113,7 @@ async function start(): Promise<void> {
         if (!core) throw new Error('not started yet');
         return core.engine.db;
       },
-      root: () => join(dirname(dbPath), 'images'),
+      root: () => imageStoreDir(dirname(dbPath)),
     }),
   );
   const notices: string[] = [];

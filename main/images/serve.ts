@@ -14,6 +14,11 @@ export function thumbPath(root: string, sha256: string, size: (typeof THUMB_SIZE
   return join(root, sha256.slice(0, 2), `${sha256}-${size}.webp`);
 }
 
+/** The image store of a data folder (the database's folder): the images job writes there and the window reads it. */
+export function imageStoreDir(dataDir: string): string {
+  return join(dataDir, 'images');
+}
+
 /** The custom scheme the window loads stored images from (registered privileged in main/electron/protocol.ts). */
 export const IMAGE_SCHEME = 'pallet-image';
 const HOST = 'product';

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { z } from 'zod';
 import type { Db } from '../db/open.ts';
@@ -8,6 +7,7 @@ import { NetworkUnavailableError, type Task, type TaskContext, parsePayload } fr
 import { findProbableDuplicates, saveProbableDuplicates } from './duplicates.ts';
 import { ConnectionError, DEFAULT_LIMITS, fetchImage, ImageError, probeOnline, type FetchLimits } from './fetch.ts';
 import { contentHash, storeImage, sweepPartial } from './process.ts';
+import { imageStoreDir } from './serve.ts';
 import { createImageStore, type ImageOutcome, type ImageStore, type ImageTodo } from './store.ts';
 
 /** Answers any request when the network is up: the same host the lookups talk to. */
@@ -76,7 +76,7 @@ export function createImagesTask(deps: ImagesTaskDeps): Task<'images'> {
       timeoutMs: p.timeoutMs,
       maxRedirects: DEFAULT_LIMITS.maxRedirects,
     };
-    const root = join(deps.dataDir, 'images');
+    const root = imageStoreDir(deps.dataDir);
     // What an earlier run's worker was writing when it died is no image of anyone's: never renamed, never recorded.
     await sweepPartial(root);
     let cp: Checkpoint = (ctx.job.checkpoint as Checkpoint | null) ?? {

@@ -9,7 +9,7 @@ import { build } from 'vite';
 import type { AppEvent } from '../../preload/contract/channels.ts';
 import { EVENT_CHANNEL } from '../../preload/contract/channels.ts';
 import { createApp, type PalletApp } from '../../main/app/create-app.ts';
-import { createImageResolver, IMAGE_SCHEME, serveImage } from '../../main/images/serve.ts';
+import { createImageResolver, IMAGE_SCHEME, imageStoreDir, serveImage } from '../../main/images/serve.ts';
 import { CONTENT_SECURITY_POLICY } from '../../main/security/app-protocol.ts';
 import { createNodeLauncher } from '../../main/workers/node-launcher.ts';
 import { spApiSecrets } from '../../main/lookups/providers.ts';
@@ -179,7 +179,7 @@ export async function startHarness(opts: { secrets?: SecretsPort; network?: Netw
   await context.addInitScript({ content: await bridge() });
   // The image scheme Electron's protocol.handle serves in the app, answered here by the same handler over the same
   // database and store (the workers keep images beside the database).
-  const images = createImageResolver({ db: () => pallet.engine.db, root: () => join(tmp.dir, 'images') });
+  const images = createImageResolver({ db: () => pallet.engine.db, root: () => imageStoreDir(tmp.dir) });
   await context.route(
     (u) => u.protocol === `${IMAGE_SCHEME}:`,
     async (route) => {
