@@ -2,7 +2,8 @@
 import { columnIndex, numberText, serialToIso } from './cells.ts';
 import type { StringTable } from './shared-strings.ts';
 import type { SheetInfo, Workbook } from './workbook.ts';
-import { parseXmlStream } from './xml.ts';
+import { parseXmlStream, type XmlHandlers } from './xml.ts';
+import { decodeText, isNameEnd, isSpace } from './xml-scan.ts';
 
 export interface SheetRowsOptions {
   /** Rows numbered up to this (1-based, as the sheet numbers them) are read past without being handed over. */
@@ -69,6 +70,240 @@ function cellText(
   }
 }
 
+/** What turning a sheet's XML into rows needs: the workbook's date styles and date system, and its strings. */
+export interface SheetContext {
+  wb: Pick<Workbook, 'dateStyles' | 'date1904'>;
+  strings: StringTable;
+}
+
+/**
+ * The scanner handlers that turn a sheet's XML into rows: `onRow(cells, number)` gets each row that holds something
+ * (cells indexed by column, gaps ''), `onEnd` the end of `sheetData`. Whole rows in the plain shape every spreadsheet
+ * writes are read by position (`fast`, default on: no event or attribute object per tag); anything else — rich text,
+ * phonetic runs, comments, CDATA, prefixes, a row cut between two pieces — goes through the scanner's events, which
+ * give the same rows (tested side by side).
+ */
+export function sheetRowHandlers(
+  ctx: SheetContext,
+  onRow: (cells: string[], number: number) => void,
+  onEnd: () => void,
+  opts: { fast?: boolean } = {},
+): { handlers: XmlHandlers; errorCells(): number } {
+  const { wb, strings } = ctx;
+  let rowNo = 0;
+  let row: string[] | null = null;
+  let errorCells = 0;
+  // The cell being read.
+  let col = -1;
+  let type = '';
+  let style = 0;
+  let text = '';
+  let inValue = false;
+  let inRph = false;
+
+  /** A row's cells read: numbered as the sheet says, filled up to its last cell. */
+  const rowDone = (cells: string[]) => {
+    if (cells.length === 0) return;
+    for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = '';
+    onRow(cells, rowNo);
+  };
+
+  // The fast path's attribute reader: the tag's r, s and t (the last of a repeated one wins, as in the scanner).
+  let aR: string | undefined;
+  let aS: string | undefined;
+  let aT: string | undefined;
+  let selfClosed = false;
+  /**
+   * Reads a tag's attributes from `i` (just past its name) to its ">" or "/>", before `limit`; returns the index
+   * past the tag, or -1 for anything the scanner should judge (no space before an attribute, spaces around "=",
+   * "<" or "&" in a value, a tag running past the row).
+   */
+  const attrsOf = (s: string, i: number, limit: number): number => {
+    aR = aS = aT = undefined;
+    for (;;) {
+      let c = s.charCodeAt(i);
+      const spaced = isSpace(c);
+      while (isSpace(c)) c = s.charCodeAt(++i);
+      if (i >= limit) return -1;
+      if (c === 62 /* > */) {
+        selfClosed = false;
+        return i + 1;
+      }
+      if (c === 47 /* / */) {
+        if (s.charCodeAt(i + 1) !== 62 || i + 1 >= limit) return -1;
+        selfClosed = true;
+        return i + 2;
+      }
+      if (!spaced) return -1;
+      const from = i;
+      while (i < limit && (c = s.charCodeAt(i)) !== 61 /* = */) {
+        if (isSpace(c) || c === 60 || c === 62 || c === 34 || c === 39 || c === 47) return -1;
+        i++;
+      }
+      if (i >= limit || i === from) return -1;
+      const q = s.charCodeAt(i + 1);
+      if (q !== 34 && q !== 39) return -1;
+      const e = s.indexOf(q === 34 ? '"' : "'", i + 2);
+      if (e < 0 || e >= limit) return -1;
+      for (let k = i + 2; k < e; k++) {
+        const v = s.charCodeAt(k);
+        if (v === 60 || v === 38 || v === 13) return -1;
+      }
+      if (i - from === 1) {
+        const name = s.charCodeAt(from);
+        if (name === 114 /* r */) aR = s.slice(i + 2, e);
+        else if (name === 115 /* s */) aS = s.slice(i + 2, e);
+        else if (name === 116 /* t */) aT = s.slice(i + 2, e);
+      }
+      i = e + 1;
+    }
+  };
+  const skipSpace = (s: string, i: number): number => {
+    while (isSpace(s.charCodeAt(i))) i++;
+    return i;
+  };
+  /** Index past `</name>` when the text at `i` runs to it with no other markup; -1 otherwise. */
+  const textTo = (s: string, i: number, close: string, limit: number): number => {
+    const e = s.indexOf('<', i);
+    return e >= 0 && e < limit && s.startsWith(close, e) ? e : -1;
+  };
+
+  /** Reads `<row …>…</row>` (`end` at its closing tag) by position; false when it is not in the plain shape. */
+  const takeRow = (s: string, from: number, end: number): boolean => {
+    let i = attrsOf(s, from + 4, end);
+    if (i < 0 || selfClosed) return false;
+    const rowR = aR;
+    const cells: string[] = [];
+    let at = -1;
+    let errors = 0;
+    for (;;) {
+      i = skipSpace(s, i);
+      if (i === end) break;
+      // Only cells: text or any other element between them is left to the scanner.
+      if (i > end || s.charCodeAt(i) !== 60 || s.charCodeAt(i + 1) !== 99 /* c */ || !isNameEnd(s.charCodeAt(i + 2)))
+        return false;
+      i = attrsOf(s, i + 2, end);
+      if (i < 0) return false;
+      at = aR ? columnIndex(aR) : at + 1;
+      const cellType = aT ?? 'n';
+      const cellStyle = aS !== undefined ? Number(aS) : 0;
+      let value = '';
+      if (!selfClosed) {
+        for (;;) {
+          i = skipSpace(s, i);
+          if (i >= end || s.charCodeAt(i) !== 60) return false;
+          const d = s.charCodeAt(i + 1);
+          if (d === 47 /* </c> */) {
+            if (s.charCodeAt(i + 2) !== 99 || s.charCodeAt(i + 3) !== 62) return false;
+            i += 4;
+            break;
+          }
+          if (d === 118 /* <v> */ && s.charCodeAt(i + 2) === 62) {
+            const e = textTo(s, i + 3, '</v>', end);
+            if (e < 0) return false;
+            value += decodeText(s.slice(i + 3, e));
+            i = e + 4;
+          } else if (d === 102 /* <f…> */ && isNameEnd(s.charCodeAt(i + 2))) {
+            // A formula: its text is not the value (the cached <v> is).
+            i = attrsOf(s, i + 2, end);
+            if (i < 0) return false;
+            if (!selfClosed) {
+              const e = textTo(s, i, '</f>', end);
+              if (e < 0) return false;
+              // Its entities are checked as the scanner would (a bad one fails the part).
+              decodeText(s.slice(i, e));
+              i = e + 4;
+            }
+          } else if (d === 105 /* <is> */ && s.charCodeAt(i + 2) === 115 && s.charCodeAt(i + 3) === 62) {
+            i = skipSpace(s, i + 4);
+            if (s.charCodeAt(i) !== 60 || s.charCodeAt(i + 1) !== 116 /* t */ || !isNameEnd(s.charCodeAt(i + 2)))
+              return false;
+            i = attrsOf(s, i + 2, end);
+            if (i < 0) return false;
+            if (!selfClosed) {
+              const e = textTo(s, i, '</t>', end);
+              if (e < 0) return false;
+              value += decodeText(s.slice(i, e));
+              i = e + 4;
+            }
+            i = skipSpace(s, i);
+            if (!s.startsWith('</is>', i) || i + 5 > end) return false;
+            i += 5;
+          } else return false;
+        }
+      }
+      if (at < 0) continue;
+      const v = cellText(cellType, value, cellStyle, wb, strings);
+      if (v === null) errors++;
+      else if (v !== '') cells[at] = v;
+    }
+    rowNo = rowR !== undefined && rowR !== '' ? Number(rowR) : rowNo + 1;
+    errorCells += errors;
+    rowDone(cells);
+    return true;
+  };
+
+  const handlers: XmlHandlers = {
+    open(name, a) {
+      switch (name) {
+        case 'row':
+          rowNo = a.r ? Number(a.r) : rowNo + 1;
+          row = [];
+          col = -1;
+          break;
+        case 'c':
+          col = a.r ? columnIndex(a.r) : col + 1;
+          type = a.t ?? 'n';
+          style = a.s ? Number(a.s) : 0;
+          text = '';
+          break;
+        case 'v':
+          inValue = true;
+          break;
+        case 't':
+          if (!inRph) inValue = true;
+          break;
+        case 'rPh':
+          inRph = true;
+          break;
+      }
+    },
+    text(t) {
+      if (inValue) text += t;
+    },
+    close(name) {
+      switch (name) {
+        case 'v':
+        case 't':
+          inValue = false;
+          break;
+        case 'rPh':
+          inRph = false;
+          break;
+        case 'c': {
+          if (!row || col < 0) break;
+          const value = cellText(type, text, style, wb, strings);
+          if (value === null) errorCells++;
+          else if (value !== '') row[col] = value;
+          break;
+        }
+        case 'row': {
+          if (!row) break;
+          const cells = row;
+          row = null;
+          rowDone(cells);
+          break;
+        }
+        case 'sheetData':
+          onEnd();
+          break;
+      }
+    },
+    ...(opts.fast === false ? {} : { element: { name: 'row', take: takeRow } }),
+  };
+  return { handlers, errorCells: () => errorCells };
+}
+
 /**
  * Streams a sheet's rows in bounded memory. Empty rows are handed over only when a later row holds something, so
  * row numbers stay the sheet's own and trailing formatted-but-empty rows cost nothing. Error cells (#N/A…) become ''.
@@ -79,19 +314,9 @@ export async function readSheetRows(wb: Workbook, sheet: SheetInfo, opts: SheetR
   let bytes = 0;
   let batch: string[][] = [];
   let lastRow = opts.after;
-  let rowNo = 0;
-  let row: string[] | null = null;
   // The last row that held something: the empty rows after it are handed over once a later row holds something.
   let lastFilled = 0;
-  let errorCells = 0;
   let stop = false;
-  // The cell being read.
-  let col = -1;
-  let type = '';
-  let style = 0;
-  let text = '';
-  let inValue = false;
-  let inRph = false;
 
   const flush = () => {
     if (batch.length === 0) return;
@@ -105,77 +330,21 @@ export async function readSheetRows(wb: Workbook, sheet: SheetInfo, opts: SheetR
     lastRow = number;
     if (batch.length >= opts.batchRows) flush();
   };
-
-  const { stopped } = await parseXmlStream(
-    sheet.part,
-    await wb.zip.open(sheet.part),
-    {
-      open(name, a) {
-        switch (name) {
-          case 'row':
-            rowNo = a.r ? Number(a.r) : rowNo + 1;
-            row = [];
-            col = -1;
-            break;
-          case 'c':
-            col = a.r ? columnIndex(a.r) : col + 1;
-            type = a.t ?? 'n';
-            style = a.s ? Number(a.s) : 0;
-            text = '';
-            break;
-          case 'v':
-            inValue = true;
-            break;
-          case 't':
-            if (!inRph) inValue = true;
-            break;
-          case 'rPh':
-            inRph = true;
-            break;
-        }
-      },
-      text(t) {
-        if (inValue) text += t;
-      },
-      close(name) {
-        switch (name) {
-          case 'v':
-          case 't':
-            inValue = false;
-            break;
-          case 'rPh':
-            inRph = false;
-            break;
-          case 'c': {
-            if (!row || col < 0) break;
-            const value = cellText(type, text, style, wb, strings);
-            if (value === null) errorCells++;
-            else if (value !== '') row[col] = value;
-            break;
-          }
-          case 'row': {
-            if (!row) break;
-            const cells = row;
-            row = null;
-            if (cells.length === 0 || rowNo <= lastFilled) break;
-            for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = '';
-            // The empty rows before this one (written or not) keep its number right.
-            for (let n = lastFilled + 1; n < rowNo; n++) emit([], n);
-            lastFilled = rowNo;
-            emit(cells, rowNo);
-            break;
-          }
-          case 'sheetData':
-            flush();
-            break;
-        }
-      },
+  const reader = sheetRowHandlers(
+    { wb, strings },
+    (cells, number) => {
+      if (number <= lastFilled) return;
+      // The empty rows before this one (written or not) keep its number right.
+      for (let n = lastFilled + 1; n < number; n++) emit([], n);
+      lastFilled = number;
+      emit(cells, number);
     },
-    (read) => {
-      bytes = read;
-      return stop || (opts.pause?.() ?? undefined);
-    },
+    flush,
   );
+  const { stopped } = await parseXmlStream(sheet.part, await wb.zip.open(sheet.part), reader.handlers, (read) => {
+    bytes = read;
+    return stop || (opts.pause?.() ?? undefined);
+  });
   if (!stopped && !stop) flush();
-  return { stopped: stopped || stop, lastRow, errorCells };
+  return { stopped: stopped || stop, lastRow, errorCells: reader.errorCells() };
 }

@@ -8,6 +8,13 @@ export interface XmlHandlers {
   open?(name: string, attrs: Record<string, string>): void;
   text?(text: string): void;
   close?(name: string): void;
+  /**
+   * A fast path for one frequent element (unprefixed `name`): when a whole `<name …>…</name>` lies in the text read,
+   * inside the root, `take` gets the text and the element's span (`from` at its "<", `end` at its closing tag) and
+   * may handle it itself — returning true, no events are sent for it — or return false to have it scanned as usual.
+   * It must take only what the scanner would read without error, and leave no trace when it returns false.
+   */
+  element?: { name: string; take(s: string, from: number, end: number): boolean };
 }
 
 /** Malformed XML, with what was wrong; the caller names the part. */
@@ -20,7 +27,7 @@ const MAX_PENDING = 1 << 20;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** Text with its entities and character references replaced, and line ends as XML reads them. */
-function decodeText(s: string): string {
+export function decodeText(s: string): string {
   if (s.indexOf('\r') >= 0) s = s.replace(/\r\n?/g, '\n');
   if (s.indexOf('&') < 0) return s;
   return s.replace(/&([^;&<]{0,12});/g, (whole, name: string) => {
@@ -37,8 +44,8 @@ function decodeText(s: string): string {
   });
 }
 
-const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13;
-const isNameEnd = (c: number) => isSpace(c) || c === 62 /* > */ || c === 47; /* / */
+export const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13;
+export const isNameEnd = (c: number) => isSpace(c) || c === 62 /* > */ || c === 47; /* / */
 
 /** Local name of a possibly prefixed tag (`x:row` → `row`). */
 const localOf = (name: string) => {
@@ -60,6 +67,9 @@ export function createXmlScanner(h: XmlHandlers) {
   const onOpen = h.open;
   const onText = h.text;
   const onClose = h.close;
+  const fast = h.element;
+  const fastOpen = fast ? `<${fast.name}` : '';
+  const fastClose = fast ? `</${fast.name}>` : '';
 
   const text = (raw: string) => {
     if (raw.length === 0) return;
@@ -199,6 +209,18 @@ export function createXmlScanner(h: XmlHandlers) {
         if (e < 0) return lt;
         i = e + 2;
       } else {
+        if (
+          fast !== undefined &&
+          stack.length > 0 &&
+          s.startsWith(fastOpen, lt) &&
+          isNameEnd(s.charCodeAt(lt + fastOpen.length))
+        ) {
+          const end = s.indexOf(fastClose, lt);
+          if (end >= 0 && fast.take(s, lt, end)) {
+            i = end + fastClose.length;
+            continue;
+          }
+        }
         const next = tag(s, lt);
         if (next < 0) return lt;
         i = next;

@@ -1,6 +1,8 @@
 // The workbook's zip container, read by its central directory (yauzl): parts are opened in any order, so the
 // shared strings are loaded before the sheet streams, whatever order the writer stored them in.
+import { open as openFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { BadFileError } from '../sniff.ts';
 
@@ -44,11 +46,19 @@ export async function openZip(path: string): Promise<ZipArchive> {
   const open = async (name: string): Promise<Readable> => {
     const e = entry(name);
     if (!e) throw new BadFileError('binary', `The workbook has no part "${name}": it is damaged or incomplete.`);
+    const unreadable = (why: string) =>
+      new BadFileError('binary', `The workbook's part "${name}" cannot be read (${why}).`);
+    if (e.isEncrypted()) throw unreadable('it is encrypted');
+    if (e.compressionMethod !== 0 && e.compressionMethod !== 8)
+      throw unreadable(`compression method ${e.compressionMethod} is not one a workbook uses`);
+    let start: number;
     try {
-      return Readable.from(checked(await zip.openReadStreamPromise(e), name));
+      // Checks the entry's data lies within the file, as yauzl does before it reads.
+      start = (await zip.readLocalFileHeaderPromise(e, { minimal: true })).fileDataStart;
     } catch (err) {
-      throw new BadFileError('binary', `The workbook's part "${name}" cannot be read (${(err as Error).message}).`);
+      throw unreadable((err as Error).message);
     }
+    return Readable.from(partBytes(path, e, start, name), { objectMode: false });
   };
   return {
     has: (name) => entry(name) !== undefined,
@@ -63,13 +73,51 @@ export async function openZip(path: string): Promise<ZipArchive> {
   };
 }
 
-/** A part's bytes as yauzl inflates them; damage found on the way (bad deflate data, a wrong size) is a BadFileError. */
-async function* checked(stream: Readable, name: string): AsyncGenerator<Buffer> {
+// A part is read in 256 KiB pieces of the file and inflated 128 KiB at a time. yauzl's stream went 16 KiB at a time
+// through a file read, an inflate on the thread pool and three stream stages: reading an 83 MiB sheet took 1.5–1.7 s
+// that way against 0.2–0.25 s now (measured side by side) — time the parsing thread spent waiting for its text.
+// Larger inflated pieces gained little more and cost memory (the scanner holds a piece and its strings).
+const PIECE_BYTES = 256 * 1024;
+const INFLATED_BYTES = 128 * 1024;
+
+/** The compressed bytes of an entry's data, read from its own file handle (closed once done or stopped). */
+async function* rawBytes(path: string, start: number, size: number): AsyncGenerator<Buffer> {
+  const fh = await openFile(path, 'r');
   try {
-    for await (const chunk of stream) yield chunk as Buffer;
+    for (let at = 0; at < size;) {
+      const want = Math.min(PIECE_BYTES, size - at);
+      const { bytesRead, buffer } = await fh.read(Buffer.allocUnsafe(want), 0, want, start + at);
+      if (bytesRead === 0) throw new Error('the file ends inside it');
+      at += bytesRead;
+      yield bytesRead === want ? buffer : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * A part's uncompressed bytes; damage found on the way (bad deflate data, a size other than the directory says) is a
+ * BadFileError naming the part.
+ */
+async function* partBytes(path: string, e: yauzl.Entry, start: number, name: string): AsyncGenerator<Buffer> {
+  const raw = Readable.from(rawBytes(path, start, e.compressedSize), { objectMode: false });
+  const inflate = e.compressionMethod === 8 ? createInflateRaw({ chunkSize: INFLATED_BYTES }) : null;
+  const out: Readable = inflate ? raw.pipe(inflate) : raw;
+  // An error of the file's read reaches the reader through the inflate stream.
+  if (inflate) raw.once('error', (err) => inflate.destroy(err));
+  let total = 0;
+  try {
+    for await (const chunk of out) {
+      total += (chunk as Buffer).length;
+      if (total > e.uncompressedSize) throw new Error(`it holds more than the ${e.uncompressedSize} bytes it should`);
+      yield chunk as Buffer;
+    }
+    if (total !== e.uncompressedSize) throw new Error(`it holds ${total} bytes, not ${e.uncompressedSize}`);
   } catch (err) {
     throw new BadFileError('binary', `The workbook's part "${name}" cannot be read (${(err as Error).message}).`);
   } finally {
-    stream.destroy();
+    inflate?.destroy();
+    raw.destroy();
   }
 }

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openZip } from '../../../main/imports/xlsx/zip.ts';
@@ -86,6 +87,41 @@ describe('reading a workbook zip', () => {
       expect((err as Error).message).toMatch(/part "xl\/worksheets\/sheet1\.xml" cannot be read/);
     } finally {
       zip.close();
+    }
+  });
+
+  it('refuses a part holding another size than the archive states', async () => {
+    const bytes = readFileSync(path);
+    // The central directory's record of the sheet: its uncompressed size (offset 24) said one byte larger.
+    const name = Buffer.from(SHEET);
+    let at = bytes.length;
+    do at = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at - 1);
+    while (at >= 0 && !bytes.subarray(at + 46, at + 46 + name.length).equals(name));
+    expect(at).toBeGreaterThan(0);
+    bytes.writeUInt32LE(bytes.readUInt32LE(at + 24) + 1, at + 24);
+    const wrong = join(dir, 'wrong-size.xlsx');
+    writeFileSync(wrong, bytes);
+    const zip = await openZip(wrong);
+    try {
+      const err = await zip.text(SHEET).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BadFileError);
+      expect((err as Error).message).toMatch(/sheet1\.xml" cannot be read \(it holds \d+ bytes, not \d+\)/);
+    } finally {
+      zip.close();
+    }
+  });
+
+  it('reads a part stored without compression', async () => {
+    const zip = new JSZip();
+    const xml = `<worksheet><sheetData>${'<row><c><v>1</v></c></row>'.repeat(50_000)}</sheetData></worksheet>`;
+    zip.file('xl/worksheets/sheet1.xml', xml, { compression: 'STORE' });
+    const stored = join(dir, 'stored.zip');
+    writeFileSync(stored, await zip.generateAsync({ type: 'nodebuffer' }));
+    const archive = await openZip(stored);
+    try {
+      expect(await archive.text('xl/worksheets/sheet1.xml')).toBe(xml);
+    } finally {
+      archive.close();
     }
   });
 });
