@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.ts';
-import { differs, snapshotOf, takeCells, UPDATABLE } from './product-sql.ts';
+import { differs, seenSetFrom, snapshotOf, takeCells, UPDATABLE } from './product-sql.ts';
 
 /** What merging a range of staged rows into the catalog did. */
 export interface MergeCounts {
@@ -38,7 +38,6 @@ export function createMerger(db: Db, schema: string) {
     keyBound: db.prepare<{ lo: string; n: number }, { b: string }>(
       `SELECT max(name_brand_key) AS b FROM (SELECT name_brand_key FROM ${st} WHERE gtin14 IS NULL AND name_brand_key > :lo ORDER BY name_brand_key LIMIT :n)`,
     ),
-    gtinFirsts: db.prepare(`SELECT count(*) FROM ${st} s WHERE ${gtinRange}`).pluck(),
     // Products first: over a range, only the few this import wrote while reading carry its mark (a probe into
     // products per staged row cost 2 µs a row of a shuffled million-row file).
     gtinSeen: db.prepare<{ lo: string; hi: string; imp: number }, { row: number; dupOf: number }>(
@@ -51,11 +50,17 @@ export function createMerger(db: Db, schema: string) {
        FROM ${st} s JOIN products p ON p.gtin14 = s.gtin14 WHERE ${gtinRange} AND ${notSeen('p')} AND (${differs('s', 'p')})
        ON CONFLICT DO NOTHING`,
     ),
+    // Every product a staged barcode row names is marked seen by this import at that row, changed or not, as rows
+    // written while reading mark theirs: the supplier's offers are then read from products alone (joining a million
+    // staged rows to products again for them cost ~1 s), and a list's products are those it named.
     gtinUpsert: db.prepare(
-      `INSERT INTO products (${INSERT_COLS}) SELECT ${SELECT_STAGED(':imp')} FROM ${st} s WHERE ${gtinRange} ORDER BY s.gtin14
-       ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${SET_FROM('excluded')}
-       WHERE ${notSeen('products')} AND (${differs('excluded', 'products')})`,
+      `INSERT INTO products (${INSERT_COLS}, seen_import_id, seen_row)
+       SELECT ${SELECT_STAGED(':imp')}, :imp, s.row FROM ${st} s WHERE ${gtinRange} ORDER BY s.gtin14
+       ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${seenSetFrom('excluded')}
+       WHERE ${notSeen('products')}`,
     ),
+    maxId: db.prepare('SELECT coalesce(max(id), 0) FROM products').pluck(),
+    countFrom: db.prepare('SELECT count(*) FROM products WHERE id > ?').pluck(),
     keyFirsts: db.prepare(`SELECT count(*) FROM ${st} s WHERE ${keyRange}`).pluck(),
     keyRemember: db.prepare(
       `INSERT INTO import_changes (import_id, product_id, before) SELECT :imp, p.id, ${snapshotOf('p')}
@@ -85,18 +90,18 @@ export function createMerger(db: Db, schema: string) {
     seenRows(importId: number, lo: string, hi: string): { row: number; dupOf: number }[] {
       return stmt.gtinSeen.all({ lo, hi, imp: importId });
     },
-    /** Merges the staged rows in (lo, hi] of one part into products; `seen` of them met a product marked seen. */
-    mergeRange(part: 'gtin' | 'key', importId: number, lo: string, hi: string, now: number, seen = 0): MergeCounts {
+    /** Merges the staged rows in (lo, hi] of one part into products. */
+    mergeRange(part: 'gtin' | 'key', importId: number, lo: string, hi: string, now: number): MergeCounts {
       const range = { lo, hi };
       const p = { ...range, imp: importId, now };
-      // The counts come from the writes themselves: each product that differs is remembered once and updated once,
-      // so what the upsert wrote beyond those was created (a join to count matches cost a lookup per row).
+      // The counts come from the writes themselves: each product that differs is remembered once; the upsert writes
+      // every row but those meeting a product marked seen (counted elsewhere), and what it created has new ids.
       if (part === 'gtin') {
-        // Rows meeting a product marked seen change nothing (the upsert's condition) and are counted elsewhere.
-        const firsts = (stmt.gtinFirsts.get(range) as number) - seen;
+        const maxBefore = stmt.maxId.get() as number;
         const updated = stmt.gtinRemember.run(p).changes;
-        const created = stmt.gtinUpsert.run(p).changes - updated;
-        return { created, updated, unchanged: firsts - created - updated };
+        const written = stmt.gtinUpsert.run(p).changes;
+        const created = written > updated ? (stmt.countFrom.get(maxBefore) as number) : 0;
+        return { created, updated, unchanged: written - created - updated };
       }
       const firsts = stmt.keyFirsts.get(range) as number;
       const updated = stmt.keyRemember.run(p).changes;

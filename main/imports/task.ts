@@ -84,6 +84,11 @@ interface MergeState {
   lo: string;
   counts: Omit<ImportCounts, 'rows'>;
   reportBytes: number;
+  /**
+   * The merge marks every product its staged barcode rows name as seen (createMerger). A merge saved by an earlier
+   * version did not: its supplier offers are then found through the staged rows.
+   */
+  marks?: true;
 }
 
 type Checkpoint = ReadState | MergeState | { phase: 'done'; result: ImportResult };
@@ -253,7 +258,13 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
       imports.finish(imp.id, 'completed', counts);
       if (supplierId !== null) {
         const t0 = performance.now();
-        const offers = recordImportOffers(db, { importId: imp.id, supplierId, staging: offersFrom, now: Date.now() });
+        const offers = recordImportOffers(db, {
+          importId: imp.id,
+          supplierId,
+          staging: offersFrom,
+          stagedMarked: merged.marks === true,
+          now: Date.now(),
+        });
         // Saved with the result (serialized after these writes), so a rerun of the finished job reports it too.
         result.supplier = { ...offers, ms: Math.round(performance.now() - t0) };
       }
@@ -542,6 +553,7 @@ function listDuplicates(imp: ImportRecord, staging: Staging, queue: Queue, lease
       lo: '',
       counts: { ...read.counts, duplicates: read.counts.duplicates + duplicates },
       reportBytes: report.bytes,
+      marks: true,
     };
     queue.checkpoint(lease, next);
     return next;
@@ -593,7 +605,7 @@ async function mergeIntoCatalog(ctx: TaskContext, d: MergeDeps): Promise<MergeSt
             rebuildRow(imp, stagedProduct(productAt.get(s.row) as StagedRow)),
           );
         report.flush();
-        const c = merger.mergeRange(prev.part, imp.id, prev.lo, hi, Date.now(), seen.length);
+        const c = merger.mergeRange(prev.part, imp.id, prev.lo, hi, Date.now());
         const n = prev.counts;
         return {
           ...prev,

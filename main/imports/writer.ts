@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.ts';
 import { ROW_COLUMNS, ROW_WIDTH } from './product-row.ts';
-import { differs, snapshotOf, takeCells } from './product-sql.ts';
+import { seenSetFrom, snapshotOf } from './product-sql.ts';
 
 /** What writing a chunk into the catalog did. */
 export interface WriteCounts {
@@ -17,22 +17,6 @@ export interface DuplicateFound {
   by: 'barcode';
   values: readonly unknown[];
   offset: number;
-}
-
-/**
- * The SET list for incoming row `s` over products: every row marks the product seen by this import at its row;
- * only a row that differs changes it (empty cells keep the catalog's value, attributes merge) and stamps it.
- */
-function setFrom(s: string): string {
-  const d = differs(s, 'products');
-  return [
-    ...takeCells(s),
-    `quality_score = CASE WHEN ${d} THEN max(products.quality_score, ${s}.quality_score) ELSE products.quality_score END`,
-    `import_id = CASE WHEN ${d} THEN :imp ELSE products.import_id END`,
-    `updated_at = CASE WHEN ${d} THEN :now ELSE products.updated_at END`,
-    `seen_import_id = :imp`,
-    `seen_row = ${s}.seen_row`,
-  ].join(', ');
 }
 
 // Barcoded rows go 16 per statement: one call into SQLite per row cost ~1 µs of the row's few.
@@ -53,7 +37,7 @@ export function createCatalogWriter(db: Db, importId: number) {
        VALUES ${Array(n)
          .fill(`(${cols.map(() => '?').join(', ')}, :imp, :imp, :imp, :now, :now)`)
          .join(', ')}
-       ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${setFrom('excluded')}
+       ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${seenSetFrom('excluded')}
        WHERE products.seen_import_id IS NOT :imp`,
     );
   // Statements by the set of columns a chunk has values in: a price list leaves many columns empty, and binding

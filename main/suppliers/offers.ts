@@ -60,11 +60,12 @@ const HISTORY_COLS = 'supplier_id, product_id, import_id, cost, currency, case_p
  * from the list's own (offered by another supplier too, dropped by this list, or pinned; costs in different currencies
  * are compared as numbers). Call it after the import is marked completed, in
  * the same transaction. `staging` is the attached staging schema holding the rows merged (not appended) by the
- * import, or null when it has none. Idempotent: a rerun after a crash writes the same rows.
+ * import, or null when it has none; `stagedMarked` when the merge marked the products of its barcode rows seen.
+ * Idempotent: a rerun after a crash writes the same rows.
  */
 export function recordImportOffers(
   db: Db,
-  p: { importId: number; supplierId: number; staging: string | null; now: number },
+  p: { importId: number; supplierId: number; staging: string | null; stagedMarked?: boolean; now: number },
 ): OffersRecorded {
   const args = { imp: p.importId, sup: p.supplierId, now: p.now };
   const into = `INSERT OR REPLACE INTO supplier_offer_history (${HISTORY_COLS})`;
@@ -77,14 +78,17 @@ export function recordImportOffers(
     .run(args).changes;
   if (p.staging) {
     const st = `${p.staging}.staged`;
-    // A staged row meeting a product this import wrote while reading repeated an earlier row: the first row wins.
-    offers += db
-      .prepare(
-        `${into} SELECT :sup, p.id, :imp, s.cost, s.currency, s.pack_size, NULL FROM ${st} s
-         JOIN products p ON p.gtin14 = s.gtin14
-         WHERE s.gtin14 IS NOT NULL AND s.dup_of IS NULL AND p.seen_import_id IS NOT :imp`,
-      )
-      .run(args).changes;
+    // Merged barcode rows marked their products seen (the statement above found them); a merge saved by an earlier
+    // version did not: its rows are found through staging. A staged row meeting a product this import wrote while
+    // reading repeated an earlier row: the first row wins.
+    if (!p.stagedMarked)
+      offers += db
+        .prepare(
+          `${into} SELECT :sup, p.id, :imp, s.cost, s.currency, s.pack_size, NULL FROM ${st} s
+           JOIN products p ON p.gtin14 = s.gtin14
+           WHERE s.gtin14 IS NOT NULL AND s.dup_of IS NULL AND p.seen_import_id IS NOT :imp`,
+        )
+        .run(args).changes;
     offers += db
       .prepare(
         `${into} SELECT :sup, p.id, :imp, s.cost, s.currency, s.pack_size, NULL FROM ${st} s

@@ -102,6 +102,7 @@ const SMOKE: Record<string, Promised> = {
       'csv_worker_peak_rss_mib',
     ],
     counts: ['xlsx_rows'],
+    labels: ['worker_entry'],
   },
   'export-back': {
     measures: [
