@@ -70,18 +70,33 @@ export function recordImportOffers(
   const args = { imp: p.importId, sup: p.supplierId, now: p.now };
   const into = `INSERT OR REPLACE INTO supplier_offer_history (${HISTORY_COLS})`;
   let offers = 0;
-  // Rows written while reading extended the catalog: their products are new and hold the file's values as they are.
+  const marked = p.staging !== null && p.stagedMarked === true;
+  const st = p.staging ? `${p.staging}.staged` : null;
+  // Products the import marked seen. Those it created hold the file's values as they are. Without a marking merge,
+  // those are the rows written while reading, which extended the catalog.
   offers += db
     .prepare(
-      `${into} SELECT :sup, p.id, :imp, p.cost, p.currency, p.pack_size, NULL FROM products p WHERE p.seen_import_id = :imp`,
+      `${into} SELECT :sup, p.id, :imp, p.cost, p.currency, p.pack_size, NULL FROM products p WHERE p.seen_import_id = :imp
+       ${marked ? 'AND p.created_import_id IS :imp' : ''}`,
     )
     .run(args).changes;
-  if (p.staging) {
-    const st = `${p.staging}.staged`;
-    // Merged barcode rows marked their products seen (the statement above found them); a merge saved by an earlier
-    // version did not: its rows are found through staging. A staged row meeting a product this import wrote while
-    // reading repeated an earlier row: the first row wins.
-    if (!p.stagedMarked)
+  if (marked) {
+    // Products that existed before and that the merge marked: the list's own values are its staged row's (an empty
+    // cell there kept the catalog's value in the product, which is not what this supplier said). A product that
+    // took a row while reading (another import wrote it first) has no staged row: its values are that row's.
+    offers += db
+      .prepare(
+        `${into} SELECT :sup, p.id, :imp, iif(s.row IS NULL, p.cost, s.cost), iif(s.row IS NULL, p.currency, s.currency),
+           iif(s.row IS NULL, p.pack_size, s.pack_size), NULL
+         FROM products p LEFT JOIN ${st} s ON s.gtin14 = p.gtin14 AND s.dup_of IS NULL
+         WHERE p.seen_import_id = :imp AND p.created_import_id IS NOT :imp`,
+      )
+      .run(args).changes;
+  }
+  if (st) {
+    // A merge saved by an earlier version did not mark its products: its rows are found through staging. A staged
+    // row meeting a product this import wrote while reading repeated an earlier row: the first row wins.
+    if (!marked)
       offers += db
         .prepare(
           `${into} SELECT :sup, p.id, :imp, s.cost, s.currency, s.pack_size, NULL FROM ${st} s

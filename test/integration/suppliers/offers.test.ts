@@ -36,6 +36,44 @@ const offers = () =>
     .all();
 
 describe('supplier offers', () => {
+  it('records what a staged list said, not what the catalog kept: an empty pack cell is no case pack; products it named are its', async () => {
+    // Globex's list first: products 0–3 exist with case packs 1–4.
+    await importOk('globex.csv', [
+      [0, 5],
+      [1, 6],
+      [2, 7],
+      [3, 8],
+    ]);
+    // Acme lists them in another order (staged and merged), one changed cost, one pack cell left empty.
+    const path = t.file(
+      'Acme_2026-11.csv',
+      [
+        'UPC,Name,Unit Cost,Case Pack',
+        `${UPC[3]},Item 3,8.00,4`,
+        `${UPC[1]},Item 1,4.00,`,
+        `${UPC[2]},Item 2,7.00,3`,
+      ].join('\n'),
+    );
+    const job = await t.run({ kind: 'import', payload: { path, lookupAfter: false } });
+    expect(job.error).toBeNull();
+    const acme = job.result as ImportResult;
+    expect([acme.created, acme.updated, acme.unchanged]).toEqual([0, 1, 2]);
+    const history = t.db
+      .prepare(
+        `SELECT p.gtin14, h.cost, h.case_pack FROM supplier_offer_history h JOIN products p ON p.id = h.product_id
+         WHERE h.import_id = ? ORDER BY p.gtin14`,
+      )
+      .all(acme.importId);
+    expect(history).toEqual([
+      { gtin14: gtin14(UPC[1]!), cost: 4, case_pack: null },
+      { gtin14: gtin14(UPC[2]!), cost: 7, case_pack: 3 },
+      { gtin14: gtin14(UPC[3]!), cost: 8, case_pack: 4 },
+    ]);
+    // The catalog kept its pack size for the empty cell; every product the list named, changed or not, is the list's.
+    expect(t.db.prepare('SELECT pack_size FROM products WHERE gtin14 = ?').pluck().get(gtin14(UPC[1]!))).toBe(2);
+    expect(t.db.prepare('SELECT count(*) FROM products WHERE seen_import_id = ?').pluck().get(acme.importId)).toBe(3);
+  });
+
   it('keeps both offers of one UPC from two suppliers; the product costs the lower', async () => {
     const a = await importOk('Acme_Pricelist_2026-11.csv', [
       [0, 5],
