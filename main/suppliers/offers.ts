@@ -70,8 +70,10 @@ export function recordImportOffers(
   const args = { imp: p.importId, sup: p.supplierId, now: p.now };
   const into = `INSERT OR REPLACE INTO supplier_offer_history (${HISTORY_COLS})`;
   let offers = 0;
-  const marked = p.staging !== null && p.stagedMarked === true;
   const st = p.staging ? `${p.staging}.staged` : null;
+  // A file in barcode order stages nothing: then every product it named was written while reading.
+  const staged = st !== null && (db.prepare(`SELECT EXISTS (SELECT 1 FROM ${st})`).pluck().get() as number) === 1;
+  const marked = staged && p.stagedMarked === true;
   // Products the import marked seen. Those it created hold the file's values as they are. Without a marking merge,
   // those are the rows written while reading, which extended the catalog.
   offers += db
@@ -93,7 +95,7 @@ export function recordImportOffers(
       )
       .run(args).changes;
   }
-  if (st) {
+  if (st && staged) {
     // A merge saved by an earlier version did not mark its products: its rows are found through staging. A staged
     // row meeting a product this import wrote while reading repeated an earlier row: the first row wins.
     if (!marked)
