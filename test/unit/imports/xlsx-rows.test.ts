@@ -4,12 +4,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sheetRowHandlers } from '../../../main/imports/xlsx/rows.ts';
 import { createStringTable } from '../../../main/imports/xlsx/shared-strings.ts';
 import { createXmlScanner, XmlSyntaxError } from '../../../main/imports/xlsx/xml-scan.ts';
-import { openZip } from '../../../main/imports/xlsx/zip.ts';
+import { pieceSplits, randomCuts, writeSampleWorkbook } from '../../support/xlsx-samples.ts';
 
 type Outcome = { rows: [number, string[]][]; errorCells: number; ends: number; fast: number } | { error: string };
 
@@ -58,24 +57,9 @@ function read(xml: string, pieces: number[], fast: boolean): Outcome {
 /** The outcome without the count of rows taken fast (the only thing allowed to differ). */
 const comparable = (o: Outcome) => ('error' in o ? o : { ...o, fast: 0 });
 
-function splits(length: number, seed: number): number[][] {
-  let x = seed;
-  const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31), x / 2 ** 31);
-  const random = (max: number) => {
-    const out: number[] = [];
-    for (let left = length; left > 0;) {
-      const n = 1 + Math.floor(rnd() * max);
-      out.push(n);
-      left -= n;
-    }
-    return out;
-  };
-  return [[], random(7), random(60), random(2048)];
-}
-
 function expectSame(xml: string, label: string): Outcome {
   const reference = read(xml, [], false);
-  for (const [k, cut] of splits(xml.length, xml.length).entries())
+  for (const [k, cut] of pieceSplits(xml.length, xml.length).entries())
     expect(comparable(read(xml, cut, true)), `${label}, split ${k}`).toEqual(comparable(reference));
   return reference;
 }
@@ -137,29 +121,8 @@ describe('reading a sheet by position', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pallet-xlsx-rows-'));
     for (const shared of [true, false]) {
-      const path = join(dir, `wb-${shared}.xlsx`);
-      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: shared, useStyles: true });
-      const ws = wb.addWorksheet('Price list');
-      ws.addRow(['UPC', 'Name', 'Cost', 'Date', 'Flag']).commit();
-      for (let i = 0; i < 400; i++)
-        ws.addRow([
-          i % 7 === 0 ? `0${36000291452 + i}` : 36000291452 + i,
-          `Item <${i}> & "co" ’s`,
-          1.25 + i / 7,
-          new Date(Date.UTC(2026, 0, 1 + i)),
-          i % 3 === 0,
-        ]).commit();
-      ws.addRow([{ richText: [{ text: 'Bold', font: { bold: true } }, { text: ' plain' }] }]).commit();
-      ws.addRow([{ formula: 'SUM(C2:C4)', result: 7 }, null, { error: '#N/A' }]).commit();
-      ws.getRow(420).getCell(3).value = 'far below';
-      ws.commit();
-      await wb.commit();
-      const zip = await openZip(path);
-      try {
-        sheets[shared ? 'shared' : 'inline'] = await zip.text('xl/worksheets/sheet1.xml');
-      } finally {
-        zip.close();
-      }
+      const parts = await writeSampleWorkbook(join(dir, `wb-${shared}.xlsx`), shared);
+      sheets[shared ? 'shared' : 'inline'] = parts['xl/worksheets/sheet1.xml']!;
     }
   });
   afterAll(() => {
@@ -272,7 +235,7 @@ describe('reading a sheet by position', () => {
       const xml = sheet(rows);
       const reference = read(xml, [], false);
       if ('error' in reference) refused++;
-      for (const cut of [[], splits(xml.length, k)[1]!]) {
+      for (const cut of [[], randomCuts(xml.length, k, 7)]) {
         const fast = read(xml, cut, true);
         expect(comparable(fast), `${k}: ${xml}`).toEqual(comparable(reference));
         if (!('error' in fast)) fastRows += fast.fast;

@@ -3,11 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createXmlScanner, XmlSyntaxError } from '../../../main/imports/xlsx/xml-scan.ts';
-import { openZip } from '../../../main/imports/xlsx/zip.ts';
+import { pieceSplits, writeSampleWorkbook } from '../../support/xlsx-samples.ts';
 
 type Event = ['open', string, Record<string, string>] | ['text', string] | ['close', string];
 
@@ -55,22 +54,6 @@ function withScanner(xml: string, pieces: number[]): Event[] {
   return normalize(events);
 }
 
-/** Piece lengths: whole, one character at a time (short texts), and seeded random cuts. */
-function splits(length: number, seed: number): number[][] {
-  let x = seed;
-  const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31), x / 2 ** 31);
-  const random = (max: number) => {
-    const out: number[] = [];
-    for (let left = length; left > 0;) {
-      const n = 1 + Math.floor(rnd() * max);
-      out.push(n);
-      left -= n;
-    }
-    return out;
-  };
-  return [[], ...(length < 3000 ? [Array<number>(length).fill(1)] : []), random(7), random(50), random(4096)];
-}
-
 const CASES: Record<string, string> = {
   sheet:
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' +
@@ -108,39 +91,9 @@ describe('the workbook XML scanner', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pallet-xml-scan-'));
     // A workbook as a spreadsheet writes it: shared strings, rich text, numbers, dates, a formula, two sheets.
-    for (const shared of [true, false]) {
-      const path = join(dir, `wb-${shared}.xlsx`);
-      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: shared, useStyles: true });
-      const ws = wb.addWorksheet('Price list');
-      ws.addRow(['UPC', 'Name', 'Cost', 'Date']).commit();
-      for (let i = 0; i < 300; i++)
-        ws.addRow([
-          36000291452 + i,
-          `Item <${i}> & "co" ’s`,
-          1.25 + i / 7,
-          new Date(Date.UTC(2026, 0, 1 + i)),
-        ]).commit();
-      ws.addRow([{ richText: [{ text: 'Bold', font: { bold: true } }, { text: ' plain' }] }]).commit();
-      ws.addRow([{ formula: 'SUM(C2:C4)', result: 7 }]).commit();
-      ws.commit();
-      wb.addWorksheet('Notes').addRow(['line1\nline2']).commit();
-      await wb.commit();
-      const zip = await openZip(path);
-      try {
-        for (const name of [
-          'xl/workbook.xml',
-          'xl/styles.xml',
-          'xl/sharedStrings.xml',
-          'xl/worksheets/sheet1.xml',
-          'xl/worksheets/sheet2.xml',
-          'xl/_rels/workbook.xml.rels',
-          '[Content_Types].xml',
-        ])
-          if (zip.has(name)) parts[`${shared ? 'shared' : 'inline'}:${name}`] = await zip.text(name);
-      } finally {
-        zip.close();
-      }
-    }
+    for (const shared of [true, false])
+      for (const [name, xml] of Object.entries(await writeSampleWorkbook(join(dir, `wb-${shared}.xlsx`), shared)))
+        parts[`${shared ? 'shared' : 'inline'}:${name}`] = xml;
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -149,7 +102,7 @@ describe('the workbook XML scanner', () => {
     for (const [name, xml] of Object.entries(parts)) {
       const expected = withSaxes(xml);
       expect(expected.length, name).toBeGreaterThan(2);
-      for (const [k, cut] of splits(xml.length, 7).entries())
+      for (const [k, cut] of pieceSplits(xml.length, 7).entries())
         expect(withScanner(xml, cut), `${name}, split ${k}`).toEqual(expected);
     }
   });
@@ -157,7 +110,7 @@ describe('the workbook XML scanner', () => {
   for (const [name, xml] of Object.entries(CASES))
     it(`reads ${name} as saxes does, in any pieces`, () => {
       const expected = withSaxes(xml);
-      for (const [k, cut] of splits(xml.length, name.length).entries())
+      for (const [k, cut] of pieceSplits(xml.length, name.length).entries())
         expect(withScanner(xml, cut), `split ${k}`).toEqual(expected);
     });
 
@@ -211,7 +164,7 @@ describe('the workbook XML scanner', () => {
         // saxes refuses it: the scanner may too, or read it (it checks less).
       }
       try {
-        const events = withScanner(xml, splits(xml.length, k)[rnd(4)]!);
+        const events = withScanner(xml, pieceSplits(xml.length, k)[rnd(4)]!);
         parsed++;
         if (reference) expect(events, xml).toEqual(reference);
       } catch (err) {
@@ -225,6 +178,6 @@ describe('the workbook XML scanner', () => {
   for (const [name, xml] of Object.entries(BAD))
     it(`refuses malformed XML: ${name} (as saxes does)`, () => {
       expect(() => withSaxes(xml)).toThrow();
-      for (const cut of splits(xml.length, 3)) expect(() => withScanner(xml, cut)).toThrow(XmlSyntaxError);
+      for (const cut of pieceSplits(xml.length, 3)) expect(() => withScanner(xml, cut)).toThrow(XmlSyntaxError);
     });
 });
