@@ -1,10 +1,13 @@
 import { fileURLToPath } from 'node:url';
 
 /**
- * V8 limits for worker processes: a small young generation and a capped old space keep a million-row import under
- * 128 MiB resident (its live heap is ~30 MiB; without caps V8 lets garbage pile up to ~60 MiB before collecting).
+ * V8 limits for worker processes: a small young generation and a capped old space bound a million-row import's
+ * resident memory (its live heap is ~30 MiB; without caps V8 lets garbage pile up to ~60 MiB before collecting).
+ * Semi-spaces of 4 MiB, not 2: an import's rows (a chunk being validated, or waiting to be written) then die young
+ * instead of surviving into old space. Measured at 1M rows, side by side: the worker's CPU by the end of reading fell
+ * from 10–13 s to 9–10.5 s (the GC helper threads from ~2 s to nearly none), peak RSS unchanged (130–137 MiB).
  */
-export const WORKER_V8_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=96'];
+export const WORKER_V8_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=96'];
 
 /** How a worker process starts: its entry module, Node-only flags and the V8 flags (see LaunchSpec). */
 export interface WorkerEntry {

@@ -128,7 +128,7 @@ describe.skipIf(!built)('the built main under the strict Electron double', { tim
     s = await d.waitFor((x) => x.utilityProcesses.filter((u) => u.spawned).length === 2, 20_000);
     for (const u of s.utilityProcesses) {
       expect(u.effectiveExecArgv).toEqual(
-        expect.arrayContaining(['--max-old-space-size=96', '--max-semi-space-size=2']),
+        expect.arrayContaining(['--max-old-space-size=96', '--max-semi-space-size=4']),
       );
       expect(u.droppedExecArgv).toEqual([]);
     }

@@ -50,11 +50,11 @@ describe('utilityExecArgv', () => {
   it('folds V8 flags into --js-flags (a utility process ignores bare V8 flags) and reports Node-only flags it would drop', () => {
     expect(
       utilityExecArgv({
-        v8Flags: ['--max-semi-space-size=2', '--max-old-space-size=96'],
+        v8Flags: ['--max-semi-space-size=4', '--max-old-space-size=96'],
         execArgv: ['--import', 'tsx', '--trace-warnings'],
       }),
     ).toEqual({
-      execArgv: ['--js-flags=--max-semi-space-size=2 --max-old-space-size=96', '--trace-warnings'],
+      execArgv: ['--js-flags=--max-semi-space-size=4 --max-old-space-size=96', '--trace-warnings'],
       dropped: ['--import', 'tsx'],
     });
     expect(utilityExecArgv({})).toEqual({ execArgv: [], dropped: [] });
