@@ -136,7 +136,8 @@ export function recordImportOffers(
   const shared = (from: string) =>
     `${from} AND EXISTS (SELECT 1 FROM ${OFFERS_OF('h.product_id', 'x')} WHERE x_s.id <> :sup)`;
   const scope = [
-    'SELECT id AS product_id FROM products WHERE cost_supplier_id IS NOT NULL',
+    // Named: without statistics the planner scanned every product (~170 ms a million) rather than the few pinned.
+    'SELECT id AS product_id FROM products INDEXED BY products_cost_supplier WHERE cost_supplier_id IS NOT NULL',
     ...(others
       ? [
           shared('SELECT h.product_id FROM supplier_offer_history h WHERE h.import_id = :imp'),
