@@ -5,9 +5,14 @@ import { gs1CheckDigit } from '../catalog/gtin.ts';
 const BRANDS = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark', 'Wayne', 'Wonka', 'Tyrell', 'Cyberdyne'];
 const CATEGORIES = ['Toys & Games', 'Home & Kitchen', 'Beauty', 'Grocery', 'Sports & Outdoors', 'Office Products'];
 
-/** The n-th of a sequence of distinct, valid UPC-A codes (ascending while n < 12.6 million). */
+/**
+ * The n-th of a sequence of distinct, valid UPC-A codes (ascending while n < 12.5 million). They start `01…`, as a
+ * US company's codes do: one leading zero, which a spreadsheet's number cell drops. Codes with five or more leading
+ * zeros (the first ~1,300 before) are GS1's GTIN-8 range: a workbook's number cell (eight digits or fewer) reads them
+ * back as UPC-E codes, other products than the CSV's, and out of barcode order.
+ */
 export function syntheticUpc(i: number): string {
-  const body = ((i * 7919 + 12345) % 1e11).toString().padStart(11, '0');
+  const body = ((1e9 + i * 7919 + 12345) % 1e11).toString().padStart(11, '0');
   return body + gs1CheckDigit(body);
 }
 

@@ -23,9 +23,10 @@ export interface Parser {
 
 /**
  * Starts the parsing thread now: booting it (an isolate, the parser's code) took ~80 ms, which an import spends
- * planning meanwhile. It waits for `read`.
+ * planning meanwhile. It waits for `read`. `ahead`: the file the import names, opened meanwhile should it be a
+ * workbook (its shared strings loaded, as the planner loads them on its own thread).
  */
-export function startParser(): Parser {
+export function startParser(ahead?: string): Parser {
   let worker: Worker | null = null;
   let bootError: unknown = null;
   let exitCode: number | null = null;
@@ -34,6 +35,7 @@ export function startParser(): Parser {
     // Until `read` listens: a thread that fails to boot is reported there.
     worker.once('error', (err) => (bootError ??= err));
     worker.once('exit', (code) => (exitCode = code));
+    if (ahead !== undefined) worker.postMessage({ ahead });
   } catch (err) {
     bootError = err;
   }
@@ -50,7 +52,14 @@ export function startParser(): Parser {
     close() {
       if (!used) {
         used = true;
-        void worker?.terminate();
+        // Told to close, the thread closes a workbook it opened ahead and ends by itself (terminated while still
+        // opening it, its strings' temporary file stayed open in this process: see the test); stopped anyway should
+        // it not end within 10 s.
+        if (ahead !== undefined && worker && exitCode === null) {
+          const w = worker;
+          w.postMessage({ close: true });
+          setTimeout(() => void w.terminate(), 10_000).unref();
+        } else void worker?.terminate();
       }
     },
   };

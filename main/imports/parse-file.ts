@@ -2,6 +2,7 @@ import { createChunkParser, type ChunkParserOptions, type ParsedChunk } from './
 import { readRecords } from './reader.ts';
 import type { Delimiter, FileEncoding, Newline } from './sniff.ts';
 import { parseXlsxFile } from './xlsx/parse.ts';
+import type { Workbook } from './xlsx/workbook.ts';
 
 /** Everything needed to read and validate a file from a saved place: plain data, so it can cross to a thread. */
 export interface ParseFileOptions extends ChunkParserOptions {
@@ -22,12 +23,14 @@ export interface ParseFileOptions extends ChunkParserOptions {
 /**
  * Reads the file from `startByte` and hands each validated chunk to `onChunk` (synchronously, in file order); the
  * last one (`last`, possibly without rows) ends at the end of the file. Returning 'stop' ends reading after it.
+ * `ahead`: the file's workbook opened while the import planned (see parseXlsxFile).
  */
 export async function parseFile(
   opts: ParseFileOptions,
   onChunk: (chunk: ParsedChunk, last: boolean) => void | 'stop',
+  ahead?: Promise<Workbook | null>,
 ): Promise<{ stopped: boolean }> {
-  if (opts.xlsx) return parseXlsxFile(opts, opts.xlsx, onChunk);
+  if (opts.xlsx) return parseXlsxFile(opts, opts.xlsx, onChunk, ahead);
   const parser = createChunkParser(opts);
   const { endByte, stopped } = await readRecords({
     path: opts.path,

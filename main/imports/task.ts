@@ -137,7 +137,7 @@ export function createImportTask(deps: ImportTaskDeps): Task<'import'> {
     if (cp?.phase === 'done') return (cp as Extract<Checkpoint, { phase: 'done' }>).result;
 
     // The parsing thread boots while the import plans (an import about to merge has no file left to read).
-    const parser = cp?.phase === 'merging' ? null : startParser();
+    const parser = cp?.phase === 'merging' ? null : startParser(payload.path);
     try {
       const known = imports.byJob(ctx.job.id);
       const started = known ? null : await startImport(ctx, payload, db, deps.dbPath);

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { createChunkParser, type ChunkParserOptions, type ParsedChunk } from '../chunks.ts';
 import { padRow, readSheetRows } from './rows.ts';
 import { locateTable } from './table.ts';
-import { openWorkbook } from './workbook.ts';
+import { openWorkbook, type Workbook } from './workbook.ts';
 
 // Rows per chunk: about the 16 KiB of CSV text a CSV chunk holds for a typical price list.
 const CHUNK_ROWS = 160;
@@ -12,14 +12,16 @@ const CHUNK_ROWS = 160;
 /**
  * Reads the workbook's table from past its header (a fresh import) or past `rowNumber` (a resume: the row number is
  * the place to go on from, as the file's hash was checked). A chunk's `endByte` is the share of the sheet read,
- * scaled to the file's size, so progress reads as for a CSV.
+ * scaled to the file's size, so progress reads as for a CSV. `ahead`: this file's workbook, opened while the import
+ * planned (closed here like one opened here); null or absent, it is opened now.
  */
 export async function parseXlsxFile(
   opts: ChunkParserOptions & { path: string },
   where: { sheet: string | null; headerRow?: number },
   onChunk: (chunk: ParsedChunk, last: boolean) => void | 'stop',
+  ahead?: Promise<Workbook | null>,
 ): Promise<{ stopped: boolean }> {
-  const wb = await openWorkbook(opts.path);
+  const wb = (await ahead) ?? (await openWorkbook(opts.path));
   try {
     const { size } = await stat(opts.path);
     const table = await locateTable(wb, where.sheet, 0, where.headerRow);

@@ -70,6 +70,50 @@ function cellText(
   }
 }
 
+/** columnIndex of the reference in s[from, to), read in place. */
+function columnAt(s: string, from: number, to: number): number {
+  let col = 0;
+  let i = from;
+  for (; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const upper = c >= 97 ? c - 32 : c;
+    if (upper < 65 || upper > 90) break;
+    col = col * 26 + (upper - 64);
+  }
+  return i === from ? -1 : col - 1;
+}
+
+/** A cell's type attribute in s[from, to): the one-letter types without a new string. */
+function typeAt(s: string, from: number, to: number): string {
+  if (to - from === 1) {
+    switch (s.charCodeAt(from)) {
+      case 115:
+        return 's';
+      case 110:
+        return 'n';
+      case 98:
+        return 'b';
+      case 101:
+        return 'e';
+      case 100:
+        return 'd';
+    }
+  }
+  return s.slice(from, to);
+}
+
+/** Number() of s[from, to): plain digits read in place, anything else as Number reads it. */
+function numberAt(s: string, from: number, to: number): number {
+  if (to === from || to - from > 9) return Number(s.slice(from, to));
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number(s.slice(from, to));
+    n = n * 10 + d;
+  }
+  return n;
+}
+
 /** What turning a sheet's XML into rows needs: the workbook's date styles and date system, and its strings. */
 export interface SheetContext {
   wb: Pick<Workbook, 'dateStyles' | 'date1904'>;
@@ -108,10 +152,14 @@ export function sheetRowHandlers(
     onRow(cells, rowNo);
   };
 
-  // The fast path's attribute reader: the tag's r, s and t (the last of a repeated one wins, as in the scanner).
-  let aR: string | undefined;
-  let aS: string | undefined;
-  let aT: string | undefined;
+  // The fast path's attribute reader: where the tag's r, s and t values lie (the last of a repeated one wins, as in
+  // the scanner; -1: absent). Positions, not slices: three strings a cell were a third of reading a sheet's rows.
+  let rFrom = -1;
+  let rTo = -1;
+  let sFrom = -1;
+  let sTo = -1;
+  let tFrom = -1;
+  let tTo = -1;
   let selfClosed = false;
   /**
    * Reads a tag's attributes from `i` (just past its name) to its ">" or "/>", before `limit`; returns the index
@@ -119,7 +167,7 @@ export function sheetRowHandlers(
    * "<" or "&" in a value, a tag running past the row).
    */
   const attrsOf = (s: string, i: number, limit: number): number => {
-    aR = aS = aT = undefined;
+    rFrom = sFrom = tFrom = -1;
     for (;;) {
       let c = s.charCodeAt(i);
       const spaced = isSpace(c);
@@ -151,9 +199,16 @@ export function sheetRowHandlers(
       }
       if (i - from === 1) {
         const name = s.charCodeAt(from);
-        if (name === 114 /* r */) aR = s.slice(i + 2, e);
-        else if (name === 115 /* s */) aS = s.slice(i + 2, e);
-        else if (name === 116 /* t */) aT = s.slice(i + 2, e);
+        if (name === 114 /* r */) {
+          rFrom = i + 2;
+          rTo = e;
+        } else if (name === 115 /* s */) {
+          sFrom = i + 2;
+          sTo = e;
+        } else if (name === 116 /* t */) {
+          tFrom = i + 2;
+          tTo = e;
+        }
       }
       i = e + 1;
     }
@@ -172,7 +227,7 @@ export function sheetRowHandlers(
   const takeRow = (s: string, from: number, end: number): boolean => {
     let i = attrsOf(s, from + 4, end);
     if (i < 0 || selfClosed) return false;
-    const rowR = aR;
+    const rowR = rFrom >= 0 ? s.slice(rFrom, rTo) : undefined;
     const cells: string[] = [];
     let at = -1;
     let errors = 0;
@@ -184,9 +239,9 @@ export function sheetRowHandlers(
         return false;
       i = attrsOf(s, i + 2, end);
       if (i < 0) return false;
-      at = aR ? columnIndex(aR) : at + 1;
-      const cellType = aT ?? 'n';
-      const cellStyle = aS !== undefined ? Number(aS) : 0;
+      at = rFrom >= 0 && rTo > rFrom ? columnAt(s, rFrom, rTo) : at + 1;
+      const cellType = tFrom < 0 ? 'n' : typeAt(s, tFrom, tTo);
+      const cellStyle = sFrom < 0 ? 0 : numberAt(s, sFrom, sTo);
       let value = '';
       if (!selfClosed) {
         for (;;) {

@@ -1,4 +1,5 @@
 // An .xlsx workbook opened for reading: its sheets, the styles that mark dates, and the shared strings.
+import { open } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { BadFileError } from '../sniff.ts';
 import { isDateFormat } from './cells.ts';
@@ -149,4 +150,32 @@ async function readStringsInto(table: StringTable, zip: ZipArchive, part: string
       else if (name === 'si') table.push(current);
     },
   });
+}
+
+/**
+ * Opens `path` ahead of its import, with its shared strings loaded, when it is a zip (a workbook's first bytes); null
+ * for any other file, or one that fails to open — never throws: the import itself reports what is wrong with it.
+ */
+export async function openWorkbookAhead(path: string): Promise<Workbook | null> {
+  try {
+    const f = await open(path, 'r');
+    let magic: Buffer;
+    try {
+      magic = (await f.read(Buffer.alloc(4), 0, 4, 0)).buffer;
+    } finally {
+      await f.close();
+    }
+    if (magic.readUInt32LE(0) !== 0x04034b50) return null;
+  } catch {
+    return null;
+  }
+  let wb: Workbook | null = null;
+  try {
+    wb = await openWorkbook(path);
+    await wb.strings();
+    return wb;
+  } catch {
+    wb?.close();
+    return null;
+  }
 }
