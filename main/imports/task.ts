@@ -117,6 +117,10 @@ export interface FollowUpContext {
 }
 
 const MAX_JOB_ERRORS = 1000;
+// Staged rows per merge transaction. Each commit rewrites the index pages around its range and saves the checkpoint:
+// merging 667k staged rows (a shuffled 1M-row list) took 2.3–2.8 s in ranges of 8,000 against 2.8–3.2 s in ranges of
+// 2,000 (measured side by side); a range still commits within ~40 ms, so a cancel lands as fast.
+const MERGE_ROWS = 8000;
 // File bytes per parsed chunk (~160 rows of a typical price list; a transaction writes the chunks waiting, up to
 // four). Bigger chunks live long enough on the parsing thread to reach its old generation. Measured at 1M rows
 // against 256 KiB: ~20% faster end to end and ~10 MiB less peak memory (smaller batches in flight between the
@@ -161,7 +165,7 @@ export function createImportTask(deps: ImportTaskDeps): Task<'import'> {
           sniffed: started?.sniffed ?? null,
           from,
           dbPath: deps.dbPath,
-          mergeRows: deps.mergeRows ?? 2000,
+          mergeRows: deps.mergeRows ?? MERGE_ROWS,
           lookupAfter: payload.lookupAfter,
           imagesAfter: payload.imagesAfter,
           followUps: deps.followUps,
