@@ -102,25 +102,30 @@ export function openStaging(path: string) {
   );
   const args: unknown[] = new Array(MULTI * ROW_WIDTH);
   const one: unknown[] = new Array(ROW_WIDTH);
-  const stageTx = db.transaction((values: readonly unknown[]) => {
-    const n = values.length;
-    let o = 0;
-    for (const step = MULTI * ROW_WIDTH; o + step <= n; o += step) {
-      for (let i = 0; i < step; i++) args[i] = values[o + i];
-      insertMulti.run(...args);
-    }
-    for (; o < n; o += ROW_WIDTH) {
-      for (let i = 0; i < ROW_WIDTH; i++) one[i] = values[o + i];
-      insertOne.run(...one);
+  const stageTx = db.transaction((lists: readonly (readonly unknown[])[]) => {
+    for (const values of lists) {
+      const n = values.length;
+      let o = 0;
+      for (const step = MULTI * ROW_WIDTH; o + step <= n; o += step) {
+        for (let i = 0; i < step; i++) args[i] = values[o + i];
+        insertMulti.run(...args);
+      }
+      for (; o < n; o += ROW_WIDTH) {
+        for (let i = 0; i < ROW_WIDTH; i++) one[i] = values[o + i];
+        insertOne.run(...one);
+      }
     }
   });
 
   return {
     path,
     db,
-    /** Stages rows given flat in ROW_COLUMNS order, in one transaction. */
-    stage(values: readonly unknown[]): void {
-      if (values.length > 0) stageTx(values);
+    /**
+     * Stages rows given flat in ROW_COLUMNS order, every list in one transaction (a commit per parsed chunk was
+     * ~15% of staging a shuffled file).
+     */
+    stage(...lists: (readonly unknown[])[]): void {
+      if (lists.some((l) => l.length > 0)) stageTx(lists);
     },
     /**
      * Marks in-file duplicates (a later row with the same barcode, or without a barcode and the same name and

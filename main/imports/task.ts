@@ -389,17 +389,18 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
    */
   const writeChunks = (chunks: readonly ParsedChunk[]) => {
     const appends: (readonly unknown[])[] = [];
+    const toStage: (readonly unknown[])[] = [];
     let staged = 0;
     let last: string | undefined;
     for (const chunk of chunks) {
       reportChunk(report, chunk);
       const { append, stage, last: after } = writer.split(chunk.barcoded, last);
       last = after;
-      staging.stage(stage);
-      staging.stage(chunk.keyed);
+      toStage.push(stage, chunk.keyed);
       appends.push(append);
       staged += (stage.length + chunk.keyed.length) / ROW_WIDTH;
     }
+    staging.stage(...toStage);
     const end = chunks[chunks.length - 1]!;
     state = queue.checkpointAfter(lease, (): ReadState => {
       const now = Date.now();
