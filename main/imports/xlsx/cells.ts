@@ -53,15 +53,18 @@ export function isDateFormat(id: number, code: string | undefined): boolean {
   return /[dmyhs]/i.test(bare);
 }
 
-/** Column index (0-based) of a cell reference such as `AB12`; -1 when it has no letters. */
-export function columnIndex(ref: string): number {
+/**
+ * Column index (0-based) of a cell reference such as `AB12` — or of the one in `ref[from, to)`, read in place; -1 when
+ * it has no letters.
+ */
+export function columnIndex(ref: string, from = 0, to = ref.length): number {
   let col = 0;
-  let i = 0;
-  for (; i < ref.length; i++) {
+  let i = from;
+  for (; i < to; i++) {
     const c = ref.charCodeAt(i);
     const upper = c >= 97 ? c - 32 : c;
     if (upper < 65 || upper > 90) break;
     col = col * 26 + (upper - 64);
   }
-  return i === 0 ? -1 : col - 1;
+  return i === from ? -1 : col - 1;
 }

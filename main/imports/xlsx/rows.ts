@@ -70,19 +70,6 @@ function cellText(
   }
 }
 
-/** columnIndex of the reference in s[from, to), read in place. */
-function columnAt(s: string, from: number, to: number): number {
-  let col = 0;
-  let i = from;
-  for (; i < to; i++) {
-    const c = s.charCodeAt(i);
-    const upper = c >= 97 ? c - 32 : c;
-    if (upper < 65 || upper > 90) break;
-    col = col * 26 + (upper - 64);
-  }
-  return i === from ? -1 : col - 1;
-}
-
 /** A cell's type attribute in s[from, to): the one-letter types without a new string. */
 function typeAt(s: string, from: number, to: number): string {
   if (to - from === 1) {
@@ -239,7 +226,7 @@ export function sheetRowHandlers(
         return false;
       i = attrsOf(s, i + 2, end);
       if (i < 0) return false;
-      at = rFrom >= 0 && rTo > rFrom ? columnAt(s, rFrom, rTo) : at + 1;
+      at = rFrom >= 0 && rTo > rFrom ? columnIndex(s, rFrom, rTo) : at + 1;
       const cellType = tFrom < 0 ? 'n' : typeAt(s, tFrom, tTo);
       const cellStyle = sFrom < 0 ? 0 : numberAt(s, sFrom, sTo);
       let value = '';

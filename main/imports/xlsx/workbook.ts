@@ -1,8 +1,8 @@
 // An .xlsx workbook opened for reading: its sheets, the styles that mark dates, and the shared strings.
-import { open } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { BadFileError } from '../sniff.ts';
 import { isDateFormat } from './cells.ts';
+import { isZipFile } from './detect.ts';
 import { createStringTable, type StringTable } from './shared-strings.ts';
 import { parseXmlStream } from './xml.ts';
 import { openZip, type ZipArchive } from './zip.ts';
@@ -157,20 +157,9 @@ async function readStringsInto(table: StringTable, zip: ZipArchive, part: string
  * for any other file, or one that fails to open — never throws: the import itself reports what is wrong with it.
  */
 export async function openWorkbookAhead(path: string): Promise<Workbook | null> {
-  try {
-    const f = await open(path, 'r');
-    let magic: Buffer;
-    try {
-      magic = (await f.read(Buffer.alloc(4), 0, 4, 0)).buffer;
-    } finally {
-      await f.close();
-    }
-    if (magic.readUInt32LE(0) !== 0x04034b50) return null;
-  } catch {
-    return null;
-  }
   let wb: Workbook | null = null;
   try {
+    if (!(await isZipFile(path))) return null;
     wb = await openWorkbook(path);
     await wb.strings();
     return wb;

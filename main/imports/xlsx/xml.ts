@@ -88,7 +88,7 @@ export function endsWhole(b: Buffer): boolean {
     const c = b[n - k]!;
     if ((c & 0xc0) === 0x80) continue; // a continuation byte: its lead is further back
     if (c < 0x80) return k === 1;
-    const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
     return k >= need;
   }
   return false;
