@@ -82,7 +82,8 @@ describe('the window', () => {
   it('lists each imported price list with a way to its products', async () => {
     setup();
     const lists = await screen.findByRole('region', { name: 'Price lists' });
-    expect(lists.textContent).toContain('acme-prices.csv');
+    // The region shows its empty state until the imports arrive; wait for the list, not the frame.
+    await waitFor(() => expect(lists.textContent).toContain('acme-prices.csv'));
     fireEvent.click(screen.getByRole('button', { name: 'Show products of acme-prices.csv' }));
     expect(screen.getByTestId('nav-products').getAttribute('aria-current')).toBe('page');
   });
