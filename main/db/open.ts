@@ -8,6 +8,9 @@ import { migrations as appMigrations } from './migrations/index.ts';
 
 export type Db = Database.Database;
 
+/** Page size of a database Pallet creates. */
+export const PAGE_SIZE = 8192;
+
 export interface OpenOptions {
   /** Migrations to apply; defaults to the app's ladder. */
   migrations?: readonly Migration[];
@@ -30,6 +33,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     const ladder = options.migrations ?? appMigrations;
     const found = schemaVersion(db);
     if (found > ladder.length) throw new DatabaseTooNewError(found, ladder.length);
+    // A new database gets 8 KiB pages (SQLite's default is 4): an import writes each product, its offer and its history
+    // row through fewer, fuller pages. Measured at 1M rows, side by side: 4.16–4.45 s against 4.7–5.04 s for a list in
+    // barcode order, 5.5–6.0 s against 6.7–8.5 s shuffled. The size is fixed once the first table exists (and WAL
+    // keeps it): a database made by an earlier version keeps its 4 KiB pages.
+    if (!options.readonly && db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${PAGE_SIZE}`);
     // Several processes (app, workers, CLI) share the file: WAL lets readers run beside the one writer.
     if (!options.readonly) db.pragma('journal_mode = WAL');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);

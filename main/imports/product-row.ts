@@ -86,3 +86,30 @@ export function rowProduct(
     attributes: JSON.parse(v(19)) as Record<string, string>,
   };
 }
+
+/**
+ * Statements by the set of columns a list of rows fills (flat, ROW_COLUMNS order): a price list leaves many columns
+ * empty, and binding a NULL costs as much as a value, while a column left out of an INSERT is NULL all the same.
+ * `make` prepares the statements for the columns given (indexes into ROW_COLUMNS, in order). A file whose empty
+ * columns change from chunk to chunk would prepare statements without end: past `max` sets, every column is bound.
+ */
+export function statementsByColumns<T>(
+  make: (cols: number[]) => T,
+  max = 8,
+): (values: readonly unknown[]) => T & { cols: number[] } {
+  const made = new Map<number, T & { cols: number[] }>();
+  const ALL = (1 << ROW_WIDTH) - 1;
+  return (values) => {
+    let mask = 0;
+    for (let o = 0; o < values.length && mask !== ALL; o += ROW_WIDTH)
+      for (let i = 0; i < ROW_WIDTH; i++) if (values[o + i] !== null) mask |= 1 << i;
+    if (!made.has(mask) && made.size >= max) mask = ALL;
+    let s = made.get(mask);
+    if (!s) {
+      const cols = ROW_COLUMNS.map((_, i) => i).filter((i) => mask & (1 << i));
+      s = { ...make(cols), cols };
+      made.set(mask, s);
+    }
+    return s;
+  };
+}

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.ts';
-import { ROW_COLUMNS, ROW_WIDTH } from './product-row.ts';
+import { ROW_COLUMNS, ROW_WIDTH, statementsByColumns } from './product-row.ts';
 import { seenSetFrom, snapshotOf } from './product-sql.ts';
 
 /** What writing a chunk into the catalog did. */
@@ -40,24 +40,8 @@ export function createCatalogWriter(db: Db, importId: number) {
        ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${seenSetFrom('excluded')}
        WHERE products.seen_import_id IS NOT :imp`,
     );
-  // Statements by the set of columns a chunk has values in: a price list leaves many columns empty, and binding
-  // a NULL costs as much as a value (a left-out column is NULL all the same, for the insert and the update).
-  const upserts = new Map<number, { cols: number[]; multi: Database.Statement; one: Database.Statement }>();
-  const ALL = (1 << ROW_WIDTH) - 1;
-  const upsertsFor = (values: readonly unknown[]) => {
-    let mask = 0;
-    for (let o = 0; o < values.length; o += ROW_WIDTH)
-      for (let i = 0; i < ROW_WIDTH; i++) if (values[o + i] !== null) mask |= 1 << i;
-    // A file whose empty columns change from chunk to chunk would prepare statements without end: past a few, bind all.
-    if (!upserts.has(mask) && upserts.size >= 8) mask = ALL;
-    let u = upserts.get(mask);
-    if (!u) {
-      const cols = ROW_COLUMNS.map((_, i) => i).filter((i) => mask & (1 << i));
-      u = { cols, multi: upsert(cols, MULTI), one: upsert(cols, 1) };
-      upserts.set(mask, u);
-    }
-    return u;
-  };
+  // Only the columns a chunk fills are bound (see statementsByColumns).
+  const upsertsFor = statementsByColumns((cols) => ({ multi: upsert(cols, MULTI), one: upsert(cols, 1) }));
   const stmt = {
     maxId: db.prepare('SELECT coalesce(max(id), 0) FROM products').pluck(),
     maxGtin: db.prepare(MAX_GTIN_SQL).pluck(),

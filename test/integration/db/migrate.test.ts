@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { openDatabase } from '../../../main/db/open.ts';
+import { openDatabase, PAGE_SIZE } from '../../../main/db/open.ts';
 import { DatabaseTooNewError, migrate, schemaVersion } from '../../../main/db/migrate.ts';
 import { migrations } from '../../../main/db/migrations/index.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
@@ -20,6 +20,25 @@ describe('openDatabase / migrate', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
     expect(schemaVersion(db)).toBe(migrations.length);
     db.close();
+  });
+
+  it('creates a database with 8 KiB pages; one made with 4 KiB pages keeps them, and its rows', () => {
+    const db = openDatabase(tmp.path);
+    expect(db.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    db.close();
+    const old = tempDbPath();
+    try {
+      const raw = new Database(old.path);
+      raw.exec('CREATE TABLE keep(x); INSERT INTO keep VALUES (42)');
+      raw.close();
+      const reopened = openDatabase(old.path);
+      expect(reopened.pragma('page_size', { simple: true })).toBe(4096);
+      expect(reopened.prepare('SELECT x FROM keep').pluck().get()).toBe(42);
+      expect(schemaVersion(reopened)).toBe(migrations.length);
+      reopened.close();
+    } finally {
+      old.cleanup();
+    }
   });
 
   it('refuses a database written by a newer version, with a clear message, and changes nothing', () => {
