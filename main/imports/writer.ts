@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.ts';
 import { ROW_COLUMNS, ROW_WIDTH, statementsByColumns } from './product-row.ts';
 import { seenSetFrom, snapshotOf } from './product-sql.ts';
