@@ -4,6 +4,7 @@
 // rest go to a temporary file, read back through a small cache. A sheet uses its strings roughly in table order (a
 // writer numbers them as it first meets them), so the cache hits almost always and the file's pages stay in the OS's
 // cache, not in this process: memory is the same at 100k rows and at 1M.
+import { isAscii } from 'node:buffer';
 import { closeSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,6 +130,29 @@ export function createStringTable(opts: StringTableOptions = {}) {
     used = 0;
   };
   const textBlock = (b: number) => (b === textDone ? block : text.get(b));
+  // Text blocks decoded whole, when all ASCII (then a character is a byte): most recently used last. A block still
+  // being filled is decoded as far as it is filled, and again once a string past that is asked for.
+  const decoded = new Map<number, string | null>();
+  const DECODED_BLOCKS = 4;
+  let lastDecoded = -1;
+  let lastText: string | null = null;
+  /** Block `b` as a string covering at least its first `upTo` bytes, or null when the block is not all ASCII. */
+  const asciiText = (b: number, upTo: number): string | null => {
+    // Consecutive strings mostly share a block: the last one needs no bookkeeping.
+    if (b === lastDecoded && (lastText === null || lastText.length >= upTo)) return lastText;
+    let t: string | null | undefined = decoded.get(b);
+    if (t === undefined || (t !== null && t.length < upTo)) {
+      const buf = textBlock(b);
+      const n = b === textDone ? used : blockBytes;
+      t = isAscii(buf.subarray(0, n)) ? buf.toString('latin1', 0, n) : null;
+      if (decoded.size >= DECODED_BLOCKS && !decoded.has(b)) decoded.delete(decoded.keys().next().value!);
+    }
+    decoded.delete(b);
+    decoded.set(b, t);
+    lastDecoded = b;
+    lastText = t;
+    return t;
+  };
   /** Byte offset just past string `i`. */
   const endOf = (i: number): number => {
     const b = Math.floor(i / perIndexBlock);
@@ -174,7 +198,14 @@ export function createStringTable(opts: StringTableOptions = {}) {
       const end = endOf(i);
       const b = Math.floor(start / blockBytes);
       const off = start - b * blockBytes;
-      if (off + (end - start) <= blockBytes) return textBlock(b).toString('utf8', off, off + end - start);
+      if (off + (end - start) <= blockBytes) {
+        // An ASCII block is decoded once and its strings cut from it in JS: a call into Buffer's decoder per cell
+        // cost more than the cut.
+        const ascii = asciiText(b, off + end - start);
+        return ascii !== null
+          ? ascii.substring(off, off + end - start)
+          : textBlock(b).toString('utf8', off, off + end - start);
+      }
       // Across blocks: gather the bytes first (a multi-byte character may be split).
       const out = Buffer.allocUnsafe(end - start);
       for (let at = start; at < end;) {
@@ -188,6 +219,9 @@ export function createStringTable(opts: StringTableOptions = {}) {
     },
     /** Frees the temporary files (the table can no longer be read). */
     close(): void {
+      decoded.clear();
+      lastDecoded = -1;
+      lastText = null;
       text.close();
       index.close();
     },

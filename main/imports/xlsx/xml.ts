@@ -29,6 +29,10 @@ export function createXmlParser(part: string, h: XmlHandlers) {
   };
 }
 
+// Text goes to the scanner in strings of at most 64 KiB: V8 makes a string of 128 KiB or more in its large-object
+// space, ~15 times slower to create (an 83 MiB sheet as 128 KiB strings: 450–630 ms; as 64 KiB strings: ~30 ms).
+const TEXT_PIECE_BYTES = 64 * 1024;
+
 /** Parses a whole stream; `each` runs after every chunk (return true to stop early, a promise to wait for it). */
 export async function parseXmlStream(
   part: string,
@@ -41,8 +45,10 @@ export async function parseXmlStream(
   let bytes = 0;
   try {
     for await (const chunk of stream) {
-      bytes += (chunk as Buffer).length;
-      parser.write(text.write(chunk as Buffer));
+      const piece = chunk as Buffer;
+      bytes += piece.length;
+      for (let at = 0; at < piece.length; at += TEXT_PIECE_BYTES)
+        parser.write(text.write(piece.subarray(at, at + TEXT_PIECE_BYTES)));
       const next = each?.(bytes);
       // A promise: the caller's consumer is behind; the next chunk waits for it (bounded memory end to end).
       if (next instanceof Promise) await next;

@@ -47,6 +47,22 @@ describe('shared-string table', () => {
     t.close();
   });
 
+  it('reads strings back while the table is still filling, as ASCII blocks and as blocks that turn non-ASCII', () => {
+    const t = createStringTable({ blockBytes: 256, residentBlocks: 2, cachedBlocks: 1, dir: tempDir() });
+    const words: string[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      // Mostly ASCII; every 37th word brings a multi-byte character into a block whose start was read as ASCII.
+      const w = i % 37 === 36 ? `prix-${i}-€` : `SKU-${i}`;
+      t.push(w);
+      words.push(w);
+      // The newest string (in the block being filled, past what was read of it so far) and an older one.
+      expect(t.get(i)).toBe(w);
+      expect(t.get(i >> 1)).toBe(words[i >> 1]);
+    }
+    for (let i = 0; i < words.length; i++) expect(t.get(i)).toBe(words[i]);
+    t.close();
+  });
+
   it('never touches the disk while the table fits its resident blocks', () => {
     const dir = tempDir();
     const t = createStringTable({ blockBytes: 1024, residentBlocks: 4, dir });
