@@ -459,7 +459,7 @@ async function readWorkbook(db: Db, imp: ImportRecord, feed: Feed): Promise<void
     feedRows(parser, feed, [], next, true);
     await feed.settle();
   } finally {
-    wb.close();
+    await wb.close();
   }
 }
 

@@ -24,14 +24,19 @@ if ('ahead' in message) {
   [message] = (await once(parentPort!, 'message')) as [Message];
 }
 
-/** The workbook opened ahead when it is `path`'s; any other is closed (its temporary file with it). */
-function aheadFor(path: string | null): Promise<Workbook | null> | undefined {
-  if (ahead && ahead.path === path) return ahead.wb;
-  void ahead?.wb.then((wb) => wb?.close());
-  return undefined;
+/**
+ * Closes the workbook opened ahead unless it is `path`'s, its temporary file with it, once it has finished opening:
+ * the thread is stopped as soon as it has read, and a workbook still opening or closing then left its files open in
+ * this process.
+ */
+async function closeAheadUnless(path: string | null): Promise<void> {
+  if (!ahead || ahead.path === path) return;
+  const { wb } = ahead;
+  ahead = null;
+  await wb.then((w) => w?.close());
 }
 
-if ('close' in message) aheadFor(null);
+if ('close' in message) await closeAheadUnless(null);
 else if ('options' in message) await read(message);
 
 /** Reads the file, posting its chunks to the writer, a bounded number ahead of it. */
@@ -45,7 +50,8 @@ async function read({ options, flow, port }: Start): Promise<void> {
     Atomics.notify(state, 0);
   };
   try {
-    const wb = aheadFor(options.xlsx ? options.path : null);
+    await closeAheadUnless(options.xlsx ? options.path : null);
+    const wb = ahead?.wb;
     // This thread only reads: blocking reads cost it less than promise reads (see ReadOptions.blocking).
     await parseFile(
       { ...options, blocking: true },

@@ -40,6 +40,6 @@ export async function parseXlsxFile(
     if (stopped) return { stopped };
     return { stopped: onChunk(parser.parse([], size, true), true) === 'stop' };
   } finally {
-    wb.close();
+    await wb.close();
   }
 }

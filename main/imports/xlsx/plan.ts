@@ -79,6 +79,6 @@ export async function planXlsx(
       xlsx: { sheets: wb.sheets.map((s) => s.name), sheet: table.sheet.name },
     };
   } finally {
-    wb.close();
+    await wb.close();
   }
 }

@@ -24,7 +24,8 @@ export interface Workbook {
   dateStyles: boolean[];
   /** The shared strings, loaded on first use (once). */
   strings(): Promise<StringTable>;
-  close(): void;
+  /** Closes the file and the strings' temporary file; resolves once both are closed. */
+  close(): Promise<void>;
 }
 
 const NOT_WORKBOOK =
@@ -82,17 +83,18 @@ export async function openWorkbook(path: string): Promise<Workbook> {
       date1904,
       dateStyles,
       strings: () => (table ??= readSharedStrings(zip, sstPart)),
-      close: () => {
-        zip.close();
+      close: async () => {
+        const closed = zip.close();
         // The table's temporary file goes with the workbook (a table that failed to load has none).
-        table?.then(
+        await table?.then(
           (t) => t.close(),
           () => {},
         );
+        await closed;
       },
     };
   } catch (err) {
-    zip.close();
+    void zip.close();
     throw err;
   }
 }
@@ -164,7 +166,7 @@ export async function openWorkbookAhead(path: string): Promise<Workbook | null> 
     await wb.strings();
     return wb;
   } catch {
-    wb?.close();
+    await wb?.close();
     return null;
   }
 }

@@ -15,7 +15,8 @@ export interface ZipArchive {
   open(name: string): Promise<Readable>;
   /** The whole entry as text (small parts only: workbook, relationships, styles). */
   text(name: string): Promise<string>;
-  close(): void;
+  /** Closes the archive; resolves once its file is closed (yauzl closes it asynchronously). */
+  close(): Promise<void>;
 }
 
 /** Opens a zip archive and lists its entries; a damaged archive is a BadFileError. */
@@ -43,6 +44,7 @@ export async function openZip(path: string): Promise<ZipArchive> {
     zip.readEntry();
   });
   const entry = (name: string) => entries.get(name.toLowerCase());
+  let closing: Promise<void> | null = null;
   const open = async (name: string): Promise<Readable> => {
     const e = entry(name);
     if (!e) throw new BadFileError('binary', `The workbook has no part "${name}": it is damaged or incomplete.`);
@@ -69,7 +71,17 @@ export async function openZip(path: string): Promise<ZipArchive> {
       for await (const chunk of await open(name)) parts.push(chunk as Buffer);
       return Buffer.concat(parts).toString('utf8');
     },
-    close: () => zip.close(),
+    close: () => {
+      if (!closing) {
+        closing = new Promise<void>((resolve) => {
+          zip.once('close', () => resolve());
+          // An error closing leaves nothing to wait for.
+          zip.once('error', () => resolve());
+        });
+        zip.close();
+      }
+      return closing;
+    },
   };
 }
 

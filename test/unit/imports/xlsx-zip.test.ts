@@ -1,6 +1,6 @@
 // A workbook's parts read from its zip: inflated whole and equal to what was written, refused clearly when damaged,
 // and a part left half-read (the planner reads the first rows only) closes its file.
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -58,6 +58,22 @@ describe('reading a workbook zip', () => {
       zip.close();
     }
   }
+
+  it('closing resolves once the file is closed (and again for a second close)', async () => {
+    const onPath = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === path;
+        } catch {
+          return false;
+        }
+      }).length;
+    const zip = await openZip(path);
+    expect(onPath()).toBe(1);
+    await zip.close();
+    expect(onPath()).toBe(0);
+    await zip.close();
+  });
 
   it('inflates a part whole, as many bytes as the archive states', async () => {
     const zip = await openZip(path);
