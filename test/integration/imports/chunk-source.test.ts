@@ -124,6 +124,8 @@ describe('the parsing thread, told the file ahead', () => {
       cs.reduce((n, c) => n + (c.barcoded.length + c.keyed.length) / ROW_WIDTH + c.rejected.length, 0);
     expect(rows(early)).toBeGreaterThanOrEqual(400);
     expect(early).toEqual(plain);
+    // Read to the end, the workbook leaves nothing open in this process (the thread is stopped once it has read).
+    await until(() => openOn(path) === 0, 'closed once read');
   });
 
   it('closes a workbook opened ahead that is not read: told another file, or closed unused', async () => {
