@@ -38,7 +38,8 @@ const SQLITE_DEFAULT_PAGES = 1000;
  * A worker's own auto-checkpoint threshold (16,384 pages: 128 MiB of log at 8 KiB pages, 64 MiB at 4). Under
  * SQLite's default of 1,000 pages every ~4 MiB a worker's commit stopped to copy the log back and fsync twice: ~1.2 µs
  * of an import's ~6.3 µs a row, on the thread that writes. The app's checkpoint thread copies those pages within
- * ~100 ms instead; this threshold only bounds the log, should that thread be gone or fall behind (once past it, the worker's next commits copy and restart the log).
+ * ~100 ms instead; this threshold only bounds the log, should that thread be gone or fall behind (once past it, the
+ * worker's next commits copy and restart the log).
  */
 export const WORKER_CHECKPOINT_PAGES = 16_384;
 
