@@ -6,6 +6,7 @@ import { openDatabase, type Db } from '../db/open.ts';
 import { productDecisionView, type ProductDecisionView } from '../decisions/store.ts';
 import { cliSettings } from './cli-settings.ts';
 import { productCostHistory } from '../suppliers/cost-history.ts';
+import { OFFER_SAID, OFFER_VALUE } from '../suppliers/offers.ts';
 
 interface Out {
   json: boolean;
@@ -81,9 +82,11 @@ export function productReport(db: Db, productId: number, marketplace: string, se
     .get(productId, marketplace) as Row | undefined;
   const offers = db
     .prepare(
-      `SELECT o.supplier_id, s.name, o.cost, o.currency, o.case_pack, o.moq
-       FROM supplier_offers o JOIN suppliers s ON s.id = o.supplier_id
-       WHERE o.product_id = ? ORDER BY o.cost IS NULL, o.cost, s.name`,
+      // Through the suppliers, a few, by the offers' key (offers have no index by product: migration 012).
+      `SELECT o.supplier_id, s.name, ${OFFER_VALUE('o', 'h', 'cost')} AS cost, ${OFFER_VALUE('o', 'h', 'currency')} AS currency,
+         ${OFFER_VALUE('o', 'h', 'case_pack')} AS case_pack, ${OFFER_VALUE('o', 'h', 'moq')} AS moq
+       FROM suppliers s CROSS JOIN supplier_offers o ON o.supplier_id = s.id AND o.product_id = ? ${OFFER_SAID('o', 'h')}
+       ORDER BY ${OFFER_VALUE('o', 'h', 'cost')} IS NULL, ${OFFER_VALUE('o', 'h', 'cost')}, s.name`,
     )
     .all(productId) as Row[];
   const history = productCostHistory(db, productId);

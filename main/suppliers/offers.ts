@@ -22,6 +22,20 @@ const CURRENT = (o: string) =>
 const OFFERS_OF = (product: string, o: string) =>
   `suppliers ${o}_s CROSS JOIN supplier_offers ${o} ON ${o}.supplier_id = ${o}_s.id AND ${o}.product_id = ${product}`;
 
+/**
+ * What offer `o` says is its last list's history row `h` (migration 017): this joins it. An offer recorded before
+ * keeps its own values, read first (see OFFER_VALUE).
+ */
+export const OFFER_SAID = (o: string, h: string) =>
+  `LEFT JOIN supplier_offer_history ${h} ON ${h}.import_id = ${o}.last_import_id AND ${h}.product_id = ${o}.product_id`;
+/** One of an offer's values (cost, currency, case_pack, moq), with OFFER_SAID joined as `h`. */
+export const OFFER_VALUE = (o: string, h: string, column: 'cost' | 'currency' | 'case_pack' | 'moq') =>
+  `coalesce(${o}.${column}, ${h}.${column})`;
+// The current offer of the supplier a product's cost is pinned to.
+const PINNED_COST = `(SELECT ${OFFER_VALUE('po', 'ph', 'cost')} FROM supplier_offers po ${OFFER_SAID('po', 'ph')}
+  WHERE po.supplier_id = products.cost_supplier_id AND po.product_id = products.id
+    AND ${OFFER_VALUE('po', 'ph', 'cost')} IS NOT NULL AND ${CURRENT('po')})`;
+
 /** The supplier an import belongs to, or null (older imports, files without one). */
 export function importSupplier(db: Db, importId: number): number | null {
   return (db.prepare('SELECT supplier_id FROM imports WHERE id = ?').pluck().get(importId) as number | null) ?? null;
@@ -35,19 +49,11 @@ export function importSupplier(db: Db, importId: number): number | null {
 function applyBestCosts(db: Db, scope: string, params: { now: number } & Record<string, number>): number {
   const best = db.prepare(
     `WITH ${LATEST},
-     best AS (SELECT s.product_id, min(o.cost) AS cost FROM (${scope}) s
-       CROSS JOIN ${OFFERS_OF('s.product_id', 'o')}
-       WHERE o.cost IS NOT NULL AND ${CURRENT('o')} GROUP BY s.product_id)
-     UPDATE products SET cost = coalesce(
-         (SELECT po.cost FROM supplier_offers po WHERE po.supplier_id = products.cost_supplier_id
-            AND po.product_id = products.id AND po.cost IS NOT NULL AND ${CURRENT('po')}),
-         b.cost),
-       updated_at = :now
-     FROM best b WHERE products.id = b.product_id
-       AND products.cost IS NOT coalesce(
-         (SELECT po.cost FROM supplier_offers po WHERE po.supplier_id = products.cost_supplier_id
-            AND po.product_id = products.id AND po.cost IS NOT NULL AND ${CURRENT('po')}),
-         b.cost)`,
+     best AS (SELECT s.product_id, min(${OFFER_VALUE('o', 'oh', 'cost')}) AS cost FROM (${scope}) s
+       CROSS JOIN ${OFFERS_OF('s.product_id', 'o')} ${OFFER_SAID('o', 'oh')}
+       WHERE ${OFFER_VALUE('o', 'oh', 'cost')} IS NOT NULL AND ${CURRENT('o')} GROUP BY s.product_id)
+     UPDATE products SET cost = coalesce(${PINNED_COST}, b.cost), updated_at = :now
+     FROM best b WHERE products.id = b.product_id AND products.cost IS NOT coalesce(${PINNED_COST}, b.cost)`,
   );
   return best.run(params).changes;
 }
@@ -114,13 +120,13 @@ export function recordImportOffers(
       )
       .run(args).changes;
   }
+  // The current offers: keys and the lists that made them; their values are this list's history rows (migration
+  // 017). An offer recorded before keeps values of its own: this list's replace them.
   db.prepare(
-    `INSERT INTO supplier_offers (supplier_id, product_id, cost, currency, case_pack, moq, first_seen_at, last_seen_at, first_import_id, last_import_id)
-     SELECT supplier_id, product_id, cost, currency, case_pack, moq, :now, :now, :imp, :imp
-     FROM supplier_offer_history WHERE import_id = :imp
-     ON CONFLICT (supplier_id, product_id) DO UPDATE SET cost = excluded.cost, currency = excluded.currency,
-       case_pack = excluded.case_pack, moq = excluded.moq, last_seen_at = excluded.last_seen_at,
-       last_import_id = excluded.last_import_id
+    `INSERT INTO supplier_offers (supplier_id, product_id, first_import_id, last_import_id)
+     SELECT supplier_id, product_id, :imp, :imp FROM supplier_offer_history WHERE import_id = :imp
+     ON CONFLICT (supplier_id, product_id) DO UPDATE SET cost = NULL, currency = NULL, case_pack = NULL, moq = NULL,
+       last_seen_at = NULL, last_import_id = excluded.last_import_id
      WHERE excluded.last_import_id >= supplier_offers.last_import_id`,
   ).run(args);
   // Rows wrote this list's costs into products: only products another supplier also offers (this list's, and those
@@ -175,17 +181,14 @@ export function undoImportOffers(db: Db, importId: number, now: number): OffersU
        WHERE h.import_id = :imp AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = h.product_id))`,
   ).run(args);
   db.prepare('DELETE FROM supplier_offers WHERE supplier_id = :sup').run(args);
+  // Rebuilt as keys and lists (their values are the last list's history rows, which stay).
   db.prepare(
-    `INSERT INTO supplier_offers (supplier_id, product_id, cost, currency, case_pack, moq, first_seen_at, last_seen_at, first_import_id, last_import_id)
-     SELECT h.supplier_id, h.product_id, h.cost, h.currency, h.case_pack, h.moq,
-       coalesce(fi.finished_at, fi.created_at), coalesce(li.finished_at, li.created_at), f.first, f.last
+    `INSERT INTO supplier_offers (supplier_id, product_id, first_import_id, last_import_id)
+     SELECT :sup, f.product_id, f.first, f.last
      FROM (SELECT product_id, min(import_id) AS first, max(import_id) AS last FROM supplier_offer_history
            WHERE import_id IN (SELECT id FROM imports WHERE supplier_id = :sup AND status = 'completed' AND id <> :imp)
            GROUP BY product_id) f
-     JOIN supplier_offer_history h ON h.import_id = f.last AND h.product_id = f.product_id
-     JOIN products p ON p.id = f.product_id
-     JOIN imports fi ON fi.id = f.first
-     JOIN imports li ON li.id = f.last`,
+     JOIN products p ON p.id = f.product_id`,
   ).run(args);
   // The products either list offered: those the undone one did, and those the previous one did (current again).
   const costsChanged = applyBestCosts(

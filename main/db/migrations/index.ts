@@ -15,6 +15,7 @@ import { verdictHistoryMigration } from './013-verdict-history.ts';
 import { jobLogsMigration } from './014-job-logs.ts';
 import { decideRequestsMigration } from './015-decide-requests.ts';
 import { referenceFactsMigration } from './016-reference-facts.ts';
+import { offersKeysOnlyMigration } from './017-offers-keys-only.ts';
 
 /** The app's schema ladder, oldest first. Append only: never edit a migration that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   jobLogsMigration,
   decideRequestsMigration,
   referenceFactsMigration,
+  offersKeysOnlyMigration,
 ];

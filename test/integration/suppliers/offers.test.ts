@@ -4,7 +4,7 @@ import type { ImportResult } from '../../../main/imports/task.ts';
 import type { UndoResult } from '../../../main/imports/undo.ts';
 import { diffImports, DiffError } from '../../../main/suppliers/diff.ts';
 import { createSupplierStore } from '../../../main/suppliers/store.ts';
-import { pinCostSupplier } from '../../../main/suppliers/offers.ts';
+import { OFFER_SAID, OFFER_VALUE, pinCostSupplier } from '../../../main/suppliers/offers.ts';
 import { startTestEngine, type TestEngine } from '../../support/import-engine.ts';
 
 let t: TestEngine;
@@ -29,9 +29,10 @@ const costOf = (i: number) =>
 const offers = () =>
   t.db
     .prepare(
-      `SELECT s.name AS supplier, p.gtin14, o.cost, o.case_pack, o.first_import_id AS first, o.last_import_id AS last
+      `SELECT s.name AS supplier, p.gtin14, ${OFFER_VALUE('o', 'h', 'cost')} AS cost,
+         ${OFFER_VALUE('o', 'h', 'case_pack')} AS case_pack, o.first_import_id AS first, o.last_import_id AS last
        FROM supplier_offers o JOIN suppliers s ON s.id = o.supplier_id JOIN products p ON p.id = o.product_id
-       ORDER BY s.name, p.gtin14`,
+       ${OFFER_SAID('o', 'h')} ORDER BY s.name, p.gtin14`,
     )
     .all();
 
