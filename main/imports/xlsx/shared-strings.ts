@@ -16,6 +16,10 @@ const BLOCK_BYTES = 256 << 10;
 const RESIDENT_BLOCKS = 4;
 /** Spilled blocks cached in memory at once. */
 const CACHED_BLOCKS = 8;
+/** Bytes of a block's text decoded at once when all ASCII (see asciiPiece). */
+const ASCII_PIECE_BYTES = 32 << 10;
+/** Decoded pieces kept (the strings a sheet repeats, such as brands, sit early in the table). */
+const DECODED_PIECES = 8;
 /** End offsets are 32-bit. */
 const MAX_BYTES = 2 ** 32 - 1;
 
@@ -130,26 +134,31 @@ export function createStringTable(opts: StringTableOptions = {}) {
     used = 0;
   };
   const textBlock = (b: number) => (b === textDone ? block : text.get(b));
-  // Text blocks decoded whole, when all ASCII (then a character is a byte): most recently used last. A block still
-  // being filled is decoded as far as it is filled, and again once a string past that is asked for.
+  // Pieces of text blocks decoded whole when all ASCII (then a character is a byte), most recently used last: strings
+  // are cut from them in JS. 32 KiB pieces: V8 makes a string of 128 KiB or more in its large-object space, far slower
+  // (see TEXT_PIECE_BYTES in xml.ts). The piece of the block still being filled is decoded as far as it is filled, and
+  // again once a string past that is asked for.
+  const piecesPerBlock = Math.max(1, Math.floor(blockBytes / ASCII_PIECE_BYTES));
+  const pieceBytes = Math.ceil(blockBytes / piecesPerBlock);
   const decoded = new Map<number, string | null>();
-  const DECODED_BLOCKS = 4;
-  let lastDecoded = -1;
+  let lastPiece = -1;
   let lastText: string | null = null;
-  /** Block `b` as a string covering at least its first `upTo` bytes, or null when the block is not all ASCII. */
-  const asciiText = (b: number, upTo: number): string | null => {
-    // Consecutive strings mostly share a block: the last one needs no bookkeeping.
-    if (b === lastDecoded && (lastText === null || lastText.length >= upTo)) return lastText;
-    let t: string | null | undefined = decoded.get(b);
+  /** Piece `p` of block `b` as a string covering at least its first `upTo` bytes, or null when not all ASCII. */
+  const asciiPiece = (b: number, p: number, upTo: number): string | null => {
+    const key = b * piecesPerBlock + p;
+    // Consecutive strings mostly share a piece: the last one needs no bookkeeping.
+    if (key === lastPiece && (lastText === null || lastText.length >= upTo)) return lastText;
+    let t: string | null | undefined = decoded.get(key);
     if (t === undefined || (t !== null && t.length < upTo)) {
+      const from = p * pieceBytes;
+      const to = Math.min(from + pieceBytes, b === textDone ? used : blockBytes);
       const buf = textBlock(b);
-      const n = b === textDone ? used : blockBytes;
-      t = isAscii(buf.subarray(0, n)) ? buf.toString('latin1', 0, n) : null;
-      if (decoded.size >= DECODED_BLOCKS && !decoded.has(b)) decoded.delete(decoded.keys().next().value!);
+      t = isAscii(buf.subarray(from, to)) ? buf.toString('latin1', from, to) : null;
+      if (decoded.size >= DECODED_PIECES && !decoded.has(key)) decoded.delete(decoded.keys().next().value!);
     }
-    decoded.delete(b);
-    decoded.set(b, t);
-    lastDecoded = b;
+    decoded.delete(key);
+    decoded.set(key, t);
+    lastPiece = key;
     lastText = t;
     return t;
   };
@@ -201,9 +210,12 @@ export function createStringTable(opts: StringTableOptions = {}) {
       if (off + (end - start) <= blockBytes) {
         // An ASCII block is decoded once and its strings cut from it in JS: a call into Buffer's decoder per cell
         // cost more than the cut.
-        const ascii = asciiText(b, off + end - start);
+        const p = Math.floor(off / pieceBytes);
+        const at = off - p * pieceBytes;
+        // A string across two pieces (rare) is decoded on its own.
+        const ascii = at + (end - start) <= pieceBytes ? asciiPiece(b, p, at + end - start) : null;
         return ascii !== null
-          ? ascii.substring(off, off + end - start)
+          ? ascii.substring(at, at + end - start)
           : textBlock(b).toString('utf8', off, off + end - start);
       }
       // Across blocks: gather the bytes first (a multi-byte character may be split).
@@ -220,7 +232,7 @@ export function createStringTable(opts: StringTableOptions = {}) {
     /** Frees the temporary files (the table can no longer be read). */
     close(): void {
       decoded.clear();
-      lastDecoded = -1;
+      lastPiece = -1;
       lastText = null;
       text.close();
       index.close();

@@ -47,19 +47,26 @@ describe('shared-string table', () => {
     t.close();
   });
 
-  it('reads strings back while the table is still filling, as ASCII blocks and as blocks that turn non-ASCII', () => {
-    const t = createStringTable({ blockBytes: 256, residentBlocks: 2, cachedBlocks: 1, dir: tempDir() });
+  it.each([
+    ['tiny blocks', { blockBytes: 256, residentBlocks: 2, cachedBlocks: 1 }, 3_000],
+    ['blocks as imports use them (pieces of 32 KiB decoded apart)', {}, 120_000],
+  ])('reads strings back while the table is still filling, ASCII and turning non-ASCII: %s', (_, opts, count) => {
+    const t = createStringTable({ ...opts, dir: tempDir() });
     const words: string[] = [];
-    for (let i = 0; i < 3_000; i++) {
-      // Mostly ASCII; every 37th word brings a multi-byte character into a block whose start was read as ASCII.
-      const w = i % 37 === 36 ? `prix-${i}-€` : `SKU-${i}`;
+    for (let i = 0; i < count; i++) {
+      // Mostly ASCII; every 37th word brings a multi-byte character after ASCII text that was already read.
+      const w = i % 37 === 36 ? `prix-${i}-€` : `SKU-${i}${'x'.repeat(i % 23)}`;
       t.push(w);
       words.push(w);
-      // The newest string (in the block being filled, past what was read of it so far) and an older one.
+      // The newest string (in the piece being filled, past what was read of it so far) and an older one.
       expect(t.get(i)).toBe(w);
       expect(t.get(i >> 1)).toBe(words[i >> 1]);
     }
     for (let i = 0; i < words.length; i++) expect(t.get(i)).toBe(words[i]);
+    for (let k = 0; k < 20_000; k++) {
+      const i = (k * 7919) % words.length;
+      expect(t.get(i)).toBe(words[i]);
+    }
     t.close();
   });
 
