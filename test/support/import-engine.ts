@@ -28,6 +28,18 @@ export async function startTestEngine(opts: Partial<Omit<EngineOptions, 'dbPath'
       );
       return queue.get(job.id);
     },
+    /**
+     * Waits until import job `jobId` has committed more than `rows` rows read. Its checkpoint, which the worker
+     * commits with the rows: progress is written by this process and may skip while the worker holds the write lock,
+     * so under load it can lag until the import is all but done (a cancel sent on it then met a finished job).
+     */
+    async importUnderWay(jobId: number, rows = 5_000, timeoutMs = 20_000): Promise<void> {
+      const read = () => {
+        const cp = queue.get(jobId).checkpoint as { phase?: string; rowNumber?: number } | null;
+        return cp?.phase === 'reading' ? (cp.rowNumber ?? 0) : cp?.phase ? Infinity : 0;
+      };
+      await waitFor(() => read() > rows, `import job ${jobId} to be under way`, timeoutMs);
+    },
     /** Every product, in a stable order, without ids or timestamps. */
     products(): Record<string, unknown>[] {
       return db.prepare(`SELECT ${PRODUCT_COLUMNS} FROM products ORDER BY gtin14, name_brand_key, sku`).all() as Record<

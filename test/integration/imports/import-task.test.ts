@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeSupplierFile } from '../../../main/bench/supplier-file.ts';
 import type { ImportResult } from '../../../main/imports/task.ts';
+import { FINISHED_STATUSES } from '../../../main/queue/types.ts';
 import type { UndoResult } from '../../../main/imports/undo.ts';
 import { encode } from '../../support/encodings.ts';
 import { startTestEngine, type TestEngine } from '../../support/import-engine.ts';
@@ -255,9 +256,10 @@ describe('import job', () => {
     // Big enough that the import is still running when the cancel lands (it reads ~100–150k rows a second).
     await writeSupplierFile(path, BIG, order);
     const job = t.queue.enqueue({ kind: 'import', payload: { path } });
-    await waitFor(() => (t.queue.get(job.id).progress?.succeeded ?? 0) > 5_000, 'the import to be under way');
+    await t.importUnderWay(job.id);
     t.queue.cancel(job.id);
-    await waitFor(() => t.queue.get(job.id).status === 'cancelled', 'the import to stop');
+    await waitFor(() => FINISHED_STATUSES.includes(t.queue.get(job.id).status), 'the import to stop');
+    expect(t.queue.get(job.id).status, 'the cancel should land before the import ends').toBe('cancelled');
     return { path, job };
   }
 

@@ -39,7 +39,7 @@ describe('staging files of imports', () => {
     const path = join(e.dir, `${order}.csv`);
     await writeSupplierFile(path, order === 'shuffled' ? SHUFFLED : BIG, order);
     const job = e.queue.enqueue({ kind: 'import', payload: { path, lookupAfter: false }, maxAttempts });
-    await waitFor(() => (e.queue.get(job.id).progress?.succeeded ?? 0) > 5_000, 'the import to be under way');
+    await e.importUnderWay(job.id);
     return job;
   }
 

@@ -177,11 +177,7 @@ describe('resume of a file with a title and a footer', () => {
       });
       try {
         const job = k.queue.enqueue({ kind: 'import', payload: { path, lookupAfter: false }, maxAttempts: 100 });
-        await waitFor(
-          () => (k.queue.get(job.id).progress?.succeeded ?? 0) > 5_000,
-          'the import to be under way',
-          60_000,
-        );
+        await k.importUnderWay(job.id, 5_000, 60_000);
         expect(k.queue.get(job.id).status).toBe('running');
         process.kill(k.engine.workers[0]!.pid!, 'SIGKILL');
         await waitFor(() => k.queue.get(job.id).status === 'completed', 'the resumed import', 180_000);
