@@ -18,26 +18,46 @@ export function syntheticUpc(i: number): string {
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
+/** 0..n-1 in a random order, the same every time (a seeded Fisher–Yates shuffle). */
+function randomOrder(n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  let seed = 0x2545f491;
+  for (let i = n - 1; i > 0; i--) {
+    // xorshift32
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    const j = (seed >>> 0) % (i + 1);
+    const t = out[i]!;
+    out[i] = out[j]!;
+    out[j] = t;
+  }
+  return out;
+}
+
 /**
  * Writes a realistic supplier price list with `rows` unique products: UPC, name, brand, costs, MSRP, case pack, size.
- * `order: 'barcode'` lists them by UPC (as an export sorted by barcode); 'shuffled' in a scrambled order (as a list
- * sorted by anything else), the same products either way.
+ * `order: 'barcode'` lists them by UPC (as an export sorted by barcode); 'shuffled' scrambles them as a list sorted
+ * by another column does — a few runs that each climb through the codes, interleaved (every third product, from three
+ * starting points); 'random' in no order at all. The same products in every order.
  */
 export async function writeSupplierFile(
   path: string,
   rows: number,
-  order: 'barcode' | 'shuffled' = 'barcode',
+  order: 'barcode' | 'shuffled' | 'random' = 'barcode',
 ): Promise<void> {
   // A multiplier coprime to `rows` permutes 0..rows-1.
   let step = order === 'shuffled' ? 1_000_003 : 1;
   while (gcd(step, rows) !== 1) step += 2;
+  const random = order === 'random' ? randomOrder(rows) : null;
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   out.write(
     'UPC,SKU,Item Description,Brand,Category,Unit Cost,MSRP,Case Pack,Weight (lb),Length (in),Width (in),Height (in)\n',
   );
   let buf = '';
   for (let n = 0; n < rows; n++) {
-    const i = (n * step) % rows;
+    const i = random ? random[n]! : (n * step) % rows;
     const brand = BRANDS[i % BRANDS.length]!;
     const cost = 1 + ((i * 37) % 5000) / 100;
     buf += `${syntheticUpc(i)},SKU-${i},"${brand} Product ${i}, ${(i % 12) + 1}-pack",${brand},${CATEGORIES[i % CATEGORIES.length]},$${cost.toFixed(2)},${(cost * 2.1).toFixed(2)},${(i % 24) + 1},${(0.1 + (i % 50) / 10).toFixed(2)},${4 + (i % 20)},${3 + (i % 9)},${1 + (i % 5)}\n`;

@@ -166,6 +166,10 @@ export function openStaging(path: string) {
         yield { row: r.row, dupOf: r.dup_of!, by: r.gtin14 ? 'barcode' : 'name_brand', product: stagedProduct(r) };
       }
     },
+    /** The barcodes of the rows staged so far, streamed. */
+    *barcodes(): Generator<string> {
+      yield* db.prepare<[], string>('SELECT gtin14 FROM staged WHERE gtin14 IS NOT NULL').pluck().iterate();
+    },
     close(): void {
       db.close();
     },

@@ -23,6 +23,7 @@ import { createMerger } from './merge.ts';
 import { openStaging, stagedProduct, type Staging, type StagedRow } from './staging.ts';
 import { adoptLegacyStaging, removeStaging, stagingPath as stagingFile } from './staging-files.ts';
 import { createCatalogWriter, type DuplicateFound } from './writer.ts';
+import { createRowRouter } from './router.ts';
 import { XLSX_ENCODING } from './xlsx/plan.ts';
 import { importSupplier, recordImportOffers, type OffersRecorded } from '../suppliers/offers.ts';
 import { createSupplierStore, rememberSupplier } from '../suppliers/store.ts';
@@ -380,6 +381,9 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
   queue.trimErrorsAfterRow(ctx.job.id, state.rowNumber);
   const jobErrors = queue.errorCount(ctx.job.id);
   const writer = createCatalogWriter(db, imp.id);
+  const router = createRowRouter(db);
+  // Rows staged before a resume: a later row repeating one of them is staged too (the first row wins).
+  if (state.staged > 0) router.staged(staging.barcodes());
   let lastProgress = 0;
 
   /**
@@ -391,11 +395,9 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
     const appends: (readonly unknown[])[] = [];
     const toStage: (readonly unknown[])[] = [];
     let staged = 0;
-    let last: string | undefined;
     for (const chunk of chunks) {
       reportChunk(report, chunk);
-      const { append, stage, last: after } = writer.split(chunk.barcoded, last);
-      last = after;
+      const { append, stage } = router.split(chunk.barcoded);
       toStage.push(stage, chunk.keyed);
       appends.push(append);
       staged += (stage.length + chunk.keyed.length) / ROW_WIDTH;

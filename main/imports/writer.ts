@@ -21,9 +21,6 @@ export interface DuplicateFound {
 // Barcoded rows go 16 per statement: one call into SQLite per row cost ~1 µs of the row's few.
 const MULTI = 16;
 
-/** The catalog's last barcode. The condition lets the planner read the end of the (partial) barcode index. */
-export const MAX_GTIN_SQL = 'SELECT max(gtin14) FROM products WHERE gtin14 IS NOT NULL';
-
 /**
  * Writes barcoded rows straight into products, in the caller's transaction, by an upsert on the GTIN; each product
  * remembers it was seen by this import at that row. A product already seen by this import makes the row a
@@ -43,7 +40,6 @@ export function createCatalogWriter(db: Db, importId: number) {
   const upsertsFor = statementsByColumns((cols) => ({ multi: upsert(cols, MULTI), one: upsert(cols, 1) }));
   const stmt = {
     maxId: db.prepare('SELECT coalesce(max(id), 0) FROM products').pluck(),
-    maxGtin: db.prepare(MAX_GTIN_SQL).pluck(),
     countFrom: db.prepare('SELECT count(*) FROM products WHERE id > ?').pluck(),
     totalChanges: db.prepare('SELECT total_changes()').pluck(),
     seenRow: db.prepare<[string], number | null>('SELECT seen_row FROM products WHERE gtin14 = ?').pluck(),
@@ -76,34 +72,6 @@ export function createCatalogWriter(db: Db, importId: number) {
     },
     end(): void {
       db.exec(`DROP TRIGGER IF EXISTS ${trigger}`);
-    },
-    /**
-     * Splits barcoded rows (flat) into those that go past every barcode the catalog has — appended here at once,
-     * cheaply, since they extend the index at its end — and the rest, which the caller stages for a sorted merge.
-     * Files listed in barcode order go straight in; any other order costs no more than staging everything.
-     * `after` is the `last` of the chunk split just before, when both are written in one transaction (the catalog
-     * has not seen its rows yet); `last` is the last barcode once this chunk's appends are in.
-     */
-    split(
-      barcoded: readonly unknown[],
-      after?: string,
-    ): { append: readonly unknown[]; stage: readonly unknown[]; last: string } {
-      let max = after ?? (stmt.maxGtin.get() as string | null) ?? '';
-      // Most often (a file in barcode order) every row goes past the last: the chunk is appended as it came.
-      let ascending = 0;
-      let last = max;
-      for (; ascending < barcoded.length && (barcoded[ascending] as string) > last; ascending += ROW_WIDTH)
-        last = barcoded[ascending] as string;
-      if (ascending >= barcoded.length) return { append: barcoded, stage: [], last };
-      const append: unknown[] = [];
-      const stage: unknown[] = [];
-      for (let o = 0; o < barcoded.length; o += ROW_WIDTH) {
-        const g = barcoded[o] as string;
-        const to = g > max ? append : stage;
-        if (to === append) max = g;
-        for (let i = 0; i < ROW_WIDTH; i++) to.push(barcoded[o + i]);
-      }
-      return { append, stage, last: max };
     },
     /** Writes barcoded rows by an upsert; returns the counts and the duplicates it found. */
     write(barcoded: readonly unknown[], now: number): WriteCounts & { duplicates: DuplicateFound[] } {

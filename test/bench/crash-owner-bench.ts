@@ -301,9 +301,9 @@ export async function runCrashOwnerBench(
   try {
     const work = await hasWorkCommand(cli);
     const restartArgs = (scenario: Scenario, db: string) => (work ? ['work', '--db', db, '--json'] : scenario.args(db));
-    // Shuffled, so imports take the staged path: staging files exist to be left behind.
+    // In no order, so imports take the staged path: staging files exist to be left behind.
     const file = join(root, 'supplier.csv');
-    await writeSupplierFile(file, rows, 'shuffled');
+    await writeSupplierFile(file, rows, 'random');
     const importArgs = (db: string) => ['import', file, '--db', db, '--json'];
     const analysisArgs = (db: string) => ['analyze', '--all', '--db', db, '--json'];
 

@@ -24,7 +24,7 @@ function sqliteCliRowsPerSec(path: string, rows: number): number | null {
 /**
  * Generates a supplier file of `rows` unique products (listed by barcode), imports it with every feature on
  * through a real worker, and times the sqlite3 CLI on the same file in the same run; then the same products in a
- * shuffled order into a fresh catalog (the path an unsorted file takes). Also: worker peak RSS, the main event loop's lag
+ * shuffled order (interleaved climbing runs) and in a random order, each into a fresh catalog. Also: worker peak RSS, the main event loop's lag
  * while the import runs, and how fast cancel takes effect.
  */
 export async function runImportBench(
@@ -83,33 +83,36 @@ export async function runImportBench(
       }
       const importRate = rows / seconds;
 
-      // The same products listed in another order (a price list sorted by anything but the barcode), fresh catalog.
-      log('import, shuffled order');
-      const shuffledPath = join(dir, 'shuffled.csv');
-      await writeSupplierFile(shuffledPath, rows, 'shuffled');
-      const shuffled = await createEngine({
-        dbPath: join(dir, 'shuffled.db'),
-        launcher: createNodeLauncher(),
-        workers: 1,
-        workerEntry,
-        kinds: KINDS,
-      });
-      let shuffledRate: number;
-      let shuffledSeconds: number;
-      let shuffledRss: number | null;
-      try {
-        const t1 = process.hrtime.bigint();
-        const s = shuffled.queue.enqueue({ kind: 'import', payload: { path: shuffledPath } });
-        await waitDone(shuffled, s.id);
-        shuffledSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
-        shuffledRate = rows / shuffledSeconds;
-        const end = shuffled.queue.get(s.id);
-        if (end.status !== 'completed' || (end.result as ImportResult).created !== rows)
-          throw new Error(`the shuffled import ended ${end.status}: ${end.error?.message}`);
-        shuffledRss = peakRssMib(shuffled.workers[0]!.pid);
-      } finally {
-        await shuffled.stop();
-      }
+      // The same products listed in other orders, each into a fresh catalog: as a list sorted by another column
+      // (runs climbing through the codes, interleaved), and in no order at all (the staged path).
+      const fresh = async (order: 'shuffled' | 'random') => {
+        log(`import, ${order} order`);
+        const file = join(dir, `${order}.csv`);
+        await writeSupplierFile(file, rows, order);
+        const other = await createEngine({
+          dbPath: join(dir, `${order}.db`),
+          launcher: createNodeLauncher(),
+          workers: 1,
+          workerEntry,
+          kinds: KINDS,
+        });
+        try {
+          const t1 = process.hrtime.bigint();
+          const s = other.queue.enqueue({ kind: 'import', payload: { path: file } });
+          await waitDone(other, s.id);
+          const secs = Number(process.hrtime.bigint() - t1) / 1e9;
+          const end = other.queue.get(s.id);
+          if (end.status !== 'completed' || (end.result as ImportResult).created !== rows)
+            throw new Error(`the ${order} import ended ${end.status}: ${end.error?.message}`);
+          return { seconds: secs, rate: rows / secs, rss: peakRssMib(other.workers[0]!.pid) };
+        } finally {
+          await other.stop();
+          rmSync(file, { force: true });
+        }
+      };
+      const shuffled = await fresh('shuffled');
+      const random = await fresh('random');
+      const ratio = (rate: number) => (cli === null ? null : Math.round((rate / cli) * 1000) / 1000);
       return {
         rows,
         worker_entry: workerEntry ? 'built' : 'source',
@@ -119,12 +122,15 @@ export async function runImportBench(
         sqlite_cli_rows_per_s: cli === null ? null : Math.round(cli),
         import_ratio_vs_sqlite_cli: cli === null ? null : Math.round((importRate / cli) * 1000) / 1000,
         worker_peak_rss_mib: rss,
-        import_shuffled_rows_per_s: Math.round(shuffledRate),
-        import_shuffled_ratio_vs_sqlite_cli: cli === null ? null : Math.round((shuffledRate / cli) * 1000) / 1000,
+        import_shuffled_rows_per_s: Math.round(shuffled.rate),
+        import_shuffled_ratio_vs_sqlite_cli: ratio(shuffled.rate),
         // The issue's name for the figure above (both kept: older result files use the first).
-        import_shuffled_seconds: Math.round(shuffledSeconds * 100) / 100,
-        import_ratio_vs_sqlite_cli_shuffled: cli === null ? null : Math.round((shuffledRate / cli) * 1000) / 1000,
-        worker_peak_rss_mib_shuffled: shuffledRss,
+        import_shuffled_seconds: Math.round(shuffled.seconds * 100) / 100,
+        import_ratio_vs_sqlite_cli_shuffled: ratio(shuffled.rate),
+        worker_peak_rss_mib_shuffled: shuffled.rss,
+        import_random_seconds: Math.round(random.seconds * 100) / 100,
+        import_ratio_vs_sqlite_cli_random: ratio(random.rate),
+        worker_peak_rss_mib_random: random.rss,
         main_loop_lag_p99_ms: Math.round((lag.percentile(99) / 1e6) * 10) / 10,
         main_loop_lag_max_ms: Math.round((lag.max / 1e6) * 10) / 10,
         cancel_p50_ms: Math.round(percentile(latencies, 50)),

@@ -28,6 +28,7 @@ export function controlOps(ctx: QueueContext) {
       `SELECT id, cancel_requested, pause_requested FROM jobs
        WHERE status = 'running' AND lease_owner = ? AND (cancel_requested = 1 OR pause_requested = 1)`,
     ),
+    status: db.prepare<[number], string>('SELECT status FROM jobs WHERE id = ?').pluck(),
     waitingNetwork: db
       .prepare(`SELECT id FROM jobs WHERE status = 'waiting_network' AND (? IS NULL OR kind = ?)`)
       .pluck(),
@@ -60,10 +61,24 @@ export function controlOps(ctx: QueueContext) {
     }
   });
 
+  /**
+   * Asks the runner of job `id`, if it is running, to stop before the request is saved: saving waits for the write
+   * lock, which a worker committing back to back (an import) holds most of the time — SQLite's busy handler then
+   * slept through its short gaps for up to a second. Stopped first, the worker lets go within one transaction. The
+   * runner's report that it stopped is read on this thread, so only after the request is saved. Returns whether it
+   * asked.
+   */
+  function stopFirst(id: number, reason: 'cancel' | 'pause'): boolean {
+    if (stmt.status.get(id) !== 'running') return false;
+    emit({ type: 'stop_requested', jobId: id, reason });
+    return true;
+  }
+
   /** Cancels a job: at once if it is not running, else asks its runner to stop (it ends `cancelled`, checkpoint kept). */
   function cancel(id: number): Job {
+    const asked = stopFirst(id, 'cancel');
     const event = cancelTx.immediate(id, clock.now());
-    emit(event);
+    if (!(asked && event.type === 'stop_requested')) emit(event);
     return mustGet(id);
   }
 
@@ -88,8 +103,9 @@ export function controlOps(ctx: QueueContext) {
 
   /** Pauses one job: at once if waiting, else its runner checkpoints and stops. Idempotent. */
   function pause(id: number): Job {
+    const asked = stmt.status.get(id) === 'running' && !mustGet(id).pauseRequested && stopFirst(id, 'pause');
     const event = pauseTx.immediate(id, clock.now());
-    if (event) emit(event);
+    if (event && !(asked && event.type === 'stop_requested')) emit(event);
     return mustGet(id);
   }
 

@@ -109,7 +109,7 @@ describe('the same command again after a crash', () => {
   beforeAll(async () => {
     tmp = tempDbPath();
     file = join(tmp.dir, 'supplier.csv');
-    await writeSupplierFile(file, ROWS, 'shuffled');
+    await writeSupplierFile(file, ROWS, 'random');
   });
   afterAll(() => tmp.cleanup());
 
@@ -174,7 +174,7 @@ describe('a job of another kind left by a crash', () => {
   beforeAll(async () => {
     tmp = tempDbPath();
     file = join(tmp.dir, 'supplier.csv');
-    await writeSupplierFile(file, ROWS, 'shuffled');
+    await writeSupplierFile(file, ROWS, 'random');
   });
   afterAll(() => tmp.cleanup());
 

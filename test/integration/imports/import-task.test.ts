@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeSupplierFile } from '../../../main/bench/supplier-file.ts';
+import { gs1CheckDigit } from '../../../main/catalog/gtin.ts';
 import type { ImportResult } from '../../../main/imports/task.ts';
 import { FINISHED_STATUSES } from '../../../main/queue/types.ts';
 import type { UndoResult } from '../../../main/imports/undo.ts';
@@ -79,6 +80,34 @@ describe('import job', () => {
     expect(dups[1]).toMatch(/^7,error,duplicate of row 6 \(same name and brand\)/);
     expect(dups).toHaveLength(2);
     expect(t.queue.recentErrors(1).map((e) => e.row_number)).toEqual([8]);
+  });
+
+  it('a repeat of a staged row stays a duplicate where it could have gone in at once: the first row wins', async () => {
+    const upc = (n: number) => {
+      const body = `0${String(n).padStart(10, '0')}`;
+      return body + gs1CheckDigit(body);
+    };
+    // Row 2 is the catalog's end; rows 3 and 4 come below it and are staged (each starts a lane); row 5 goes in at
+    // once after row 4; row 6 repeats row 3 and lands right after row 5 — yet waits, as row 3 does, for the merge.
+    const rows = [
+      [100, 1],
+      [50, 2],
+      [10, 3],
+      [20, 4],
+      [50, 5],
+    ];
+    const csv = `UPC,Name,Brand,Cost\n${rows.map(([n, c]) => `${upc(n!)},Item ${n} row ${c! + 1},Acme,${c}`).join('\n')}\n`;
+    const r = await importOk(t.file('lanes.csv', csv));
+    expect(r).toMatchObject({ rows: 5, created: 4, duplicates: 1 });
+    expect(
+      report(r)
+        .slice(1)
+        .map((l) => l.split(',')[0] + ' ' + /duplicate of row \d+/.exec(l)![0]),
+    ).toEqual(['6 duplicate of row 3']);
+    expect(t.db.prepare('SELECT name, cost FROM products WHERE gtin14 = ?').get(`00${upc(50)}`)).toEqual({
+      name: 'Item 50 row 3',
+      cost: 2,
+    });
   });
 
   it('repeats of a row written while reading are duplicates of that row, also when staged after another repeat', async () => {
@@ -251,7 +280,7 @@ describe('import job', () => {
 
   const BIG = 200_000;
   /** Starts a 200k-row import and cancels it once it is under way. */
-  async function cancelledBigImport(order: 'barcode' | 'shuffled' = 'barcode') {
+  async function cancelledBigImport(order: 'barcode' | 'shuffled' | 'random' = 'barcode') {
     const path = `${t.dir}/big.csv`;
     // Big enough that the import is still running when the cancel lands (it reads ~100–150k rows a second).
     await writeSupplierFile(path, BIG, order);
@@ -263,7 +292,7 @@ describe('import job', () => {
     return { path, job };
   }
 
-  it.each(['barcode', 'shuffled'] as const)(
+  it.each(['barcode', 'shuffled', 'random'] as const)(
     'cancel stops a running import of a file in %s order with its checkpoint; retry resumes it to exactly a clean import',
     async (order) => {
       const { path, job } = await cancelledBigImport(order);

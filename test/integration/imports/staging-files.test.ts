@@ -17,7 +17,7 @@ import { waitFor } from '../../support/workers.ts';
 const BIG = 200_000;
 // writeSupplierFile's shuffle steps by 1,000,003 mod the row count: at 400k rows (a step of 200,003) it scrambles
 // from the first row, so rows are staged at once (at 200k, a step of 3, the first third still comes in order).
-const SHUFFLED = 400_000;
+const RANDOM = 400_000;
 
 /** What a folder holds (none when it does not exist). */
 function filesIn(dir: string): string[] {
@@ -35,18 +35,18 @@ describe('staging files of imports', () => {
   });
 
   /** Starts a big import and waits until it has read a few thousand rows. */
-  async function runningImport(e: TestEngine, order: 'barcode' | 'shuffled', maxAttempts = 3) {
+  async function runningImport(e: TestEngine, order: 'barcode' | 'random', maxAttempts = 3) {
     const path = join(e.dir, `${order}.csv`);
-    await writeSupplierFile(path, order === 'shuffled' ? SHUFFLED : BIG, order);
+    await writeSupplierFile(path, order === 'random' ? RANDOM : BIG, order);
     const job = e.queue.enqueue({ kind: 'import', payload: { path, lookupAfter: false }, maxAttempts });
     await e.importUnderWay(job.id);
     return job;
   }
 
-  it('a completed import of a shuffled file (the staged path) leaves none, journal included', async () => {
+  it('a completed import of a file in no order (the staged path) leaves none, journal included', async () => {
     t = await startTestEngine();
-    const path = join(t.dir, 'shuffled.csv');
-    await writeSupplierFile(path, 50_000, 'shuffled');
+    const path = join(t.dir, 'random.csv');
+    await writeSupplierFile(path, 50_000, 'random');
     const job = await t.run({ kind: 'import', payload: { path, lookupAfter: false } }, 120_000);
     expect(job.status).toBe('completed');
     expect(stagingFiles(t.path)).toEqual([]);
@@ -60,9 +60,9 @@ describe('staging files of imports', () => {
     expect(stagingFiles(t.path)).toEqual([]);
   });
 
-  /** Cancels a running import of a shuffled file once it has staged rows; returns the job and its import. */
+  /** Cancels a running import of a file in no order once it has staged rows; returns the job and its import. */
   async function cancelledWithStagedRows(e: TestEngine) {
-    const job = await runningImport(e, 'shuffled');
+    const job = await runningImport(e, 'random');
     e.queue.cancel(job.id);
     await waitFor(() => e.queue.get(job.id).status === 'cancelled', 'the import to stop');
     const importId = createImportStore(e.db).byJob(job.id)!.id;
@@ -77,7 +77,7 @@ describe('staging files of imports', () => {
     const { job } = await cancelledWithStagedRows(t);
     t.queue.retry(job.id);
     await waitFor(() => t!.queue.get(job.id).status === 'completed', 'the resumed import', 120_000);
-    expect(t.queue.get(job.id).result).toMatchObject({ rows: SHUFFLED, created: SHUFFLED });
+    expect(t.queue.get(job.id).result).toMatchObject({ rows: RANDOM, created: RANDOM });
     expect(stagingFiles(t.path)).toEqual([]);
   });
 
@@ -90,7 +90,7 @@ describe('staging files of imports', () => {
       renameSync(join(stagingDir(t.path), name), join(legacyStagingDir(t.path), name));
     t.queue.retry(job.id);
     await waitFor(() => t!.queue.get(job.id).status === 'completed', 'the resumed import', 120_000);
-    expect(t.queue.get(job.id).result).toMatchObject({ rows: SHUFFLED, created: SHUFFLED });
+    expect(t.queue.get(job.id).result).toMatchObject({ rows: RANDOM, created: RANDOM });
     expect(stagingFiles(t.path)).toEqual([]);
     expect(filesIn(legacyStagingDir(t.path))).toEqual([]);
   });
@@ -113,7 +113,7 @@ describe('staging files of imports', () => {
     expect(stagingFiles(t.path)).toEqual([]);
 
     // The staged path, attempts left: the kill is retried and the import completes.
-    const retried = await runningImport(t, 'shuffled');
+    const retried = await runningImport(t, 'random');
     const importId = createImportStore(t.db).byJob(retried.id)!.id;
     await waitFor(() => existsSync(join(stagingDir(t!.path), `import-${importId}.db-journal`)), 'rows to be staged');
     process.kill(worker.pid!, 'SIGKILL');

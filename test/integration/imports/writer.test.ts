@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gs1CheckDigit } from '../../../main/catalog/gtin.ts';
 import { pushRow } from '../../../main/imports/product-row.ts';
 import type { CleanProduct } from '../../../main/imports/validate.ts';
-import { createCatalogWriter, MAX_GTIN_SQL } from '../../../main/imports/writer.ts';
+import { createCatalogWriter } from '../../../main/imports/writer.ts';
 import { openTestQueue, type TestQueue } from '../../support/temp-db.ts';
 
 let t: TestQueue;
@@ -53,38 +53,9 @@ const flat = (...rows: [number, CleanProduct][]) => {
   for (const [row, p] of rows) pushRow(out, row, p);
   return out;
 };
-const gtinsOf = (values: readonly unknown[]) => values.filter((_, i) => i % 22 === 0);
 const inTx = <T>(fn: () => T): T => t.db.transaction(fn)();
 
 describe('catalog writer', () => {
-  it("appends rows whose barcode goes past the catalog's last one; stages the rest (also repeats within the chunk)", () => {
-    const w = createCatalogWriter(t.db, 1);
-    w.begin();
-    inTx(() => w.write(flat([2, product(40)]), 1));
-    const { append, stage } = w.split(
-      flat([3, product(50)], [4, product(30)], [5, product(70)], [6, product(70)], [7, product(60)]),
-    );
-    expect(gtinsOf(append)).toEqual([gtin(50), gtin(70)]);
-    expect(gtinsOf(stage)).toEqual([gtin(30), gtin(70), gtin(60)]);
-    // A chunk wholly past the last barcode is appended as it came (not copied); one row short of that is split.
-    const ascending = flat([8, product(80)], [9, product(90)]);
-    expect(w.split(ascending)).toEqual({ append: ascending, stage: [], last: gtin(90) });
-    expect(w.split(ascending).append).toBe(ascending);
-    expect(gtinsOf(w.split(flat([10, product(80)], [11, product(85)], [12, product(85)])).stage)).toEqual([gtin(85)]);
-    // A chunk split after another of the same transaction goes on from that one's last barcode, not the catalog's.
-    const next = w.split(flat([13, product(45)], [14, product(95)]), w.split(ascending).last);
-    expect(gtinsOf(next.append)).toEqual([gtin(95)]);
-    expect(gtinsOf(next.stage)).toEqual([gtin(45)]);
-    expect(next.last).toBe(gtin(95));
-    w.end();
-  });
-
-  it("finds the catalog's last barcode from the end of the barcode index, not by scanning products", () => {
-    const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${MAX_GTIN_SQL}`).all() as { detail: string }[];
-    expect(plan.map((p) => p.detail).join('\n')).toMatch(/products_gtin/);
-    expect(plan.map((p) => p.detail).join('\n')).not.toMatch(/SCAN products$/m);
-  });
-
   it('counts created, updated, unchanged and duplicates; keeps what empty cells leave; remembers prior states for undo', () => {
     const first = createCatalogWriter(t.db, 1);
     first.begin();

@@ -17,6 +17,34 @@ describe('job queue on a real SQLite file', () => {
   });
   afterEach(() => t.close());
 
+  it.each(['cancel', 'pause'] as const)(
+    'a %s of a running job asks its runner to stop before saving the request: a worker holding the write lock lets go',
+    (action) => {
+      const { queue, db } = t;
+      const job = queue.enqueue({ kind: 'work', payload: {} });
+      queue.claim('work');
+      // Another connection (the worker) holds the write lock, and lets go only once asked to stop.
+      const worker = openDatabase(t.path);
+      db.pragma('busy_timeout = 200');
+      try {
+        worker.prepare('BEGIN IMMEDIATE').run();
+        const onEvent = (e: QueueEvent) => {
+          if (e.type === 'stop_requested' && worker.inTransaction) worker.prepare('COMMIT').run();
+        };
+        queue.events.on('event', onEvent);
+        const after = action === 'cancel' ? queue.cancel(job.id) : queue.pause(job.id);
+        queue.events.off('event', onEvent);
+        expect(after).toMatchObject(action === 'cancel' ? { cancelRequested: true } : { pauseRequested: true });
+        // Asked once, not again when the request is saved.
+        expect(events.filter((e) => e.type === 'stop_requested')).toEqual([
+          { type: 'stop_requested', jobId: job.id, reason: action },
+        ]);
+      } finally {
+        worker.close();
+      }
+    },
+  );
+
   it('claims by priority, then by age, with a lease and token', () => {
     const { queue } = t;
     const low = queue.enqueue({ kind: 'work', payload: { n: 1 } });

@@ -34,7 +34,7 @@ describe.runIf(linux)('a worker whose owner dies', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pallet-orphan-'));
     file = join(dir, 'big.csv');
-    await writeSupplierFile(file, 300_000, 'shuffled');
+    await writeSupplierFile(file, 300_000, 'random');
   });
   afterAll(() => {
     // A survivor is a failure above; it must not outlive the test run either.
