@@ -13,6 +13,8 @@ export const MAX_GTIN_SQL = 'SELECT max(gtin14) FROM products WHERE gtin14 IS NO
 const LANES = 8;
 // At most this many catalog barcodes between a lane's last row and the next: about a page of the index.
 const NEAR = 64;
+/** The NEAR-th barcode after a given one, read from the barcode index alone. */
+export const NEAR_BOUND_SQL = `SELECT gtin14 FROM products WHERE gtin14 > ? ORDER BY gtin14 LIMIT 1 OFFSET ${NEAR - 1}`;
 // When most probes fail (rows in no order at all), stop probing for a while: a probe costs about as much as
 // staging the row.
 const PROBE_WINDOW = 512;
@@ -43,12 +45,7 @@ interface Lane {
 export function createRowRouter(db: Db) {
   const stmt = {
     maxGtin: db.prepare(MAX_GTIN_SQL).pluck(),
-    // The NEAR-th barcode after a lane's last one.
-    nearBound: db
-      .prepare<[string], string | undefined>(
-        `SELECT gtin14 FROM products WHERE gtin14 > ? ORDER BY gtin14 LIMIT 1 OFFSET ${NEAR - 1}`,
-      )
-      .pluck(),
+    nearBound: db.prepare<[string], string | undefined>(NEAR_BOUND_SQL).pluck(),
   };
   const filter = new Uint32Array(FILTER_BITS >>> 5);
   // The index's end: the catalog's last barcode, or this import's when higher (its rows of this batch are not

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gs1CheckDigit } from '../../../main/catalog/gtin.ts';
 import { pushRow, ROW_WIDTH } from '../../../main/imports/product-row.ts';
-import { createRowRouter, MAX_GTIN_SQL, type RowRouter } from '../../../main/imports/router.ts';
+import { createRowRouter, MAX_GTIN_SQL, NEAR_BOUND_SQL, type RowRouter } from '../../../main/imports/router.ts';
 import type { CleanProduct } from '../../../main/imports/validate.ts';
 import { createCatalogWriter, type CatalogWriter } from '../../../main/imports/writer.ts';
 import { openTestQueue, type TestQueue } from '../../support/temp-db.ts';
@@ -99,8 +99,13 @@ describe('row router', () => {
     expect(router.counts()).toMatchObject({ direct: 6, staged: 1 });
   });
 
-  it("finds the catalog's last barcode from the end of the barcode index, not by scanning products", () => {
-    const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${MAX_GTIN_SQL}`).all() as { detail: string }[];
+  it.each([
+    ["the catalog's last barcode", MAX_GTIN_SQL],
+    ["a lane's bound", NEAR_BOUND_SQL],
+  ])('reads %s from the barcode index, not by scanning products', (_, sql) => {
+    const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(sql.includes('?') ? ['0'] : [])) as {
+      detail: string;
+    }[];
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/products_gtin/);
     expect(plan.map((p) => p.detail).join('\n')).not.toMatch(/SCAN products$/m);
   });
