@@ -22,7 +22,8 @@ const SET_FROM = (src: string) =>
 
 /**
  * Merges staged rows into products in bounded, sorted ranges: barcode rows by GTIN-14, the rest by name+brand key.
- * Every change keeps the product's prior state for undo. Run inside the caller's transaction.
+ * Every change keeps the product's prior state for undo: barcode rows through the catalog writer's undo trigger, which
+ * the caller must hold (createCatalogWriter(...).begin()). Run inside the caller's transaction.
  */
 export function createMerger(db: Db, schema: string) {
   const st = `${schema}.staged`;
@@ -45,11 +46,6 @@ export function createMerger(db: Db, schema: string) {
        WHERE q.gtin14 > :lo AND q.gtin14 <= :hi AND q.seen_import_id = :imp
          AND s.gtin14 IS NOT NULL AND s.gtin14 = q.gtin14 AND s.dup_of IS NULL ORDER BY s.row`,
     ),
-    gtinRemember: db.prepare(
-      `INSERT INTO import_changes (import_id, product_id, before) SELECT :imp, p.id, ${snapshotOf('p')}
-       FROM ${st} s JOIN products p ON p.gtin14 = s.gtin14 WHERE ${gtinRange} AND ${notSeen('p')} AND (${differs('s', 'p')})
-       ON CONFLICT DO NOTHING`,
-    ),
     // Every product a staged barcode row names is marked seen by this import at that row, changed or not, as rows
     // written while reading mark theirs: the supplier's offers are then read from products alone (joining a million
     // staged rows to products again for them cost ~1 s), and a list's products are those it named.
@@ -60,6 +56,7 @@ export function createMerger(db: Db, schema: string) {
        WHERE ${notSeen('products')}`,
     ),
     maxId: db.prepare('SELECT coalesce(max(id), 0) FROM products').pluck(),
+    totalChanges: db.prepare('SELECT total_changes()').pluck(),
     countFrom: db.prepare('SELECT count(*) FROM products WHERE id > ?').pluck(),
     keyFirsts: db.prepare(`SELECT count(*) FROM ${st} s WHERE ${keyRange}`).pluck(),
     keyRemember: db.prepare(
@@ -97,9 +94,14 @@ export function createMerger(db: Db, schema: string) {
       // The counts come from the writes themselves: each product that differs is remembered once; the upsert writes
       // every row but those meeting a product marked seen (counted elsewhere), and what it created has new ids.
       if (part === 'gtin') {
+        // Prior states are kept by the catalog writer's undo trigger, which the caller holds (see
+        // createCatalogWriter.begin): each product the upsert changes writes one more change. Joining the range to
+        // products to remember them first read every staged row twice — in a file in no order, a random page of
+        // staging each time.
         const maxBefore = stmt.maxId.get() as number;
-        const updated = stmt.gtinRemember.run(p).changes;
+        const changesBefore = stmt.totalChanges.get() as number;
         const written = stmt.gtinUpsert.run(p).changes;
+        const updated = (stmt.totalChanges.get() as number) - changesBefore - written;
         const created = written > updated ? (stmt.countFrom.get(maxBefore) as number) : 0;
         return { created, updated, unchanged: written - created - updated };
       }

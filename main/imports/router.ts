@@ -13,10 +13,10 @@ export const MAX_GTIN_SQL = 'SELECT max(gtin14) FROM products WHERE gtin14 IS NO
 const LANES = 8;
 // At most this many catalog barcodes between a lane's last row and the next: about a page of the index.
 const NEAR = 64;
-/** The NEAR-th barcode after a given one, read from the barcode index alone. */
-export const NEAR_BOUND_SQL = `SELECT gtin14 FROM products WHERE gtin14 > ? ORDER BY gtin14 LIMIT 1 OFFSET ${NEAR - 1}`;
-// When most probes fail (rows in no order at all), stop probing for a while: a probe costs about as much as
-// staging the row.
+/** The NEAR barcodes after a given one, read from the barcode index alone. */
+export const NEAR_KEYS_SQL = `SELECT gtin14 FROM products WHERE gtin14 > ? ORDER BY gtin14 LIMIT ${NEAR}`;
+// When most tries fail (rows in no order at all, or naming products the catalog has), stop looking up the index for a
+// while: a lookup costs about as much as staging the row.
 const PROBE_WINDOW = 512;
 const PROBE_PAUSE_ROWS = 32_768;
 // A filter of the barcodes staged by this import: a row may go in at once only if no earlier row with its barcode
@@ -32,6 +32,9 @@ interface Lane {
    * lookup. Null for the index's end only.
    */
   bound: string | null;
+  /** The catalog's barcodes after `last` when looked up (up to NEAR, ascending), and the first not yet passed. */
+  keys: string[];
+  at: number;
   /** When it was last used, for replacing the least used. */
   used: number;
 }
@@ -45,15 +48,15 @@ interface Lane {
 export function createRowRouter(db: Db) {
   const stmt = {
     maxGtin: db.prepare(MAX_GTIN_SQL).pluck(),
-    nearBound: db.prepare<[string], string | undefined>(NEAR_BOUND_SQL).pluck(),
+    nearKeys: db.prepare<[string], string>(NEAR_KEYS_SQL).pluck(),
   };
   const filter = new Uint32Array(FILTER_BITS >>> 5);
   // The index's end: the catalog's last barcode, or this import's when higher (its rows of this batch are not
   // written yet).
-  const top: Lane = { last: '', bound: null, used: 0 };
+  const top: Lane = { last: '', bound: null, keys: [], at: 0, used: 0 };
   const lanes: Lane[] = [top];
   let tick = 0;
-  let probes = 0;
+  let tries = 0;
   let hits = 0;
   let pausedUntil = 0;
   let rows = 0;
@@ -90,25 +93,37 @@ export function createRowRouter(db: Db) {
     return best;
   };
 
-  /** Whether `g` can go in right after lane `l`'s last row; moves the lane on when it can. */
+  /** Counts a lane's try; when most of the last PROBE_WINDOW failed, lookups pause for PROBE_PAUSE_ROWS rows. */
+  const tried = (ok: boolean): boolean => {
+    tries++;
+    if (ok) hits++;
+    if (tries >= PROBE_WINDOW) {
+      if (hits * 10 < tries) pausedUntil = rows + PROBE_PAUSE_ROWS;
+      tries = hits = 0;
+    }
+    return ok;
+  };
+
+  /**
+   * Whether `g` can go in right after lane `l`'s last row, as a new product; moves the lane on when it can. A row
+   * naming a product the catalog has is staged: the merge updates it, and the supplier's offer is read from the staged
+   * row (an empty cell keeps the product's value, not what the list said).
+   */
   const extend = (l: Lane, g: string): boolean => {
     if (l.bound !== null && g >= l.bound) {
       if (rows < pausedUntil) return false;
       // The bound is passed: look again from the lane's last row. Fewer than NEAR barcodes after it: the row goes in
       // among the index's last ones, and the next row of the lane looks again (rows landing there since count).
-      const bound = stmt.nearBound.get(l.last) ?? null;
-      probes++;
+      const keys = stmt.nearKeys.all(l.last) as string[];
       allProbes++;
-      if (bound !== null && bound <= g) {
-        if (probes >= PROBE_WINDOW) {
-          if (hits * 10 < probes) pausedUntil = rows + PROBE_PAUSE_ROWS;
-          probes = hits = 0;
-        }
-        return false;
-      }
-      hits++;
-      l.bound = bound ?? g;
+      if (keys.length === NEAR && keys[NEAR - 1]! <= g) return tried(false);
+      l.keys = keys;
+      l.at = 0;
+      l.bound = keys.length === NEAR ? keys[NEAR - 1]! : g;
     }
+    while (l.at < l.keys.length && l.keys[l.at]! < g) l.at++;
+    if (l.keys[l.at] === g) return tried(false);
+    tried(true);
     wrote(g, l);
     l.last = g;
     l.used = ++tick;
@@ -126,14 +141,12 @@ export function createRowRouter(db: Db) {
   /** Starts a lane at a staged row, in place of the least used one (never the index's end). */
   const startLane = (g: string) => {
     if (lanes.length < LANES) {
-      lanes.push({ last: g, bound: g, used: ++tick });
+      lanes.push({ last: g, bound: g, keys: [], at: 0, used: ++tick });
       return;
     }
     let old: Lane | null = null;
     for (const l of lanes) if (l !== top && (old === null || l.used < old.used)) old = l;
-    old!.last = g;
-    old!.bound = g;
-    old!.used = ++tick;
+    Object.assign(old!, { last: g, bound: g, keys: [], at: 0, used: ++tick });
   };
 
   return {

@@ -586,6 +586,9 @@ async function mergeIntoCatalog(ctx: TaskContext, d: MergeDeps): Promise<MergeSt
   const report = openReport(imp.errorReport!, imp.headers, d.from.reportBytes);
   db.prepare(`ATTACH DATABASE ? AS ${schema}`).run(d.stagingPath);
   const productAt = db.prepare(`SELECT * FROM ${schema}.staged WHERE row = ?`);
+  // The merge keeps prior states for undo through the writer's trigger, as reading does.
+  const undoTrigger = createCatalogWriter(db, imp.id);
+  undoTrigger.begin();
   try {
     const merger = createMerger(db, schema);
     let cp = d.from;
@@ -637,6 +640,7 @@ async function mergeIntoCatalog(ctx: TaskContext, d: MergeDeps): Promise<MergeSt
       await yieldToLoop();
     }
   } finally {
+    undoTrigger.end();
     db.prepare(`DETACH DATABASE ${schema}`).run();
     report.close();
   }

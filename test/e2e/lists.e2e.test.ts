@@ -117,7 +117,8 @@ describe.skipIf(unavailable !== null)('the Lists view: stages, verdicts, what ch
     const analysed = db
       .prepare(
         `SELECT p.id, p.asin, a.verdict FROM supplier_offer_history h JOIN products p ON p.id = h.product_id
-           JOIN analyses a ON a.product_id = p.id AND a.marketplace = 'US' WHERE h.import_id = ? ORDER BY p.id LIMIT 4`,
+           JOIN analyses a ON a.product_id = p.id AND a.marketplace = 'US'
+         WHERE h.import_id = ? AND p.asin IS NOT NULL ORDER BY p.id LIMIT 4`,
       )
       .all(id) as { id: number; asin: string; verdict: 'buy' | 'check' | 'skip' | null }[];
     expect(analysed).toHaveLength(4);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gs1CheckDigit } from '../../../main/catalog/gtin.ts';
 import { pushRow, ROW_WIDTH } from '../../../main/imports/product-row.ts';
-import { createRowRouter, MAX_GTIN_SQL, NEAR_BOUND_SQL, type RowRouter } from '../../../main/imports/router.ts';
+import { createRowRouter, MAX_GTIN_SQL, NEAR_KEYS_SQL, type RowRouter } from '../../../main/imports/router.ts';
 import type { CleanProduct } from '../../../main/imports/validate.ts';
 import { createCatalogWriter, type CatalogWriter } from '../../../main/imports/writer.ts';
 import { openTestQueue, type TestQueue } from '../../support/temp-db.ts';
@@ -101,7 +101,7 @@ describe('row router', () => {
 
   it.each([
     ["the catalog's last barcode", MAX_GTIN_SQL],
-    ["a lane's bound", NEAR_BOUND_SQL],
+    ["a lane's bound", NEAR_KEYS_SQL],
   ])('reads %s from the barcode index, not by scanning products', (_, sql) => {
     const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(sql.includes('?') ? ['0'] : [])) as {
       detail: string;
@@ -136,6 +136,24 @@ describe('row router', () => {
     expect(direct + staged.length).toBe(keys.length);
     // Probing pauses once most lookups fail: far fewer lookups than rows.
     expect(probes).toBeLessThan(keys.length / 10);
+  });
+
+  it('stages a row naming a product the catalog has: the merge updates it from the staged row', () => {
+    catalogOf([0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30]);
+    const router = createRowRouter(t.db);
+    const { append, stage } = router.split(flat([2, 5, 6, 8, 11, 12, 13]));
+    expect(gtinsOf(append)).toEqual([gtin(5), gtin(8), gtin(11), gtin(13)]);
+    expect(gtinsOf(stage)).toEqual([gtin(2), gtin(6), gtin(12)]);
+  });
+
+  it("a second list of the catalog's products is staged (the merge updates them), with few lookups of the index", () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => 3 * i);
+    catalogOf(keys);
+    const writer = createCatalogWriter(t.db, 1);
+    const router = createRowRouter(t.db);
+    const staged = route(router, writer, keys);
+    expect(staged).toHaveLength(keys.length);
+    expect(router.counts().probes).toBeLessThan(keys.length / 10);
   });
 
   it("stages a row repeating a staged barcode even where it could go in at once: the file's first row wins", () => {
