@@ -64,14 +64,15 @@ export function createRowRouter(db: Db) {
   let stagedRows = 0;
   let allProbes = 0;
 
-  /** Three filter positions of a 14-digit barcode (mixed from its two halves). */
+  /** Three filter positions of a barcode: FNV-1a over its characters, then mixed (no substrings, no parsing). */
   const positions = (g: string, out: Int32Array) => {
-    const hi = Number(g.slice(0, 7)) | 0;
-    const lo = Number(g.slice(7)) | 0;
-    let h1 = Math.imul(lo ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(hi + 0x27d4eb2f, 0xc2b2ae35);
-    h1 ^= h1 >>> 15;
-    let h2 = Math.imul(h1 ^ hi, 0x2c1b3c6d) ^ lo;
-    h2 ^= h2 >>> 13;
+    let h1 = 0x811c9dc5;
+    for (let i = 0; i < g.length; i++) h1 = Math.imul(h1 ^ g.charCodeAt(i), 0x01000193);
+    h1 ^= h1 >>> 16;
+    h1 = Math.imul(h1, 0x85ebca6b);
+    h1 ^= h1 >>> 13;
+    let h2 = Math.imul(h1, 0xc2b2ae35);
+    h2 ^= h2 >>> 16;
     h2 |= 1;
     for (let i = 0; i < 3; i++) out[i] = (h1 + i * h2) & (FILTER_BITS - 1);
   };
@@ -184,10 +185,11 @@ export function createRowRouter(db: Db) {
           continue;
         }
         if (!isStaged(g)) {
+          // While lookups pause (rows in no order), a staged row starts no lane: lanes keep their stretches.
           const lane = laneFor(g);
           if (lane !== null && extend(lane, g)) continue;
           markStaged(g);
-          startLane(g);
+          if (rows >= pausedUntil) startLane(g);
         }
         staged[r] = 1;
         anyStaged = true;
@@ -195,6 +197,10 @@ export function createRowRouter(db: Db) {
       if (!anyStaged) {
         directRows += n;
         return { append: barcoded, stage: [] };
+      }
+      if (staged.every((x) => x === 1)) {
+        stagedRows += n;
+        return { append: [], stage: barcoded };
       }
       const append: unknown[] = [];
       const stage: unknown[] = [];
