@@ -173,7 +173,7 @@ export function createRowRouter(db: Db) {
       // Decided row by row first; copied only when the chunk is split (it goes in whole as often as not).
       const n = barcoded.length / ROW_WIDTH;
       const staged = new Uint8Array(n);
-      let anyStaged = false;
+      let stagedHere = 0;
       for (let r = 0; r < n; r++) {
         rows++;
         const g = barcoded[r * ROW_WIDTH] as string;
@@ -192,13 +192,13 @@ export function createRowRouter(db: Db) {
           if (rows >= pausedUntil) startLane(g);
         }
         staged[r] = 1;
-        anyStaged = true;
+        stagedHere++;
       }
-      if (!anyStaged) {
+      if (stagedHere === 0) {
         directRows += n;
         return { append: barcoded, stage: [] };
       }
-      if (staged.every((x) => x === 1)) {
+      if (stagedHere === n) {
         stagedRows += n;
         return { append: [], stage: barcoded };
       }

@@ -28,7 +28,6 @@ export function controlOps(ctx: QueueContext) {
       `SELECT id, cancel_requested, pause_requested FROM jobs
        WHERE status = 'running' AND lease_owner = ? AND (cancel_requested = 1 OR pause_requested = 1)`,
     ),
-    status: db.prepare<[number], string>('SELECT status FROM jobs WHERE id = ?').pluck(),
     waitingNetwork: db
       .prepare(`SELECT id FROM jobs WHERE status = 'waiting_network' AND (? IS NULL OR kind = ?)`)
       .pluck(),
@@ -69,7 +68,9 @@ export function controlOps(ctx: QueueContext) {
    * asked.
    */
   function stopFirst(id: number, reason: 'cancel' | 'pause'): boolean {
-    if (stmt.status.get(id) !== 'running') return false;
+    const job = mustGet(id);
+    // A pause already asked for is not asked again (pauseTx saves nothing then).
+    if (job.status !== 'running' || (reason === 'pause' && job.pauseRequested)) return false;
     emit({ type: 'stop_requested', jobId: id, reason });
     return true;
   }
@@ -103,7 +104,7 @@ export function controlOps(ctx: QueueContext) {
 
   /** Pauses one job: at once if waiting, else its runner checkpoints and stops. Idempotent. */
   function pause(id: number): Job {
-    const asked = stmt.status.get(id) === 'running' && !mustGet(id).pauseRequested && stopFirst(id, 'pause');
+    const asked = stopFirst(id, 'pause');
     const event = pauseTx.immediate(id, clock.now());
     if (event && !(asked && event.type === 'stop_requested')) emit(event);
     return mustGet(id);

@@ -1,50 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gs1CheckDigit } from '../../../main/catalog/gtin.ts';
 import { pushRow, ROW_WIDTH } from '../../../main/imports/product-row.ts';
 import { createRowRouter, MAX_GTIN_SQL, NEAR_KEYS_SQL, type RowRouter } from '../../../main/imports/router.ts';
-import type { CleanProduct } from '../../../main/imports/validate.ts';
 import { createCatalogWriter, type CatalogWriter } from '../../../main/imports/writer.ts';
+import { gtin, insertImports, product } from '../../support/catalog-rows.ts';
 import { openTestQueue, type TestQueue } from '../../support/temp-db.ts';
 
 let t: TestQueue;
 beforeEach(() => {
   t = openTestQueue();
-  t.db
-    .prepare(
-      `INSERT INTO imports (id, file_name, file_path, file_size, file_hash, encoding, delimiter, decimal_sep, headers, mapping, fingerprint, created_at)
-       VALUES (1, 'f.csv', 'f.csv', 0, 'h', 'utf-8', ',', '.', '[]', '{}', 'x', 0)`,
-    )
-    .run();
+  insertImports(t.db, 1);
 });
 afterEach(() => t.close());
 
-const gtin = (n: number) => {
-  const body = String(n).padStart(13, '0');
-  return body + gs1CheckDigit(body);
-};
-const product = (n: number): CleanProduct => ({
-  gtin14: gtin(n),
-  sku: `SKU-${n}`,
-  mpn: null,
-  asin: null,
-  name: `Product ${n}`,
-  brand: 'Acme',
-  category: null,
-  cost: n,
-  currency: 'USD',
-  price: null,
-  packSize: null,
-  quantity: null,
-  imageUrl: null,
-  description: null,
-  weightLb: null,
-  lengthIn: null,
-  widthIn: null,
-  heightIn: null,
-  attributes: {},
-  nameBrandKey: null,
-  qualityScore: 50,
-});
 /** Rows flat as the parsing thread hands them over, numbered from `firstRow`. */
 const flat = (keys: readonly number[], firstRow = 2) => {
   const out: unknown[] = [];

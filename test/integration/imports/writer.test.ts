@@ -1,52 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gs1CheckDigit } from '../../../main/catalog/gtin.ts';
 import { pushRow } from '../../../main/imports/product-row.ts';
 import type { CleanProduct } from '../../../main/imports/validate.ts';
 import { createCatalogWriter } from '../../../main/imports/writer.ts';
+import { gtin, insertImports, product } from '../../support/catalog-rows.ts';
 import { openTestQueue, type TestQueue } from '../../support/temp-db.ts';
 
 let t: TestQueue;
 beforeEach(() => {
   t = openTestQueue();
-  for (const id of [1, 2]) {
-    t.db
-      .prepare(
-        `INSERT INTO imports (id, file_name, file_path, file_size, file_hash, encoding, delimiter, decimal_sep, headers, mapping, fingerprint, created_at)
-       VALUES (?, 'f.csv', 'f.csv', 0, 'h', 'utf-8', ',', '.', '[]', '{}', 'x', 0)`,
-      )
-      .run(id);
-  }
+  insertImports(t.db, 1, 2);
 });
 afterEach(() => t.close());
 
-const gtin = (n: number) => {
-  const body = String(n).padStart(13, '0');
-  return body + gs1CheckDigit(body);
-};
-const product = (n: number, over: Partial<CleanProduct> = {}): CleanProduct => ({
-  gtin14: gtin(n),
-  sku: `SKU-${n}`,
-  mpn: null,
-  asin: null,
-  name: `Product ${n}`,
-  brand: 'Acme',
-  category: null,
-  cost: n,
-  currency: 'USD',
-  price: null,
-  packSize: null,
-  quantity: null,
-  imageUrl: null,
-  description: null,
-  weightLb: null,
-  lengthIn: null,
-  widthIn: null,
-  heightIn: null,
-  attributes: {},
-  nameBrandKey: null,
-  qualityScore: 50,
-  ...over,
-});
 /** Rows flat as the parsing thread hands them over: [row number, product] pairs. */
 const flat = (...rows: [number, CleanProduct][]) => {
   const out: unknown[] = [];
