@@ -55,6 +55,8 @@ export interface PalletApp {
   reader: ProductReader;
   router: Router;
   desktop: Desktop;
+  /** Shuts down as quitting does without the quit: desktop behaviour, upkeep, the read threads, the engine. */
+  close(): Promise<void>;
 }
 
 /** Builds the whole main-process core against ports: engine (queue, workers), IPC router, desktop behaviour. */
@@ -136,21 +138,33 @@ export async function createApp(o: CreateAppOptions): Promise<PalletApp> {
     backupsKept: () => settings.get('backupsKept'),
     log,
   });
+  // The read threads hold the file open: they close before the engine, as the quit path does.
+  async function stopEngine(): Promise<void> {
+    await upkeep.stop();
+    await reader.close();
+    await engine.stop();
+  }
   const desktop = createDesktop({
     queue: engine.queue,
     scheduler: engine.scheduler,
     ...o.ports,
     settings: o.settings,
-    stopEngine: async () => {
-      await upkeep.stop();
-      await reader.close();
-      await engine.stop();
-    },
+    stopEngine,
     onError: (err) => log(`[desktop] ${err instanceof Error ? err.message : String(err)}`),
   });
   desktop.start();
   upkeep.start();
   // The window's offline banner follows the OS's word at once (jobs waiting for the network say the rest).
   o.engine?.network?.onChange((online) => o.ports.window.send({ type: 'network', online }));
-  return { engine, upkeep, reader, router, desktop };
+  return {
+    engine,
+    upkeep,
+    reader,
+    router,
+    desktop,
+    async close() {
+      desktop.dispose();
+      await stopEngine();
+    },
+  };
 }

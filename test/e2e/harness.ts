@@ -245,11 +245,8 @@ export async function startHarness(opts: { secrets?: SecretsPort; network?: Netw
     },
     async close() {
       await context.close();
-      pallet.desktop.dispose();
-      // As the app's own stop does: the reader thread listens for messages, which keeps it referenced (Node re-refs
-      // an unref'd Worker's port when a 'message' listener is added), so left open it holds the process forever.
-      await pallet.reader.close();
-      await pallet.engine.stop();
+      // As quitting does (the reader's threads too: a thread left listening holds the process forever).
+      await pallet.close();
       server.close();
       other.server.close();
       tmp.cleanup();

@@ -32,8 +32,7 @@ afterEach(() => tmp.cleanup());
 describe('"Keep finished jobs (days)"', () => {
   let app: PalletApp | null = null;
   afterEach(async () => {
-    app?.desktop.dispose();
-    await app?.engine.stop();
+    await app?.close();
     app = null;
   });
 

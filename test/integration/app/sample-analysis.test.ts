@@ -14,9 +14,7 @@ let tmp: ReturnType<typeof tempDbPath>;
 let app: PalletApp | null = null;
 beforeEach(() => void (tmp = tempDbPath()));
 afterEach(async () => {
-  app?.desktop.dispose();
-  await app?.reader.close();
-  await app?.engine.stop();
+  await app?.close();
   app = null;
   tmp.cleanup();
 });

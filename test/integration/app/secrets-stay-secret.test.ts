@@ -106,9 +106,7 @@ beforeAll(async () => {
   for (const w of app.engine.workers) w.events.on('event', (e) => logs.push(`[supervisor] ${JSON.stringify(e)}`));
 }, 60_000);
 afterAll(async () => {
-  app.desktop.dispose();
-  await app.reader.close();
-  await app.engine.stop();
+  await app.close();
   await api.close();
   tmp.cleanup();
   for (const [k, v] of Object.entries(env))

@@ -20,8 +20,7 @@ beforeEach(() => {
   shell = fakeShell();
 });
 afterEach(async () => {
-  app?.desktop.dispose();
-  await app?.engine.stop();
+  await app?.close();
   app = null;
   tmp.cleanup();
 });

@@ -31,8 +31,7 @@ beforeEach(async () => {
   });
 });
 afterEach(async () => {
-  app.desktop.dispose();
-  await app.engine.stop();
+  await app.close();
   tmp.cleanup();
 });
 
