@@ -80,27 +80,21 @@ export function recordImportOffers(
   // A file in barcode order stages nothing: then every product it named was written while reading.
   const staged = st !== null && (db.prepare(`SELECT EXISTS (SELECT 1 FROM ${st})`).pluck().get() as number) === 1;
   const marked = staged && p.stagedMarked === true;
-  // Products the import marked seen. Those it created hold the file's values as they are. Without a marking merge,
-  // those are the rows written while reading, which extended the catalog.
+  // Products the import marked seen, in one scan. Those it created hold the file's values as they are. Without a
+  // marking merge, those are the rows written while reading, which extended the catalog. With one, products that
+  // existed before take the list's own values from their staged row (an empty cell there kept the catalog's value in
+  // the product, which is not what this supplier said); one that took a row while reading (another import wrote it
+  // first) has no staged row: its values are that row's. A created product joins no staged row (a NULL key).
   offers += db
     .prepare(
-      `${into} SELECT :sup, p.id, :imp, p.cost, p.currency, p.pack_size, NULL FROM products p WHERE p.seen_import_id = :imp
-       ${marked ? 'AND p.created_import_id IS :imp' : ''}`,
+      marked
+        ? `${into} SELECT :sup, p.id, :imp, iif(s.row IS NULL, p.cost, s.cost), iif(s.row IS NULL, p.currency, s.currency),
+             iif(s.row IS NULL, p.pack_size, s.pack_size), NULL
+           FROM products p LEFT JOIN ${st} s ON s.gtin14 = iif(p.created_import_id IS :imp, NULL, p.gtin14) AND s.dup_of IS NULL
+           WHERE p.seen_import_id = :imp`
+        : `${into} SELECT :sup, p.id, :imp, p.cost, p.currency, p.pack_size, NULL FROM products p WHERE p.seen_import_id = :imp`,
     )
     .run(args).changes;
-  if (marked) {
-    // Products that existed before and that the merge marked: the list's own values are its staged row's (an empty
-    // cell there kept the catalog's value in the product, which is not what this supplier said). A product that
-    // took a row while reading (another import wrote it first) has no staged row: its values are that row's.
-    offers += db
-      .prepare(
-        `${into} SELECT :sup, p.id, :imp, iif(s.row IS NULL, p.cost, s.cost), iif(s.row IS NULL, p.currency, s.currency),
-           iif(s.row IS NULL, p.pack_size, s.pack_size), NULL
-         FROM products p LEFT JOIN ${st} s ON s.gtin14 = p.gtin14 AND s.dup_of IS NULL
-         WHERE p.seen_import_id = :imp AND p.created_import_id IS NOT :imp`,
-      )
-      .run(args).changes;
-  }
   if (st && staged) {
     // A merge saved by an earlier version did not mark its products: its rows are found through staging. A staged
     // row meeting a product this import wrote while reading repeated an earlier row: the first row wins.
