@@ -75,6 +75,22 @@ describe('supplier offers', () => {
     expect(t.db.prepare('SELECT count(*) FROM products WHERE seen_import_id = ?').pluck().get(acme.importId)).toBe(3);
   });
 
+  it('records the first row of a barcode the list repeats, when the repeat was staged behind a row written at once', async () => {
+    // Rows 2 and 3 extend the empty catalog and go in at once; row 4 repeats row 2 below the index's end: staged, then
+    // found a duplicate by the merge. The offer is row 2's, as the product is.
+    const r = await importOk('Acme_2026-12.csv', [
+      [1, 5],
+      [3, 6],
+      [1, 9],
+    ]);
+    expect([r.created, r.duplicates]).toEqual([2, 1]);
+    expect(costOf(1)).toBe(5);
+    expect(offers()).toEqual([
+      { supplier: 'Acme', gtin14: gtin14(UPC[1]!), cost: 5, case_pack: 2, first: r.importId, last: r.importId },
+      { supplier: 'Acme', gtin14: gtin14(UPC[3]!), cost: 6, case_pack: 4, first: r.importId, last: r.importId },
+    ]);
+  });
+
   it('keeps both offers of one UPC from two suppliers; the product costs the lower', async () => {
     const a = await importOk('Acme_Pricelist_2026-11.csv', [
       [0, 5],
