@@ -1,3 +1,4 @@
+import { barcodeKeys } from './barcode-keys.ts';
 import type { ColumnMapping } from './mapping.ts';
 import type { DecimalSeparator } from './money.ts';
 import { pushRow } from './product-row.ts';
@@ -35,6 +36,8 @@ export interface RowNote {
   message: string;
 }
 
+const NO_KEYS = new Float64Array(0);
+
 /** One parsed chunk of the file, validated, ready for the catalog writer: everything it needs, nothing more. */
 export interface ParsedChunk {
   /** Byte offset just past the chunk's last record: where a resume starts. */
@@ -43,6 +46,8 @@ export interface ParsedChunk {
   rowNumber: number;
   /** Valid rows with a barcode, then valid rows without one, flat in ROW_COLUMNS order. */
   barcoded: unknown[];
+  /** The barcode key of each row of `barcoded` (barcode-keys.ts), for the row router. */
+  keys: Float64Array;
   keyed: unknown[];
   blank: number;
   /** Rows imported with a warning. */
@@ -123,6 +128,7 @@ export function createChunkParser(opts: ChunkParserOptions) {
         endByte,
         rowNumber,
         barcoded: [],
+        keys: NO_KEYS,
         keyed: [],
         blank: 0,
         warned: 0,
@@ -166,6 +172,7 @@ export function createChunkParser(opts: ChunkParserOptions) {
         }
       }
       out.rowNumber = rowNumber;
+      if (out.barcoded.length > 0) out.keys = barcodeKeys(out.barcoded);
       if (last) {
         out.footers = held.length;
         held = [];

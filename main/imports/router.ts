@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.ts';
+import { barcodeKey as keyOf, barcodeKeys, keyBarcode as gtinOf } from './barcode-keys.ts';
 import { ROW_WIDTH } from './product-row.ts';
 
 /** The catalog's last barcode. The condition lets the planner read the end of the (partial) barcode index. */
@@ -13,9 +14,15 @@ export const MAX_GTIN_SQL = 'SELECT max(gtin14) FROM products WHERE gtin14 IS NO
 const LANES = 8;
 // At most this many catalog barcodes between a lane's last row and the next: about a page of the index.
 const NEAR = 64;
-/** The NEAR barcodes after a given one, read from the barcode index alone. */
-export const NEAR_KEYS_SQL = `SELECT gtin14 FROM products WHERE gtin14 > ? ORDER BY gtin14 LIMIT ${NEAR}`;
-// When most tries fail (rows in no order at all, or naming products the catalog has), stop looking up the index for a
+/**
+ * The NEARth barcode after a given one (none near the index's end), read from the barcode index alone: SQLite steps
+ * past the others without handing them over (a lookup of all NEAR cost ~6× as much; a shuffled 1M-row list makes
+ * ~16k lookups).
+ */
+export const NEAR_KEYS_SQL = `SELECT gtin14 FROM products WHERE gtin14 > ? ORDER BY gtin14 LIMIT 1 OFFSET ${NEAR - 1}`;
+/** The catalog's barcodes up to a given one, read from the barcode index alone. */
+export const CATALOG_GTINS_SQL = 'SELECT gtin14 FROM products WHERE gtin14 IS NOT NULL AND gtin14 <= ?';
+// When most tries fail (rows in no order, or naming products the catalog has), stop looking up the index for a
 // while: a lookup costs about as much as staging the row.
 const PROBE_WINDOW = 512;
 const PROBE_PAUSE_ROWS = 32_768;
@@ -23,18 +30,50 @@ const PROBE_PAUSE_ROWS = 32_768;
 // waits in staging (the file's first row wins, and the merge comes after). 2^24 bits, three probes: ~0.5% false
 // positives at a million staged rows (a false positive only stages a row that could have gone in).
 const FILTER_BITS = 1 << 24;
+// The catalog's barcodes up to its last when the import started get a filter too, ~16 bits a barcode (2^16 to 2^27
+// bits), made when a row first needs a lane (a file in barcode order never does): a row naming a product the catalog
+// has is staged. A false positive only stages a row. Products written since (this import's, another's running
+// beside it) are not in it: a row repeating one is upserted like any other (a repeat of this file's own row is
+// found a duplicate as it is written).
+const CATALOG_BITS_PER_KEY = 16;
+
+/** A Bloom filter of barcode keys: three probes, no false negatives. */
+function keyFilter(bits: number) {
+  const words = new Uint32Array(bits >>> 5);
+  const mask = bits - 1;
+  const at = new Int32Array(3);
+  /** Three positions of key `k`: its two 32-bit halves mixed (no strings, no division but one). */
+  const positions = (k: number) => {
+    let h1 = Math.imul((k >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul((k / 4294967296) | 0, 0xc2b2ae35);
+    h1 ^= h1 >>> 16;
+    h1 = Math.imul(h1, 0x85ebca6b);
+    h1 ^= h1 >>> 13;
+    let h2 = Math.imul(h1, 0xc2b2ae35);
+    h2 ^= h2 >>> 16;
+    h2 |= 1;
+    for (let i = 0; i < 3; i++) at[i] = (h1 + i * h2) & mask;
+  };
+  return {
+    has(k: number): boolean {
+      positions(k);
+      for (let i = 0; i < 3; i++) if ((words[at[i]! >>> 5]! & (1 << (at[i]! & 31))) === 0) return false;
+      return true;
+    },
+    add(k: number): void {
+      positions(k);
+      for (let i = 0; i < 3; i++) words[at[i]! >>> 5]! |= 1 << (at[i]! & 31);
+    },
+  };
+}
 
 interface Lane {
   /** The last barcode this lane wrote (or staged, for a lane just started). */
-  last: string;
+  last: number;
   /**
    * Fewer than NEAR catalog barcodes lay between `last` and this one when looked up: rows below it go in without a
    * lookup. Null for the index's end only.
    */
-  bound: string | null;
-  /** The catalog's barcodes after `last` when looked up (up to NEAR, ascending), and the first not yet passed. */
-  keys: string[];
-  at: number;
+  bound: number | null;
   /** When it was last used, for replacing the least used. */
   used: number;
 }
@@ -43,17 +82,26 @@ interface Lane {
  * Routes an import's barcoded rows: those that extend a lane (above all the catalog's end, for a file in barcode
  * order) go to the catalog writer at once; the rest are staged for the sorted merge. Only speed depends on the
  * choice: the writer upserts any row correctly; a row never goes in at once after an earlier row with its barcode
- * was staged.
+ * was staged. Lookups are cheapest inside the caller's write transaction (outside, each takes the database's read
+ * locks: ~6 µs).
  */
 export function createRowRouter(db: Db) {
   const stmt = {
     maxGtin: db.prepare(MAX_GTIN_SQL).pluck(),
-    nearKeys: db.prepare<[string], string>(NEAR_KEYS_SQL).pluck(),
+    nearKey: db.prepare<[string], string | undefined>(NEAR_KEYS_SQL).pluck(),
+    count: db
+      .prepare<[string], number>('SELECT count(*) FROM products WHERE gtin14 IS NOT NULL AND gtin14 <= ?')
+      .pluck(),
+    catalog: db.prepare<[string], string>(CATALOG_GTINS_SQL).pluck(),
   };
-  const filter = new Uint32Array(FILTER_BITS >>> 5);
+  const stagedKeys = keyFilter(FILTER_BITS);
+  // The catalog's last barcode when the import started (null: none); its filter is made when first needed.
+  const first = stmt.maxGtin.get() as string | null;
+  const firstKey = first === null ? -1 : keyOf(first);
+  let catalog: ReturnType<typeof keyFilter> | null = null;
   // The index's end: the catalog's last barcode, or this import's when higher (its rows of this batch are not
   // written yet).
-  const top: Lane = { last: '', bound: null, keys: [], at: 0, used: 0 };
+  const top: Lane = { last: -1, bound: null, used: 0 };
   const lanes: Lane[] = [top];
   let tick = 0;
   let tries = 0;
@@ -64,33 +112,24 @@ export function createRowRouter(db: Db) {
   let stagedRows = 0;
   let allProbes = 0;
 
-  /** Three filter positions of a barcode: FNV-1a over its characters, then mixed (no substrings, no parsing). */
-  const positions = (g: string, out: Int32Array) => {
-    let h1 = 0x811c9dc5;
-    for (let i = 0; i < g.length; i++) h1 = Math.imul(h1 ^ g.charCodeAt(i), 0x01000193);
-    h1 ^= h1 >>> 16;
-    h1 = Math.imul(h1, 0x85ebca6b);
-    h1 ^= h1 >>> 13;
-    let h2 = Math.imul(h1, 0xc2b2ae35);
-    h2 ^= h2 >>> 16;
-    h2 |= 1;
-    for (let i = 0; i < 3; i++) out[i] = (h1 + i * h2) & (FILTER_BITS - 1);
-  };
-  const at = new Int32Array(3);
-  const isStaged = (g: string) => {
-    positions(g, at);
-    for (let i = 0; i < 3; i++) if ((filter[at[i]! >>> 5]! & (1 << (at[i]! & 31))) === 0) return false;
-    return true;
-  };
-  const markStaged = (g: string) => {
-    positions(g, at);
-    for (let i = 0; i < 3; i++) filter[at[i]! >>> 5]! |= 1 << (at[i]! & 31);
+  /** Whether the catalog had barcode key `k` when the filter was built (true may be a false positive). */
+  const inCatalog = (k: number): boolean => {
+    // Past the catalog's end when the import started, a product is a new one (NaN: keys no Pallet wrote, look).
+    if (first === null || k > firstKey) return false;
+    if (catalog === null) {
+      const n = stmt.count.get(first)!;
+      let bits = 1 << 16;
+      while (bits < n * CATALOG_BITS_PER_KEY && bits < 1 << 27) bits *= 2;
+      catalog = keyFilter(bits);
+      for (const g of stmt.catalog.iterate(first)) catalog.add(keyOf(g));
+    }
+    return catalog.has(k);
   };
 
-  /** The lane a row with barcode `g` would extend: the one whose last barcode is the highest below `g`. */
-  const laneFor = (g: string): Lane | null => {
+  /** The lane a row with barcode key `k` would extend: the one whose last barcode is the highest below `k`. */
+  const laneFor = (k: number): Lane | null => {
     let best: Lane | null = null;
-    for (const l of lanes) if (l.last < g && (best === null || l.last > best.last)) best = l;
+    for (const l of lanes) if (l.last < k && (best === null || l.last > best.last)) best = l;
     return best;
   };
 
@@ -106,48 +145,58 @@ export function createRowRouter(db: Db) {
   };
 
   /**
-   * Whether `g` can go in right after lane `l`'s last row, as a new product; moves the lane on when it can. A row
+   * Whether `k` can go in right after lane `l`'s last row, as a new product; moves the lane on when it can. A row
    * naming a product the catalog has is staged: the merge updates it, and the supplier's offer is read from the staged
    * row (an empty cell keeps the product's value, not what the list said).
    */
-  const extend = (l: Lane, g: string): boolean => {
-    if (l.bound !== null && g >= l.bound) {
+  const extend = (l: Lane, k: number): boolean => {
+    if (inCatalog(k)) return tried(false);
+    if (l.bound !== null && k >= l.bound) {
       if (rows < pausedUntil) return false;
       // The bound is passed: look again from the lane's last row. Fewer than NEAR barcodes after it: the row goes in
       // among the index's last ones, and the next row of the lane looks again (rows landing there since count).
-      const keys = stmt.nearKeys.all(l.last) as string[];
+      const far = stmt.nearKey.get(gtinOf(l.last));
       allProbes++;
-      if (keys.length === NEAR && keys[NEAR - 1]! <= g) return tried(false);
-      l.keys = keys;
-      l.at = 0;
-      l.bound = keys.length === NEAR ? keys[NEAR - 1]! : g;
+      const farKey = far === undefined ? null : keyOf(far);
+      if (farKey !== null && !(farKey > k)) return tried(false);
+      l.bound = farKey ?? k;
     }
-    while (l.at < l.keys.length && l.keys[l.at]! < g) l.at++;
-    if (l.keys[l.at] === g) return tried(false);
     tried(true);
-    wrote(g, l);
-    l.last = g;
+    wrote(k, l);
+    l.last = k;
     l.used = ++tick;
     return true;
   };
 
   /**
-   * A row written at `g` by lane `by`: another lane whose stretch holds `g` must look again before its next row (its
+   * A row written at `k` by lane `by`: another lane whose stretch holds `k` must look again before its next row (its
    * bound counted the barcodes there before this one). So no lane ever writes more than NEAR barcodes past its last.
    */
-  const wrote = (g: string, by: Lane) => {
-    for (const l of lanes) if (l !== by && l.bound !== null && l.last < g && g < l.bound) l.bound = l.last;
+  const wrote = (k: number, by: Lane) => {
+    for (const l of lanes) if (l !== by && l.bound !== null && l.last < k && k < l.bound) l.bound = l.last;
+  };
+
+  // The lane the last row extended, and the key below which the next rows extend it too without a look at the other
+  // lanes: its bound, or the next lane's last row. Rows in there touch no other lane's stretch: the lane's first row
+  // (written by `extend`) already made every lane whose stretch spans it look again.
+  let cur: Lane | null = null;
+  let limit = -1;
+  const follow = (l: Lane) => {
+    cur = l;
+    limit = l.bound ?? top.last;
+    for (const o of lanes) if (o !== l && o.last > l.last && o.last < limit) limit = o.last;
   };
 
   /** Starts a lane at a staged row, in place of the least used one (never the index's end). */
-  const startLane = (g: string) => {
+  const startLane = (k: number) => {
+    cur = null;
     if (lanes.length < LANES) {
-      lanes.push({ last: g, bound: g, keys: [], at: 0, used: ++tick });
+      lanes.push({ last: k, bound: k, used: ++tick });
       return;
     }
     let old: Lane | null = null;
     for (const l of lanes) if (l !== top && (old === null || l.used < old.used)) old = l;
-    Object.assign(old!, { last: g, bound: g, keys: [], at: 0, used: ++tick });
+    Object.assign(old!, { last: k, bound: k, used: ++tick });
   };
 
   return {
@@ -155,41 +204,57 @@ export function createRowRouter(db: Db) {
      * Splits barcoded rows (flat, in file order) into those written at once and those to stage. Rows split by
      * earlier calls count as written or staged (the caller does either before the next import's rows matter).
      */
-    split(barcoded: readonly unknown[]): { append: readonly unknown[]; stage: readonly unknown[] } {
-      const max = (stmt.maxGtin.get() as string | null) ?? '';
-      if (max > top.last) top.last = max;
+    split(
+      barcoded: readonly unknown[],
+      keys: Float64Array = barcodeKeys(barcoded),
+    ): { append: readonly unknown[]; stage: readonly unknown[] } {
+      const n = barcoded.length / ROW_WIDTH;
+      const maxGtin = stmt.maxGtin.get() as string | null;
+      // A catalog whose last barcode is not one Pallet writes: nothing is past its end, every row takes a lane.
+      const max = maxGtin === null ? -1 : keyOf(maxGtin);
+      if (!(max <= top.last)) top.last = Number.isNaN(max) ? Infinity : max;
       // Most often (a file in barcode order) every row goes past the last: the chunk is appended as it came.
       let ascending = 0;
       let last = top.last;
-      for (; ascending < barcoded.length && (barcoded[ascending] as string) > last; ascending += ROW_WIDTH)
-        last = barcoded[ascending] as string;
-      if (ascending >= barcoded.length) {
+      for (; ascending < n && keys[ascending]! > last; ascending++) last = keys[ascending]!;
+      if (ascending >= n) {
         top.last = last;
         top.used = ++tick;
-        rows += barcoded.length / ROW_WIDTH;
-        directRows += barcoded.length / ROW_WIDTH;
+        rows += n;
+        directRows += n;
         return { append: barcoded, stage: [] };
       }
       // Decided row by row first; copied only when the chunk is split (it goes in whole as often as not).
-      const n = barcoded.length / ROW_WIDTH;
       const staged = new Uint8Array(n);
       let stagedHere = 0;
       for (let r = 0; r < n; r++) {
         rows++;
-        const g = barcoded[r * ROW_WIDTH] as string;
+        const k = keys[r]!;
+        // The lane of the previous row takes this one too (most often): nothing to look at but the filters.
+        if (cur !== null && k > cur.last && k < limit && !stagedKeys.has(k) && !inCatalog(k)) {
+          tried(true);
+          cur.last = k;
+          cur.used = ++tick;
+          continue;
+        }
         // Past the index's end a row always goes in at once: so every staged barcode lies below `top.last`, which
         // only grows, and no row past it can repeat one waiting in staging.
-        if (g > top.last) {
-          top.last = g;
+        if (k > top.last) {
+          top.last = k;
           top.used = ++tick;
           continue;
         }
-        if (!isStaged(g)) {
+        cur = null;
+        // NaN (not a GTIN-14) compares false everywhere: staged.
+        if (!Number.isNaN(k) && !stagedKeys.has(k)) {
           // While lookups pause (rows in no order), a staged row starts no lane: lanes keep their stretches.
-          const lane = laneFor(g);
-          if (lane !== null && extend(lane, g)) continue;
-          markStaged(g);
-          if (rows >= pausedUntil) startLane(g);
+          const lane = laneFor(k);
+          if (lane !== null && extend(lane, k)) {
+            follow(lane);
+            continue;
+          }
+          stagedKeys.add(k);
+          if (rows >= pausedUntil) startLane(k);
         }
         staged[r] = 1;
         stagedHere++;
@@ -218,7 +283,7 @@ export function createRowRouter(db: Db) {
     },
     /** Notes barcodes staged before (an import resuming): their rows repeated later are staged too. */
     staged(gtins: Iterable<string>): void {
-      for (const g of gtins) markStaged(g);
+      for (const g of gtins) stagedKeys.add(keyOf(g));
     },
   };
 }

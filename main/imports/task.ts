@@ -388,23 +388,25 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
 
   /**
    * Commits chunks in one transaction: rows that extend the catalog's barcodes go in at once with their report
-   * lines, errors and the state just past the last chunk; the rest were staged just before (staged again harmlessly
-   * if this commit is lost).
+   * lines, errors and the state just past the last chunk; the rest are staged first (staged again harmlessly if this
+   * commit is lost).
    */
   const writeChunks = (chunks: readonly ParsedChunk[]) => {
-    const appends: (readonly unknown[])[] = [];
-    const toStage: (readonly unknown[])[] = [];
-    let staged = 0;
-    for (const chunk of chunks) {
-      reportChunk(report, chunk);
-      const { append, stage } = router.split(chunk.barcoded);
-      toStage.push(stage, chunk.keyed);
-      appends.push(append);
-      staged += (stage.length + chunk.keyed.length) / ROW_WIDTH;
-    }
-    staging.stage(...toStage);
+    for (const chunk of chunks) reportChunk(report, chunk);
     const end = chunks[chunks.length - 1]!;
     state = queue.checkpointAfter(lease, (): ReadState => {
+      // Routed inside the transaction: the router's lookups of the catalog then take no read locks of their own.
+      // Staged rows commit first, in the staging file (staged again harmlessly if this transaction is lost).
+      const appends: (readonly unknown[])[] = [];
+      const toStage: (readonly unknown[])[] = [];
+      let staged = 0;
+      for (const chunk of chunks) {
+        const { append, stage } = router.split(chunk.barcoded, chunk.keys);
+        toStage.push(stage, chunk.keyed);
+        appends.push(append);
+        staged += (stage.length + chunk.keyed.length) / ROW_WIDTH;
+      }
+      staging.stage(...toStage);
       const now = Date.now();
       const c = { ...state.counts };
       const duplicates: DuplicateFound[] = [];

@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pushRow, ROW_WIDTH } from '../../../main/imports/product-row.ts';
-import { createRowRouter, MAX_GTIN_SQL, NEAR_KEYS_SQL, type RowRouter } from '../../../main/imports/router.ts';
+import {
+  CATALOG_GTINS_SQL,
+  createRowRouter,
+  MAX_GTIN_SQL,
+  NEAR_KEYS_SQL,
+  type RowRouter,
+} from '../../../main/imports/router.ts';
 import { createCatalogWriter, type CatalogWriter } from '../../../main/imports/writer.ts';
 import { gtin, insertImports, product } from '../../support/catalog-rows.ts';
 import { openTestQueue, type TestQueue } from '../../support/temp-db.ts';
@@ -69,6 +75,7 @@ describe('row router', () => {
   it.each([
     ["the catalog's last barcode", MAX_GTIN_SQL],
     ["a lane's bound", NEAR_KEYS_SQL],
+    ["the catalog's barcodes for its filter", CATALOG_GTINS_SQL],
   ])('reads %s from the barcode index, not by scanning products', (_, sql) => {
     const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(sql.includes('?') ? ['0'] : [])) as {
       detail: string;
@@ -121,6 +128,31 @@ describe('row router', () => {
     const staged = route(router, writer, keys);
     expect(staged).toHaveLength(keys.length);
     expect(router.counts().probes).toBeLessThan(keys.length / 10);
+  });
+
+  it('stages a row naming a product the catalog had, in the middle of a lane between two lookups', () => {
+    catalogOf(Array.from({ length: 400 }, (_, i) => 3 * i));
+    const writer = createCatalogWriter(t.db, 1);
+    const router = createRowRouter(t.db);
+    // A run climbing between the catalog's codes, naming three of them on the way.
+    const keys = [...Array.from({ length: 300 }, (_, i) => 3 * i + 1), 30, 300, 600].sort((a, b) => a - b);
+    const staged = route(router, writer, keys);
+    expect(staged).toEqual([gtin(1), gtin(30), gtin(300), gtin(600)]);
+    expect(router.counts().probes).toBeLessThan(20);
+  });
+
+  it("routes rows safely when the catalog's last barcode is not a GTIN-14 (a catalog no Pallet wrote)", () => {
+    catalogOf([3, 6, 9]);
+    t.db.prepare(`INSERT INTO products (gtin14, name, created_at, updated_at) VALUES ('99999', 'odd', 0, 0)`).run();
+    const writer = createCatalogWriter(t.db, 1);
+    const router = createRowRouter(t.db);
+    const keys = [1, 4, 5, 7, 8, 20, 21, 22, 6];
+    const staged = route(router, writer, keys);
+    // Nothing is past an end that cannot be compared: rows take lanes or wait; every row is one or the other once.
+    expect(router.counts().direct + staged.length).toBe(keys.length);
+    expect(staged).toContain(gtin(6));
+    // The four products before, and one for each row written at once.
+    expect(t.db.prepare('SELECT count(*) FROM products').pluck().get()).toBe(4 + router.counts().direct);
   });
 
   it("stages a row repeating a staged barcode even where it could go in at once: the file's first row wins", () => {
