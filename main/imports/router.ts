@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.ts';
-import { barcodeKey as keyOf, barcodeKeys, keyBarcode as gtinOf } from './barcode-keys.ts';
+import { barcodeKey as keyOf, barcodeKeys, keyBarcode } from './barcode-keys.ts';
 import { ROW_WIDTH } from './product-row.ts';
 
 /** The catalog's last barcode. The condition lets the planner read the end of the (partial) barcode index. */
@@ -16,12 +16,14 @@ const LANES = 8;
 const NEAR = 64;
 /**
  * The NEARth barcode after a given one (none near the index's end), read from the barcode index alone: SQLite steps
- * past the others without handing them over (a lookup of all NEAR cost ~6× as much; a shuffled 1M-row list makes
- * ~16k lookups).
+ * past the others without handing them over (a sixth of the cost of reading them all).
  */
 export const NEAR_KEYS_SQL = `SELECT gtin14 FROM products WHERE gtin14 > ? ORDER BY gtin14 LIMIT 1 OFFSET ${NEAR - 1}`;
-/** The catalog's barcodes up to a given one, read from the barcode index alone. */
-export const CATALOG_GTINS_SQL = 'SELECT gtin14 FROM products WHERE gtin14 IS NOT NULL AND gtin14 <= ?';
+/**
+ * The NEAR barcodes after a given one, read from the barcode index alone: a lane among the catalog's products it had
+ * before the import looks for the row's own barcode among them.
+ */
+export const NEAR_LIST_SQL = `SELECT gtin14 FROM products WHERE gtin14 > ? ORDER BY gtin14 LIMIT ${NEAR}`;
 // When most tries fail (rows in no order, or naming products the catalog has), stop looking up the index for a
 // while: a lookup costs about as much as staging the row.
 const PROBE_WINDOW = 512;
@@ -30,12 +32,6 @@ const PROBE_PAUSE_ROWS = 32_768;
 // waits in staging (the file's first row wins, and the merge comes after). 2^24 bits, three probes: ~0.5% false
 // positives at a million staged rows (a false positive only stages a row that could have gone in).
 const FILTER_BITS = 1 << 24;
-// The catalog's barcodes up to its last when the import started get a filter too, ~16 bits a barcode (2^16 to 2^27
-// bits), made when a row first needs a lane (a file in barcode order never does): a row naming a product the catalog
-// has is staged. A false positive only stages a row. Products written since (this import's, another's running
-// beside it) are not in it: a row repeating one is upserted like any other (a repeat of this file's own row is
-// found a duplicate as it is written).
-const CATALOG_BITS_PER_KEY = 16;
 
 /** A Bloom filter of barcode keys: three probes, no false negatives. */
 function keyFilter(bits: number) {
@@ -74,9 +70,17 @@ interface Lane {
    * lookup. Null for the index's end only.
    */
   bound: number | null;
+  /**
+   * The catalog's barcodes after `last` when looked up (up to NEAR, ascending), and the first not yet passed; only
+   * for a lane below the catalog's end when the import started (past it, every product is a new one).
+   */
+  keys: Float64Array;
+  at: number;
   /** When it was last used, for replacing the least used. */
   used: number;
 }
+
+const NONE = new Float64Array(0);
 
 /**
  * Routes an import's barcoded rows: those that extend a lane (above all the catalog's end, for a file in barcode
@@ -89,19 +93,17 @@ export function createRowRouter(db: Db) {
   const stmt = {
     maxGtin: db.prepare(MAX_GTIN_SQL).pluck(),
     nearKey: db.prepare<[string], string | undefined>(NEAR_KEYS_SQL).pluck(),
-    count: db
-      .prepare<[string], number>('SELECT count(*) FROM products WHERE gtin14 IS NOT NULL AND gtin14 <= ?')
-      .pluck(),
-    catalog: db.prepare<[string], string>(CATALOG_GTINS_SQL).pluck(),
+    nearList: db.prepare<[string], string>(NEAR_LIST_SQL).pluck(),
   };
   const stagedKeys = keyFilter(FILTER_BITS);
-  // The catalog's last barcode when the import started (null: none); its filter is made when first needed.
-  const first = stmt.maxGtin.get() as string | null;
-  const firstKey = first === null ? -1 : keyOf(first);
-  let catalog: ReturnType<typeof keyFilter> | null = null;
+  // The catalog's last barcode when the import started (-1: none). Past it, a row names no product the catalog had
+  // (at most one this import or another running beside it wrote since: the writer upserts it, and finds a repeat of
+  // this file's own row a duplicate as it writes it). NaN (a barcode no Pallet wrote): every lane looks.
+  const initial = stmt.maxGtin.get() as string | null;
+  const firstKey = initial === null ? -1 : keyOf(initial);
   // The index's end: the catalog's last barcode, or this import's when higher (its rows of this batch are not
   // written yet).
-  const top: Lane = { last: -1, bound: null, used: 0 };
+  const top: Lane = { last: -1, bound: null, keys: NONE, at: 0, used: 0 };
   const lanes: Lane[] = [top];
   let tick = 0;
   let tries = 0;
@@ -112,18 +114,11 @@ export function createRowRouter(db: Db) {
   let stagedRows = 0;
   let allProbes = 0;
 
-  /** Whether the catalog had barcode key `k` when the filter was built (true may be a false positive). */
-  const inCatalog = (k: number): boolean => {
-    // Past the catalog's end when the import started, a product is a new one (NaN: keys no Pallet wrote, look).
-    if (first === null || k > firstKey) return false;
-    if (catalog === null) {
-      const n = stmt.count.get(first)!;
-      let bits = 1 << 16;
-      while (bits < n * CATALOG_BITS_PER_KEY && bits < 1 << 27) bits *= 2;
-      catalog = keyFilter(bits);
-      for (const g of stmt.catalog.iterate(first)) catalog.add(keyOf(g));
-    }
-    return catalog.has(k);
+  /** Whether lane `l`'s last lookup found `k` in the catalog (rows of a lane climb: its keys are passed in order). */
+  const listed = (l: Lane, k: number): boolean => {
+    if (k > firstKey) return false;
+    while (l.at < l.keys.length && l.keys[l.at]! < k) l.at++;
+    return l.keys[l.at] === k;
   };
 
   /** The lane a row with barcode key `k` would extend: the one whose last barcode is the highest below `k`. */
@@ -150,17 +145,26 @@ export function createRowRouter(db: Db) {
    * row (an empty cell keeps the product's value, not what the list said).
    */
   const extend = (l: Lane, k: number): boolean => {
-    if (inCatalog(k)) return tried(false);
     if (l.bound !== null && k >= l.bound) {
       if (rows < pausedUntil) return false;
       // The bound is passed: look again from the lane's last row. Fewer than NEAR barcodes after it: the row goes in
       // among the index's last ones, and the next row of the lane looks again (rows landing there since count).
-      const far = stmt.nearKey.get(gtinOf(l.last));
       allProbes++;
-      const farKey = far === undefined ? null : keyOf(far);
-      if (farKey !== null && !(farKey > k)) return tried(false);
-      l.bound = farKey ?? k;
+      let far: number | null;
+      if (l.last < firstKey || Number.isNaN(firstKey)) {
+        const keys = stmt.nearList.all(keyBarcode(l.last));
+        l.keys = new Float64Array(keys.length);
+        for (let i = 0; i < keys.length; i++) l.keys[i] = keyOf(keys[i]!);
+        l.at = 0;
+        far = keys.length === NEAR ? l.keys[NEAR - 1]! : null;
+      } else {
+        const g = stmt.nearKey.get(keyBarcode(l.last));
+        far = g === undefined ? null : keyOf(g);
+      }
+      if (far !== null && !(far > k)) return tried(false);
+      l.bound = far ?? k;
     }
+    if (listed(l, k)) return tried(false);
     tried(true);
     wrote(k, l);
     l.last = k;
@@ -191,12 +195,12 @@ export function createRowRouter(db: Db) {
   const startLane = (k: number) => {
     cur = null;
     if (lanes.length < LANES) {
-      lanes.push({ last: k, bound: k, used: ++tick });
+      lanes.push({ last: k, bound: k, keys: NONE, at: 0, used: ++tick });
       return;
     }
     let old: Lane | null = null;
     for (const l of lanes) if (l !== top && (old === null || l.used < old.used)) old = l;
-    Object.assign(old!, { last: k, bound: k, used: ++tick });
+    Object.assign(old!, { last: k, bound: k, keys: NONE, at: 0, used: ++tick });
   };
 
   return {
@@ -231,7 +235,7 @@ export function createRowRouter(db: Db) {
         rows++;
         const k = keys[r]!;
         // The lane of the previous row takes this one too (most often): nothing to look at but the filters.
-        if (cur !== null && k > cur.last && k < limit && !stagedKeys.has(k) && !inCatalog(k)) {
+        if (cur !== null && k > cur.last && k < limit && !stagedKeys.has(k) && !listed(cur, k)) {
           tried(true);
           cur.last = k;
           cur.used = ++tick;

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pushRow, ROW_WIDTH } from '../../../main/imports/product-row.ts';
 import {
-  CATALOG_GTINS_SQL,
   createRowRouter,
   MAX_GTIN_SQL,
   NEAR_KEYS_SQL,
+  NEAR_LIST_SQL,
   type RowRouter,
 } from '../../../main/imports/router.ts';
 import { createCatalogWriter, type CatalogWriter } from '../../../main/imports/writer.ts';
@@ -75,7 +75,7 @@ describe('row router', () => {
   it.each([
     ["the catalog's last barcode", MAX_GTIN_SQL],
     ["a lane's bound", NEAR_KEYS_SQL],
-    ["the catalog's barcodes for its filter", CATALOG_GTINS_SQL],
+    ["the barcodes near a lane's last row", NEAR_LIST_SQL],
   ])('reads %s from the barcode index, not by scanning products', (_, sql) => {
     const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(sql.includes('?') ? ['0'] : [])) as {
       detail: string;
