@@ -205,14 +205,17 @@ export function createRowRouter(db: Db) {
 
   return {
     /**
-     * Splits barcoded rows (flat, in file order) into those written at once and those to stage. Rows split by
-     * earlier calls count as written or staged (the caller does either before the next import's rows matter).
+     * Splits barcoded rows (flat, in file order; `given`: their barcode keys, barcode-keys.ts) into those written at
+     * once and those to stage. Rows split by earlier calls count as written or staged (the caller does either
+     * before the next import's rows matter).
      */
     split(
       barcoded: readonly unknown[],
-      keys: Float64Array = barcodeKeys(barcoded),
+      given?: Float64Array,
     ): { append: readonly unknown[]; stage: readonly unknown[] } {
       const n = barcoded.length / ROW_WIDTH;
+      // Keys the parsing thread computed, or made here (a caller without them, or with keys for other rows).
+      const keys = given?.length === n ? given : barcodeKeys(barcoded);
       const maxGtin = stmt.maxGtin.get() as string | null;
       // A catalog whose last barcode is not one Pallet writes: nothing is past its end, every row takes a lane.
       const max = maxGtin === null ? -1 : keyOf(maxGtin);

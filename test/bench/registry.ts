@@ -63,7 +63,7 @@ export const benches: Record<string, Bench> = {
       (await import('./import-bench.ts')).runImportBench({
         log,
         rows: rows ?? (smoke ? 2_000 : undefined),
-        ...(smoke ? { cancels: 1, cancelAfterMs: [0, 10] as const } : {}),
+        ...(smoke ? { runs: 1, cancels: 1, cancelAfterMs: [0, 10] as const } : {}),
       }),
   },
   // The same rows as CSV and as .xlsx, side by side (the import bench's xlsx figures): --rows is the xlsx size knob;

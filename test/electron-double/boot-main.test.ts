@@ -42,7 +42,9 @@ describe.skipIf(!built)('the built main under the strict Electron double', { tim
     for (const d of drivers.splice(0)) {
       d.kill('SIGKILL');
       await d.exited;
-      rmSync(d.appData, { recursive: true, force: true });
+      // Its workers outlive it by up to ~2 s (they exit once they see their owner gone) and may still write there
+      // meanwhile (CI once failed with ENOTEMPTY): removing retries, waiting longer each time (~5.5 s in all).
+      rmSync(d.appData, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     }
   });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
