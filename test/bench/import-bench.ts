@@ -62,7 +62,9 @@ export async function runImportBench(
   const log = opts.log ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), 'pallet-import-bench-'));
   const workerEntry = builtWorkerEntry();
-  const lag = monitorEventLoopDelay({ resolution: 10 });
+  // The main loop's delay while each sorted import runs, one histogram a run: one enabled again after the CLI's
+  // blocking runs counted their seconds as its first delay.
+  const lags: { p99: number; max: number }[] = [];
   let made = 0;
 
   /** One import of `file` into a fresh catalog, right after the CLI's baseline on the same file; `keep` leaves its engine running. */
@@ -78,12 +80,16 @@ export async function runImportBench(
     let kept = false;
     try {
       log(`import, ${label}`);
-      if (label === 'sorted') lag.enable();
+      const lag = label === 'sorted' ? monitorEventLoopDelay({ resolution: 10 }) : null;
+      lag?.enable();
       const t = process.hrtime.bigint();
       const job = engine.queue.enqueue({ kind: 'import', payload: { path: file } });
       await waitDone(engine, job.id);
       const seconds = Number(process.hrtime.bigint() - t) / 1e9;
-      lag.disable();
+      if (lag) {
+        lag.disable();
+        lags.push({ p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 });
+      }
       const done = engine.queue.get(job.id);
       if (done.status !== 'completed')
         throw new Error(`the ${label} import ended ${done.status}: ${done.error?.message}`);
@@ -186,8 +192,9 @@ export async function runImportBench(
         sqlite_cli_rows_per_s_random: random.cli,
         import_ratio_vs_sqlite_cli_random: random.ratio,
         worker_peak_rss_mib_random: random.rss,
-        main_loop_lag_p99_ms: Math.round((lag.percentile(99) / 1e6) * 10) / 10,
-        main_loop_lag_max_ms: Math.round((lag.max / 1e6) * 10) / 10,
+        // The worst run's.
+        main_loop_lag_p99_ms: Math.round(Math.max(...lags.map((l) => l.p99)) * 10) / 10,
+        main_loop_lag_max_ms: Math.round(Math.max(...lags.map((l) => l.max)) * 10) / 10,
         cancel_p50_ms: Math.round(percentile(latencies, 50)),
         cancel_p99_ms: Math.round(percentile(latencies, 99)),
       };
