@@ -237,7 +237,7 @@ export function createRowRouter(db: Db) {
       for (let r = 0; r < n; r++) {
         rows++;
         const k = keys[r]!;
-        // The lane of the previous row takes this one too (most often): nothing to look at but the filters.
+        // The lane of the previous row takes this one too (most often): only the staged filter and its keys to check.
         if (cur !== null && k > cur.last && k < limit && !stagedKeys.has(k) && !listed(cur, k)) {
           tried(true);
           cur.last = k;

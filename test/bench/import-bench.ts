@@ -29,22 +29,22 @@ function sqliteCliRowsPerSec(path: string, rows: number): number | null {
     if (r.error || r.status !== 0) return null;
     rates.push(rows / (Number(process.hrtime.bigint() - t) / 1e9));
   }
-  return rates.sort((a, b) => a - b)[CLI_RUNS >> 1]!;
+  return percentile(rates, 50);
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
-/** The middle value (the lower of the two middles for an even count). */
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
+/** The middle value (nearest rank: the lower of the two middles for an even count). */
+const median = (xs: number[]): number => percentile(xs, 50);
 
 /**
  * Generates a supplier file of `rows` unique products (listed by barcode), imports it with every feature on
  * through a real worker, and times the sqlite3 CLI on the same file just before; then the same products in a
  * shuffled order (interleaved climbing runs) and in a random order, each into a fresh catalog and each against the
- * CLI timed on its own file just before it. The sorted and shuffled orders are imported `runs` times, each into a
- * fresh catalog right after its own CLI baseline, and report the median of the runs: a shared host slows down for seconds at
- * a time (the CLI alone ran 2.1 or 3.4 s on one file minutes apart), and one such moment decided a single run. Also:
- * worker peak RSS (the highest of the runs), the main event loop's lag while the sorted imports run, and how fast
- * cancel takes effect.
+ * CLI timed on its own file just before it. The sorted and shuffled orders are imported `runs` times (at least
+ * once), each into a fresh catalog right after its own CLI baseline, and report the median of the runs: a shared host
+ * slows down for seconds at a time (the CLI alone ran 2.1 or 3.4 s on one file minutes apart), and one such moment
+ * decided a single run. Also: worker peak RSS (the highest of the runs), the main event loop's lag while the sorted
+ * imports run, and how fast cancel takes effect.
  */
 export async function runImportBench(
   opts: {
@@ -56,7 +56,7 @@ export async function runImportBench(
   } = {},
 ) {
   const rows = opts.rows ?? 1_000_000;
-  const runs = opts.runs ?? 3;
+  const runs = Math.max(1, Math.floor(opts.runs ?? 3));
   const cancels = opts.cancels ?? 10;
   const [cancelMinMs, cancelMaxMs] = opts.cancelAfterMs ?? [100, 1_600];
   const log = opts.log ?? (() => {});
@@ -67,7 +67,10 @@ export async function runImportBench(
   const lags: { p99: number; max: number }[] = [];
   let made = 0;
 
-  /** One import of `file` into a fresh catalog, right after the CLI's baseline on the same file; `keep` leaves its engine running. */
+  /**
+   * One import of `file` into a fresh catalog, right after the CLI's baseline on the same file; `keep` leaves its
+   * engine running (stopped anyway when the import fails).
+   */
   const importOnce = async (file: string, label: string, keep: boolean) => {
     const cli = sqliteCliRowsPerSec(file, rows);
     const engine = await createEngine({
