@@ -16,6 +16,7 @@ import { jobLogsMigration } from './014-job-logs.ts';
 import { decideRequestsMigration } from './015-decide-requests.ts';
 import { referenceFactsMigration } from './016-reference-facts.ts';
 import { offersKeysOnlyMigration } from './017-offers-keys-only.ts';
+import { productsUncheckedImportsMigration } from './018-products-unchecked-imports.ts';
 
 /** The app's schema ladder, oldest first. Append only: never edit a migration that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   decideRequestsMigration,
   referenceFactsMigration,
   offersKeysOnlyMigration,
+  productsUncheckedImportsMigration,
 ];
