@@ -6,7 +6,7 @@ import { openDatabase, type Db } from '../db/open.ts';
 import { productDecisionView, type ProductDecisionView } from '../decisions/store.ts';
 import { cliSettings } from './cli-settings.ts';
 import { productCostHistory } from '../suppliers/cost-history.ts';
-import { OFFER_SAID, OFFER_VALUE } from '../suppliers/offers.ts';
+import { productOffers } from '../suppliers/offers.ts';
 
 interface Out {
   json: boolean;
@@ -80,15 +80,7 @@ export function productReport(db: Db, productId: number, marketplace: string, se
   const a = db
     .prepare('SELECT * FROM analyses WHERE product_id = ? AND marketplace = ?')
     .get(productId, marketplace) as Row | undefined;
-  const offers = db
-    .prepare(
-      // Through the suppliers, a few, by the offers' key (offers have no index by product: migration 012).
-      `SELECT o.supplier_id, s.name, ${OFFER_VALUE('o', 'h', 'cost')} AS cost, ${OFFER_VALUE('o', 'h', 'currency')} AS currency,
-         ${OFFER_VALUE('o', 'h', 'case_pack')} AS case_pack, ${OFFER_VALUE('o', 'h', 'moq')} AS moq
-       FROM suppliers s CROSS JOIN supplier_offers o ON o.supplier_id = s.id AND o.product_id = ? ${OFFER_SAID('o', 'h')}
-       ORDER BY ${OFFER_VALUE('o', 'h', 'cost')} IS NULL, ${OFFER_VALUE('o', 'h', 'cost')}, s.name`,
-    )
-    .all(productId) as Row[];
+  const offers = productOffers(db, productId);
   const history = productCostHistory(db, productId);
   return {
     ...view,
@@ -123,15 +115,15 @@ export function productReport(db: Db, productId: number, marketplace: string, se
         }
       : null,
     suppliers: offers.map((o) => ({
-      supplierId: o.supplier_id as number,
-      supplier: o.name as string,
-      cost: o.cost as number | null,
-      currency: o.currency as string | null,
-      casePack: o.case_pack as number | null,
-      moq: o.moq as number | null,
-      pinned: o.supplier_id === p.cost_supplier_id,
+      supplierId: o.supplierId,
+      supplier: o.supplier,
+      cost: o.cost,
+      currency: o.currency,
+      casePack: o.casePack,
+      moq: o.moq,
+      pinned: o.supplierId === p.cost_supplier_id,
       history: history
-        .filter((h) => h.supplierId === o.supplier_id)
+        .filter((h) => h.supplierId === o.supplierId)
         .map((h) => ({ importId: h.importId, fileName: h.fileName, at: h.at, cost: h.cost })),
     })),
   };

@@ -12,29 +12,17 @@ export interface OffersRecorded {
   costsChanged: number;
 }
 
-// Each supplier's latest completed list: its offers are the current ones.
+// Each supplier's latest completed list: what it says are the supplier's current offers (migration 019: no table
+// repeats them).
 const LATEST = `latest AS (SELECT supplier_id, max(id) AS id FROM imports
   WHERE supplier_id IS NOT NULL AND status = 'completed' GROUP BY supplier_id)`;
-const CURRENT = (o: string) =>
-  `EXISTS (SELECT 1 FROM latest l WHERE l.supplier_id = ${o}.supplier_id AND l.id = ${o}.last_import_id)`;
-// Offers are keyed (supplier_id, product_id) and nothing else (migration 012): a product's offers are found through
-// the suppliers, a handful, by one key lookup each. CROSS JOIN keeps that order.
-const OFFERS_OF = (product: string, o: string) =>
-  `suppliers ${o}_s CROSS JOIN supplier_offers ${o} ON ${o}.supplier_id = ${o}_s.id AND ${o}.product_id = ${product}`;
-
-/**
- * What offer `o` says is its last list's history row `h` (migration 017): this joins it. An offer recorded before
- * keeps its own values, read first (see OFFER_VALUE).
- */
-export const OFFER_SAID = (o: string, h: string) =>
-  `LEFT JOIN supplier_offer_history ${h} ON ${h}.import_id = ${o}.last_import_id AND ${h}.product_id = ${o}.product_id`;
-/** One of an offer's values (cost, currency, case_pack, moq), with OFFER_SAID joined as `h`. */
-export const OFFER_VALUE = (o: string, h: string, column: 'cost' | 'currency' | 'case_pack' | 'moq') =>
-  `coalesce(${o}.${column}, ${h}.${column})`;
+// A supplier's current offer on a product is its latest list's history row: one key lookup per supplier (a handful),
+// as history's key starts with the import. CROSS JOIN keeps that order.
+const CURRENT_OFFERS_OF = (product: string, h: string) =>
+  `latest ${h}_l CROSS JOIN supplier_offer_history ${h} ON ${h}.import_id = ${h}_l.id AND ${h}.product_id = ${product}`;
 // The current offer of the supplier a product's cost is pinned to.
-const PINNED_COST = `(SELECT ${OFFER_VALUE('po', 'ph', 'cost')} FROM supplier_offers po ${OFFER_SAID('po', 'ph')}
-  WHERE po.supplier_id = products.cost_supplier_id AND po.product_id = products.id
-    AND ${OFFER_VALUE('po', 'ph', 'cost')} IS NOT NULL AND ${CURRENT('po')})`;
+const PINNED_COST = `(SELECT ph.cost FROM ${CURRENT_OFFERS_OF('products.id', 'ph')}
+  WHERE ph_l.supplier_id = products.cost_supplier_id AND ph.cost IS NOT NULL)`;
 
 /** The supplier an import belongs to, or null (older imports, files without one). */
 export function importSupplier(db: Db, importId: number): number | null {
@@ -49,9 +37,8 @@ export function importSupplier(db: Db, importId: number): number | null {
 function applyBestCosts(db: Db, scope: string, params: { now: number } & Record<string, number>): number {
   const best = db.prepare(
     `WITH ${LATEST},
-     best AS (SELECT s.product_id, min(${OFFER_VALUE('o', 'oh', 'cost')}) AS cost FROM (${scope}) s
-       CROSS JOIN ${OFFERS_OF('s.product_id', 'o')} ${OFFER_SAID('o', 'oh')}
-       WHERE ${OFFER_VALUE('o', 'oh', 'cost')} IS NOT NULL AND ${CURRENT('o')} GROUP BY s.product_id)
+     best AS (SELECT s.product_id, min(o.cost) AS cost FROM (${scope}) s CROSS JOIN ${CURRENT_OFFERS_OF('s.product_id', 'o')}
+       WHERE o.cost IS NOT NULL GROUP BY s.product_id)
      UPDATE products SET cost = coalesce(${PINNED_COST}, b.cost), updated_at = :now
      FROM best b WHERE products.id = b.product_id AND products.cost IS NOT coalesce(${PINNED_COST}, b.cost)`,
   );
@@ -61,11 +48,10 @@ function applyBestCosts(db: Db, scope: string, params: { now: number } & Record<
 const HISTORY_COLS = 'supplier_id, product_id, import_id, cost, currency, case_pack, moq';
 
 /**
- * Records the offers of a finished import of supplier `supplierId`: one history row per product its file named,
- * the supplier's latest offers upserted from them, then the best offer's cost on the products where it can differ
- * from the list's own (offered by another supplier too, dropped by this list, or pinned; costs in different currencies
- * are compared as numbers). Call it after the import is marked completed, in
- * the same transaction. `staging` is the attached staging schema holding the rows merged (not appended) by the
+ * Records the offers of a finished import of supplier `supplierId`: one history row per product its file named (the
+ * supplier's latest list's rows are its current offers), then the best offer's cost on the products where it can
+ * differ from the list's own (offered by another supplier too, dropped by this list, or pinned; costs in different
+ * currencies are compared as numbers). Call it after the import is marked completed, in the same transaction. `staging` is the attached staging schema holding the rows merged (not appended) by the
  * import, or null when it has none; `stagedMarked` when the merge marked the products of its barcode rows seen.
  * Idempotent: a rerun after a crash writes the same rows.
  */
@@ -114,19 +100,10 @@ export function recordImportOffers(
       )
       .run(args).changes;
   }
-  // The current offers: keys and the lists that made them; their values are this list's history rows (migration
-  // 017). An offer recorded before keeps values of its own: this list's replace them.
-  db.prepare(
-    `INSERT INTO supplier_offers (supplier_id, product_id, first_import_id, last_import_id)
-     SELECT supplier_id, product_id, :imp, :imp FROM supplier_offer_history WHERE import_id = :imp
-     ON CONFLICT (supplier_id, product_id) DO UPDATE SET cost = NULL, currency = NULL, case_pack = NULL, moq = NULL,
-       last_seen_at = NULL, last_import_id = excluded.last_import_id
-     WHERE excluded.last_import_id >= supplier_offers.last_import_id`,
-  ).run(args);
+  // This list is now the supplier's latest: its history rows are the current offers, nothing else is written.
   // Rows wrote this list's costs into products: only products another supplier also offers (this list's, and those
   // it dropped) and pinned ones can need another cost. Most often no other supplier exists and the step is free.
-  // Only a supplier with a completed import has offers (undo rebuilds them from the lists left): the small imports
-  // table answers, where probing the offers for another supplier read past all of this one's.
+  // Only a supplier with a completed import has offers: the small imports table answers.
   const others = db
     .prepare(
       `SELECT EXISTS (SELECT 1 FROM imports WHERE supplier_id IS NOT NULL AND supplier_id <> :sup AND status = 'completed')`,
@@ -134,14 +111,17 @@ export function recordImportOffers(
     .pluck()
     .get(args) as number;
   const shared = (from: string) =>
-    `${from} AND EXISTS (SELECT 1 FROM ${OFFERS_OF('h.product_id', 'x')} WHERE x_s.id <> :sup)`;
+    `${from} AND EXISTS (SELECT 1 FROM ${CURRENT_OFFERS_OF('h.product_id', 'x')} WHERE x_l.supplier_id <> :sup)`;
+  // The supplier's list before this one: what it offered and this one does not was current until now.
+  const previous = `(SELECT max(id) FROM imports WHERE supplier_id = :sup AND status = 'completed' AND id < :imp)`;
   const scope = [
     // Named: without statistics the planner scanned every product (~170 ms a million) rather than the few pinned.
     'SELECT id AS product_id FROM products INDEXED BY products_cost_supplier WHERE cost_supplier_id IS NOT NULL',
     ...(others
       ? [
           shared('SELECT h.product_id FROM supplier_offer_history h WHERE h.import_id = :imp'),
-          shared('SELECT h.product_id FROM supplier_offers h WHERE h.supplier_id = :sup AND h.last_import_id < :imp'),
+          shared(`SELECT h.product_id FROM supplier_offer_history h WHERE h.import_id = ${previous}
+            AND NOT EXISTS (SELECT 1 FROM supplier_offer_history n WHERE n.import_id = :imp AND n.product_id = h.product_id)`),
         ]
       : []),
   ].join(' UNION ');
@@ -160,39 +140,65 @@ export interface OffersUndone {
 }
 
 /**
- * After an import is marked undone (same transaction): its offer history goes, its supplier's offers are rebuilt
- * from the lists left (so the previous list is current again) and the products it offered get the best cost left.
+ * After an import is marked undone (same transaction): its offer history goes (the supplier's previous list is current
+ * again, being its latest completed one) and the products either list offered get the best cost left.
  * Returns null for an import without a supplier.
  */
 export function undoImportOffers(db: Db, importId: number, now: number): OffersUndone | null {
   const sup = importSupplier(db, importId);
   if (sup === null) return null;
   const args = { imp: importId, sup, now };
-  // Undo deleted the products the import created (unless a later import changed them): no offer may name them.
+  // Undo deleted the products the import created (unless a later import changed them): no list may name them. A later
+  // list that named one without changing it is looked up list by list (history's key starts with the import).
   db.prepare(
-    `DELETE FROM supplier_offers WHERE (supplier_id, product_id) IN (
-       SELECT s.id, h.product_id FROM supplier_offer_history h CROSS JOIN suppliers s
-       WHERE h.import_id = :imp AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = h.product_id))`,
+    `DELETE FROM supplier_offer_history WHERE (import_id, product_id) IN (
+       SELECT i.id, h.product_id FROM supplier_offer_history h CROSS JOIN imports i
+       WHERE h.import_id = :imp AND i.supplier_id IS NOT NULL AND i.id <> :imp
+         AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = h.product_id))`,
   ).run(args);
-  db.prepare('DELETE FROM supplier_offers WHERE supplier_id = :sup').run(args);
-  // Rebuilt as keys and lists (their values are the last list's history rows, which stay).
-  db.prepare(
-    `INSERT INTO supplier_offers (supplier_id, product_id, first_import_id, last_import_id)
-     SELECT :sup, f.product_id, f.first, f.last
-     FROM (SELECT product_id, min(import_id) AS first, max(import_id) AS last FROM supplier_offer_history
-           WHERE import_id IN (SELECT id FROM imports WHERE supplier_id = :sup AND status = 'completed' AND id <> :imp)
-           GROUP BY product_id) f
-     JOIN products p ON p.id = f.product_id`,
-  ).run(args);
-  // The products either list offered: those the undone one did, and those the previous one did (current again).
+  // The import is no longer completed: the supplier's latest list left is current again. The products either list
+  // offered get the best cost left.
   const costsChanged = applyBestCosts(
     db,
     `SELECT product_id FROM supplier_offer_history WHERE import_id = :imp
-     UNION SELECT product_id FROM supplier_offers WHERE supplier_id = :sup`,
+     UNION SELECT product_id FROM supplier_offer_history WHERE import_id =
+       (SELECT max(id) FROM imports WHERE supplier_id = :sup AND status = 'completed')`,
     args,
   );
   const removed = db.prepare('DELETE FROM supplier_offer_history WHERE import_id = ?').run(importId).changes;
   return { supplierId: sup, removed, costsChanged };
+}
+
+/** One supplier's offer on a product: what its latest list naming the product said; `current` when that list is its latest. */
+export interface ProductOffer {
+  supplierId: number;
+  supplier: string;
+  importId: number;
+  current: boolean;
+  cost: number | null;
+  currency: string | null;
+  casePack: number | null;
+  moq: number | null;
+}
+
+/** Every supplier's last offer on a product, cheapest first (no cost last), then by supplier name. */
+export function productOffers(db: Db, productId: number): ProductOffer[] {
+  // Through the suppliers and their lists, a few, by history's key: history has no index by product.
+  const rows = db
+    .prepare(
+      `WITH ${LATEST}, last AS (
+         SELECT s.id AS supplier_id, s.name, (SELECT max(i.id) FROM imports i
+             CROSS JOIN supplier_offer_history x ON x.import_id = i.id AND x.product_id = :p
+           WHERE i.supplier_id = s.id AND i.status = 'completed') AS import_id
+         FROM suppliers s)
+       SELECT l.supplier_id AS supplierId, l.name AS supplier, l.import_id AS importId,
+         EXISTS (SELECT 1 FROM latest c WHERE c.supplier_id = l.supplier_id AND c.id = l.import_id) AS current,
+         h.cost, h.currency, h.case_pack AS casePack, h.moq
+       FROM last l CROSS JOIN supplier_offer_history h ON h.import_id = l.import_id AND h.product_id = :p
+       ORDER BY h.cost IS NULL, h.cost, l.name`,
+    )
+    .all({ p: productId }) as (Omit<ProductOffer, 'current'> & { current: number })[];
+  return rows.map((r) => ({ ...r, current: r.current === 1 }));
 }
 
 /**
@@ -204,9 +210,12 @@ export function pinCostSupplier(db: Db, productId: number, supplierId: number | 
   if (!exists) throw new OfferNotFoundError(`There is no product #${productId}.`);
   if (supplierId !== null) {
     const offer = db
-      .prepare('SELECT 1 FROM supplier_offers WHERE supplier_id = ? AND product_id = ?')
+      .prepare(
+        `SELECT 1 FROM imports i CROSS JOIN supplier_offer_history h ON h.import_id = i.id AND h.product_id = ?
+         WHERE i.supplier_id = ? AND i.status = 'completed'`,
+      )
       .pluck()
-      .get(supplierId, productId);
+      .get(productId, supplierId);
     if (!offer) throw new OfferNotFoundError(`That supplier never offered product #${productId}.`);
   }
   db.prepare('UPDATE products SET cost_supplier_id = ? WHERE id = ?').run(supplierId, productId);

@@ -94,9 +94,12 @@ export function createSupplierStore(db: Db) {
          (SELECT count(*) FROM supplier_offer_history h WHERE h.import_id = i.id) AS offers
        FROM imports i WHERE i.supplier_id = ? ORDER BY i.id DESC`,
     ),
+    // Current: the latest completed list's rows. Ever: the products of all its completed lists, once each.
     offerCounts: db.prepare<[number, number], { current: number; total: number }>(
-      `SELECT count(*) AS total, coalesce(sum(o.last_import_id = (SELECT max(id) FROM imports WHERE supplier_id = ? AND status = 'completed')), 0) AS current
-       FROM supplier_offers o WHERE o.supplier_id = ?`,
+      `SELECT (SELECT count(*) FROM supplier_offer_history WHERE import_id =
+           (SELECT max(id) FROM imports WHERE supplier_id = ? AND status = 'completed')) AS current,
+         (SELECT count(DISTINCT h.product_id) FROM imports i CROSS JOIN supplier_offer_history h ON h.import_id = i.id
+           WHERE i.supplier_id = ? AND i.status = 'completed') AS total`,
     ),
   };
   return {

@@ -17,6 +17,7 @@ import { decideRequestsMigration } from './015-decide-requests.ts';
 import { referenceFactsMigration } from './016-reference-facts.ts';
 import { offersKeysOnlyMigration } from './017-offers-keys-only.ts';
 import { productsUncheckedImportsMigration } from './018-products-unchecked-imports.ts';
+import { offersFromHistoryMigration } from './019-offers-from-history.ts';
 
 /** The app's schema ladder, oldest first. Append only: never edit a migration that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   referenceFactsMigration,
   offersKeysOnlyMigration,
   productsUncheckedImportsMigration,
+  offersFromHistoryMigration,
 ];

@@ -32,11 +32,19 @@ describe('012-offers-one-index', () => {
     const offersBefore = old.prepare('SELECT * FROM supplier_offers ORDER BY supplier_id').all();
     old.close();
 
+    const at12 = openDatabase(tmp.path, {
+      migrations: migrations.filter((m) => m.version <= offersOneIndexMigration.version),
+    });
+    try {
+      expect(index(at12)).toBeUndefined();
+      expect(at12.prepare('SELECT * FROM supplier_offers ORDER BY supplier_id').all()).toEqual(offersBefore);
+    } finally {
+      at12.close();
+    }
+
+    // Through the later rungs too (019 keeps these offers, which no history row holds, in the history).
     const db = openDatabase(tmp.path);
     try {
-      expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(12);
-      expect(index(db)).toBeUndefined();
-      expect(db.prepare('SELECT * FROM supplier_offers ORDER BY supplier_id').all()).toEqual(offersBefore);
       // Pinned to Acme, then unpinned: the best current offer (Globex's 4) is found by product without the index.
       expect(pinCostSupplier(db, 7, 1, 10)).toBe(0);
       expect(pinCostSupplier(db, 7, null, 11)).toBe(1);

@@ -35,7 +35,7 @@ describe('009-suppliers', () => {
       expect(db.prepare('SELECT fingerprint, supplier FROM supplier_mappings').all()).toEqual([
         { fingerprint: 'fp', supplier: null },
       ]);
-      expect(db.prepare('SELECT count(*) FROM supplier_offers').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM supplier_offer_history').pluck().get()).toBe(0);
       // Names are unique whatever their case.
       const s = createSupplierStore(db);
       expect(s.ensure(' Acme  Corp ')).toBe(s.ensure('ACME CORP'));

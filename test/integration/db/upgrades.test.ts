@@ -19,6 +19,23 @@ let tmp: ReturnType<typeof tempDbPath>;
 beforeEach(() => (tmp = tempDbPath()));
 afterEach(() => tmp.cleanup());
 
+/**
+ * Tables a migration retired, with where their rows live on: each check gets the upgraded file and the old rows (as
+ * objects) and must find every one of them there. RECEIVING names the tables such rows may be added to (their own old
+ * rows must all still be there).
+ */
+const RECEIVING = new Set(['supplier_offer_history']);
+const RETIRED: Record<string, (db: Database.Database, rows: Record<string, unknown>[]) => void> = {
+  // Migration 019: an offer is its last list's history row; one without such a row was written there.
+  supplier_offers: (db, rows) => {
+    const at = db.prepare('SELECT * FROM supplier_offer_history WHERE import_id = ? AND product_id = ?');
+    for (const o of rows) {
+      const h = at.get(o.last_import_id, o.product_id) as Record<string, unknown> | undefined;
+      expect(h, `offer ${o.supplier_id}/${o.product_id} in the history`).toBeDefined();
+    }
+  },
+};
+
 /** A database file at schema `version`, made by the ladder's first `version` steps and filled; returns its rows. */
 function fixture(path: string, version: number) {
   const db = openDatabase(path, { migrations: migrations.slice(0, version) });
@@ -45,10 +62,23 @@ describe('upgrading a database of every past schema version', () => {
     try {
       expect(schemaVersion(db)).toBe(LATEST);
       for (const [table, old] of before) {
+        const retired = RETIRED[table];
+        if (retired) {
+          retired(
+            db,
+            old.rows.map((r) => Object.fromEntries(old.columns.map((c, i) => [c, r[i]]))),
+          );
+          expect(columnsOf(db, table), `${table} is retired`).toEqual([]);
+          continue;
+        }
         // Every table of the old file is still there, with every row and every value of the columns it had.
         const now = columnsOf(db, table);
         expect(now, `table ${table} after upgrading from ${v}`).toEqual(expect.arrayContaining(old.columns));
         const after = readTable(db, table, old.columns);
+        if (RECEIVING.has(table)) {
+          expect(after.rows, `${table}: values after upgrading from ${v}`).toEqual(expect.arrayContaining(old.rows));
+          continue;
+        }
         expect(after.rows.length, `${table}: rows after upgrading from ${v}`).toBe(old.rows.length);
         expect(after.rows, `${table}: values after upgrading from ${v}`).toEqual(old.rows);
       }
@@ -98,7 +128,12 @@ describe('a migration killed half-way', () => {
     const db = openDatabase(path);
     try {
       expect(schemaVersion(db)).toBe(LATEST);
-      for (const [table, old] of before) expect(readTable(db, table, old.columns).rows).toEqual(old.rows);
+      for (const [table, old] of before) {
+        if (RETIRED[table]) continue;
+        const rows = readTable(db, table, old.columns).rows;
+        if (RECEIVING.has(table)) expect(rows).toEqual(expect.arrayContaining(old.rows));
+        else expect(rows).toEqual(old.rows);
+      }
     } finally {
       db.close();
     }

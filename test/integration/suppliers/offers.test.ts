@@ -4,7 +4,7 @@ import type { ImportResult } from '../../../main/imports/task.ts';
 import type { UndoResult } from '../../../main/imports/undo.ts';
 import { diffImports, DiffError } from '../../../main/suppliers/diff.ts';
 import { createSupplierStore } from '../../../main/suppliers/store.ts';
-import { OFFER_SAID, OFFER_VALUE, pinCostSupplier } from '../../../main/suppliers/offers.ts';
+import { pinCostSupplier } from '../../../main/suppliers/offers.ts';
 import { startTestEngine, type TestEngine } from '../../support/import-engine.ts';
 
 let t: TestEngine;
@@ -26,13 +26,18 @@ async function importOk(name: string, rows: [number, number][], payload: Record<
 }
 const costOf = (i: number) =>
   t.db.prepare('SELECT cost FROM products WHERE gtin14 = ?').pluck().get(gtin14(UPC[i]!)) as number;
+// Every offer a supplier made on a product: the values of the latest of its completed lists naming it, and the first
+// and last such list (read from the history directly, not through the code under test).
 const offers = () =>
   t.db
     .prepare(
-      `SELECT s.name AS supplier, p.gtin14, ${OFFER_VALUE('o', 'h', 'cost')} AS cost,
-         ${OFFER_VALUE('o', 'h', 'case_pack')} AS case_pack, o.first_import_id AS first, o.last_import_id AS last
-       FROM supplier_offers o JOIN suppliers s ON s.id = o.supplier_id JOIN products p ON p.id = o.product_id
-       ${OFFER_SAID('o', 'h')} ORDER BY s.name, p.gtin14`,
+      `SELECT s.name AS supplier, p.gtin14, h.cost, h.case_pack, f.first, f.last
+       FROM (SELECT i.supplier_id, x.product_id, min(i.id) AS first, max(i.id) AS last
+             FROM imports i JOIN supplier_offer_history x ON x.import_id = i.id
+             WHERE i.status = 'completed' GROUP BY i.supplier_id, x.product_id) f
+       JOIN supplier_offer_history h ON h.import_id = f.last AND h.product_id = f.product_id
+       JOIN suppliers s ON s.id = f.supplier_id JOIN products p ON p.id = f.product_id
+       ORDER BY s.name, p.gtin14`,
     )
     .all();
 
