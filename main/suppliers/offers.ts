@@ -51,8 +51,9 @@ const HISTORY_COLS = 'supplier_id, product_id, import_id, cost, currency, case_p
  * Records the offers of a finished import of supplier `supplierId`: one history row per product its file named (the
  * supplier's latest list's rows are its current offers), then the best offer's cost on the products where it can
  * differ from the list's own (offered by another supplier too, dropped by this list, or pinned; costs in different
- * currencies are compared as numbers). Call it after the import is marked completed, in the same transaction. `staging` is the attached staging schema holding the rows merged (not appended) by the
- * import, or null when it has none; `stagedMarked` when the merge marked the products of its barcode rows seen.
+ * currencies are compared as numbers). Call it after the import is marked completed, in the same transaction.
+ * `staging` is the attached staging schema holding the rows merged (not appended) by the import, or null when it has
+ * none; `stagedMarked` when the merge marked the products of its barcode rows seen.
  * Idempotent: a rerun after a crash writes the same rows.
  */
 export function recordImportOffers(
@@ -169,7 +170,7 @@ export function undoImportOffers(db: Db, importId: number, now: number): OffersU
   return { supplierId: sup, removed, costsChanged };
 }
 
-/** One supplier's offer on a product: what its latest list naming the product said; `current` when that list is its latest. */
+/** A supplier's offer on a product: what its latest list naming it said; `current` when that list is its latest. */
 export interface ProductOffer {
   supplierId: number;
   supplier: string;
