@@ -162,8 +162,7 @@ export function undoImportOffers(db: Db, importId: number, now: number): OffersU
   const costsChanged = applyBestCosts(
     db,
     `SELECT product_id FROM supplier_offer_history WHERE import_id = :imp
-     UNION SELECT product_id FROM supplier_offer_history WHERE import_id =
-       (SELECT max(id) FROM imports WHERE supplier_id = :sup AND status = 'completed')`,
+     UNION SELECT product_id FROM supplier_offer_history WHERE import_id = (SELECT id FROM latest WHERE supplier_id = :sup)`,
     args,
   );
   const removed = db.prepare('DELETE FROM supplier_offer_history WHERE import_id = ?').run(importId).changes;

@@ -4,22 +4,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/db/open.ts';
 import { migrations } from '../../../main/db/migrations/index.ts';
 import { productsUncheckedImportsMigration } from '../../../main/db/migrations/018-products-unchecked-imports.ts';
+import { insertImports } from '../../support/catalog-rows.ts';
 import { tempDbPath } from '../../support/temp-db.ts';
 
 let tmp: ReturnType<typeof tempDbPath>;
 beforeEach(() => (tmp = tempDbPath()));
 afterEach(() => tmp.cleanup());
 
-const IMPORT = `INSERT INTO imports (id, file_name, file_path, file_size, file_hash, encoding, delimiter, decimal_sep, headers,
-  mapping, fingerprint, status, created_at) VALUES`;
-
 describe('018-products-unchecked-imports', () => {
   it('drops the products → imports keys in place and keeps rows, indexes and the other keys', () => {
     const old = openDatabase(tmp.path, {
       migrations: migrations.filter((m) => m.version < productsUncheckedImportsMigration.version),
     });
+    insertImports(old, 1);
     old.exec(`
-      ${IMPORT} (1, 'a.csv', '/x/a.csv', 10, 'h', 'utf-8', ',', '.', '["UPC"]', '{}', 'fp', 'completed', 5);
       INSERT INTO products (id, gtin14, name, cost, created_at, updated_at, import_id, created_import_id, seen_import_id)
         VALUES (7, '00036000291452', 'Widget', 4, 5, 5, 1, 1, 1), (8, NULL, 'Loose', 2, 5, 5, 1, 1, 1);
     `);
