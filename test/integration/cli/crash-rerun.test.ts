@@ -235,12 +235,16 @@ describe('a job of another kind left by a crash', () => {
       expect(end.code, end.err).toBe(0);
       expect(end.err).toMatch(/Stopping: running jobs keep their checkpoint and go back to the queue/);
       expect(end.out).toMatch(/1 job left in the queue: run pallet work to go on/);
-      const [job] = query<{ status: string; offset: number }>(
+      const [job] = query<{ status: string; phase: string | null; offset: number | null }>(
         db,
-        `SELECT status, json_extract(checkpoint, '$.byteOffset') AS offset FROM jobs WHERE id = 1`,
+        `SELECT status, json_extract(checkpoint, '$.phase') AS phase, json_extract(checkpoint, '$.byteOffset') AS offset
+         FROM jobs WHERE id = 1`,
       );
       expect(job!.status).toBe('queued');
-      expect(job!.offset).toBeGreaterThan(0);
+      // The stop lands while reading (a byte offset kept) or, on a fast run, once every row is read and staged rows
+      // are being merged (that phase's checkpoint has no byte offset): either way the progress is kept.
+      expect(['reading', 'merging']).toContain(job!.phase);
+      if (job!.phase === 'reading') expect(job!.offset).toBeGreaterThan(0);
     },
   );
 
