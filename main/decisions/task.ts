@@ -924,12 +924,12 @@ function productIds(
     const exists = db.prepare('SELECT 1 FROM imports WHERE id = ?').get(p.importId);
     if (!exists) throw new TaskError('no_such_import', `There is no import ${p.importId}.`);
     return db
-      .prepare<[number, number, number], number>(
-        `SELECT id FROM products WHERE seen_import_id = ? OR import_id = ?
+      .prepare<[number, number, number, number], number>(
+        `SELECT id FROM products WHERE seen_import_id = ? OR import_id = ? OR created_import_id = ?
          UNION SELECT product_id FROM supplier_offer_history WHERE import_id = ? ORDER BY 1`,
       )
       .pluck()
-      .all(p.importId, p.importId, p.importId);
+      .all(p.importId, p.importId, p.importId, p.importId);
   }
   return db.prepare<[], number>('SELECT id FROM products ORDER BY id').pluck().all();
 }

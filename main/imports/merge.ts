@@ -92,7 +92,8 @@ export function createMerger(db: Db, schema: string) {
       const range = { lo, hi };
       const p = { ...range, imp: importId, now };
       // The counts come from the writes themselves: each product that differs is remembered once; the upsert writes
-      // every row but those meeting a product marked seen (counted elsewhere), and what it created has new ids.
+      // every row but those meeting a product marked seen (counted elsewhere), and what it created has new ids. (A
+      // history row migration 020's trigger writes counts as a change too: the task counts updates again at the end.)
       if (part === 'gtin') {
         // Prior states are kept by the catalog writer's undo trigger, which the caller holds (see
         // createCatalogWriter.begin): each product the upsert changes writes one more change. Joining the range to
@@ -102,7 +103,7 @@ export function createMerger(db: Db, schema: string) {
         const changesBefore = stmt.totalChanges.get() as number;
         const written = stmt.gtinUpsert.run(p).changes;
         const updated = (stmt.totalChanges.get() as number) - changesBefore - written;
-        const created = written > updated ? (stmt.countFrom.get(maxBefore) as number) : 0;
+        const created = written > 0 ? (stmt.countFrom.get(maxBefore) as number) : 0;
         return { created, updated, unchanged: written - created - updated };
       }
       const firsts = stmt.keyFirsts.get(range) as number;

@@ -239,7 +239,10 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
     if (staging.db.open) staging.close();
   }
   if (merged === null) return null;
-  const c = merged.counts;
+  // The products it changed are those it kept a prior state of (one import_changes row each). The writes counted every
+  // trigger's row as a change: migration 020's trigger also writes a history row when it moves a product's cost.
+  const kept = db.prepare('SELECT count(*) FROM import_changes WHERE import_id = ?').pluck().get(imp.id) as number;
+  const c = { ...merged.counts, updated: kept, unchanged: merged.counts.updated + merged.counts.unchanged - kept };
   const counts: ImportCounts = { rows: c.created + c.updated + c.unchanged + c.duplicates + c.rejected, ...c };
   const report = c.rejected + c.duplicates + c.warnings > 0 ? imp.errorReport : null;
   const result: ImportResult = {
@@ -268,6 +271,7 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
           supplierId,
           staging: offersFrom,
           stagedMarked: merged.marks === true,
+          created: c.created,
           now: Date.now(),
         });
         // Saved with the result (serialized after these writes), so a rerun of the finished job reports it too.
@@ -325,7 +329,10 @@ async function startImport(
     errorReport: null,
   });
   const errorReport = reportPath(dbPath, rec.id);
-  db.prepare('UPDATE imports SET error_report = ? WHERE id = ?').run(errorReport, rec.id);
+  // Products it creates get ids past the catalog's last: its offers on them are read from them (offer-rows.ts).
+  db.prepare(
+    'UPDATE imports SET error_report = ?, created_from = (SELECT coalesce(max(id), 0) + 1 FROM products) WHERE id = ?',
+  ).run(errorReport, rec.id);
   if (plan.supplier) {
     const supplierId = createSupplierStore(db).ensure(plan.supplier);
     db.prepare('UPDATE imports SET supplier_id = ? WHERE id = ?').run(supplierId, rec.id);

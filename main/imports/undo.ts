@@ -100,7 +100,7 @@ export function createUndoTask(deps: { database(): { db: Db; queue: Queue }; chu
           tx.prepare('DELETE FROM import_changes WHERE import_id = ?').run(importId);
           tx.prepare(`UPDATE imports SET status = 'undone', undone_at = ? WHERE id = ?`).run(Date.now(), importId);
           // Its supplier's previous list is current again: offers and costs follow (after the status, which they read).
-          offers = undoImportOffers(tx, importId, Date.now());
+          offers = undoImportOffers(tx, importId, Date.now(), state.counts.deleted);
         });
         // Assigned inside the transaction's callback, which the compiler's flow analysis does not follow.
         const undone = offers as OffersUndone | null;

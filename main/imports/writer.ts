@@ -103,7 +103,8 @@ export function createCatalogWriter(db: Db, importId: number) {
         written += c;
         if (c === 0) findDuplicates(barcoded, o, o + ROW_WIDTH, duplicates);
       }
-      // The undo trigger wrote one change per updated product beyond the upserts' own.
+      // The undo trigger wrote one change per updated product beyond the upserts' own (migration 020's trigger may write
+      // one more: the task counts the updated products again from import_changes once the import is done).
       const updated = (stmt.totalChanges.get() as number) - changesBefore - written;
       const created = written > 0 ? (stmt.countFrom.get(maxBefore) as number) : 0;
       const unchanged = written - created - updated;

@@ -3,6 +3,7 @@
 // check / skip). Read-only; runs on the products reader's thread (a million-row list takes a few hundred ms).
 import type { Db } from '../db/open.ts';
 import type { JobStatus } from '../queue/types.ts';
+import { offerRows } from '../suppliers/offer-rows.ts';
 import { fromJobs, STAGE_OF_KIND, STAGES, type Stage, type StageState, type StageView } from './stages.ts';
 
 export type { Stage, StageState, StageView };
@@ -103,13 +104,13 @@ function statements(db: Db) {
        )
        SELECT t.import_id, j.id, j.kind, j.status, j.progress FROM tree t JOIN jobs j ON j.id = t.id ORDER BY j.id`,
     ),
-    // A supplier's list: the products it named, by its history rows (primary key import_id, product_id).
-    bySupplier: db.prepare<[string], CountRow>(
+    // A supplier's list: the products it named, by its offers (history rows, key import_id, product_id; and the
+    // products it created).
+    bySupplier: db.prepare<{ ids: string }, CountRow>(
       `SELECT h.import_id, ${COUNT_COLUMNS}
-       FROM supplier_offer_history h
+       FROM ${offerRows('i.id IN (SELECT value FROM json_each(:ids))')} h
        JOIN products p ON p.id = h.product_id
        LEFT JOIN analyses a ON a.product_id = p.id AND a.marketplace = 'US'
-       WHERE h.import_id IN (SELECT value FROM json_each(?))
        GROUP BY h.import_id`,
     ),
     // A list without a supplier has no history: the products it created or last changed, in one pass over products
@@ -178,7 +179,7 @@ export function listSummaries(db: Db, opts: { limit?: number; before?: number } 
   const without = stale.filter((r) => r.supplier_id === null).map((r) => r.id);
   const fresh = new Map<number, CountRow>();
   if (withSupplier.length > 0)
-    for (const c of s.bySupplier.all(JSON.stringify(withSupplier))) fresh.set(c.import_id, c);
+    for (const c of s.bySupplier.all({ ids: JSON.stringify(withSupplier) })) fresh.set(c.import_id, c);
   if (without.length > 0) for (const c of s.byProducts.all({ ids: JSON.stringify(without) })) fresh.set(c.import_id, c);
   for (const r of stale) memo.counts.set(r.id, { at, row: fresh.get(r.id) ?? null });
 

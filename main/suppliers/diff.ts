@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.ts';
 import type { Verdict } from '../decisions/reasons.ts';
+import { offerFound, offerJoin, offerRows, offerValue } from './offer-rows.ts';
 
 /** A product one list has and the other lacks. */
 export interface DiffItem {
@@ -78,7 +79,12 @@ export class DiffError extends Error {
   }
 }
 
-const H = 'supplier_offer_history';
+// A list's offers (history rows and the products it created, offer-rows.ts), and one product's offer in the other
+// list, looked up by key: `as` names it (as.cost reads offerValue).
+const ROWS = (param: string) => offerRows(`i.id = :${param}`);
+const A_COST = offerValue('ha', 'cost');
+const IN_LIST = (param: string, product: string, as: string) =>
+  `CROSS JOIN imports ${as}_i ON ${as}_i.id = :${param} ${offerJoin(`${as}_i`, product, as)}`;
 
 /** An import's row as a diff names it. */
 interface DiffableImport {
@@ -98,7 +104,7 @@ export function diffableImport(db: Db, id: number): DiffableImport {
     )
     .get(id);
   if (!r) throw new DiffError('not_found', `There is no import #${id}.`);
-  if (!db.prepare(`SELECT 1 FROM ${H} WHERE import_id = ? LIMIT 1`).get(id)) {
+  if (!db.prepare(`SELECT 1 FROM ${ROWS('id')} LIMIT 1`).get({ id })) {
     const why =
       r.supplier_id === null
         ? 'it has no supplier (imported before suppliers were kept, or without one)'
@@ -116,7 +122,10 @@ export function diffableImport(db: Db, id: number): DiffableImport {
 export function diffImports(db: Db, importA: number, importB: number, limit = 100): ImportDiff {
   const side = (id: number): DiffSide & { supplierId: number | null } => {
     const r = diffableImport(db, id);
-    const offers = db.prepare(`SELECT count(*) FROM ${H} WHERE import_id = ?`).pluck().get(id) as number;
+    const offers = db
+      .prepare(`SELECT count(*) FROM ${ROWS('id')}`)
+      .pluck()
+      .get({ id }) as number;
     return {
       importId: r.id,
       fileName: r.file_name,
@@ -133,29 +142,31 @@ export function diffImports(db: Db, importA: number, importB: number, limit = 10
 
   const pairs = db
     .prepare<typeof args, { matched: number; up: number; down: number; same: number }>(
-      `SELECT count(*) AS matched, coalesce(sum(ha.cost < hb.cost), 0) AS up, coalesce(sum(ha.cost > hb.cost), 0) AS down,
-         coalesce(sum(ha.cost IS hb.cost), 0) AS same
-       FROM ${H} hb JOIN ${H} ha ON ha.import_id = :a AND ha.product_id = hb.product_id
-       WHERE hb.import_id = :b`,
+      `SELECT count(*) AS matched, coalesce(sum(${A_COST} < hb.cost), 0) AS up,
+         coalesce(sum(${A_COST} > hb.cost), 0) AS down, coalesce(sum(${A_COST} IS hb.cost), 0) AS same
+       FROM ${ROWS('b')} hb ${IN_LIST('a', 'hb.product_id', 'ha')}
+       WHERE ${offerFound('ha')}`,
     )
     .get(args)!;
   const only = (from: 'a' | 'b', other: 'a' | 'b') =>
     db
       .prepare<typeof args, DiffItem>(
-        `SELECT h.product_id AS productId, p.gtin14 AS gtin, p.name, h.cost FROM ${H} h
+        `SELECT h.product_id AS productId, p.gtin14 AS gtin, p.name, h.cost FROM ${ROWS(from)} h
+         ${IN_LIST(other, 'h.product_id', 'o')}
          LEFT JOIN products p ON p.id = h.product_id
-         WHERE h.import_id = :${from} AND NOT EXISTS (SELECT 1 FROM ${H} o WHERE o.import_id = :${other} AND o.product_id = h.product_id)
+         WHERE NOT ${offerFound('o')}
          ORDER BY h.product_id LIMIT :n`,
       )
       .all(args);
   const moved = (dir: 'up' | 'down') =>
     db
       .prepare<typeof args, Omit<CostChange, 'changePct'>>(
-        `SELECT hb.product_id AS productId, p.gtin14 AS gtin, p.name, ha.cost AS "from", hb.cost AS "to", hb.cost - ha.cost AS change
-         FROM ${H} hb JOIN ${H} ha ON ha.import_id = :a AND ha.product_id = hb.product_id
+        `SELECT hb.product_id AS productId, p.gtin14 AS gtin, p.name, ${A_COST} AS "from", hb.cost AS "to",
+           hb.cost - ${A_COST} AS change
+         FROM ${ROWS('b')} hb ${IN_LIST('a', 'hb.product_id', 'ha')}
          LEFT JOIN products p ON p.id = hb.product_id
-         WHERE hb.import_id = :b AND ha.cost ${dir === 'up' ? '<' : '>'} hb.cost
-         ORDER BY abs(hb.cost - ha.cost) DESC, hb.product_id LIMIT :n`,
+         WHERE ${offerFound('ha')} AND ${A_COST} ${dir === 'up' ? '<' : '>'} hb.cost
+         ORDER BY abs(hb.cost - ${A_COST}) DESC, hb.product_id LIMIT :n`,
       )
       .all(args)
       .map((c) => ({ ...c, changePct: c.from === 0 ? null : c.change / c.from }));
@@ -167,13 +178,12 @@ export function diffImports(db: Db, importA: number, importB: number, limit = 10
   const verdictArgs = { later, earlier, at: Math.max(a.createdAt, b.createdAt), n };
   const verdictSql = (what: string, tail: string) =>
     `WITH v AS (
-       SELECT h.product_id, h.cost AS cost_to, e.cost AS cost_from,
+       SELECT h.product_id, h.cost AS cost_to, ${offerValue('e', 'cost')} AS cost_from,
          (SELECT verdict FROM verdict_history WHERE product_id = h.product_id AND marketplace = 'US' AND decided_at < :at
            ORDER BY decided_at DESC, seq DESC LIMIT 1) AS before,
          (SELECT verdict FROM verdict_history WHERE product_id = h.product_id AND marketplace = 'US' AND decided_at >= :at
            ORDER BY decided_at DESC, seq DESC LIMIT 1) AS since
-       FROM ${H} h LEFT JOIN ${H} e ON e.import_id = :earlier AND e.product_id = h.product_id
-       WHERE h.import_id = :later)
+       FROM ${ROWS('later')} h ${IN_LIST('earlier', 'h.product_id', 'e')})
      SELECT ${what} FROM v LEFT JOIN products p ON p.id = v.product_id
      WHERE v.before IS NOT NULL AND v.since IS NOT NULL AND v.before <> v.since ${tail}`;
   const verdictTotal = db.prepare(verdictSql('count(*)', '')).pluck().get(verdictArgs) as number;

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Db } from '../db/open.ts';
+import { offerRows } from './offer-rows.ts';
 
 /** A supplier as listed: its imports and how many products it offers now. */
 export interface SupplierSummary {
@@ -89,17 +90,20 @@ export function createSupplierStore(db: Db) {
     list: db.prepare<[], { id: number; name: string; created_at: number }>(
       'SELECT id, name, created_at FROM suppliers ORDER BY name',
     ),
-    imports: db.prepare<[number], { id: number; fileName: string; status: string; createdAt: number; offers: number }>(
-      `SELECT i.id, i.file_name AS fileName, i.status, i.created_at AS createdAt,
-         (SELECT count(*) FROM supplier_offer_history h WHERE h.import_id = i.id) AS offers
-       FROM imports i WHERE i.supplier_id = ? ORDER BY i.id DESC`,
+    imports: db.prepare<
+      { sup: number },
+      { id: number; fileName: string; status: string; createdAt: number; offers: number }
+    >(
+      `SELECT l.id, l.file_name AS fileName, l.status, l.created_at AS createdAt,
+         (SELECT count(*) FROM ${offerRows('i.id = l.id')}) AS offers
+       FROM imports l WHERE l.supplier_id = :sup ORDER BY l.id DESC`,
     ),
-    // Current: the latest completed list's rows. Ever: the products of all its completed lists, once each.
-    offerCounts: db.prepare<[number, number], { current: number; total: number }>(
-      `SELECT (SELECT count(*) FROM supplier_offer_history WHERE import_id =
-           (SELECT max(id) FROM imports WHERE supplier_id = ? AND status = 'completed')) AS current,
-         (SELECT count(DISTINCT h.product_id) FROM imports i CROSS JOIN supplier_offer_history h ON h.import_id = i.id
-           WHERE i.supplier_id = ? AND i.status = 'completed') AS total`,
+    // Current: the latest completed list's offers. Ever: the products of all its completed lists, once each.
+    offerCounts: db.prepare<{ sup: number }, { current: number; total: number }>(
+      `SELECT (SELECT count(*) FROM ${offerRows(
+        `i.id = (SELECT max(id) FROM imports WHERE supplier_id = :sup AND status = 'completed')`,
+      )}) AS current,
+         (SELECT count(DISTINCT product_id) FROM ${offerRows(`i.supplier_id = :sup AND i.status = 'completed'`)}) AS total`,
     ),
   };
   return {
@@ -116,12 +120,12 @@ export function createSupplierStore(db: Db) {
     /** Every supplier with its imports and offer counts. */
     list(): SupplierSummary[] {
       return stmt.list.all().map((s) => {
-        const c = stmt.offerCounts.get(s.id, s.id)!;
+        const c = stmt.offerCounts.get({ sup: s.id })!;
         return {
           id: s.id,
           name: s.name,
           createdAt: s.created_at,
-          imports: stmt.imports.all(s.id),
+          imports: stmt.imports.all({ sup: s.id }),
           currentOffers: c.current,
           allOffers: c.total,
         };

@@ -9,6 +9,7 @@ import Papa from 'papaparse';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeSupplierFile } from '../../main/bench/supplier-file.ts';
 import { FINISHED_STATUSES } from '../../main/queue/types.ts';
+import { offerRows } from '../../main/suppliers/offer-rows.ts';
 import { waitFor } from '../support/workers.ts';
 import { closeBrowser, e2eUnavailable, startHarness, type Harness } from './harness.ts';
 import { REASON, seedDecisions } from './seed-decisions.ts';
@@ -76,11 +77,11 @@ describe.skipIf(unavailable !== null)('the Lists view: stages, verdicts, what ch
     expect(await row.locator('[data-stage="pricing"]').getAttribute('data-state')).toBe('skipped');
     const expectedFound = h.app.engine.db
       .prepare(
-        `SELECT count(*) FROM supplier_offer_history h JOIN products p ON p.id = h.product_id
-                WHERE h.import_id = ? AND p.asin IS NOT NULL`,
+        `SELECT count(*) FROM ${offerRows('i.id = :id')} h JOIN products p ON p.id = h.product_id
+                WHERE p.asin IS NOT NULL`,
       )
       .pluck()
-      .get(id) as number;
+      .get({ id }) as number;
     expect(expectedFound).toBeGreaterThan(0);
     await row.getByRole('cell', { name: new RegExp(`^${Math.round(expectedFound * 10)} %`) }).waitFor();
     expect(await row.getByRole('cell').first().innerText()).toMatch(/^acme$/i);
@@ -94,11 +95,11 @@ describe.skipIf(unavailable !== null)('the Lists view: stages, verdicts, what ch
           v,
           db
             .prepare(
-              `SELECT count(*) FROM supplier_offer_history h JOIN analyses a ON a.product_id = h.product_id
-                 AND a.marketplace = 'US' WHERE h.import_id = ? AND a.verdict = ?`,
+              `SELECT count(*) FROM ${offerRows('i.id = :id')} h JOIN analyses a ON a.product_id = h.product_id
+                 AND a.marketplace = 'US' WHERE a.verdict = :v`,
             )
             .pluck()
-            .get(id, v) as number,
+            .get({ id, v }) as number,
         ]),
       ) as Record<'buy' | 'check' | 'skip', number>;
     const verdicts = row.getByTestId(`verdicts-${id}`);
@@ -116,11 +117,11 @@ describe.skipIf(unavailable !== null)('the Lists view: stages, verdicts, what ch
     // verdict; a job finishing, as that job's would, makes the list count again.
     const analysed = db
       .prepare(
-        `SELECT p.id, p.asin, a.verdict FROM supplier_offer_history h JOIN products p ON p.id = h.product_id
+        `SELECT p.id, p.asin, a.verdict FROM ${offerRows('i.id = :id')} h JOIN products p ON p.id = h.product_id
            JOIN analyses a ON a.product_id = p.id AND a.marketplace = 'US'
-         WHERE h.import_id = ? AND p.asin IS NOT NULL ORDER BY p.id LIMIT 4`,
+         WHERE p.asin IS NOT NULL ORDER BY p.id LIMIT 4`,
       )
-      .all(id) as { id: number; asin: string; verdict: 'buy' | 'check' | 'skip' | null }[];
+      .all({ id }) as { id: number; asin: string; verdict: 'buy' | 'check' | 'skip' | null }[];
     expect(analysed).toHaveLength(4);
     const next = { buy: 'skip', check: 'buy', skip: 'check' } as const;
     const reasonsFor = (v: 'buy' | 'check' | 'skip', asin: string) =>

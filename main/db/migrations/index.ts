@@ -18,6 +18,7 @@ import { referenceFactsMigration } from './016-reference-facts.ts';
 import { offersKeysOnlyMigration } from './017-offers-keys-only.ts';
 import { productsUncheckedImportsMigration } from './018-products-unchecked-imports.ts';
 import { offersFromHistoryMigration } from './019-offers-from-history.ts';
+import { offersOfCreatedProductsMigration } from './020-offers-of-created-products.ts';
 
 /** The app's schema ladder, oldest first. Append only: never edit a migration that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -40,4 +41,5 @@ export const migrations: readonly Migration[] = [
   offersKeysOnlyMigration,
   productsUncheckedImportsMigration,
   offersFromHistoryMigration,
+  offersOfCreatedProductsMigration,
 ];

@@ -5,6 +5,7 @@ import type { UndoResult } from '../../../main/imports/undo.ts';
 import { diffImports, DiffError } from '../../../main/suppliers/diff.ts';
 import { createSupplierStore } from '../../../main/suppliers/store.ts';
 import { pinCostSupplier } from '../../../main/suppliers/offers.ts';
+import { offerRows } from '../../../main/suppliers/offer-rows.ts';
 import { startTestEngine, type TestEngine } from '../../support/import-engine.ts';
 
 let t: TestEngine;
@@ -33,9 +34,9 @@ const offers = () =>
     .prepare(
       `SELECT s.name AS supplier, p.gtin14, h.cost, h.case_pack, f.first, f.last
        FROM (SELECT i.supplier_id, x.product_id, min(i.id) AS first, max(i.id) AS last
-             FROM imports i JOIN supplier_offer_history x ON x.import_id = i.id
-             WHERE i.status = 'completed' GROUP BY i.supplier_id, x.product_id) f
-       JOIN supplier_offer_history h ON h.import_id = f.last AND h.product_id = f.product_id
+             FROM imports i JOIN ${offerRows("i.status = 'completed'")} x ON x.import_id = i.id
+             GROUP BY i.supplier_id, x.product_id) f
+       JOIN ${offerRows("i.status = 'completed'")} h ON h.import_id = f.last AND h.product_id = f.product_id
        JOIN suppliers s ON s.id = f.supplier_id JOIN products p ON p.id = f.product_id
        ORDER BY s.name, p.gtin14`,
     )
@@ -66,10 +67,10 @@ describe('supplier offers', () => {
     expect([acme.created, acme.updated, acme.unchanged]).toEqual([0, 1, 2]);
     const history = t.db
       .prepare(
-        `SELECT p.gtin14, h.cost, h.case_pack FROM supplier_offer_history h JOIN products p ON p.id = h.product_id
-         WHERE h.import_id = ? ORDER BY p.gtin14`,
+        `SELECT p.gtin14, h.cost, h.case_pack FROM ${offerRows('i.id = :imp')} h JOIN products p ON p.id = h.product_id
+         ORDER BY p.gtin14`,
       )
-      .all(acme.importId);
+      .all({ imp: acme.importId });
     expect(history).toEqual([
       { gtin14: gtin14(UPC[1]!), cost: 4, case_pack: null },
       { gtin14: gtin14(UPC[2]!), cost: 7, case_pack: 3 },
