@@ -7,7 +7,7 @@ import { offerFound, offerJoin, offerRows, offerValue } from './offer-rows.ts';
 export interface OffersRecorded {
   supplierId: number;
   supplier: string;
-  /** Products the supplier's list offered (one history row each). */
+  /** Products the supplier's list offered (a history row each, or the product it created: offer-rows.ts). */
   offers: number;
   /** Products whose cost (the one analysis reads) moved to another offer. */
   costsChanged: number;
@@ -166,7 +166,7 @@ export function recordImportOffers(
 /** What undoing an import did to its supplier's offers. */
 export interface OffersUndone {
   supplierId: number;
-  /** History rows of the undone import removed. */
+  /** Offers of the undone import removed (its history rows and the products it created). */
   removed: number;
   /** Products whose cost moved back to the best offer left. */
   costsChanged: number;

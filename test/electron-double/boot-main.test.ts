@@ -11,6 +11,7 @@ import type { ImportView, JobView } from '../../preload/contract/channels.ts';
 import { INPUT_SCHEMAS } from '../../preload/contract/schemas.ts';
 import { ELECTRON_ABI, makeElectronStandIn } from '../support/electron-double/abi.ts';
 import { bootMain, type MainDriver } from '../support/electron-double/boot.ts';
+import { alive, childrenOf } from '../support/proc.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // PALLET_BOOT_MAIN boots another build (an older commit's, to show these tests fail on it).
@@ -40,10 +41,23 @@ describe.skipIf(!built)('the built main under the strict Electron double', { tim
   });
   afterEach(async () => {
     for (const d of drivers.splice(0)) {
+      // Its workers outlive it (they exit once they see their owner gone: orphan.test.ts) and may still write in its
+      // folder meanwhile: CI failed twice with ENOTEMPTY while removing it, once after retrying for ~5.5 s on a loaded
+      // machine. They are waited for (killed after 15 s: their own exit is not what this suite tests).
+      const workers = childrenOf(d.pid);
       d.kill('SIGKILL');
       await d.exited;
-      // Its workers outlive it by up to ~2 s (they exit once they see their owner gone) and may still write there
-      // meanwhile (CI once failed with ENOTEMPTY): removing retries, waiting longer each time (~5.5 s in all).
+      for (const until = Date.now() + 15_000; workers.some(alive) && Date.now() < until;)
+        await new Promise((r) => setTimeout(r, 50));
+      for (const pid of workers.filter(alive)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
+      for (const until = Date.now() + 5_000; workers.some(alive) && Date.now() < until;)
+        await new Promise((r) => setTimeout(r, 20));
       rmSync(d.appData, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     }
   });
