@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.ts';
 import type { Verdict } from '../decisions/reasons.ts';
-import { offerFound, offerJoin, offerRows, offerValue } from './offer-rows.ts';
+import { offerRows } from './offer-rows.ts';
 
 /** A product one list has and the other lacks. */
 export interface DiffItem {
@@ -79,12 +79,12 @@ export class DiffError extends Error {
   }
 }
 
-// A list's offers (history rows and the products it created, offer-rows.ts), and one product's offer in the other
-// list, looked up by key: `as` names it (as.cost reads offerValue).
+// A list's offers: its history rows and the products it created (offer-rows.ts).
 const ROWS = (param: string) => offerRows(`i.id = :${param}`);
-const A_COST = offerValue('ha', 'cost');
-const IN_LIST = (param: string, product: string, as: string) =>
-  `CROSS JOIN imports ${as}_i ON ${as}_i.id = :${param} ${offerJoin(`${as}_i`, product, as)}`;
+// The two lists being compared, each read once (keyed by product, as history is): list 0 is A, list 1 is B. A
+// temporary table, so the comparisons below read both in key order (reading the lists' rows in each of them took the
+// diff of two 200k-row lists from 0.34 to 0.73 s); temporary tables work on the reader thread's read-only connection.
+const L = 'temp.diff_offers';
 
 /** An import's row as a diff names it. */
 interface DiffableImport {
@@ -120,73 +120,80 @@ export function diffableImport(db: Db, id: number): DiffableImport {
 
 /** Compares the offers of two imports (any order): added, dropped and re-priced products, with totals. */
 export function diffImports(db: Db, importA: number, importB: number, limit = 100): ImportDiff {
-  const side = (id: number): DiffSide & { supplierId: number | null } => {
-    const r = diffableImport(db, id);
-    const offers = db
-      .prepare(`SELECT count(*) FROM ${ROWS('id')}`)
-      .pluck()
-      .get({ id }) as number;
-    return {
-      importId: r.id,
-      fileName: r.file_name,
-      supplier: r.name,
-      createdAt: r.created_at,
-      offers,
-      supplierId: r.supplier_id,
-    };
-  };
-  const { supplierId: supA, ...a } = side(importA);
-  const { supplierId: supB, ...b } = side(importB);
+  const ra = diffableImport(db, importA);
+  const rb = diffableImport(db, importB);
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS diff_offers (list INTEGER NOT NULL, product_id INTEGER NOT NULL, cost REAL,
+    PRIMARY KEY (list, product_id)) WITHOUT ROWID`);
+  try {
+    // Both lists read in one transaction: the same state of the catalog.
+    return db.transaction(() => {
+      db.prepare(`DELETE FROM ${L}`).run();
+      const fill = db.prepare(`INSERT INTO ${L} SELECT :list, product_id, cost FROM ${ROWS('id')}`);
+      const side = (r: DiffableImport, list: number): DiffSide => ({
+        importId: r.id,
+        fileName: r.file_name,
+        supplier: r.name,
+        createdAt: r.created_at,
+        offers: fill.run({ list, id: r.id }).changes,
+      });
+      return compare(db, side(ra, 0), side(rb, 1), ra.supplier_id === rb.supplier_id, limit);
+    })();
+  } finally {
+    db.prepare(`DELETE FROM ${L}`).run();
+  }
+}
+
+/** The diff of lists A and B as read into the temporary table (list 0 and 1). */
+function compare(db: Db, a: DiffSide, b: DiffSide, sameSupplier: boolean, limit: number): ImportDiff {
   const n = Math.max(0, Math.floor(limit));
-  const args = { a: importA, b: importB, n };
+  const args = { n };
 
   const pairs = db
-    .prepare<typeof args, { matched: number; up: number; down: number; same: number }>(
-      `SELECT count(*) AS matched, coalesce(sum(${A_COST} < hb.cost), 0) AS up,
-         coalesce(sum(${A_COST} > hb.cost), 0) AS down, coalesce(sum(${A_COST} IS hb.cost), 0) AS same
-       FROM ${ROWS('b')} hb ${IN_LIST('a', 'hb.product_id', 'ha')}
-       WHERE ${offerFound('ha')}`,
+    .prepare<[], { matched: number; up: number; down: number; same: number }>(
+      `SELECT count(*) AS matched, coalesce(sum(ha.cost < hb.cost), 0) AS up, coalesce(sum(ha.cost > hb.cost), 0) AS down,
+         coalesce(sum(ha.cost IS hb.cost), 0) AS same
+       FROM ${L} hb JOIN ${L} ha ON ha.list = 0 AND ha.product_id = hb.product_id
+       WHERE hb.list = 1`,
     )
-    .get(args)!;
-  const only = (from: 'a' | 'b', other: 'a' | 'b') =>
+    .get()!;
+  const only = (from: 0 | 1, other: 0 | 1) =>
     db
       .prepare<typeof args, DiffItem>(
-        `SELECT h.product_id AS productId, p.gtin14 AS gtin, p.name, h.cost FROM ${ROWS(from)} h
-         ${IN_LIST(other, 'h.product_id', 'o')}
+        `SELECT h.product_id AS productId, p.gtin14 AS gtin, p.name, h.cost FROM ${L} h
          LEFT JOIN products p ON p.id = h.product_id
-         WHERE NOT ${offerFound('o')}
+         WHERE h.list = ${from} AND NOT EXISTS (SELECT 1 FROM ${L} o WHERE o.list = ${other} AND o.product_id = h.product_id)
          ORDER BY h.product_id LIMIT :n`,
       )
       .all(args);
   const moved = (dir: 'up' | 'down') =>
     db
       .prepare<typeof args, Omit<CostChange, 'changePct'>>(
-        `SELECT hb.product_id AS productId, p.gtin14 AS gtin, p.name, ${A_COST} AS "from", hb.cost AS "to",
-           hb.cost - ${A_COST} AS change
-         FROM ${ROWS('b')} hb ${IN_LIST('a', 'hb.product_id', 'ha')}
+        `SELECT hb.product_id AS productId, p.gtin14 AS gtin, p.name, ha.cost AS "from", hb.cost AS "to", hb.cost - ha.cost AS change
+         FROM ${L} hb JOIN ${L} ha ON ha.list = 0 AND ha.product_id = hb.product_id
          LEFT JOIN products p ON p.id = hb.product_id
-         WHERE ${offerFound('ha')} AND ${A_COST} ${dir === 'up' ? '<' : '>'} hb.cost
-         ORDER BY abs(hb.cost - ${A_COST}) DESC, hb.product_id LIMIT :n`,
+         WHERE hb.list = 1 AND ha.cost ${dir === 'up' ? '<' : '>'} hb.cost
+         ORDER BY abs(hb.cost - ha.cost) DESC, hb.product_id LIMIT :n`,
       )
       .all(args)
       .map((c) => ({ ...c, changePct: c.from === 0 ? null : c.change / c.from }));
 
   // The verdict a product had before the later list arrived, and the one it has had since (both from the history the
   // analyses' triggers keep): products never decided on either side are not compared.
-  const later = a.createdAt > b.createdAt || (a.createdAt === b.createdAt && importA > importB) ? importA : importB;
-  const earlier = later === importA ? importB : importA;
-  const verdictArgs = { later, earlier, at: Math.max(a.createdAt, b.createdAt), n };
+  const aLater = a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.importId > b.importId);
+  const verdictArgs = { later: aLater ? 0 : 1, earlier: aLater ? 1 : 0, at: Math.max(a.createdAt, b.createdAt), n };
   const verdictSql = (what: string, tail: string) =>
     `WITH v AS (
-       SELECT h.product_id, h.cost AS cost_to, ${offerValue('e', 'cost')} AS cost_from,
+       SELECT h.product_id, h.cost AS cost_to, e.cost AS cost_from,
          (SELECT verdict FROM verdict_history WHERE product_id = h.product_id AND marketplace = 'US' AND decided_at < :at
            ORDER BY decided_at DESC, seq DESC LIMIT 1) AS before,
          (SELECT verdict FROM verdict_history WHERE product_id = h.product_id AND marketplace = 'US' AND decided_at >= :at
            ORDER BY decided_at DESC, seq DESC LIMIT 1) AS since
-       FROM ${ROWS('later')} h ${IN_LIST('earlier', 'h.product_id', 'e')})
+       FROM ${L} h LEFT JOIN ${L} e ON e.list = :earlier AND e.product_id = h.product_id
+       WHERE h.list = :later)
      SELECT ${what} FROM v LEFT JOIN products p ON p.id = v.product_id
      WHERE v.before IS NOT NULL AND v.since IS NOT NULL AND v.before <> v.since ${tail}`;
-  const verdictTotal = db.prepare(verdictSql('count(*)', '')).pluck().get(verdictArgs) as number;
+  const { n: _n, ...countArgs } = verdictArgs;
+  const verdictTotal = db.prepare(verdictSql('count(*)', '')).pluck().get(countArgs) as number;
   const verdictChanged = db
     .prepare<typeof verdictArgs, VerdictChange>(
       verdictSql(
@@ -200,9 +207,9 @@ export function diffImports(db: Db, importA: number, importB: number, limit = 10
   return {
     a,
     b,
-    sameSupplier: supA === supB,
-    added: only('b', 'a'),
-    dropped: only('a', 'b'),
+    sameSupplier,
+    added: only(1, 0),
+    dropped: only(0, 1),
     costUp: moved('up'),
     costDown: moved('down'),
     verdictChanged,
