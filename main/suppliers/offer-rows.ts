@@ -2,12 +2,10 @@
 // import whose `created_to` is set (migration 020) wrote no history row for a product it created: that product is its
 // offer until its cost, currency or case pack changes, and the trigger writes the row out before any such change.
 
-/** The columns of an offer row, named as history names them. */
-export const OFFER_COLUMNS = 'supplier_id, product_id, import_id, cost, currency, case_pack, moq';
-
 /**
- * A subquery (in parentheses) yielding the offer rows (OFFER_COLUMNS) of the imports, alias `i`, that `where`
- * selects. `where` appears twice: bind its parameters by name. Read in key order per import, as history is.
+ * A subquery (in parentheses) yielding the offer rows of the imports, alias `i`, that `where` selects, with history's
+ * columns (supplier_id, product_id, import_id, cost, currency, case_pack, moq): the history rows first, then the
+ * products created and not written out, each in product order. `where` appears twice: bind its parameters by name.
  */
 export function offerRows(where: string): string {
   return `(SELECT h.supplier_id, h.product_id, h.import_id, h.cost, h.currency, h.case_pack, h.moq
