@@ -1,4 +1,4 @@
-import type { CleanProduct } from './validate.ts';
+import { NO_ATTRIBUTES, type CleanProduct } from './validate.ts';
 
 /**
  * A validated row as the catalog writer binds it: product columns in this order, then the file's row number.
@@ -52,7 +52,7 @@ export function pushRow(out: unknown[], row: number, p: CleanProduct): void {
     p.widthIn,
     p.heightIn,
     p.nameBrandKey,
-    JSON.stringify(p.attributes),
+    p.attributes === NO_ATTRIBUTES ? '{}' : JSON.stringify(p.attributes),
     p.qualityScore,
     row,
   );
@@ -87,28 +87,61 @@ export function rowProduct(
   };
 }
 
+// Columns most lists hold one value in (a file's one currency; no unmapped columns): bound once per statement, by
+// name, when every row of the list agrees. Binding a string costs ~60 ns more than a number (the value is copied out
+// of the JS heap, then again by SQLite): these are two of a typical row's seven strings.
+const SHARED_CANDIDATES = [ROW_COLUMNS.indexOf('currency'), ROW_COLUMNS.indexOf('attributes')];
+
+/** The named parameter a shared column binds to (see statementsByColumns). */
+export const sharedParam = (col: number): string => `c${col}`;
+
+/** Sets `params`' shared-column parameters from the first row of `values` (see statementsByColumns). */
+export function bindShared(
+  params: Record<string, unknown>,
+  shared: readonly number[],
+  values: readonly unknown[],
+): void {
+  for (const c of shared) params[sharedParam(c)] = values[c];
+}
+
 /**
  * Statements by the set of columns a list of rows fills (flat, ROW_COLUMNS order): a price list leaves many columns
  * empty, and binding a NULL costs as much as a value, while a column left out of an INSERT is NULL all the same.
- * `make` prepares the statements for the columns given (indexes into ROW_COLUMNS, in order). A file whose empty
- * columns change from chunk to chunk would prepare statements without end: past `max` sets, every column is bound.
+ * A column in which every row holds the same value (SHARED_CANDIDATES only) is `shared`: the statements name it
+ * `:c<index>` (sharedParam) and the caller binds it once, from `bindShared`. `make` prepares the statements for the
+ * columns given (indexes into ROW_COLUMNS, in order). A file whose columns change from chunk to chunk would prepare
+ * statements without end: past `max` sets, every column is bound per row.
  */
 export function statementsByColumns<T>(
-  make: (cols: number[]) => T,
+  make: (cols: number[], shared: number[]) => T,
   max = 8,
-): (values: readonly unknown[]) => T & { cols: number[] } {
-  const made = new Map<number, T & { cols: number[] }>();
+): (values: readonly unknown[]) => T & { cols: number[]; shared: number[] } {
+  const made = new Map<number, T & { cols: number[]; shared: number[] }>();
   const ALL = (1 << ROW_WIDTH) - 1;
   return (values) => {
     let mask = 0;
     for (let o = 0; o < values.length && mask !== ALL; o += ROW_WIDTH)
       for (let i = 0; i < ROW_WIDTH; i++) if (values[o + i] !== null) mask |= 1 << i;
-    if (!made.has(mask) && made.size >= max) mask = ALL;
-    let s = made.get(mask);
+    // Shared columns: one bit each above the fill mask (the key stays an exact integer).
+    let sharedBits = 0;
+    for (let k = 0; k < SHARED_CANDIDATES.length; k++) {
+      const c = SHARED_CANDIDATES[k]!;
+      const first = values[c];
+      if (first === null || first === undefined || (mask & (1 << c)) === 0) continue;
+      let same = true;
+      for (let o = ROW_WIDTH + c; o < values.length && same; o += ROW_WIDTH) same = values[o] === first;
+      if (same) sharedBits |= 1 << k;
+    }
+    let key = mask + sharedBits * 2 ** ROW_WIDTH;
+    if (!made.has(key) && made.size >= max) key = ALL;
+    let s = made.get(key);
     if (!s) {
-      const cols = ROW_COLUMNS.map((_, i) => i).filter((i) => mask & (1 << i));
-      s = { ...make(cols), cols };
-      made.set(mask, s);
+      const m = key === ALL ? ALL : mask;
+      const bits = key === ALL ? 0 : sharedBits;
+      const shared = SHARED_CANDIDATES.filter((_, k) => bits & (1 << k));
+      const cols = ROW_COLUMNS.map((_, i) => i).filter((i) => m & (1 << i) && !shared.includes(i));
+      s = { ...make(cols, shared), cols, shared };
+      made.set(key, s);
     }
     return s;
   };

@@ -73,6 +73,8 @@ export function lengthFactor(header: string): number {
 }
 
 const NO_WARNINGS: CellProblem[] = [];
+/** The attributes of a row with no unmapped cells: one frozen object, written as '{}' without serializing it. */
+export const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 const problemOf = (column: string, value: string, reason: string): CellProblem => ({ column, value, reason });
 
 function isBlank(row: readonly string[]): boolean {
@@ -297,21 +299,21 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
     const widthIn = measure(cWidth);
     const heightIn = measure(cHeight);
 
-    const attributes: Record<string, string> = {};
+    let attributes: Record<string, string> = NO_ATTRIBUTES;
     let attributeCount = 0;
     for (const i of attrCols) {
       const v = cell(row, i);
       if (v !== null) {
+        if (attributeCount++ === 0) attributes = {};
         attributes[headers[i]!] = v;
-        attributeCount++;
       }
     }
     // Fields beyond the header (ragged rows) are kept, not dropped.
     for (let i = headers.length; i < row.length; i++) {
       const v = cell(row, i);
       if (v !== null) {
+        if (attributeCount++ === 0) attributes = {};
         attributes[`Column ${i + 1}`] = v;
-        attributeCount++;
       }
     }
     const category = cell(row, cCategory);

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.ts';
-import { ROW_COLUMNS, ROW_WIDTH, statementsByColumns } from './product-row.ts';
+import { bindShared, ROW_COLUMNS, ROW_WIDTH, sharedParam, statementsByColumns } from './product-row.ts';
 import { seenSetFrom, snapshotOf } from './product-sql.ts';
 
 /** What writing a chunk into the catalog did. */
@@ -27,17 +27,22 @@ const MULTI = 16;
  * duplicate and is left alone (the file's first row wins). Every product an import changes keeps its prior state.
  */
 export function createCatalogWriter(db: Db, importId: number) {
-  const upsert = (cols: readonly number[], n: number) =>
+  const upsert = (cols: readonly number[], shared: readonly number[], n: number) =>
     db.prepare(
-      `INSERT INTO products (${cols.map((c) => ROW_COLUMNS[c]).join(', ')}, import_id, created_import_id, seen_import_id, created_at, updated_at)
+      `INSERT INTO products (${[...cols, ...shared].map((c) => ROW_COLUMNS[c]).join(', ')}, import_id, created_import_id, seen_import_id, created_at, updated_at)
        VALUES ${Array(n)
-         .fill(`(${cols.map(() => '?').join(', ')}, :imp, :imp, :imp, :now, :now)`)
+         .fill(
+           `(${[...cols.map(() => '?'), ...shared.map((c) => `:${sharedParam(c)}`)].join(', ')}, :imp, :imp, :imp, :now, :now)`,
+         )
          .join(', ')}
        ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${seenSetFrom('excluded')}
        WHERE products.seen_import_id IS NOT :imp`,
     );
-  // Only the columns a chunk fills are bound (see statementsByColumns).
-  const upsertsFor = statementsByColumns((cols) => ({ multi: upsert(cols, MULTI), one: upsert(cols, 1) }));
+  // Only the columns a chunk fills are bound, those all its rows agree on once a statement (see statementsByColumns).
+  const upsertsFor = statementsByColumns((cols, shared) => ({
+    multi: upsert(cols, shared, MULTI),
+    one: upsert(cols, shared, 1),
+  }));
   const stmt = {
     maxId: db.prepare('SELECT coalesce(max(id), 0) FROM products').pluck(),
     countFrom: db.prepare('SELECT count(*) FROM products WHERE id > ?').pluck(),
@@ -46,7 +51,7 @@ export function createCatalogWriter(db: Db, importId: number) {
   };
   const trigger = `temp.import_${importId}_remembers`;
 
-  const params = { imp: importId, now: 0 };
+  const params: Record<string, unknown> = { imp: importId, now: 0 };
 
   /** Finds which rows of a statement were duplicates (rare: only when the statement wrote fewer rows than it had). */
   const findDuplicates = (values: readonly unknown[], from: number, to: number, out: DuplicateFound[]) => {
@@ -83,7 +88,8 @@ export function createCatalogWriter(db: Db, importId: number) {
       let written = 0;
       const n = barcoded.length;
       let o = 0;
-      const { cols, multi, one } = upsertsFor(barcoded);
+      const { cols, shared, multi, one } = upsertsFor(barcoded);
+      bindShared(params, shared, barcoded);
       const w = cols.length;
       const args: unknown[] = new Array(MULTI * w + 1);
       args[MULTI * w] = params;

@@ -133,4 +133,43 @@ describe('catalog writer', () => {
     expect(filled).toBe(optional.length);
     expect(t.db.prepare('SELECT count(*) FROM products').pluck().get()).toBe(optional.length);
   });
+
+  it('binds a column every row of a chunk agrees on once, and writes each row its own value when they differ', () => {
+    const w = createCatalogWriter(t.db, 1);
+    w.begin();
+    const rows = (from: number, over: (i: number) => Partial<CleanProduct>) =>
+      flat(
+        ...Array.from({ length: 20 }, (_, i) => [from + i + 1, product(from + i, over(i))] as [number, CleanProduct]),
+      );
+    // One currency and no attributes all along (both shared); then both per row; then shared again with other values.
+    inTx(() =>
+      w.write(
+        rows(1, () => ({})),
+        1,
+      ),
+    );
+    inTx(() =>
+      w.write(
+        rows(21, (i) => ({
+          currency: i % 2 ? 'EUR' : 'GBP',
+          attributes: i % 3 ? { Colour: `c${i}` } : ({} as Record<string, string>),
+        })),
+        1,
+      ),
+    );
+    inTx(() =>
+      w.write(
+        rows(41, () => ({ currency: 'CAD', attributes: { Size: 'L' } })),
+        1,
+      ),
+    );
+    w.end();
+    const got = t.db.prepare('SELECT currency, attributes FROM products ORDER BY id').raw().all() as [string, string][];
+    expect(got).toHaveLength(60);
+    expect(got.slice(0, 20).every(([c, a]) => c === 'USD' && a === '{}')).toBe(true);
+    expect(got.slice(20, 40)).toEqual(
+      Array.from({ length: 20 }, (_, i) => [i % 2 ? 'EUR' : 'GBP', i % 3 ? JSON.stringify({ Colour: `c${i}` }) : '{}']),
+    );
+    expect(got.slice(40).every(([c, a]) => c === 'CAD' && a === '{"Size":"L"}')).toBe(true);
+  });
 });
