@@ -87,59 +87,65 @@ export function rowProduct(
   };
 }
 
-// Columns most lists hold one value in (a file's one currency; no unmapped columns): bound once per statement, by
-// name, when every row of the list agrees. Binding a string costs ~60 ns more than a number (the value is copied out
-// of the JS heap, then again by SQLite): these are two of a typical row's seven strings.
+// Columns most lists hold one value in (a file's one currency; no unmapped columns): written into the statement as
+// a literal when every row of a list agrees, not bound per row. Binding a string costs ~60 ns more than a number (the
+// value is copied out of the JS heap, then again by SQLite): these are two of a typical row's seven strings.
 const SHARED_CANDIDATES = [ROW_COLUMNS.indexOf('currency'), ROW_COLUMNS.indexOf('attributes')];
+// Longer values are bound per row: a statement is prepared per value written into it.
+const MAX_SHARED_CHARS = 64;
 
-/** The named parameter a shared column binds to (see statementsByColumns). */
-export const sharedParam = (col: number): string => `c${col}`;
+/** `v` as an SQL literal (a string quoted, a finite number, or NULL). */
+export function sqlLiteral(v: unknown): string {
+  if (typeof v === 'string') return `'${v.replaceAll("'", "''")}'`;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (v === null || v === undefined) return 'NULL';
+  throw new TypeError(`Not an SQL value: ${typeof v}`);
+}
 
-/** Sets `params`' shared-column parameters from the first row of `values` (see statementsByColumns). */
-export function bindShared(
-  params: Record<string, unknown>,
-  shared: readonly number[],
-  values: readonly unknown[],
-): void {
-  for (const c of shared) params[sharedParam(c)] = values[c];
+/** A column whose value every row of a list holds: written into the statement (see statementsByColumns). */
+export interface SharedColumn {
+  col: number;
+  /** Its value as an SQL literal. */
+  sql: string;
 }
 
 /**
  * Statements by the set of columns a list of rows fills (flat, ROW_COLUMNS order): a price list leaves many columns
  * empty, and binding a NULL costs as much as a value, while a column left out of an INSERT is NULL all the same.
- * A column in which every row holds the same value (SHARED_CANDIDATES only) is `shared`: the statements name it
- * `:c<index>` (sharedParam) and the caller binds it once, from `bindShared`. `make` prepares the statements for the
- * columns given (indexes into ROW_COLUMNS, in order). A file whose columns change from chunk to chunk would prepare
+ * A column in which every row holds the same short value (SHARED_CANDIDATES only) is `shared`: the statements write
+ * that value as a literal. `make` prepares the statements for the columns bound per row (indexes into ROW_COLUMNS, in
+ * order) and the shared ones. A file whose columns or shared values change from chunk to chunk would prepare
  * statements without end: past `max` sets, every column is bound per row.
  */
 export function statementsByColumns<T>(
-  make: (cols: number[], shared: number[]) => T,
+  make: (cols: number[], shared: SharedColumn[]) => T,
   max = 8,
-): (values: readonly unknown[]) => T & { cols: number[]; shared: number[] } {
-  const made = new Map<number, T & { cols: number[]; shared: number[] }>();
+): (values: readonly unknown[]) => T & { cols: number[]; shared: SharedColumn[] } {
+  const made = new Map<string, T & { cols: number[]; shared: SharedColumn[] }>();
   const ALL = (1 << ROW_WIDTH) - 1;
   return (values) => {
     let mask = 0;
     for (let o = 0; o < values.length && mask !== ALL; o += ROW_WIDTH)
       for (let i = 0; i < ROW_WIDTH; i++) if (values[o + i] !== null) mask |= 1 << i;
-    // Shared columns: one bit each above the fill mask (the key stays an exact integer).
-    let sharedBits = 0;
-    for (let k = 0; k < SHARED_CANDIDATES.length; k++) {
-      const c = SHARED_CANDIDATES[k]!;
+    let key = `${mask}`;
+    const shared: SharedColumn[] = [];
+    for (const c of SHARED_CANDIDATES) {
       const first = values[c];
-      if (first === null || first === undefined || (mask & (1 << c)) === 0) continue;
+      if (typeof first !== 'string' || first.length > MAX_SHARED_CHARS) continue;
       let same = true;
       for (let o = ROW_WIDTH + c; o < values.length && same; o += ROW_WIDTH) same = values[o] === first;
-      if (same) sharedBits |= 1 << k;
+      if (!same) continue;
+      shared.push({ col: c, sql: sqlLiteral(first) });
+      key += `\u0000${c}=${first}`;
     }
-    let key = mask + sharedBits * 2 ** ROW_WIDTH;
-    if (!made.has(key) && made.size >= max) key = ALL;
+    if (!made.has(key) && made.size >= max) {
+      key = 'all';
+      mask = ALL;
+      shared.length = 0;
+    }
     let s = made.get(key);
     if (!s) {
-      const m = key === ALL ? ALL : mask;
-      const bits = key === ALL ? 0 : sharedBits;
-      const shared = SHARED_CANDIDATES.filter((_, k) => bits & (1 << k));
-      const cols = ROW_COLUMNS.map((_, i) => i).filter((i) => m & (1 << i) && !shared.includes(i));
+      const cols = ROW_COLUMNS.map((_, i) => i).filter((i) => mask & (1 << i) && !shared.some((x) => x.col === i));
       s = { ...make(cols, shared), cols, shared };
       made.set(key, s);
     }

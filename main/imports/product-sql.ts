@@ -25,16 +25,17 @@ export function takeCells(s: string): string[] {
 /**
  * The SET list of an upsert from incoming row `s` (with `seen_row`) over products: every row marks the product seen
  * by this import at its row; only a row that differs changes it (empty cells keep the catalog's value, attributes
- * merge) and stamps it. Binds :imp and :now.
+ * merge) and stamps it. `imp` and `now`: SQL for the import's id and the time (by default, the parameters :imp and
+ * :now).
  */
-export function seenSetFrom(s: string): string {
+export function seenSetFrom(s: string, imp = ':imp', now = ':now'): string {
   const d = differs(s, 'products');
   return [
     ...takeCells(s),
     `quality_score = CASE WHEN ${d} THEN max(products.quality_score, ${s}.quality_score) ELSE products.quality_score END`,
-    `import_id = CASE WHEN ${d} THEN :imp ELSE products.import_id END`,
-    `updated_at = CASE WHEN ${d} THEN :now ELSE products.updated_at END`,
-    `seen_import_id = :imp`,
+    `import_id = CASE WHEN ${d} THEN ${imp} ELSE products.import_id END`,
+    `updated_at = CASE WHEN ${d} THEN ${now} ELSE products.updated_at END`,
+    `seen_import_id = ${imp}`,
     `seen_row = ${s}.seen_row`,
   ].join(', ');
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openSqlite } from '../db/native-binding.ts';
-import { bindShared, ROW_COLUMNS, ROW_WIDTH, sharedParam, statementsByColumns } from './product-row.ts';
+import { ROW_COLUMNS, ROW_WIDTH, statementsByColumns, type SharedColumn } from './product-row.ts';
 import type { CleanProduct } from './validate.ts';
 
 /** A staged row as stored (staging's column names). */
@@ -96,10 +96,10 @@ export function openStaging(path: string) {
   // Rows go in 16 per statement (~15% faster than one per statement; more per statement gained nothing), binding
   // only the columns the rows fill (see statementsByColumns).
   const MULTI = 16;
-  const insert = (cols: number[], shared: number[], n: number) => {
-    const rowSql = `(${[...cols.map(() => '?'), ...shared.map((c) => `:${sharedParam(c)}`)].join(',')})`;
+  const insert = (cols: number[], shared: SharedColumn[], n: number) => {
+    const rowSql = `(${[...cols.map(() => '?'), ...shared.map((x) => x.sql)].join(',')})`;
     return db.prepare(
-      `INSERT OR IGNORE INTO staged (${[...cols, ...shared].map((c) => COLUMNS[c]).join(',')}) VALUES ${Array(n).fill(rowSql).join(',')}`,
+      `INSERT OR IGNORE INTO staged (${[...cols, ...shared.map((x) => x.col)].map((c) => COLUMNS[c]).join(',')}) VALUES ${Array(n).fill(rowSql).join(',')}`,
     );
   };
   const insertsFor = statementsByColumns((cols, shared) => ({
@@ -109,16 +109,10 @@ export function openStaging(path: string) {
   const stageTx = db.transaction((lists: readonly (readonly unknown[])[]) => {
     for (const values of lists) {
       if (values.length === 0) continue;
-      const { cols, shared, multi, one } = insertsFor(values);
+      const { cols, multi, one } = insertsFor(values);
       const w = cols.length;
-      // The shared columns' values ride last, by name (only when there are some: a statement without named
-      // parameters refuses an object).
-      const params: Record<string, unknown> = {};
-      bindShared(params, shared, values);
-      const tail = shared.length ? 1 : 0;
-      const args: unknown[] = new Array(MULTI * w + tail);
-      const single: unknown[] = new Array(w + tail);
-      if (tail) args[MULTI * w] = single[w] = params;
+      const args: unknown[] = new Array(MULTI * w);
+      const single: unknown[] = new Array(w);
       const n = values.length;
       let o = 0;
       for (const step = MULTI * ROW_WIDTH; o + step <= n; o += step) {

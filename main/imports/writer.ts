@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.ts';
-import { bindShared, ROW_COLUMNS, ROW_WIDTH, sharedParam, statementsByColumns } from './product-row.ts';
+import { ROW_COLUMNS, ROW_WIDTH, statementsByColumns, type SharedColumn } from './product-row.ts';
 import { seenSetFrom, snapshotOf } from './product-sql.ts';
 
 /** What writing a chunk into the catalog did. */
@@ -27,18 +27,23 @@ const MULTI = 16;
  * duplicate and is left alone (the file's first row wins). Every product an import changes keeps its prior state.
  */
 export function createCatalogWriter(db: Db, importId: number) {
-  const upsert = (cols: readonly number[], shared: readonly number[], n: number) =>
+  // Written into the statements (see upsert).
+  if (!Number.isSafeInteger(importId)) throw new TypeError(`Not an import id: ${importId}`);
+  // No named parameters: a statement naming any makes SQLite look each anonymous one up among the names (~0.1 s of
+  // a 1M-row import). The import is written in as a literal, and so are the shared columns' values; each row binds
+  // its own values, then the time twice.
+  const upsert = (cols: readonly number[], shared: readonly SharedColumn[], n: number) =>
     db.prepare(
-      `INSERT INTO products (${[...cols, ...shared].map((c) => ROW_COLUMNS[c]).join(', ')}, import_id, created_import_id, seen_import_id, created_at, updated_at)
+      `INSERT INTO products (${[...cols, ...shared.map((x) => x.col)].map((c) => ROW_COLUMNS[c]).join(', ')}, import_id, created_import_id, seen_import_id, created_at, updated_at)
        VALUES ${Array(n)
          .fill(
-           `(${[...cols.map(() => '?'), ...shared.map((c) => `:${sharedParam(c)}`)].join(', ')}, :imp, :imp, :imp, :now, :now)`,
+           `(${[...cols.map(() => '?'), ...shared.map((x) => x.sql)].join(', ')}, ${importId}, ${importId}, ${importId}, ?, ?)`,
          )
          .join(', ')}
-       ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${seenSetFrom('excluded')}
-       WHERE products.seen_import_id IS NOT :imp`,
+       ON CONFLICT (gtin14) WHERE gtin14 IS NOT NULL DO UPDATE SET ${seenSetFrom('excluded', `${importId}`, 'excluded.updated_at')}
+       WHERE products.seen_import_id IS NOT ${importId}`,
     );
-  // Only the columns a chunk fills are bound, those all its rows agree on once a statement (see statementsByColumns).
+  // Only the columns a chunk fills are bound, and not those all its rows agree on (see statementsByColumns).
   const upsertsFor = statementsByColumns((cols, shared) => ({
     multi: upsert(cols, shared, MULTI),
     one: upsert(cols, shared, 1),
@@ -50,8 +55,6 @@ export function createCatalogWriter(db: Db, importId: number) {
     seenRow: db.prepare<[string], number | null>('SELECT seen_row FROM products WHERE gtin14 = ?').pluck(),
   };
   const trigger = `temp.import_${importId}_remembers`;
-
-  const params: Record<string, unknown> = { imp: importId, now: 0 };
 
   /** Finds which rows of a statement were duplicates (rare: only when the statement wrote fewer rows than it had). */
   const findDuplicates = (values: readonly unknown[], from: number, to: number, out: DuplicateFound[]) => {
@@ -80,7 +83,6 @@ export function createCatalogWriter(db: Db, importId: number) {
     },
     /** Writes barcoded rows by an upsert; returns the counts and the duplicates it found. */
     write(barcoded: readonly unknown[], now: number): WriteCounts & { duplicates: DuplicateFound[] } {
-      params.now = now;
       const duplicates: DuplicateFound[] = [];
       if (barcoded.length === 0) return { created: 0, updated: 0, unchanged: 0, duplicates };
       const maxBefore = stmt.maxId.get() as number;
@@ -88,23 +90,23 @@ export function createCatalogWriter(db: Db, importId: number) {
       let written = 0;
       const n = barcoded.length;
       let o = 0;
-      const { cols, shared, multi, one } = upsertsFor(barcoded);
-      bindShared(params, shared, barcoded);
-      const w = cols.length;
-      const args: unknown[] = new Array(MULTI * w + 1);
-      args[MULTI * w] = params;
+      const { cols, multi, one } = upsertsFor(barcoded);
+      // Each row: its values, then the time twice.
+      const w = cols.length + 2;
+      const args: unknown[] = new Array(MULTI * w);
+      const single: unknown[] = new Array(w);
+      for (let r = 0; r < MULTI; r++) args[r * w + w - 2] = args[r * w + w - 1] = now;
+      single[w - 2] = single[w - 1] = now;
       // Created, updated and unchanged rows each write their product once; a duplicate writes nothing.
       for (const step = MULTI * ROW_WIDTH; o + step <= n; o += step) {
         for (let r = 0; r < MULTI; r++)
-          for (let i = 0; i < w; i++) args[r * w + i] = barcoded[o + r * ROW_WIDTH + cols[i]!];
+          for (let i = 0; i < w - 2; i++) args[r * w + i] = barcoded[o + r * ROW_WIDTH + cols[i]!];
         const c = multi.run(...args).changes;
         written += c;
         if (c < MULTI) findDuplicates(barcoded, o, o + step, duplicates);
       }
-      const single: unknown[] = new Array(w + 1);
-      single[w] = params;
       for (; o < n; o += ROW_WIDTH) {
-        for (let i = 0; i < w; i++) single[i] = barcoded[o + cols[i]!];
+        for (let i = 0; i < w - 2; i++) single[i] = barcoded[o + cols[i]!];
         const c = one.run(...single).changes;
         written += c;
         if (c === 0) findDuplicates(barcoded, o, o + ROW_WIDTH, duplicates);

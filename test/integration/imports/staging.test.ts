@@ -32,7 +32,8 @@ describe('staging', () => {
           attributes: i % 3 ? { Colour: `c${i}` } : ({} as Record<string, string>),
         })),
       );
-      staging.stage(rows(41, () => ({ currency: 'CAD', attributes: { Size: 'L' } })));
+      // A long value every row shares is bound per row (a statement is prepared per value written into it).
+      staging.stage(rows(41, () => ({ currency: 'CAD', attributes: { Size: 'L'.repeat(100) } })));
       const got = staging.db
         .prepare<[], Pick<StagedRow, 'row' | 'currency' | 'attributes'>>(
           'SELECT row, currency, attributes FROM staged ORDER BY row',
@@ -47,7 +48,7 @@ describe('staging', () => {
           i % 3 ? JSON.stringify({ Colour: `c${i}` }) : '{}',
         ]),
       );
-      expect(got.slice(40).every(([c, a]) => c === 'CAD' && a === '{"Size":"L"}')).toBe(true);
+      expect(got.slice(40).every(([c, a]) => c === 'CAD' && a === `{"Size":"${'L'.repeat(100)}"}`)).toBe(true);
     } finally {
       staging.close();
     }

@@ -141,7 +141,8 @@ describe('catalog writer', () => {
       flat(
         ...Array.from({ length: 20 }, (_, i) => [from + i + 1, product(from + i, over(i))] as [number, CleanProduct]),
       );
-    // One currency and no attributes all along (both shared); then both per row; then shared again with other values.
+    // One currency and no attributes all along (both shared); then both per row; then shared again with other values
+    // (a quote in one: it is written into the statement).
     inTx(() =>
       w.write(
         rows(1, () => ({})),
@@ -159,7 +160,7 @@ describe('catalog writer', () => {
     );
     inTx(() =>
       w.write(
-        rows(41, () => ({ currency: 'CAD', attributes: { Size: 'L' } })),
+        rows(41, () => ({ currency: 'CAD', attributes: { Size: "kid's L" } })),
         1,
       ),
     );
@@ -170,6 +171,6 @@ describe('catalog writer', () => {
     expect(got.slice(20, 40)).toEqual(
       Array.from({ length: 20 }, (_, i) => [i % 2 ? 'EUR' : 'GBP', i % 3 ? JSON.stringify({ Colour: `c${i}` }) : '{}']),
     );
-    expect(got.slice(40).every(([c, a]) => c === 'CAD' && a === '{"Size":"L"}')).toBe(true);
+    expect(got.slice(40).every(([c, a]) => c === 'CAD' && a === `{"Size":"kid's L"}`)).toBe(true);
   });
 });
