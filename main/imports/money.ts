@@ -49,6 +49,13 @@ export function detectDecimalSeparator(samples: Iterable<string>): DecimalSepara
 export function parseMoney(raw: string, decimal: DecimalSeparator): MoneyResult {
   const amount = plainAmount(raw, decimal);
   if (amount === amount) return { ok: true, value: amount, currency: null };
+  // `$12.50`, `€12,50`, `£12.50`: the fast path below without its regular expression.
+  const first = raw.charCodeAt(0);
+  const symbol = first === 36 ? 'USD' : first === 0x20ac ? 'EUR' : first === 0xa3 ? 'GBP' : null;
+  if (symbol !== null) {
+    const value = plainAmount(raw, decimal, 1);
+    if (value === value) return { ok: true, value, currency: symbol };
+  }
   // Fast path for the common shapes (`12.50`, `$12.50`, `12,50 €`): same results as the general path below.
   const plain = (decimal === '.' ? PLAIN_POINT : PLAIN_COMMA).exec(raw);
   if (plain) {
@@ -95,27 +102,52 @@ export function parseMoney(raw: string, decimal: DecimalSeparator): MoneyResult 
   return { ok: true, value: negative ? -value : value, currency };
 }
 
+// Exact powers of ten (10^0 … 10^15): a mantissa of at most 15 digits divided by one is the double nearest the
+// decimal, as Number() reads it (both operands exact, and IEEE division rounds correctly).
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
 /**
- * A cell of digits with at most one decimal separator between them (`12`, `12.50`, `0,5`), read without a regular
- * expression (an import reads several such cells a row); NaN for any other shape, and for digits beyond a double.
+ * A cell of digits with at most one decimal separator between them (`12`, `12.50`, `0,5`) from `start` on, read
+ * without a regular expression or Number() (an import reads several such cells a row); NaN for any other shape, and
+ * for digits beyond a double.
  */
-export function plainAmount(raw: string, decimal: DecimalSeparator): number {
+export function plainAmount(raw: string, decimal: DecimalSeparator, start = 0): number {
   const n = raw.length;
+  if (n <= start) return NaN;
   const sep = decimal === '.' ? 46 : 44;
   let at = -1;
-  for (let i = 0; i < n; i++) {
+  let mantissa = 0;
+  for (let i = start; i < n; i++) {
     const c = raw.charCodeAt(i);
-    if (c >= 48 && c <= 57) continue;
-    if (c !== sep || at >= 0 || i === 0 || i === n - 1) return NaN;
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      continue;
+    }
+    if (c !== sep || at >= 0 || i === start || i === n - 1) return NaN;
     at = i;
   }
-  if (n === 0) return NaN;
-  const value = at < 0 || decimal === '.' ? Number(raw) : Number(`${raw.slice(0, at)}.${raw.slice(at + 1)}`);
+  // Up to 15 digits the mantissa is exact (< 2^53).
+  if (n - start - (at < 0 ? 0 : 1) <= 15) return at < 0 ? mantissa : mantissa / POW10[n - 1 - at]!;
+  const digits = start === 0 ? raw : raw.slice(start);
+  const cut = at - start;
+  const value = at < 0 || decimal === '.' ? Number(digits) : Number(`${digits.slice(0, cut)}.${digits.slice(cut + 1)}`);
   return Number.isFinite(value) ? value : NaN;
 }
 
 /** Parses a case-pack / pack-size cell: a whole number of units, at least 1 (`12`, `12 pcs`, `x12`, `12.0`). */
 export function parsePackSize(raw: string): { ok: true; value: number } | { ok: false; reason: string } {
+  // Most cells are plain digits: read without the regular expression (same answers).
+  if (raw.length <= 6) {
+    let value = 0;
+    let i = 0;
+    for (; i < raw.length; i++) {
+      const c = raw.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      value = value * 10 + (c - 48);
+    }
+    if (i === raw.length && i > 0)
+      return value < 1 ? { ok: false, reason: 'a pack holds at least 1 unit' } : { ok: true, value };
+  }
   const m = /^\s*(?:x\s*)?(\d{1,6})(?:[.,]0+)?\s*(?:x|pcs?|pieces?|units?|ct|count|st(?:k|ück)?|pz|uds?)?\.?\s*$/i.exec(
     raw,
   );

@@ -78,7 +78,12 @@ export const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({})
 const problemOf = (column: string, value: string, reason: string): CellProblem => ({ column, value, reason });
 
 function isBlank(row: readonly string[]): boolean {
-  for (let i = 0; i < row.length; i++) if (row[i]!.trim() !== '') return false;
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i]!;
+    // A printable ASCII first character settles it without trimming.
+    const c = v.charCodeAt(0);
+    if ((c > 32 && c < 127) || v.trim() !== '') return false;
+  }
   return true;
 }
 
@@ -161,14 +166,34 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
     if (c < 0) return null;
     const v = row[c];
     if (!v) return null;
+    // Most cells start and end with a printable ASCII character: nothing to trim.
+    const first = v.charCodeAt(0);
+    const last = v.charCodeAt(v.length - 1);
+    if (first > 32 && first < 127 && last > 32 && last < 127) return v;
     const t = v.trim();
     return t === '' ? null : t;
+  };
+  // The row's warnings: measure (below) adds to them too. One row is validated at a time.
+  let warnings: CellProblem[] | null = null;
+  // Weight and package sides: optional, converted to pounds and inches by the unit the header names.
+  const measure = (row: readonly string[], c: number): number | null => {
+    const raw = cell(row, c);
+    if (raw === null) return null;
+    // Most cells are plain numbers: only others can end in a unit.
+    let value = plainAmount(raw, decimal);
+    if (value !== value) {
+      const r = parseMoney(raw.replace(UNIT_SUFFIX, ''), decimal);
+      if (r.ok) value = r.value;
+    }
+    if (value > 0) return Math.round(value * factor[c]! * 10_000) / 10_000;
+    (warnings ??= []).push({ column: header(c), value: raw, reason: 'not a positive number' });
+    return null;
   };
 
   return (row) => {
     if (isBlank(row)) return { kind: 'blank' };
     let problems: CellProblem[] | null = null;
-    let warnings: CellProblem[] | null = null;
+    warnings = null;
 
     // Identity: a valid barcode (the second barcode column is the fallback), else name + brand.
     let gtin14: string | null = null;
@@ -282,22 +307,10 @@ export function createRowValidator(opts: ValidatorOptions): (row: readonly strin
 
     if (problems) return { kind: 'rejected', problems };
 
-    // Weight and package sides: optional, converted to pounds and inches by the unit the header names.
-    const measure = (c: number): number | null => {
-      const raw = cell(row, c);
-      if (raw === null) return null;
-      // Most cells are plain numbers: only others can end in a unit.
-      const plain = plainAmount(raw, decimal);
-      const r =
-        plain === plain ? { ok: true as const, value: plain } : parseMoney(raw.replace(UNIT_SUFFIX, ''), decimal);
-      if (r.ok && r.value > 0) return Math.round(r.value * factor[c]! * 10_000) / 10_000;
-      (warnings ??= []).push({ column: header(c), value: raw, reason: 'not a positive number' });
-      return null;
-    };
-    const weightLb = measure(cWeight);
-    const lengthIn = measure(cLength);
-    const widthIn = measure(cWidth);
-    const heightIn = measure(cHeight);
+    const weightLb = measure(row, cWeight);
+    const lengthIn = measure(row, cLength);
+    const widthIn = measure(row, cWidth);
+    const heightIn = measure(row, cHeight);
 
     let attributes: Record<string, string> = NO_ATTRIBUTES;
     let attributeCount = 0;

@@ -14,6 +14,11 @@ describe('parseMoney', () => {
     expect(value('USD 7')).toMatchObject({ value: 7, currency: 'USD' });
     expect(value('£3.20')).toMatchObject({ value: 3.2, currency: 'GBP' });
     expect(value(' 9.99 ')).toMatchObject({ value: 9.99 });
+    // A leading symbol and a plain amount (read without the regular expressions): as the general path reads them.
+    expect(value('$7')).toEqual({ ok: true, value: 7, currency: 'USD' });
+    expect(value('€12,50', ',')).toEqual({ ok: true, value: 12.5, currency: 'EUR' });
+    expect(value('£0.99')).toEqual({ ok: true, value: 0.99, currency: 'GBP' });
+    for (const raw of ['$12.50', '$1', '€3.5', '£10']) expect(value(raw)).toEqual(value(`${raw} `));
   });
 
   it('reads decimal-comma files', () => {
@@ -43,6 +48,28 @@ describe('plainAmount', () => {
       expect(plainAmount(raw, '.')).toBeNaN();
     expect(plainAmount('12.50', ',')).toBeNaN();
     expect(plainAmount('9'.repeat(400), '.')).toBeNaN();
+  });
+
+  it('reads from an offset (past a currency symbol)', () => {
+    expect(plainAmount('$12.50', '.', 1)).toBe(12.5);
+    expect(plainAmount('$.5', '.', 1)).toBeNaN();
+    expect(plainAmount('$', '.', 1)).toBeNaN();
+    expect(plainAmount(`$${'1'.repeat(20)}.5`, '.', 1)).toBe(Number(`${'1'.repeat(20)}.5`));
+  });
+
+  it('reads each amount as the double Number() reads, long or short', () => {
+    // Digit loops with an exact division up to 15 digits, Number() beyond: the same doubles either way.
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let k = 0; k < 5000; k++) {
+      const int = String(next() % 10 ** (1 + (k % 9)));
+      const frac = String(next()).slice(0, k % 8);
+      const raw = frac ? `${int}.${frac}` : int;
+      expect(plainAmount(raw, '.')).toBe(Number(raw));
+      expect(plainAmount(raw.replace('.', ','), ',')).toBe(Number(raw));
+    }
+    for (const raw of ['9007199254740993', '123456789012345.6', '0.000000000000001', '99999999999999.99'])
+      expect(plainAmount(raw, '.')).toBe(Number(raw));
   });
 
   it('agrees with the general path wherever it answers', () => {
@@ -77,7 +104,9 @@ describe('parsePackSize', () => {
       ['6 Stk', 6],
     ] as const)
       expect(parsePackSize(raw)).toEqual({ ok: true, value: n });
-    expect(parsePackSize('0').ok).toBe(false);
+    expect(parsePackSize('007')).toEqual({ ok: true, value: 7 });
+    expect(parsePackSize('0')).toEqual({ ok: false, reason: 'a pack holds at least 1 unit' });
+    expect(parsePackSize('1234567').ok).toBe(false);
     expect(parsePackSize('1.5').ok).toBe(false);
     expect(parsePackSize('dozen').ok).toBe(false);
   });
