@@ -1,7 +1,7 @@
 import { barcodeKeys } from './barcode-keys.ts';
 import type { ColumnMapping } from './mapping.ts';
 import type { DecimalSeparator } from './money.ts';
-import { pushRow } from './product-row.ts';
+import { columnsOf, pushRow, type RowColumns } from './product-row.ts';
 import { MAX_ROW_CHARS } from './reader.ts';
 import { isFooterRow } from './table-bounds.ts';
 import { createRowValidator, type CellProblem } from './validate.ts';
@@ -37,6 +37,7 @@ export interface RowNote {
 }
 
 const NO_KEYS = new Float64Array(0);
+const NO_COLUMNS: RowColumns = { filled: 0, same: 0 };
 
 /** One parsed chunk of the file, validated, ready for the catalog writer: everything it needs, nothing more. */
 export interface ParsedChunk {
@@ -48,6 +49,8 @@ export interface ParsedChunk {
   barcoded: unknown[];
   /** The barcode key of each row of `barcoded` (barcode-keys.ts), for the row router. */
   keys: Float64Array;
+  /** The columns `barcoded` fills and those its rows agree on, for the catalog writer's statements. */
+  columns: RowColumns;
   keyed: unknown[];
   blank: number;
   /** Rows imported with a warning. */
@@ -129,6 +132,7 @@ export function createChunkParser(opts: ChunkParserOptions) {
         rowNumber,
         barcoded: [],
         keys: NO_KEYS,
+        columns: NO_COLUMNS,
         keyed: [],
         blank: 0,
         warned: 0,
@@ -172,7 +176,10 @@ export function createChunkParser(opts: ChunkParserOptions) {
         }
       }
       out.rowNumber = rowNumber;
-      if (out.barcoded.length > 0) out.keys = barcodeKeys(out.barcoded);
+      if (out.barcoded.length > 0) {
+        out.keys = barcodeKeys(out.barcoded);
+        out.columns = columnsOf(out.barcoded);
+      }
       if (last) {
         out.footers = held.length;
         held = [];

@@ -110,42 +110,68 @@ export interface SharedColumn {
 }
 
 /**
+ * Which columns a list of rows (flat, ROW_COLUMNS order) fills, and which SHARED_CANDIDATES all its rows hold one
+ * short string in: what statementsByColumns picks statements by. Made on the parsing thread for a chunk's rows (it has
+ * time to spare; the writer does not): it holds for any part of them too.
+ */
+export interface RowColumns {
+  /** Bit i: some row fills column i. */
+  filled: number;
+  /** Bit k: every row holds the same short string in SHARED_CANDIDATES[k]. */
+  same: number;
+}
+
+/** Scans a list of rows for its RowColumns. */
+export function columnsOf(values: readonly unknown[]): RowColumns {
+  const ALL = (1 << ROW_WIDTH) - 1;
+  let filled = 0;
+  for (let o = 0; o < values.length && filled !== ALL; o += ROW_WIDTH)
+    for (let i = 0; i < ROW_WIDTH; i++) if (values[o + i] !== null) filled |= 1 << i;
+  let same = 0;
+  for (let k = 0; k < SHARED_CANDIDATES.length; k++) {
+    const c = SHARED_CANDIDATES[k]!;
+    const first = values[c];
+    if (typeof first !== 'string' || first.length > MAX_SHARED_CHARS) continue;
+    let all = true;
+    for (let o = ROW_WIDTH + c; o < values.length && all; o += ROW_WIDTH) all = values[o] === first;
+    if (all) same |= 1 << k;
+  }
+  return { filled, same };
+}
+
+/**
  * Statements by the set of columns a list of rows fills (flat, ROW_COLUMNS order): a price list leaves many columns
  * empty, and binding a NULL costs as much as a value, while a column left out of an INSERT is NULL all the same.
  * A column in which every row holds the same short value (SHARED_CANDIDATES only) is `shared`: the statements write
  * that value as a literal. `make` prepares the statements for the columns bound per row (indexes into ROW_COLUMNS, in
- * order) and the shared ones. A file whose columns or shared values change from chunk to chunk would prepare
- * statements without end: past `max` sets, every column is bound per row.
+ * order) and the shared ones. The list's RowColumns are scanned, or given (those of rows it is part of). A file whose
+ * columns or shared values change from chunk to chunk would prepare statements without end: past `max` sets, every
+ * column is bound per row.
  */
 export function statementsByColumns<T>(
   make: (cols: number[], shared: SharedColumn[]) => T,
   max = 8,
-): (values: readonly unknown[]) => T & { cols: number[]; shared: SharedColumn[] } {
+): (values: readonly unknown[], given?: RowColumns) => T & { cols: number[]; shared: SharedColumn[] } {
   const made = new Map<string, T & { cols: number[]; shared: SharedColumn[] }>();
   const ALL = (1 << ROW_WIDTH) - 1;
-  return (values) => {
-    let mask = 0;
-    for (let o = 0; o < values.length && mask !== ALL; o += ROW_WIDTH)
-      for (let i = 0; i < ROW_WIDTH; i++) if (values[o + i] !== null) mask |= 1 << i;
-    let key = `${mask}`;
-    const shared: SharedColumn[] = [];
-    for (const c of SHARED_CANDIDATES) {
-      const first = values[c];
-      if (typeof first !== 'string' || first.length > MAX_SHARED_CHARS) continue;
-      let same = true;
-      for (let o = ROW_WIDTH + c; o < values.length && same; o += ROW_WIDTH) same = values[o] === first;
-      if (!same) continue;
-      shared.push({ col: c, sql: sqlLiteral(first) });
-      key += `\u0000${c}=${first}`;
-    }
+  return (values, given) => {
+    let { filled, same } = given ?? columnsOf(values);
+    let key = `${filled}`;
+    // The shared values themselves: the first row's.
+    for (let k = 0; k < SHARED_CANDIDATES.length; k++)
+      if (same & (1 << k)) key += `\u0000${SHARED_CANDIDATES[k]}=${values[SHARED_CANDIDATES[k]!] as string}`;
     if (!made.has(key) && made.size >= max) {
       key = 'all';
-      mask = ALL;
-      shared.length = 0;
+      filled = ALL;
+      same = 0;
     }
     let s = made.get(key);
     if (!s) {
-      const cols = ROW_COLUMNS.map((_, i) => i).filter((i) => mask & (1 << i) && !shared.some((x) => x.col === i));
+      const shared = SHARED_CANDIDATES.filter((_, k) => same & (1 << k)).map((col) => ({
+        col,
+        sql: sqlLiteral(values[col]),
+      }));
+      const cols = ROW_COLUMNS.map((_, i) => i).filter((i) => filled & (1 << i) && !shared.some((x) => x.col === i));
       s = { ...make(cols, shared), cols, shared };
       made.set(key, s);
     }

@@ -13,7 +13,7 @@ import type { HeldRow, ParsedChunk } from './chunks.ts';
 import { headerByteOffset } from './header-offset.ts';
 import { startParser, type Parser } from './chunk-source.ts';
 import type { ParseFileOptions } from './parse-file.ts';
-import { ROW_WIDTH, rowProduct } from './product-row.ts';
+import { ROW_WIDTH, rowProduct, type RowColumns } from './product-row.ts';
 import { reportPath } from './data-paths.ts';
 import { openReport, type ReportWriter } from './report.ts';
 import { BadFileError, sniffFile, type Delimiter, type FileEncoding, type Sniffed } from './sniff.ts';
@@ -272,6 +272,7 @@ async function runImport(ctx: TaskContext, imp: ImportRecord, deps: RunDeps): Pr
           staging: offersFrom,
           stagedMarked: merged.marks === true,
           created: c.created,
+          existing: c.updated + c.unchanged,
           now: Date.now(),
         });
         // Saved with the result (serialized after these writes), so a rerun of the finished job reports it too.
@@ -404,13 +405,14 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
     state = queue.checkpointAfter(lease, (): ReadState => {
       // Routed inside the transaction: the router's lookups of the catalog then take no read locks of their own.
       // Staged rows commit first, in the staging file (staged again harmlessly if this transaction is lost).
-      const appends: (readonly unknown[])[] = [];
+      const appends: { rows: readonly unknown[]; columns: RowColumns }[] = [];
       const toStage: (readonly unknown[])[] = [];
       let staged = 0;
       for (const chunk of chunks) {
         const { append, stage } = router.split(chunk.barcoded, chunk.keys);
         toStage.push(stage, chunk.keyed);
-        appends.push(append);
+        // The chunk's columns hold for any part of its rows (see RowColumns).
+        appends.push({ rows: append, columns: chunk.columns });
         staged += (stage.length + chunk.keyed.length) / ROW_WIDTH;
       }
       staging.stage(...toStage);
@@ -418,7 +420,7 @@ async function readIntoCatalog(ctx: TaskContext, imp: ImportRecord, d: ReadDeps)
       const c = { ...state.counts };
       const duplicates: DuplicateFound[] = [];
       for (const append of appends) {
-        const w = writer.write(append, now);
+        const w = writer.write(append.rows, now, append.columns);
         c.created += w.created;
         c.updated += w.updated;
         c.unchanged += w.unchanged;

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.ts';
-import { ROW_COLUMNS, ROW_WIDTH, statementsByColumns, type SharedColumn } from './product-row.ts';
+import { ROW_COLUMNS, ROW_WIDTH, statementsByColumns, type RowColumns, type SharedColumn } from './product-row.ts';
 import { seenSetFrom, snapshotOf } from './product-sql.ts';
 
 /** What writing a chunk into the catalog did. */
@@ -81,8 +81,15 @@ export function createCatalogWriter(db: Db, importId: number) {
     end(): void {
       db.exec(`DROP TRIGGER IF EXISTS ${trigger}`);
     },
-    /** Writes barcoded rows by an upsert; returns the counts and the duplicates it found. */
-    write(barcoded: readonly unknown[], now: number): WriteCounts & { duplicates: DuplicateFound[] } {
+    /**
+     * Writes barcoded rows by an upsert; returns the counts and the duplicates it found. `columns`: those of rows
+     * these are part of (a parsed chunk's), else they are scanned.
+     */
+    write(
+      barcoded: readonly unknown[],
+      now: number,
+      columns?: RowColumns,
+    ): WriteCounts & { duplicates: DuplicateFound[] } {
       const duplicates: DuplicateFound[] = [];
       if (barcoded.length === 0) return { created: 0, updated: 0, unchanged: 0, duplicates };
       const maxBefore = stmt.maxId.get() as number;
@@ -90,7 +97,7 @@ export function createCatalogWriter(db: Db, importId: number) {
       let written = 0;
       const n = barcoded.length;
       let o = 0;
-      const { cols, multi, one } = upsertsFor(barcoded);
+      const { cols, multi, one } = upsertsFor(barcoded, columns);
       // Each row: its values, then the time twice.
       const w = cols.length + 2;
       const args: unknown[] = new Array(MULTI * w);

@@ -55,8 +55,10 @@ const HISTORY_COLS = 'supplier_id, product_id, import_id, cost, currency, case_p
  * costs in different currencies are compared as numbers). Call it after the import is marked completed, in the same
  * transaction. `staging` is the attached staging schema holding the rows merged (not appended) by the import, or null
  * when it has none; `stagedMarked` when the merge marked the products of its barcode rows seen; `created`, the
- * products it created (counted again when absent). An import started before migration 020 (no `created_from`) writes
- * a row for every product, as it did then. Idempotent: a rerun after a crash writes the same rows.
+ * products it created (counted again when absent); `existing`, the products it named and did not create (updated or
+ * unchanged): when none, the scan of the catalog for them is skipped. An import started before migration 020 (no
+ * `created_from`) writes a row for every product, as it did then. Idempotent: a rerun after a crash writes the same
+ * rows.
  */
 export function recordImportOffers(
   db: Db,
@@ -66,6 +68,7 @@ export function recordImportOffers(
     staging: string | null;
     stagedMarked?: boolean;
     created?: number;
+    existing?: number;
     now: number;
   },
 ): OffersRecorded {
@@ -101,17 +104,20 @@ export function recordImportOffers(
   // existed before take the list's own values from their staged row (an empty cell there kept the catalog's value in
   // the product, which is not what this supplier said); one that took a row while reading (another import wrote it
   // first) has no staged row: its values are that row's. A created product joins no staged row (a NULL key).
-  offers += db
-    .prepare(
-      marked
-        ? `${into} SELECT :sup, p.id, :imp, iif(s.row IS NULL, p.cost, s.cost), iif(s.row IS NULL, p.currency, s.currency),
+  // A list that only created products (a first list into an empty catalog) has nothing more in products: the scan
+  // (of the whole catalog: seen_import_id has no index) is skipped.
+  if (!(implicit && p.existing === 0))
+    offers += db
+      .prepare(
+        marked
+          ? `${into} SELECT :sup, p.id, :imp, iif(s.row IS NULL, p.cost, s.cost), iif(s.row IS NULL, p.currency, s.currency),
              iif(s.row IS NULL, p.pack_size, s.pack_size), NULL
            FROM products p LEFT JOIN ${st} s ON s.gtin14 = iif(p.created_import_id IS :imp, NULL, p.gtin14) AND s.dup_of IS NULL
            WHERE p.seen_import_id = :imp${notCreated}`
-        : `${into} SELECT :sup, p.id, :imp, p.cost, p.currency, p.pack_size, NULL FROM products p
+          : `${into} SELECT :sup, p.id, :imp, p.cost, p.currency, p.pack_size, NULL FROM products p
            WHERE p.seen_import_id = :imp${notCreated}`,
-    )
-    .run(args).changes;
+      )
+      .run(args).changes;
   if (st && staged) {
     // A merge saved by an earlier version did not mark its products: its rows are found through staging. A staged
     // row meeting a product this import wrote while reading repeated an earlier row: the first row wins.

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { pushRow, ROW_COLUMNS, ROW_WIDTH, sqlLiteral, statementsByColumns } from '../../../main/imports/product-row.ts';
+import {
+  columnsOf,
+  pushRow,
+  ROW_COLUMNS,
+  ROW_WIDTH,
+  sqlLiteral,
+  statementsByColumns,
+} from '../../../main/imports/product-row.ts';
 import { product } from '../../support/catalog-rows.ts';
 
 const CURRENCY = ROW_COLUMNS.indexOf('currency');
@@ -51,5 +58,20 @@ describe('statementsByColumns', () => {
     const all = pick(rows(2, () => ({ currency: 'EUR' })));
     expect(all.cols).toHaveLength(ROW_WIDTH);
     expect(all.shared).toEqual([]);
+  });
+
+  it('takes the columns of the rows a list is part of, as the parsing thread scanned them', () => {
+    const MPN = ROW_COLUMNS.indexOf('mpn');
+    const whole = rows(4, (i) => ({ mpn: i === 3 ? 'M-1' : null, currency: 'EUR' }));
+    const columns = columnsOf(whole);
+    expect(columns.filled & (1 << MPN)).not.toBe(0);
+    expect(columns.same).toBe(0b11);
+    const pick = statementsByColumns(() => ({}));
+    // The first two rows alone fill no MPN: given the whole list's columns, the column is bound all the same.
+    const part = whole.slice(0, 2 * ROW_WIDTH);
+    expect(pick(part).cols).not.toContain(MPN);
+    const given = pick(part, columns);
+    expect(given.cols).toContain(MPN);
+    expect(given.shared.map((x) => x.sql)).toEqual(["'EUR'", "'{}'"]);
   });
 });
