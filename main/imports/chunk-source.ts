@@ -1,12 +1,14 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { MessageChannel, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import { startThread } from '../threads/entry.ts';
-import type { ParsedChunk } from './chunks.ts';
+import { createChunkParser, type ChunkParser, type ParsedChunk } from './chunks.ts';
 import type { ParseFileOptions } from './parse-file.ts';
 import { BadFileError } from './sniff.ts';
 
 type Message =
   | { type: 'chunk'; chunk: ParsedChunk; last: boolean }
+  // A workbook's rows, validated here (see readXlsxTable): a chunk parser starts at row `after`.
+  | { type: 'rows'; rows: string[][]; endByte: number; after: number; last: boolean }
   | { type: 'failed'; message: string; badFile: BadFileError['code'] | null };
 
 /** A parsing thread, started ahead of the file it will read. */
@@ -93,6 +95,13 @@ function readOn(
       if (err) reject(err);
       else resolve({ stopped });
     };
+    // A workbook's rows are validated on this side (see readXlsxTable), in order, by one chunk parser.
+    let parser: ChunkParser | null = null;
+    const chunkOf = (m: Exclude<Message, { type: 'failed' }>): ParsedChunk => {
+      if (m.type === 'chunk') return m.chunk;
+      parser ??= createChunkParser({ ...options, rowNumber: m.after });
+      return parser.parse(m.rows, m.endByte, m.last);
+    };
     const failure = (m: Extract<Message, { type: 'failed' }>) =>
       m.badFile ? new BadFileError(m.badFile, m.message) : new Error(`Reading the file failed: ${m.message}`);
     // One batch per turn of the event loop, so cancels and lease renewals arriving over IPC get through.
@@ -113,7 +122,7 @@ function readOn(
         }
         if (m.type === 'failed') return finish(failure(m));
         // The chunks already waiting behind it join the batch (never waiting for more).
-        const batch = [m.chunk];
+        const batch = [chunkOf(m)];
         let last = m.last;
         let failed: Extract<Message, { type: 'failed' }> | null = null;
         while (!last && batch.length < MAX_BATCH) {
@@ -123,7 +132,7 @@ function readOn(
             failed = next;
             break;
           }
-          batch.push(next.chunk);
+          batch.push(chunkOf(next));
           last = next.last;
         }
         const stop = onChunks(batch) === 'stop';
