@@ -96,7 +96,11 @@ const MAX_SHARED_CHARS = 64;
 
 /** `v` as an SQL literal (a string quoted, a finite number, or NULL). */
 export function sqlLiteral(v: unknown): string {
-  if (typeof v === 'string') return `'${v.replaceAll("'", "''")}'`;
+  if (typeof v === 'string') {
+    // SQLite reads a statement's text up to its first NUL.
+    if (v.includes('\0')) throw new TypeError('A NUL cannot be written into a statement');
+    return `'${v.replaceAll("'", "''")}'`;
+  }
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (v === null || v === undefined) return 'NULL';
   throw new TypeError(`Not an SQL value: ${typeof v}`);
@@ -131,7 +135,8 @@ export function columnsOf(values: readonly unknown[]): RowColumns {
   for (let k = 0; k < SHARED_CANDIDATES.length; k++) {
     const c = SHARED_CANDIDATES[k]!;
     const first = values[c];
-    if (typeof first !== 'string' || first.length > MAX_SHARED_CHARS) continue;
+    // A NUL would end the statement's text: such a value is bound.
+    if (typeof first !== 'string' || first.length > MAX_SHARED_CHARS || first.includes('\0')) continue;
     let all = true;
     for (let o = ROW_WIDTH + c; o < values.length && all; o += ROW_WIDTH) all = values[o] === first;
     if (all) same |= 1 << k;

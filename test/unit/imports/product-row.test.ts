@@ -26,6 +26,7 @@ describe('sqlLiteral', () => {
     expect(sqlLiteral(null)).toBe('NULL');
     expect(() => sqlLiteral(Number.NaN)).toThrow(TypeError);
     expect(() => sqlLiteral({})).toThrow(TypeError);
+    expect(() => sqlLiteral('a\0b')).toThrow(TypeError);
   });
 });
 
@@ -49,6 +50,15 @@ describe('statementsByColumns', () => {
     // Another shared value is another statement.
     expect(pick(rows(3, () => ({ currency: 'CAD' }))).shared[0]!.sql).toBe("'CAD'");
     expect(made).toHaveLength(3);
+  });
+
+  it('binds a value holding a NUL per row (it would end the statement)', () => {
+    const pick = statementsByColumns(() => ({}));
+    // (Attributes are JSON, which escapes a NUL; a flat row may hold one anywhere.)
+    const values = rows(3, () => ({ currency: 'U\0D' }));
+    const s = pick(values);
+    expect(s.shared.map((x) => x.col)).toEqual([ATTRIBUTES]);
+    expect(s.cols).toContain(CURRENCY);
   });
 
   it('past `max` sets, binds every column of every row', () => {
