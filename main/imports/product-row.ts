@@ -93,6 +93,8 @@ export function rowProduct(
 const SHARED_CANDIDATES = [ROW_COLUMNS.indexOf('currency'), ROW_COLUMNS.indexOf('attributes')];
 // Longer values are bound per row: a statement is prepared per value written into it.
 const MAX_SHARED_CHARS = 64;
+/** Every column filled. */
+const ALL = (1 << ROW_WIDTH) - 1;
 
 /** `v` as an SQL literal (a string quoted, a finite number, or NULL). */
 export function sqlLiteral(v: unknown): string {
@@ -127,7 +129,6 @@ export interface RowColumns {
 
 /** Scans a list of rows for its RowColumns. */
 export function columnsOf(values: readonly unknown[]): RowColumns {
-  const ALL = (1 << ROW_WIDTH) - 1;
   let filled = 0;
   for (let o = 0; o < values.length && filled !== ALL; o += ROW_WIDTH)
     for (let i = 0; i < ROW_WIDTH; i++) if (values[o + i] !== null) filled |= 1 << i;
@@ -158,7 +159,6 @@ export function statementsByColumns<T>(
   max = 8,
 ): (values: readonly unknown[], given?: RowColumns) => T & { cols: number[]; shared: SharedColumn[] } {
   const made = new Map<string, T & { cols: number[]; shared: SharedColumn[] }>();
-  const ALL = (1 << ROW_WIDTH) - 1;
   return (values, given) => {
     let { filled, same } = given ?? columnsOf(values);
     let key = `${filled}`;

@@ -180,7 +180,8 @@ function compare(db: Db, a: DiffSide, b: DiffSide, sameSupplier: boolean, limit:
   // The verdict a product had before the later list arrived, and the one it has had since (both from the history the
   // analyses' triggers keep): products never decided on either side are not compared.
   const aLater = a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.importId > b.importId);
-  const verdictArgs = { later: aLater ? 0 : 1, earlier: aLater ? 1 : 0, at: Math.max(a.createdAt, b.createdAt), n };
+  // The count binds no limit: the list of changes does.
+  const verdictArgs = { later: aLater ? 0 : 1, earlier: aLater ? 1 : 0, at: Math.max(a.createdAt, b.createdAt) };
   const verdictSql = (what: string, tail: string) =>
     `WITH v AS (
        SELECT h.product_id, h.cost AS cost_to, e.cost AS cost_from,
@@ -192,17 +193,16 @@ function compare(db: Db, a: DiffSide, b: DiffSide, sameSupplier: boolean, limit:
        WHERE h.list = :later)
      SELECT ${what} FROM v LEFT JOIN products p ON p.id = v.product_id
      WHERE v.before IS NOT NULL AND v.since IS NOT NULL AND v.before <> v.since ${tail}`;
-  const { n: _n, ...countArgs } = verdictArgs;
-  const verdictTotal = db.prepare(verdictSql('count(*)', '')).pluck().get(countArgs) as number;
+  const verdictTotal = db.prepare(verdictSql('count(*)', '')).pluck().get(verdictArgs) as number;
   const verdictChanged = db
-    .prepare<typeof verdictArgs, VerdictChange>(
+    .prepare<typeof verdictArgs & { n: number }, VerdictChange>(
       verdictSql(
         `v.product_id AS productId, p.gtin14 AS gtin, p.name, v.before AS "from", v.since AS "to", v.cost_from AS costFrom,
          v.cost_to AS costTo`,
         `ORDER BY CASE v.since WHEN 'skip' THEN 0 WHEN 'check' THEN 1 ELSE 2 END, v.product_id LIMIT :n`,
       ),
     )
-    .all(verdictArgs);
+    .all({ ...verdictArgs, n });
 
   return {
     a,
